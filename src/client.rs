@@ -1,0 +1,314 @@
+//! The one `Client` and its builder.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use crate::{
+    Error, RetryPolicy, Timer, energycap, everbridge, qualtrics, reporter,
+    timer::TokioTimer,
+    transport::{Transport, TransportSettings},
+};
+
+/// The entry point: one connection pool, one retry policy, and a handle per vendor.
+///
+/// Cheap to clone (an `Arc` inside) and `Send + Sync`: build it once and share it.
+///
+/// ```no_run
+/// use auditkit::{Client, energycap};
+///
+/// # async fn demo() -> Result<(), auditkit::Error> {
+/// let client = Client::builder()
+///     .energycap(energycap::Config::new(energycap::Host::UsEast, "api-key"))
+///     .build()?;
+/// let logs = client.energycap().report_distribution_logs().send().await?;
+/// println!("{} distribution runs", logs.len());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    energycap: energycap::Service,
+    reporter: reporter::Service,
+    qualtrics: qualtrics::Service,
+    everbridge: everbridge::Service,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for every vendor whose environment variables are set. See
+    /// [`ClientBuilder::from_env`] for the variable names.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), auditkit::Error> {
+    /// let client = auditkit::Client::from_env()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no vendor is configured, when a vendor's variables are
+    /// incomplete, or when a value is invalid.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// EnergyCAP report distribution logs.
+    pub fn energycap(&self) -> energycap::Service {
+        self.inner.energycap.clone()
+    }
+
+    /// Lerian Reporter.
+    pub fn reporter(&self) -> reporter::Service {
+        self.inner.reporter.clone()
+    }
+
+    /// Qualtrics audit events.
+    pub fn qualtrics(&self) -> qualtrics::Service {
+        self.inner.qualtrics.clone()
+    }
+
+    /// Everbridge Suite audit log.
+    pub fn everbridge(&self) -> everbridge::Service {
+        self.inner.everbridge.clone()
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("energycap", &self.inner.energycap)
+            .field("reporter", &self.inner.reporter)
+            .field("qualtrics", &self.inner.qualtrics)
+            .field("everbridge", &self.inner.everbridge)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`]: the vendors to use, retries, timeouts.
+///
+/// Setters chain; every check happens in [`build`](Self::build), which fails before any
+/// request is sent.
+///
+/// ```
+/// use std::time::Duration;
+/// use auditkit::{Client, RetryPolicy, energycap};
+///
+/// # fn demo() -> Result<(), auditkit::Error> {
+/// let client = Client::builder()
+///     .energycap(energycap::Config::new(energycap::Host::Eu, "api-key"))
+///     .retry(RetryPolicy::default().max_attempts(5))
+///     .timeout(Duration::from_secs(60))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use = "a ClientBuilder does nothing until `.build()` is called"]
+pub struct ClientBuilder {
+    energycap: Option<energycap::Config>,
+    reporter: Option<reporter::Config>,
+    qualtrics: Option<qualtrics::Config>,
+    everbridge: Option<everbridge::Config>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    allow_insecure_http: bool,
+    timer: Option<Arc<dyn Timer>>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            energycap: None,
+            reporter: None,
+            qualtrics: None,
+            everbridge: None,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            allow_insecure_http: false,
+            timer: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with every vendor whose environment variables are set; adjust it further
+    /// before [`build`](Self::build).
+    ///
+    /// | vendor | variables |
+    /// |---|---|
+    /// | EnergyCAP | `AUDITKIT_ENERGYCAP_API_KEY` (enables it), `AUDITKIT_ENERGYCAP_HOST` (`us-east` (default), `us-west`, `eu`, `fedramp`, `implementation`), `AUDITKIT_ENERGYCAP_BASE_URL` |
+    /// | Lerian Reporter | `AUDITKIT_REPORTER_BASE_URL` (enables it), `AUDITKIT_REPORTER_TOKEN`, `AUDITKIT_REPORTER_ORGANIZATION_ID` |
+    /// | Qualtrics | `AUDITKIT_QUALTRICS_DATACENTER` or `AUDITKIT_QUALTRICS_BASE_URL` (either enables it), with `AUDITKIT_QUALTRICS_API_TOKEN` |
+    /// | Everbridge | `AUDITKIT_EVERBRIDGE_USERNAME` (enables it), `AUDITKIT_EVERBRIDGE_PASSWORD`, `AUDITKIT_EVERBRIDGE_REGION` (`us` (default) or `eu`), `AUDITKIT_EVERBRIDGE_BASE_URL` |
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), auditkit::Error> {
+    /// let client = auditkit::ClientBuilder::from_env()?
+    ///     .timeout(std::time::Duration::from_secs(90))
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no vendor is configured or a vendor's variables are
+    /// incomplete.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(&|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    pub(crate) fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let builder = Self {
+            energycap: energycap::Config::from_env(lookup)?,
+            reporter: reporter::Config::from_env(lookup)?,
+            qualtrics: qualtrics::Config::from_env(lookup)?,
+            everbridge: everbridge::Config::from_env(lookup)?,
+            ..Self::default()
+        };
+        if builder.energycap.is_none()
+            && builder.reporter.is_none()
+            && builder.qualtrics.is_none()
+            && builder.everbridge.is_none()
+        {
+            return Err(Error::config(
+                "no vendor is configured in the environment: set AUDITKIT_ENERGYCAP_API_KEY, \
+                 AUDITKIT_REPORTER_BASE_URL, AUDITKIT_QUALTRICS_DATACENTER or AUDITKIT_EVERBRIDGE_USERNAME \
+                 (see `ClientBuilder::from_env`)",
+            ));
+        }
+        Ok(builder)
+    }
+
+    /// Configures EnergyCAP.
+    pub fn energycap(mut self, config: energycap::Config) -> Self {
+        self.energycap = Some(config);
+        self
+    }
+
+    /// Configures Lerian Reporter.
+    pub fn reporter(mut self, config: reporter::Config) -> Self {
+        self.reporter = Some(config);
+        self
+    }
+
+    /// Configures Qualtrics.
+    pub fn qualtrics(mut self, config: qualtrics::Config) -> Self {
+        self.qualtrics = Some(config);
+        self
+    }
+
+    /// Configures Everbridge Suite.
+    pub fn everbridge(mut self, config: everbridge::Config) -> Self {
+        self.everbridge = Some(config);
+        self
+    }
+
+    /// The retry policy for every vendor. Default: [`RetryPolicy::default`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The time limit for one attempt, from sending to the end of the answer. Default 30 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time limit for opening a connection. Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Allows plain `http://` base URLs and redirects to hosts other than loopback.
+    /// Credentials then cross the network unencrypted; meant for a trusted internal proxy.
+    /// Default `false`.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The clock and sleep used for retry backoff and polling. Default: tokio's.
+    pub fn timer(mut self, timer: Arc<dyn Timer>) -> Self {
+        self.timer = Some(timer);
+        self
+    }
+
+    /// Checks everything and builds the client. No request is sent.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an empty credential, a malformed base URL, or a plain
+    /// `http://` URL to a non-loopback host without
+    /// [`allow_insecure_http`](Self::allow_insecure_http).
+    pub fn build(self) -> Result<Client, Error> {
+        let transport = Arc::new(Transport::new(TransportSettings {
+            retry: self.retry,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            allow_insecure_http: self.allow_insecure_http,
+            timer: self.timer.unwrap_or_else(|| Arc::new(TokioTimer)),
+        })?);
+        let endpoint = |result: Option<Result<_, Error>>| result.transpose();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                energycap: energycap::Service::new(endpoint(self.energycap.map(|c| c.endpoint(&transport)))?),
+                reporter: reporter::Service::new(endpoint(self.reporter.map(|c| c.endpoint(&transport)))?),
+                qualtrics: qualtrics::Service::new(endpoint(self.qualtrics.map(|c| c.endpoint(&transport)))?),
+                everbridge: everbridge::Service::new(endpoint(self.everbridge.map(|c| c.endpoint(&transport)))?),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn client_and_services_are_send_sync_clone_and_static() {
+        fn assert_handle<T: Send + Sync + Clone + 'static>() {}
+        assert_handle::<Client>();
+        assert_handle::<energycap::Service>();
+        assert_handle::<qualtrics::Service>();
+    }
+
+    #[test]
+    fn from_env_with_nothing_set_names_the_variables() {
+        let error = ClientBuilder::from_lookup(&lookup(&[])).unwrap_err();
+        assert!(error.to_string().contains("AUDITKIT_ENERGYCAP_API_KEY"), "{error}");
+    }
+
+    #[test]
+    fn from_env_configures_only_the_vendors_it_finds() {
+        let client = ClientBuilder::from_lookup(&lookup(&[
+            ("AUDITKIT_ENERGYCAP_API_KEY", "k"),
+            ("AUDITKIT_ENERGYCAP_HOST", "eu"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert!(client.energycap().is_configured());
+        assert!(!client.qualtrics().is_configured());
+        assert!(!format!("{client:?}").contains("\"k\""));
+    }
+
+    #[test]
+    fn from_env_rejects_an_unknown_host_naming_the_variable() {
+        let error = ClientBuilder::from_lookup(&lookup(&[
+            ("AUDITKIT_ENERGYCAP_API_KEY", "k"),
+            ("AUDITKIT_ENERGYCAP_HOST", "mars"),
+        ]))
+        .unwrap_err();
+        assert!(error.to_string().contains("AUDITKIT_ENERGYCAP_HOST"), "{error}");
+    }
+}

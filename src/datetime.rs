@@ -1,0 +1,82 @@
+//! The one tolerant timestamp format every model uses.
+//!
+//! Vendors document RFC 3339 but send what their stack prints: EnergyCAP's example is a
+//! bare date, Everbridge omits the offset, Reporter mixes nano- and millisecond precision.
+//! Every timestamp field goes through [`Tolerant`], so a vendor's other spelling never
+//! breaks decoding.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer, Serializer, de};
+use serde_with::{DeserializeAs, SerializeAs};
+
+/// Accepts RFC 3339 at any precision and offset, `YYYY-MM-DDTHH:MM:SS[.fff]` (or with a
+/// space) without offset (taken as UTC), and `YYYY-MM-DD` (midnight UTC). Serializes as
+/// RFC 3339.
+pub(crate) struct Tolerant;
+
+pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(naive.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|naive| naive.and_utc())
+}
+
+impl<'de> DeserializeAs<'de, DateTime<Utc>> for Tolerant {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        parse(&text).ok_or_else(|| {
+            de::Error::custom(format!(
+                "`{text}` is not a date-time (expected RFC 3339, `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DD`)"
+            ))
+        })
+    }
+}
+
+impl SerializeAs<DateTime<Utc>> for Tolerant {
+    fn serialize_as<S: Serializer>(value: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_the_vendors_use_parses_to_the_same_instant_or_day() {
+        let at = |s: &str| parse(s).map(|d| d.to_rfc3339());
+        assert_eq!(at("2026-03-30").as_deref(), Some("2026-03-30T00:00:00+00:00"));
+        assert_eq!(at("2026-03-30T08:15:00").as_deref(), Some("2026-03-30T08:15:00+00:00"));
+        assert_eq!(at("2026-03-30 08:15:00").as_deref(), Some("2026-03-30T08:15:00+00:00"));
+        assert_eq!(at("2020-11-13T19:13:40.793Z").as_deref(), Some("2020-11-13T19:13:40.793+00:00"));
+        assert_eq!(
+            at("2026-01-02T10:00:00.123456789-03:00").as_deref(),
+            Some("2026-01-02T13:00:00.123456789+00:00")
+        );
+        assert_eq!(at("2026-03-30T08:15:00.5").as_deref(), Some("2026-03-30T08:15:00.500+00:00"));
+        assert_eq!(at("30/03/2026"), None);
+        assert_eq!(at(""), None);
+    }
+
+    #[test]
+    fn a_bad_timestamp_names_the_value_in_the_error() {
+        #[serde_with::serde_as]
+        #[derive(Debug, serde::Deserialize)]
+        struct Row {
+            #[serde_as(as = "Tolerant")]
+            #[allow(dead_code)]
+            at: DateTime<Utc>,
+        }
+        let error = serde_json::from_str::<Row>(r#"{"at":"yesterday"}"#).unwrap_err();
+        assert!(error.to_string().contains("`yesterday`"), "{error}");
+    }
+}

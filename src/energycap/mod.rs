@@ -1,0 +1,112 @@
+//! EnergyCAP report distribution logs: list them, read one in detail, run a distribution
+//! and wait for it to finish.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use auditkit::{Client, energycap};
+//!
+//! # async fn demo() -> Result<(), auditkit::Error> {
+//! let client = Client::builder()
+//!     .energycap(energycap::Config::new(energycap::Host::UsEast, "api-key"))
+//!     .build()?;
+//! let run = client.energycap().run_report_distribution(42).send().await?;
+//! let done = client
+//!     .energycap()
+//!     .wait_for_distribution(run.report_distribution_log_id)
+//!     .max_wait(Duration::from_secs(600))
+//!     .await?;
+//! println!("{:?}", done.log.status);
+//! # Ok(()) }
+//! ```
+//!
+//! API reference: `https://{host}/api/v202106/…`, authenticated with the `ECI-ApiKey` header.
+
+mod config;
+mod models;
+mod report_distribution_log_detail;
+mod report_distribution_logs;
+mod run_report_distribution;
+mod wait_for_distribution;
+
+pub use config::{Config, Host};
+pub use models::{
+    DistributionStatus, ReportDistributionChild, ReportDistributionLog, ReportDistributionLogDetail,
+    UserChild,
+};
+pub use report_distribution_log_detail::GetReportDistributionLogDetail;
+pub use report_distribution_logs::ListReportDistributionLogs;
+pub use run_report_distribution::RunReportDistribution;
+pub use wait_for_distribution::WaitForDistribution;
+
+use crate::{
+    Operation, Vendor,
+    transport::{Endpoint, EndpointSlot},
+};
+
+const fn operation(name: &'static str) -> Operation {
+    Operation::new(Vendor::EnergyCap, name)
+}
+
+/// EnergyCAP's operations. Get it from [`Client::energycap`](crate::Client::energycap);
+/// cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Service {
+    slot: EndpointSlot,
+}
+
+impl Service {
+    pub(crate) fn new(endpoint: Option<Endpoint>) -> Self {
+        Self { slot: EndpointSlot::new(Vendor::EnergyCap, endpoint) }
+    }
+
+    /// Whether the client was built with an EnergyCAP [`Config`].
+    pub fn is_configured(&self) -> bool {
+        self.slot.is_configured()
+    }
+
+    /// Lists report distribution logs (`GET reportdistribution/log`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let logs = client.energycap().report_distribution_logs().include_in_progress(true).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn report_distribution_logs(&self) -> ListReportDistributionLogs {
+        ListReportDistributionLogs::new(self.slot.clone())
+    }
+
+    /// Reads one log with its e-mail settings and errors
+    /// (`GET reportdistribution/log/{id}/detail`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let detail = client.energycap().report_distribution_log_detail(7).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn report_distribution_log_detail(&self, report_distribution_log_id: i32) -> GetReportDistributionLogDetail {
+        GetReportDistributionLogDetail::new(self.slot.clone(), report_distribution_log_id)
+    }
+
+    /// Starts a run of a report distribution now (`POST reportdistribution/{id}/exec`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let run = client.energycap().run_report_distribution(42).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn run_report_distribution(&self, report_distribution_id: i32) -> RunReportDistribution {
+        RunReportDistribution::new(self.slot.clone(), report_distribution_id)
+    }
+
+    /// Waits until a distribution run has finished. Await it for the final log, or call
+    /// [`statuses`](WaitForDistribution::statuses) to see each poll.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let done = client.energycap().wait_for_distribution(1001).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_for_distribution(&self, report_distribution_log_id: i32) -> WaitForDistribution {
+        WaitForDistribution::new(self.clone(), report_distribution_log_id)
+    }
+}

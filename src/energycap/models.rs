@@ -1,0 +1,124 @@
+//! EnergyCAP's report distribution models, as the API sends them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_with::serde_as;
+
+use crate::datetime::Tolerant;
+
+wire_enum! {
+    /// Where a distribution run stands. Matched case-insensitively; any other value is
+    /// kept in `Unknown`.
+    ///
+    /// ```
+    /// use auditkit::energycap::DistributionStatus;
+    /// assert_eq!(DistributionStatus::from("Some reports not sent"), DistributionStatus::SomeReportsNotSent);
+    /// assert!(!DistributionStatus::InProgress.is_finished());
+    /// ```
+    pub enum DistributionStatus {
+        /// `In Progress`: still sending.
+        InProgress = "In Progress",
+        /// `Complete`: every report was sent.
+        Complete = "Complete",
+        /// `Not sent`: the run finished without sending.
+        NotSent = "Not sent",
+        /// `Some reports not sent`: the run finished with some failures (see the detail's `errors`).
+        SomeReportsNotSent = "Some reports not sent",
+    }
+}
+
+impl DistributionStatus {
+    /// Whether the run is over. Unknown values count as finished only if they are not
+    /// spelled like "in progress", so a wait ends on a new final status EnergyCAP may add.
+    pub fn is_finished(&self) -> bool {
+        match self {
+            DistributionStatus::InProgress => false,
+            DistributionStatus::Unknown(other) => !other.to_ascii_lowercase().contains("progress"),
+            _ => true,
+        }
+    }
+}
+
+/// One run of a report distribution (EnergyCAP's `ReportDistributionLogResponse`).
+///
+/// Dates are read tolerantly: EnergyCAP documents date-times but its own example sends a
+/// bare date (`"2026-03-30"`), read as midnight UTC.
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ReportDistributionLog {
+    /// The log's identifier; pass it to
+    /// [`wait_for_distribution`](super::Service::wait_for_distribution).
+    pub report_distribution_log_id: i32,
+    /// When the run started.
+    #[serde_as(as = "Option<Tolerant>")]
+    #[serde(default)]
+    pub begin_date: Option<DateTime<Utc>>,
+    /// When the run finished; `None` while it is in progress.
+    #[serde_as(as = "Option<Tolerant>")]
+    #[serde(default)]
+    pub end_date: Option<DateTime<Utc>>,
+    /// Unique recipients (a user in several groups counts once).
+    #[serde(default)]
+    pub number_of_recipients: Option<i32>,
+    /// The distribution this run belongs to.
+    #[serde(default)]
+    pub report_distribution: Option<ReportDistributionChild>,
+    /// The run's status.
+    #[serde(default)]
+    pub status: Option<DistributionStatus>,
+}
+
+/// The distribution a log belongs to (EnergyCAP's `ReportDistributionChild`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ReportDistributionChild {
+    /// The distribution's identifier; pass it to
+    /// [`run_report_distribution`](super::Service::run_report_distribution).
+    #[serde(default)]
+    pub report_distribution_id: Option<i32>,
+    /// The distribution's name.
+    #[serde(default)]
+    pub report_distribution_name: Option<String>,
+    /// The code of the report it sends.
+    #[serde(default)]
+    pub report_code: Option<String>,
+    /// Who created the distribution. EnergyCAP's example sends `{}`.
+    #[serde(default)]
+    pub created_by_user: Option<UserChild>,
+}
+
+/// A user reference (EnergyCAP's `UserChild`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UserChild {
+    /// The user's identifier.
+    #[serde(default)]
+    pub user_id: Option<i32>,
+    /// The user's code (login name).
+    #[serde(default)]
+    pub user_code: Option<String>,
+    /// The user's full name.
+    #[serde(default)]
+    pub full_name: Option<String>,
+}
+
+/// A log with its e-mail settings and errors (`GET reportdistribution/log/{id}/detail`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ReportDistributionLogDetail {
+    /// The log itself.
+    #[serde(flatten)]
+    pub log: ReportDistributionLog,
+    /// The e-mail settings the run used. EnergyCAP does not document their shape, so they
+    /// are kept as JSON rather than guessed.
+    #[serde(default)]
+    pub email_settings: Option<serde_json::Value>,
+    /// What went wrong, for runs with status `Some reports not sent` or `Not sent`.
+    #[serde(default)]
+    pub errors: Option<String>,
+}

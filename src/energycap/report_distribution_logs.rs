@@ -1,0 +1,52 @@
+//! `GET /api/v202106/reportdistribution/log` — list report distribution logs.
+
+use reqwest::Method;
+
+use super::{ReportDistributionLog, operation};
+use crate::{Error, Operation, transport::EndpointSlot};
+
+const OPERATION: Operation = operation("report_distribution_logs");
+
+/// Lists report distribution logs. Created by
+/// [`Service::report_distribution_logs`](super::Service::report_distribution_logs).
+///
+/// EnergyCAP does not page this list: one call returns every log.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited"]
+pub struct ListReportDistributionLogs {
+    slot: EndpointSlot,
+    include_in_progress: Option<bool>,
+}
+
+impl ListReportDistributionLogs {
+    pub(super) fn new(slot: EndpointSlot) -> Self {
+        Self { slot, include_in_progress: None }
+    }
+
+    /// Also return runs that are still in progress (the server's default is `false`).
+    pub fn include_in_progress(mut self, include: bool) -> Self {
+        self.include_in_progress = Some(include);
+        self
+    }
+
+    /// Sends the request.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// for log in client.energycap().report_distribution_logs().send().await? {
+    ///     println!("{} {:?}", log.report_distribution_log_id, log.status);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NotConfigured`] without an EnergyCAP config; otherwise the transport's
+    /// errors ([`Error::Api`] for an error status, [`Error::Decode`] for an unexpected body).
+    pub async fn send(self) -> Result<Vec<ReportDistributionLog>, Error> {
+        let endpoint = self.slot.get()?;
+        let request = endpoint
+            .request(OPERATION, Method::GET, &["reportdistribution", "log"])
+            .query_opt("includeInProgress", self.include_in_progress);
+        endpoint.send_json(request).await
+    }
+}

@@ -1,0 +1,159 @@
+//! Where an Everbridge organisation lives and how to authenticate.
+
+use std::{str::FromStr, sync::Arc};
+
+use reqwest::header::AUTHORIZATION;
+
+use crate::{
+    Error, Secret, Vendor,
+    transport::{Endpoint, ErrorDetails, StaticHeader, Transport},
+};
+
+/// Everbridge's API regions.
+///
+/// ```
+/// use auditkit::everbridge::Region;
+/// assert_eq!(Region::Eu.url(), "https://api.everbridge.eu/rest");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Region {
+    /// `api.everbridge.net`
+    Us,
+    /// `api.everbridge.eu`
+    Eu,
+}
+
+impl Region {
+    /// The region's API base URL.
+    pub fn url(self) -> &'static str {
+        match self {
+            Region::Us => "https://api.everbridge.net/rest",
+            Region::Eu => "https://api.everbridge.eu/rest",
+        }
+    }
+}
+
+impl FromStr for Region {
+    type Err = Error;
+
+    /// `us` or `eu`, in any case.
+    fn from_str(name: &str) -> Result<Self, Error> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "us" => Ok(Region::Us),
+            "eu" => Ok(Region::Eu),
+            _ => Err(Error::config(format!("`{name}` is not an Everbridge region; expected us or eu"))),
+        }
+    }
+}
+
+/// How the SDK authenticates to Everbridge.
+///
+/// ```
+/// use auditkit::everbridge::Credentials;
+/// let credentials = Credentials::basic("api-user", "password");
+/// assert!(!format!("{credentials:?}").contains("password"));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// HTTP Basic with a user that has the API User role.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+}
+
+impl Credentials {
+    /// HTTP Basic with a user that has the API User role.
+    pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials::Basic { username: username.into(), password: password.into() }
+    }
+}
+
+/// Everbridge settings for [`ClientBuilder::everbridge`](crate::ClientBuilder::everbridge).
+///
+/// ```
+/// use auditkit::everbridge::{Config, Credentials, Region};
+/// let config = Config::new(Region::Us, Credentials::basic("api-user", "password"));
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Config {
+    region: Region,
+    base_url: Option<String>,
+    credentials: Credentials,
+}
+
+impl Config {
+    /// A region and credentials.
+    pub fn new(region: Region, credentials: Credentials) -> Self {
+        Self { region, base_url: None, credentials }
+    }
+
+    /// Sends requests to this URL (the equivalent of `https://api.everbridge.net/rest`)
+    /// instead of the region's.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    pub(crate) fn endpoint(self, transport: &Arc<Transport>) -> Result<Endpoint, Error> {
+        let base = self.base_url.as_deref().unwrap_or(self.region.url());
+        let auth = match &self.credentials {
+            Credentials::Basic { username, password } => {
+                if username.trim().is_empty() || password.is_blank() {
+                    return Err(Error::config("the Everbridge user name or password is empty"));
+                }
+                let encoded = base64_encode(format!("{username}:{}", password.expose()).as_bytes());
+                StaticHeader::new(AUTHORIZATION, Secret::new(encoded).header_value("Basic ", "Everbridge credentials")?)
+            }
+        };
+        Endpoint::new(transport.clone(), Vendor::Everbridge, base, auth, ErrorDetails::generic)
+    }
+
+    pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
+        let Some(username) = lookup("AUDITKIT_EVERBRIDGE_USERNAME") else { return Ok(None) };
+        let password = lookup("AUDITKIT_EVERBRIDGE_PASSWORD").ok_or_else(|| {
+            Error::config("AUDITKIT_EVERBRIDGE_USERNAME is set but AUDITKIT_EVERBRIDGE_PASSWORD is not")
+        })?;
+        let region = match lookup("AUDITKIT_EVERBRIDGE_REGION") {
+            Some(name) => name.parse().map_err(|e| Error::config(format!("AUDITKIT_EVERBRIDGE_REGION: {e}")))?,
+            None => Region::Us,
+        };
+        let mut config = Config::new(region, Credentials::basic(username, password));
+        config.base_url = lookup("AUDITKIT_EVERBRIDGE_BASE_URL");
+        Ok(Some(config))
+    }
+}
+
+/// Standard base64 with padding, for the Basic scheme (RFC 7617).
+fn base64_encode(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> shift) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ==")];
+        for (input, expected) in cases {
+            assert_eq!(super::base64_encode(input.as_bytes()), expected);
+        }
+    }
+}

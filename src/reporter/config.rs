@@ -1,0 +1,80 @@
+//! Where a Reporter deployment lives and how to authenticate.
+
+use std::sync::Arc;
+
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+
+use crate::{
+    Error, Secret, Vendor,
+    transport::{Endpoint, ErrorDetails, StaticHeader, Transport},
+};
+
+/// Reporter settings for [`ClientBuilder::reporter`](crate::ClientBuilder::reporter).
+///
+/// Reporter is self-hosted, so the base URL is yours; include a gateway prefix such as
+/// `/manager` if your deployment has one (the SDK appends `v1/…`).
+///
+/// ```
+/// use auditkit::reporter::Config;
+///
+/// let config = Config::new("https://reporter.example.com")
+///     .bearer_token("token")
+///     .organization_id("org-1");
+/// assert!(!format!("{config:?}").contains("token\""));
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Config {
+    base_url: String,
+    bearer_token: Option<Secret>,
+    organization_id: Option<String>,
+}
+
+impl Config {
+    /// A deployment's base URL.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self { base_url: base_url.into(), bearer_token: None, organization_id: None }
+    }
+
+    /// Sends `Authorization: Bearer <token>` (needed where the auth plugin is on).
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// Sends `X-Organization-Id` (required by older multi-tenant deployments).
+    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
+        self.organization_id = Some(id.into());
+        self
+    }
+
+    /// Replaces the base URL given to [`new`](Self::new).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    pub(crate) fn endpoint(self, transport: &Arc<Transport>) -> Result<Endpoint, Error> {
+        let mut headers = StaticHeader::default();
+        if let Some(token) = &self.bearer_token {
+            if token.is_blank() {
+                return Err(Error::config("the Reporter bearer token is empty; leave it out if the auth plugin is off"));
+            }
+            headers = headers.with(AUTHORIZATION, token.header_value("Bearer ", "Reporter bearer token")?);
+        }
+        if let Some(id) = &self.organization_id {
+            let value = HeaderValue::from_str(id.trim())
+                .map_err(|_| Error::config(format!("the Reporter organization id `{id}` cannot be sent as a header")))?;
+            headers = headers.with(HeaderName::from_static("x-organization-id"), value);
+        }
+        Endpoint::new(transport.clone(), Vendor::Reporter, &self.base_url, headers, ErrorDetails::generic)
+    }
+
+    pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
+        let Some(base_url) = lookup("AUDITKIT_REPORTER_BASE_URL") else { return Ok(None) };
+        let mut config = Config::new(base_url);
+        config.bearer_token = lookup("AUDITKIT_REPORTER_TOKEN").map(Secret::from);
+        config.organization_id = lookup("AUDITKIT_REPORTER_ORGANIZATION_ID");
+        Ok(Some(config))
+    }
+}

@@ -1,0 +1,127 @@
+//! Turning a body into a model, or into the vendor's error details.
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::{Error, Operation, error::DecodeError};
+
+/// How much of a body an error keeps: enough to recognise an HTML error page or a
+/// truncated answer, too little to flood a log.
+const EXCERPT_BYTES: usize = 300;
+
+/// What a vendor's error body says, as far as the vendor's [`ErrorParser`](super::ErrorParser)
+/// can read it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct ErrorDetails {
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+}
+
+impl ErrorDetails {
+    /// The shapes most JSON APIs use: `code`/`errorCode` and
+    /// `message`/`Message`/`errorMessage`/`error_description`/`title`/`error` at the top level.
+    /// A body that is not JSON becomes the message, shortened.
+    pub(crate) fn generic(body: &[u8]) -> Self {
+        let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(body) else {
+            let text = excerpt(body);
+            return Self { message: (!text.trim().is_empty()).then_some(text), ..Self::default() };
+        };
+        let first_text = |keys: &[&str]| {
+            keys.iter().find_map(|key| match object.get(*key)? {
+                serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+        };
+        Self {
+            code: first_text(&["code", "errorCode", "error_code"]),
+            message: first_text(&["message", "Message", "errorMessage", "error_description", "title", "error"]),
+            request_id: first_text(&["requestId", "request_id"]),
+        }
+    }
+}
+
+/// The start of a body as text, cut at a character boundary.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
+    let mut text = text.into_owned();
+    if body.len() > EXCERPT_BYTES {
+        text.push('…');
+    }
+    text
+}
+
+/// Decodes a JSON body, keeping the JSON path that failed and a body excerpt.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    operation: Operation,
+    status: StatusCode,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let decoded = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| (error.path().to_string(), error.into_inner()))
+        .and_then(|value| {
+            // Trailing bytes after the document mean the answer is not what we think it is.
+            deserializer.end().map(|()| value).map_err(|error| (".".to_owned(), error))
+        });
+    decoded.map_err(|(path, source)| {
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            path,
+            excerpt: excerpt(body),
+            request_id: request_id.map(str::to_owned),
+            source,
+        }))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Vendor;
+
+    #[test]
+    fn generic_details_read_common_shapes_and_plain_text() {
+        let details = ErrorDetails::generic(br#"{"code":"TPL-0011","title":"Not Found","message":"no report"}"#);
+        assert_eq!(details.code.as_deref(), Some("TPL-0011"));
+        assert_eq!(details.message.as_deref(), Some("no report"));
+        let details = ErrorDetails::generic(br#"{"Message":"Authorization has been denied"}"#);
+        assert_eq!(details.message.as_deref(), Some("Authorization has been denied"));
+        let details = ErrorDetails::generic(b"<html>Bad Gateway</html>");
+        assert_eq!(details.message.as_deref(), Some("<html>Bad Gateway</html>"));
+        assert_eq!(ErrorDetails::generic(b""), ErrorDetails::default());
+    }
+
+    #[test]
+    fn decode_error_keeps_the_failing_path_and_an_excerpt() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Row {
+            id: u32,
+        }
+        let op = Operation::new(Vendor::EnergyCap, "report_distribution_logs");
+        let body = br#"[{"id":1},{"id":"two"}]"#;
+        let error = decode_json::<Vec<Row>>(op, StatusCode::OK, None, body).unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("{error:?}") };
+        assert_eq!(decode.path(), "[1].id");
+        assert!(decode.body_excerpt().starts_with("[{\"id\":1}"));
+        assert!(error.to_string().contains("report_distribution_logs"), "{error}");
+    }
+
+    #[test]
+    fn trailing_garbage_is_a_decode_error() {
+        let op = Operation::new(Vendor::EnergyCap, "x");
+        assert!(decode_json::<Vec<u8>>(op, StatusCode::OK, None, b"[1] [2]").is_err());
+    }
+
+    #[test]
+    fn excerpt_cuts_long_bodies_on_a_char_boundary() {
+        let body = "é".repeat(400);
+        let text = excerpt(body.as_bytes());
+        assert!(text.ends_with('…'));
+        assert!(text.len() <= EXCERPT_BYTES + '…'.len_utf8());
+    }
+}

@@ -1,0 +1,107 @@
+//! Sending requests: written once, used by every vendor.
+//!
+//! A vendor module describes its API as an [`Endpoint`] (base URL, auth, error body
+//! format) and each call as a [`Request`]; this layer adds the user agent, credentials,
+//! retries with `Retry-After`, safe redirects, tracing and error mapping.
+
+mod auth;
+mod decode;
+mod endpoint;
+mod execute;
+mod redirect;
+mod request;
+
+pub(crate) use auth::{Authorize, StaticHeader};
+pub(crate) use decode::{ErrorDetails, decode_json};
+pub(crate) use endpoint::{Endpoint, EndpointSlot};
+pub(crate) use request::Request;
+
+use std::{sync::Arc, time::Duration};
+
+use crate::{Error, RetryPolicy, Timer};
+
+/// What every vendor shares inside one [`Client`](crate::Client): the connection pool, the
+/// retry policy and the timer.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    timer: Arc<dyn Timer>,
+    allow_insecure_http: bool,
+}
+
+/// Transport settings gathered by the [`ClientBuilder`](crate::ClientBuilder).
+#[derive(Debug)]
+pub(crate) struct TransportSettings {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) allow_insecure_http: bool,
+    pub(crate) timer: Arc<dyn Timer>,
+}
+
+impl Transport {
+    pub(crate) fn new(settings: TransportSettings) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("auditkit/", env!("CARGO_PKG_VERSION")))
+            .timeout(settings.timeout)
+            .connect_timeout(settings.connect_timeout)
+            // Redirects are walked by hand: reqwest would carry vendor key headers such as
+            // `ECI-ApiKey` to another origin, since it strips only `Authorization`.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::config(format!("the HTTP client could not be built: {e}")))?;
+        Ok(Self {
+            http,
+            retry: settings.retry,
+            timer: settings.timer,
+            allow_insecure_http: settings.allow_insecure_http,
+        })
+    }
+
+    pub(crate) fn timer(&self) -> &Arc<dyn Timer> {
+        &self.timer
+    }
+}
+
+/// Whether `url` may be used: `https://`, or `http://` to a loopback address, or any
+/// `http://` when the user opted in. Credentials must not cross a network in clear text.
+pub(crate) fn check_scheme(url: &url::Url, allow_insecure_http: bool) -> Result<(), String> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || is_loopback(url) => Ok(()),
+        "http" => Err(format!(
+            "`{url}` uses plain http:// to a non-loopback host, which would send credentials unencrypted; \
+             use https://, or opt in with `ClientBuilder::allow_insecure_http(true)`"
+        )),
+        other => Err(format!("`{url}` has scheme `{other}`; only https:// (or http:// on loopback) is supported")),
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_allowed_only_on_loopback_unless_opted_in() {
+        let check = |u: &str, opt_in| check_scheme(&url::Url::parse(u).unwrap(), opt_in).is_ok();
+        assert!(check("https://app.energycap.com/", false));
+        assert!(check("http://127.0.0.1:8080/", false));
+        assert!(check("http://127.3.4.5/", false));
+        assert!(check("http://[::1]:99/", false));
+        assert!(check("http://localhost/", false));
+        assert!(!check("http://app.energycap.com/", false));
+        assert!(!check("http://10.0.0.1/", false));
+        assert!(check("http://10.0.0.1/", true));
+        assert!(!check("ftp://127.0.0.1/", true));
+    }
+}

@@ -1,0 +1,53 @@
+//! The description of one call, before credentials and retries are added.
+
+use std::fmt::Display;
+
+use bytes::Bytes;
+use reqwest::{
+    Method,
+    header::{CONTENT_TYPE, HeaderMap, HeaderValue},
+};
+use serde::Serialize;
+use url::Url;
+
+use crate::{Error, Operation};
+
+/// One call as a vendor module describes it. Built by [`Endpoint::request`](super::Endpoint::request).
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub(crate) operation: Operation,
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Bytes>,
+    /// Whether sending it twice does no harm; decides retries after the request was sent.
+    pub(crate) idempotent: bool,
+}
+
+impl Request {
+    pub(crate) fn new(operation: Operation, method: Method, url: Url) -> Self {
+        let idempotent = !matches!(method, Method::POST | Method::PATCH);
+        Self { operation, method, url, headers: HeaderMap::new(), body: None, idempotent }
+    }
+
+    pub(crate) fn query(mut self, name: &str, value: impl Display) -> Self {
+        self.url.query_pairs_mut().append_pair(name, &value.to_string());
+        self
+    }
+
+    pub(crate) fn query_opt(self, name: &str, value: Option<impl Display>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    pub(crate) fn json_body(mut self, body: &impl Serialize) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::invalid_input(self.operation, format!("the request body could not be encoded: {e}"))
+        })?;
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+}
