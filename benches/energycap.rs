@@ -1,1 +1,71 @@
-fn main(){}
+//! The SDK's overhead on EnergyCAP's list call, against a hand-written reqwest +
+//! serde_json loop on the same local sandbox, in the same process.
+//!
+//! ```sh
+//! cargo bench --bench energycap
+//! ```
+//!
+//! Read the result as a ratio: `auditkit` time / `baseline` time. The SDK adds typed
+//! decoding with JSON-path tracking, tolerant dates, the retry loop and tracing spans; the
+//! baseline decodes into `serde_json::Value`. Both share the sandbox's 200 logs and the
+//! loopback connection costs, which dominate.
+
+use std::time::Duration;
+
+use auditkit::testkit::Sandbox;
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::json;
+
+const LOGS: usize = 200;
+
+fn list_report_distribution_logs(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let sandbox = runtime.block_on(Sandbox::start()).expect("the sandbox starts");
+    let seeded = sandbox.energycap();
+    for n in 0..LOGS {
+        seeded.add_log(json!({
+            "beginDate": "2026-03-30T08:15:00.1234567-04:00",
+            "endDate": "2026-03-30",
+            "numberOfRecipients": n,
+            "reportDistribution": {
+                "createdByUser": {"fullName": "Ada Lovelace", "userCode": "ada", "userId": 12},
+                "reportCode": "BL-01",
+                "reportDistributionId": 1,
+                "reportDistributionName": "Monthly bills"
+            },
+            "status": "Complete"
+        }));
+    }
+    let client = sandbox.client();
+    let http = reqwest::Client::new();
+    let url = sandbox.energycap_url().join("api/v202106/reportdistribution/log").expect("a URL");
+    let key = sandbox.energycap_api_key().to_owned();
+
+    let mut group = c.benchmark_group("energycap_report_distribution_logs");
+    group.measurement_time(Duration::from_secs(4)).sample_size(40);
+    group.bench_function("baseline_reqwest_serde_json", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let body = http
+                .get(url.clone())
+                .header("ECI-ApiKey", &key)
+                .send()
+                .await
+                .expect("sent")
+                .bytes()
+                .await
+                .expect("read");
+            let logs: Vec<serde_json::Value> = serde_json::from_slice(&body).expect("decoded");
+            assert!(logs.len() >= LOGS);
+        });
+    });
+    group.bench_function("auditkit", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let logs = client.energycap().report_distribution_logs().send().await.expect("listed");
+            assert!(logs.len() >= LOGS);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, list_report_distribution_logs);
+criterion_main!(benches);

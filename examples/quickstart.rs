@@ -1,1 +1,122 @@
-fn main(){}
+//! A tour of auditkit against the built-in sandbox: no account, no network.
+//!
+//! ```sh
+//! cargo run --example quickstart
+//! ```
+//!
+//! To run the same calls against the real APIs, build the client with
+//! `auditkit::Client::from_env()` (or `Client::builder()`) instead of `sandbox.client()`.
+
+use std::time::Duration;
+
+use auditkit::{
+    Client, Error,
+    energycap::{self, DistributionStatus},
+    testkit::{Fault, Sandbox},
+};
+use futures::TryStreamExt;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::builder().energycap_polls_to_complete(3).start().await?;
+    println!(
+        "auditkit quickstart: a sandbox of the vendor APIs is listening on {}\n",
+        sandbox.url()
+    );
+    let client = sandbox.client();
+
+    energycap_tour(&client).await?;
+    resilience_tour(&sandbox, &client).await?;
+    errors_tour(&sandbox).await?;
+
+    println!("\nDone: {} requests reached the sandbox.", sandbox.requests().len());
+    Ok(())
+}
+
+async fn energycap_tour(client: &Client) -> Result<(), Error> {
+    println!("== EnergyCAP: report distribution logs");
+    let logs =
+        client.energycap().report_distribution_logs().include_in_progress(true).send().await?;
+    println!("{} logs (in-progress runs included):", logs.len());
+    for log in &logs {
+        let distribution = log.report_distribution.as_ref();
+        println!(
+            "  log {:>4}  {:<24} {:<22} began {}",
+            log.report_distribution_log_id,
+            distribution.and_then(|d| d.report_distribution_name.as_deref()).unwrap_or("?"),
+            log.status.as_ref().map_or("?", DistributionStatus::as_str),
+            log.begin_date.map_or_else(|| "?".to_owned(), |d| d.to_rfc3339()),
+        );
+    }
+
+    if let Some(with_errors) =
+        logs.iter().find(|log| log.status == Some(DistributionStatus::SomeReportsNotSent))
+    {
+        let detail = client
+            .energycap()
+            .report_distribution_log_detail(with_errors.report_distribution_log_id)
+            .send()
+            .await?;
+        println!(
+            "detail of log {}: errors = {:?}",
+            detail.log.report_distribution_log_id, detail.errors
+        );
+    }
+
+    println!("\nRunning distribution 1 and waiting for it:");
+    let run = client.energycap().run_report_distribution(1).send().await?;
+    println!("  started log {} ({:?})", run.report_distribution_log_id, run.status);
+    let mut polls = client
+        .energycap()
+        .wait_for_distribution(run.report_distribution_log_id)
+        .poll_interval(Duration::from_millis(100))
+        .max_wait(Duration::from_secs(30))
+        .statuses();
+    while let Some(detail) = polls.try_next().await? {
+        println!("  poll: {:?}", detail.log.status);
+    }
+    Ok(())
+}
+
+async fn resilience_tour(sandbox: &Sandbox, client: &Client) -> Result<(), Error> {
+    println!("\n== Retries: the sandbox answers 503 twice, then 429 with Retry-After: 1");
+    sandbox.inject(Fault::status(503).times(2));
+    sandbox.inject(Fault::status(429).retry_after("1"));
+    let before = sandbox.requests().len();
+    let started = std::time::Instant::now();
+    let logs = client.energycap().report_distribution_logs().send().await?;
+    println!(
+        "  got {} logs after {} requests in {:.1?} (backoff, then the server's Retry-After)",
+        logs.len(),
+        sandbox.requests().len() - before,
+        started.elapsed()
+    );
+    Ok(())
+}
+
+async fn errors_tour(sandbox: &Sandbox) -> Result<(), Error> {
+    println!("\n== Errors say who, what, and what to do next");
+    let wrong_key = Client::builder()
+        .energycap(
+            energycap::Config::new(energycap::Host::UsEast, "not-the-key")
+                .base_url(sandbox.energycap_url()),
+        )
+        .build()?;
+    if let Err(error) = wrong_key.energycap().report_distribution_logs().send().await {
+        println!("  {error}");
+    }
+    let insecure = Client::builder()
+        .energycap(
+            energycap::Config::new(energycap::Host::UsEast, "key")
+                .base_url("http://energycap.example.com"),
+        )
+        .build();
+    if let Err(error) = insecure {
+        println!("  {error}");
+    }
+    let unconfigured = Client::builder().build()?;
+    if let Err(error) = unconfigured.qualtrics().list_activity_types().send().await {
+        println!("  {error}");
+    }
+    Ok(())
+}

@@ -257,10 +257,18 @@ impl ClientBuilder {
         let endpoint = |result: Option<Result<_, Error>>| result.transpose();
         Ok(Client {
             inner: Arc::new(Inner {
-                energycap: energycap::Service::new(endpoint(self.energycap.map(|c| c.endpoint(&transport)))?),
-                reporter: reporter::Service::new(endpoint(self.reporter.map(|c| c.endpoint(&transport)))?),
-                qualtrics: qualtrics::Service::new(endpoint(self.qualtrics.map(|c| c.endpoint(&transport)))?),
-                everbridge: everbridge::Service::new(endpoint(self.everbridge.map(|c| c.endpoint(&transport)))?),
+                energycap: energycap::Service::new(endpoint(
+                    self.energycap.map(|c| c.endpoint(&transport)),
+                )?),
+                reporter: reporter::Service::new(endpoint(
+                    self.reporter.map(|c| c.endpoint(&transport)),
+                )?),
+                qualtrics: qualtrics::Service::new(endpoint(
+                    self.qualtrics.map(|c| c.endpoint(&transport)),
+                )?),
+                everbridge: everbridge::Service::new(endpoint(
+                    self.everbridge.map(|c| c.endpoint(&transport)),
+                )?),
             }),
         })
     }

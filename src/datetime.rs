@@ -42,7 +42,10 @@ impl<'de> DeserializeAs<'de, DateTime<Utc>> for Tolerant {
 }
 
 impl SerializeAs<DateTime<Utc>> for Tolerant {
-    fn serialize_as<S: Serializer>(value: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize_as<S: Serializer>(
+        value: &DateTime<Utc>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 }
@@ -57,7 +60,10 @@ mod tests {
         assert_eq!(at("2026-03-30").as_deref(), Some("2026-03-30T00:00:00+00:00"));
         assert_eq!(at("2026-03-30T08:15:00").as_deref(), Some("2026-03-30T08:15:00+00:00"));
         assert_eq!(at("2026-03-30 08:15:00").as_deref(), Some("2026-03-30T08:15:00+00:00"));
-        assert_eq!(at("2020-11-13T19:13:40.793Z").as_deref(), Some("2020-11-13T19:13:40.793+00:00"));
+        assert_eq!(
+            at("2020-11-13T19:13:40.793Z").as_deref(),
+            Some("2020-11-13T19:13:40.793+00:00")
+        );
         assert_eq!(
             at("2026-01-02T10:00:00.123456789-03:00").as_deref(),
             Some("2026-01-02T13:00:00.123456789+00:00")

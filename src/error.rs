@@ -467,7 +467,15 @@ mod tests {
             attempts: 1,
         }));
         let text = error.to_string();
-        for part in ["EnergyCAP", "report_distribution_logs", "401", "E401", "bad key", "r-1", "credentials"] {
+        for part in [
+            "EnergyCAP",
+            "report_distribution_logs",
+            "401",
+            "E401",
+            "bad key",
+            "r-1",
+            "credentials",
+        ] {
             assert!(text.contains(part), "{part:?} missing from {text:?}");
         }
         assert_eq!(error.code(), Some("E401"));

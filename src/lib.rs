@@ -8,6 +8,7 @@
 mod client;
 mod datetime;
 mod error;
+pub mod pagination;
 pub mod polling;
 mod retry;
 mod secret;
@@ -29,8 +30,8 @@ pub mod testkit;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, ConfigError, DecodeError, Error, InvalidInput, PaginationError, TransportError, TransportErrorKind,
-    WaitTimeout,
+    ApiError, ConfigError, DecodeError, Error, InvalidInput, PaginationError, TransportError,
+    TransportErrorKind, WaitTimeout,
 };
 pub use retry::RetryPolicy;
 pub use secret::Secret;

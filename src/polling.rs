@@ -1,7 +1,7 @@
 //! Waiting for a job on the vendor's side: a stream of statuses that ends at a final one,
 //! or at a deadline.
 //!
-//! Every `wait_for_*` builder is built on this: it is [`IntoFuture`](std::future::IntoFuture)
+//! Every `wait_for_*` builder is built on this: it is [`IntoFuture`]
 //! for the final value and offers `.statuses()`, a [`Statuses`] stream of each status seen.
 //! A deadline always applies (`max_wait`), polls back off with jitter, and one last poll
 //! happens at the deadline before [`Error::WaitTimeout`] is returned with the last status.
@@ -119,7 +119,12 @@ impl<T: Send + 'static> Waiter<T> {
             }
             // The stream always yields at least once; this only guards the impossible.
             last.ok_or_else(|| {
-                Error::WaitTimeout(Box::new(WaitTimeout { operation, waited: Duration::ZERO, polls: 0, last_status: None }))
+                Error::WaitTimeout(Box::new(WaitTimeout {
+                    operation,
+                    waited: Duration::ZERO,
+                    polls: 0,
+                    last_status: None,
+                }))
             })
         })
     }
@@ -188,13 +193,21 @@ mod tests {
     const OP: Operation = Operation::new(Vendor::EnergyCap, "wait_for_test");
 
     /// A job that reports `pending` until the `finish_at`-th read, then `done`.
-    fn waiter(timer: Arc<VirtualTimer>, finish_at: u32, max_wait: Duration) -> (Waiter<String>, Arc<AtomicU32>) {
+    fn waiter(
+        timer: Arc<VirtualTimer>,
+        finish_at: u32,
+        max_wait: Duration,
+    ) -> (Waiter<String>, Arc<AtomicU32>) {
         let reads = Arc::new(AtomicU32::new(0));
         let counter = reads.clone();
         let waiter = Waiter {
             operation: OP,
             timer,
-            settings: PollSettings { max_wait, interval: Duration::from_secs(1), max_interval: Duration::from_secs(4) },
+            settings: PollSettings {
+                max_wait,
+                interval: Duration::from_secs(1),
+                max_interval: Duration::from_secs(4),
+            },
             fetch: Box::new(move || {
                 let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
                 let status = if n < finish_at { "pending" } else { "done" };
@@ -238,7 +251,11 @@ mod tests {
         assert_eq!(timeout.last_status(), Some("pending"));
         assert_eq!(timeout.polls(), reads.load(Ordering::SeqCst));
         assert_eq!(timeout.waited(), Duration::from_secs(10));
-        assert_eq!(timer.elapsed(), Duration::from_secs(10), "the last poll happens at the deadline");
+        assert_eq!(
+            timer.elapsed(),
+            Duration::from_secs(10),
+            "the last poll happens at the deadline"
+        );
         assert!(error.to_string().contains("max_wait"), "{error}");
     }
 

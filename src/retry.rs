@@ -150,7 +150,10 @@ mod tests {
     fn retry_after_wins_over_backoff_and_is_capped() {
         let policy = RetryPolicy::default().retry_after_cap(Duration::from_secs(30));
         assert_eq!(policy.delay(1, Some(Duration::from_secs(7)), 0.9), Duration::from_secs(7));
-        assert_eq!(policy.delay(1, Some(Duration::from_secs(86_400)), 0.9), Duration::from_secs(30));
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(86_400)), 0.9),
+            Duration::from_secs(30)
+        );
     }
 
     #[test]

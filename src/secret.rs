@@ -54,6 +54,13 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Reads a secret from a string, such as an OAuth token endpoint's `access_token`.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
+    }
+}
+
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Self(value)

@@ -71,10 +71,10 @@ impl FromStr for Host {
 /// ```
 /// use auditkit::energycap::{Config, Host};
 ///
-/// let config = Config::new(Host::UsEast, "api-key");
+/// let config = Config::new(Host::UsEast, "k-5e9a");
+/// assert!(!format!("{config:?}").contains("k-5e9a"));
 /// // Through a gateway: the SDK appends `api/v202106/…` to this URL.
-/// let proxied = Config::new(Host::UsEast, "api-key").base_url("https://gateway.example.com/energycap");
-/// assert!(!format!("{config:?}").contains("api-key"));
+/// let proxied = Config::new(Host::UsEast, "k-5e9a").base_url("https://gateway.example.com/energycap");
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
@@ -99,7 +99,9 @@ impl Config {
 
     pub(crate) fn endpoint(self, transport: &Arc<Transport>) -> Result<Endpoint, Error> {
         if self.api_key.is_blank() {
-            return Err(Error::config("the EnergyCAP API key is empty; pass the key from EnergyCAP's user settings"));
+            return Err(Error::config(
+                "the EnergyCAP API key is empty; pass the key from EnergyCAP's user settings",
+            ));
         }
         let root = self.base_url.as_deref().unwrap_or(self.host.url());
         let base = format!("{}/{API_PREFIX}", root.trim_end_matches('/'));
@@ -111,7 +113,9 @@ impl Config {
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
         let Some(key) = lookup("AUDITKIT_ENERGYCAP_API_KEY") else { return Ok(None) };
         let host = match lookup("AUDITKIT_ENERGYCAP_HOST") {
-            Some(name) => name.parse().map_err(|e| Error::config(format!("AUDITKIT_ENERGYCAP_HOST: {e}")))?,
+            Some(name) => {
+                name.parse().map_err(|e| Error::config(format!("AUDITKIT_ENERGYCAP_HOST: {e}")))?
+            }
             None => Host::UsEast,
         };
         let mut config = Config::new(host, key);

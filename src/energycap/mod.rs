@@ -30,8 +30,8 @@ mod wait_for_distribution;
 
 pub use config::{Config, Host};
 pub use models::{
-    DistributionStatus, ReportDistributionChild, ReportDistributionLog, ReportDistributionLogDetail,
-    UserChild,
+    DistributionStatus, ReportDistributionChild, ReportDistributionLog,
+    ReportDistributionLogDetail, UserChild,
 };
 pub use report_distribution_log_detail::GetReportDistributionLogDetail;
 pub use report_distribution_logs::ListReportDistributionLogs;
@@ -83,7 +83,10 @@ impl Service {
     /// let detail = client.energycap().report_distribution_log_detail(7).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn report_distribution_log_detail(&self, report_distribution_log_id: i32) -> GetReportDistributionLogDetail {
+    pub fn report_distribution_log_detail(
+        &self,
+        report_distribution_log_id: i32,
+    ) -> GetReportDistributionLogDetail {
         GetReportDistributionLogDetail::new(self.slot.clone(), report_distribution_log_id)
     }
 

@@ -38,7 +38,8 @@ impl GetReportDistributionLogDetail {
     pub async fn send(self) -> Result<ReportDistributionLogDetail, Error> {
         let endpoint = self.slot.get()?;
         let id = self.report_distribution_log_id.to_string();
-        let request = endpoint.request(OPERATION, Method::GET, &["reportdistribution", "log", &id, "detail"]);
+        let request =
+            endpoint.request(OPERATION, Method::GET, &["reportdistribution", "log", &id, "detail"]);
         endpoint.send_json(request).await
     }
 }

@@ -53,7 +53,8 @@ impl RunReportDistribution {
     pub async fn send(self) -> Result<ReportDistributionLog, Error> {
         let endpoint = self.slot.get()?;
         let id = self.report_distribution_id.to_string();
-        let mut request = endpoint.request(OPERATION, Method::POST, &["reportdistribution", &id, "exec"]);
+        let mut request =
+            endpoint.request(OPERATION, Method::POST, &["reportdistribution", &id, "exec"]);
         if let Some(user_ids) = &self.override_user_ids {
             if user_ids.is_empty() {
                 return Err(Error::invalid_input(

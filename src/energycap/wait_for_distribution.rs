@@ -78,7 +78,11 @@ impl WaitForDistribution {
                 _ => Progress::Pending,
             },
             describe: |detail| {
-                detail.log.status.as_ref().map_or_else(|| "(no status)".to_owned(), |s| s.as_str().to_owned())
+                detail
+                    .log
+                    .status
+                    .as_ref()
+                    .map_or_else(|| "(no status)".to_owned(), |s| s.as_str().to_owned())
             },
         }
     }

@@ -6,7 +6,7 @@ use reqwest::header::AUTHORIZATION;
 
 use crate::{
     Error, Secret, Vendor,
-    transport::{Endpoint, ErrorDetails, StaticHeader, Transport},
+    transport::{Endpoint, ErrorDetails, StaticHeader, Transport, basic_auth},
 };
 
 /// Everbridge's API regions.
@@ -42,7 +42,9 @@ impl FromStr for Region {
         match name.trim().to_ascii_lowercase().as_str() {
             "us" => Ok(Region::Us),
             "eu" => Ok(Region::Eu),
-            _ => Err(Error::config(format!("`{name}` is not an Everbridge region; expected us or eu"))),
+            _ => Err(Error::config(format!(
+                "`{name}` is not an Everbridge region; expected us or eu"
+            ))),
         }
     }
 }
@@ -51,8 +53,8 @@ impl FromStr for Region {
 ///
 /// ```
 /// use auditkit::everbridge::Credentials;
-/// let credentials = Credentials::basic("api-user", "password");
-/// assert!(!format!("{credentials:?}").contains("password"));
+/// let credentials = Credentials::basic("api-user", "hunter2");
+/// assert!(!format!("{credentials:?}").contains("hunter2"));
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -107,8 +109,10 @@ impl Config {
                 if username.trim().is_empty() || password.is_blank() {
                     return Err(Error::config("the Everbridge user name or password is empty"));
                 }
-                let encoded = base64_encode(format!("{username}:{}", password.expose()).as_bytes());
-                StaticHeader::new(AUTHORIZATION, Secret::new(encoded).header_value("Basic ", "Everbridge credentials")?)
+                StaticHeader::new(
+                    AUTHORIZATION,
+                    basic_auth(username, password, "Everbridge credentials")?,
+                )
             }
         };
         Endpoint::new(transport.clone(), Vendor::Everbridge, base, auth, ErrorDetails::generic)
@@ -117,43 +121,18 @@ impl Config {
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
         let Some(username) = lookup("AUDITKIT_EVERBRIDGE_USERNAME") else { return Ok(None) };
         let password = lookup("AUDITKIT_EVERBRIDGE_PASSWORD").ok_or_else(|| {
-            Error::config("AUDITKIT_EVERBRIDGE_USERNAME is set but AUDITKIT_EVERBRIDGE_PASSWORD is not")
+            Error::config(
+                "AUDITKIT_EVERBRIDGE_USERNAME is set but AUDITKIT_EVERBRIDGE_PASSWORD is not",
+            )
         })?;
         let region = match lookup("AUDITKIT_EVERBRIDGE_REGION") {
-            Some(name) => name.parse().map_err(|e| Error::config(format!("AUDITKIT_EVERBRIDGE_REGION: {e}")))?,
+            Some(name) => name
+                .parse()
+                .map_err(|e| Error::config(format!("AUDITKIT_EVERBRIDGE_REGION: {e}")))?,
             None => Region::Us,
         };
         let mut config = Config::new(region, Credentials::basic(username, password));
         config.base_url = lookup("AUDITKIT_EVERBRIDGE_BASE_URL");
         Ok(Some(config))
-    }
-}
-
-/// Standard base64 with padding, for the Basic scheme (RFC 7617).
-fn base64_encode(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> shift) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ==")];
-        for (input, expected) in cases {
-            assert_eq!(super::base64_encode(input.as_bytes()), expected);
-        }
     }
 }

@@ -1,18 +1,52 @@
-//! Qualtrics audit events.
+//! Qualtrics audit events: by activity type, in a time window, paged with `skipToken`.
 //!
-//! This release configures the vendor (datacenter or base URL, API token); listing events
-//! arrives in a later release.
+//! The activity type is a type ([`Logins`], [`SessionCreations`], …), so each event's
+//! descriptor is typed; [`Service::list_events_raw`] takes any other type by name.
+//!
+//! ```no_run
+//! use auditkit::{Client, qualtrics};
+//! use futures::TryStreamExt;
+//!
+//! # async fn demo() -> Result<(), auditkit::Error> {
+//! let client = Client::builder()
+//!     .qualtrics(qualtrics::Config::new("iad1", qualtrics::Credentials::api_token("token")))
+//!     .build()?;
+//! let logins: Vec<_> = client.qualtrics().list_events::<qualtrics::Logins>().items().try_collect().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! API reference: `https://{datacenter}.qualtrics.com/API/v3/logs`, authenticated with
+//! `X-API-TOKEN` or an OAuth bearer token (scope `read:activity_logs`).
 
+mod activity;
 mod config;
+mod error_body;
+mod list_activity_types;
+mod list_events;
+mod models;
+mod oauth;
+mod paging;
 
+pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
 pub use config::{Config, Credentials};
+pub use list_activity_types::ListActivityTypes;
+pub use list_events::{ListEvents, Order};
+pub use models::{
+    ActivityTypeInfo, Authentication, Event, Location, LoginDescriptor, PasswordResetDescriptor,
+    Platform, SessionDescriptor, ValidationRules,
+};
 
 use crate::{
-    Vendor,
+    Operation, Vendor,
     transport::{Endpoint, EndpointSlot},
 };
 
-/// Qualtrics' operations. Get it from [`Client::qualtrics`](crate::Client::qualtrics).
+const fn operation(name: &'static str) -> Operation {
+    Operation::new(Vendor::Qualtrics, name)
+}
+
+/// Qualtrics' operations. Get it from [`Client::qualtrics`](crate::Client::qualtrics);
+/// cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Service {
     slot: EndpointSlot,
@@ -33,5 +67,46 @@ impl Service {
     /// ```
     pub fn is_configured(&self) -> bool {
         self.slot.is_configured()
+    }
+
+    /// Events of activity type `A`, with its typed descriptor.
+    ///
+    /// ```no_run
+    /// use auditkit::qualtrics::PasswordResets;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let page = client.qualtrics().list_events::<PasswordResets>().page_size(100).send().await?;
+    /// for event in page.items() {
+    ///     println!("{:?} reset by {:?}", event.descriptor.user_id, event.descriptor.agent_user_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_events<A: ActivityType>(&self) -> ListEvents<A::Descriptor> {
+        ListEvents::new(self.slot.clone(), A::NAME.into())
+    }
+
+    /// Events of any activity type, by its wire name, with the descriptor as JSON.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let brands: Vec<_> = client.qualtrics().list_events_raw("brands").items().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_events_raw(
+        &self,
+        activity_type: impl Into<String>,
+    ) -> ListEvents<serde_json::Value> {
+        ListEvents::new(self.slot.clone(), activity_type.into().into())
+    }
+
+    /// The activity types this account can query, with their extra filters.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let kinds = client.qualtrics().list_activity_types().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_activity_types(&self) -> ListActivityTypes {
+        ListActivityTypes::new(self.slot.clone())
     }
 }

@@ -18,9 +18,9 @@ use crate::{
 /// use auditkit::reporter::Config;
 ///
 /// let config = Config::new("https://reporter.example.com")
-///     .bearer_token("token")
+///     .bearer_token("eyJ-secret-token")
 ///     .organization_id("org-1");
-/// assert!(!format!("{config:?}").contains("token\""));
+/// assert!(!format!("{config:?}").contains("eyJ-secret-token"));
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
@@ -58,16 +58,28 @@ impl Config {
         let mut headers = StaticHeader::default();
         if let Some(token) = &self.bearer_token {
             if token.is_blank() {
-                return Err(Error::config("the Reporter bearer token is empty; leave it out if the auth plugin is off"));
+                return Err(Error::config(
+                    "the Reporter bearer token is empty; leave it out if the auth plugin is off",
+                ));
             }
-            headers = headers.with(AUTHORIZATION, token.header_value("Bearer ", "Reporter bearer token")?);
+            headers = headers
+                .with(AUTHORIZATION, token.header_value("Bearer ", "Reporter bearer token")?);
         }
         if let Some(id) = &self.organization_id {
-            let value = HeaderValue::from_str(id.trim())
-                .map_err(|_| Error::config(format!("the Reporter organization id `{id}` cannot be sent as a header")))?;
+            let value = HeaderValue::from_str(id.trim()).map_err(|_| {
+                Error::config(format!(
+                    "the Reporter organization id `{id}` cannot be sent as a header"
+                ))
+            })?;
             headers = headers.with(HeaderName::from_static("x-organization-id"), value);
         }
-        Endpoint::new(transport.clone(), Vendor::Reporter, &self.base_url, headers, ErrorDetails::generic)
+        Endpoint::new(
+            transport.clone(),
+            Vendor::Reporter,
+            &self.base_url,
+            headers,
+            ErrorDetails::generic,
+        )
     }
 
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {

@@ -36,7 +36,14 @@ impl ErrorDetails {
         };
         Self {
             code: first_text(&["code", "errorCode", "error_code"]),
-            message: first_text(&["message", "Message", "errorMessage", "error_description", "title", "error"]),
+            message: first_text(&[
+                "message",
+                "Message",
+                "errorMessage",
+                "error_description",
+                "title",
+                "error",
+            ]),
             request_id: first_text(&["requestId", "request_id"]),
         }
     }
@@ -85,7 +92,9 @@ mod tests {
 
     #[test]
     fn generic_details_read_common_shapes_and_plain_text() {
-        let details = ErrorDetails::generic(br#"{"code":"TPL-0011","title":"Not Found","message":"no report"}"#);
+        let details = ErrorDetails::generic(
+            br#"{"code":"TPL-0011","title":"Not Found","message":"no report"}"#,
+        );
         assert_eq!(details.code.as_deref(), Some("TPL-0011"));
         assert_eq!(details.message.as_deref(), Some("no report"));
         let details = ErrorDetails::generic(br#"{"Message":"Authorization has been denied"}"#);

@@ -6,7 +6,9 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::{Authorize, ErrorDetails, Request, Transport, check_scheme, decode_json, execute::Answer};
+use super::{
+    Authorize, ErrorDetails, Request, Transport, check_scheme, decode_json, execute::Answer,
+};
 use crate::{Error, Operation, Timer, Vendor};
 
 /// Reads a vendor's error body. [`ErrorDetails::generic`] fits most vendors.
@@ -35,22 +37,32 @@ impl Endpoint {
         auth: impl Authorize + 'static,
         parse_error: ErrorParser,
     ) -> Result<Self, Error> {
-        let mut url = Url::parse(base_url.trim())
-            .map_err(|e| Error::config(format!("{vendor} base URL `{base_url}` is not a valid URL: {e}")))?;
+        let mut url = Url::parse(base_url.trim()).map_err(|e| {
+            Error::config(format!("{vendor} base URL `{base_url}` is not a valid URL: {e}"))
+        })?;
         if url.cannot_be_a_base() || url.host().is_none() {
-            return Err(Error::config(format!("{vendor} base URL `{base_url}` must be an http(s) URL with a host")));
+            return Err(Error::config(format!(
+                "{vendor} base URL `{base_url}` must be an http(s) URL with a host"
+            )));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::config(format!(
                 "{vendor} base URL `{base_url}` must not carry a query or fragment"
             )));
         }
-        check_scheme(&url, transport.allow_insecure_http).map_err(|e| Error::config(format!("{vendor}: {e}")))?;
+        check_scheme(&url, transport.allow_insecure_http)
+            .map_err(|e| Error::config(format!("{vendor}: {e}")))?;
         if !url.path().ends_with('/') {
             let path = format!("{}/", url.path());
             url.set_path(&path);
         }
-        Ok(Self(Arc::new(Inner { transport, vendor, base_url: url, auth: Box::new(auth), parse_error })))
+        Ok(Self(Arc::new(Inner {
+            transport,
+            vendor,
+            base_url: url,
+            auth: Box::new(auth),
+            parse_error,
+        })))
     }
 
     pub(crate) fn vendor(&self) -> Vendor {
@@ -78,7 +90,12 @@ impl Endpoint {
     }
 
     /// A request to `base_url` + `segments`, each segment percent-encoded.
-    pub(crate) fn request(&self, operation: Operation, method: Method, segments: &[&str]) -> Request {
+    pub(crate) fn request(
+        &self,
+        operation: Operation,
+        method: Method,
+        segments: &[&str],
+    ) -> Request {
         let mut url = self.0.base_url.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
@@ -87,14 +104,20 @@ impl Endpoint {
     }
 
     /// Sends a request and decodes the JSON answer.
-    pub(crate) async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<T, Error> {
         let operation = request.operation;
         let answer = self.send(request).await?;
         decode_answer(operation, &answer)
     }
 }
 
-pub(crate) fn decode_answer<T: DeserializeOwned>(operation: Operation, answer: &Answer) -> Result<T, Error> {
+pub(crate) fn decode_answer<T: DeserializeOwned>(
+    operation: Operation,
+    answer: &Answer,
+) -> Result<T, Error> {
     let status: StatusCode = answer.status;
     decode_json(operation, status, answer.request_id.as_deref(), &answer.body)
 }

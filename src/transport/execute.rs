@@ -37,7 +37,12 @@ pub(crate) struct Answer {
 #[derive(Debug)]
 enum Failure {
     Status(Answer),
-    Transport { kind: TransportErrorKind, before_sending: bool, message: String, source: Option<reqwest::Error> },
+    Transport {
+        kind: TransportErrorKind,
+        before_sending: bool,
+        message: String,
+        source: Option<reqwest::Error>,
+    },
     /// Not worth another attempt (for example a token source that failed).
     Fatal(Error),
 }
@@ -59,11 +64,21 @@ impl Failure {
             TransportErrorKind::Body => "the answer's body could not be read to its end",
             _ => "the request failed",
         };
-        Failure::Transport { kind, before_sending: error.is_connect(), message: message.into(), source: Some(error) }
+        Failure::Transport {
+            kind,
+            before_sending: error.is_connect(),
+            message: message.into(),
+            source: Some(error),
+        }
     }
 
     fn redirect(message: String) -> Self {
-        Failure::Transport { kind: TransportErrorKind::Redirect, before_sending: false, message, source: None }
+        Failure::Transport {
+            kind: TransportErrorKind::Redirect,
+            before_sending: false,
+            message,
+            source: None,
+        }
     }
 
     fn retry_after(&self) -> Option<Duration> {
@@ -111,7 +126,12 @@ impl Endpoint {
         loop {
             attempt += 1;
             tracing::Span::current().record("attempts", attempt);
-            let span = tracing::debug_span!("auditkit.attempt", attempt, status = Empty, request_id = Empty);
+            let span = tracing::debug_span!(
+                "auditkit.attempt",
+                attempt,
+                status = Empty,
+                request_id = Empty
+            );
             let failure = match self.attempt(&request).instrument(span).await {
                 Ok(answer) if answer.status.is_success() => return Ok(answer),
                 Ok(answer) => Failure::Status(answer),
@@ -127,7 +147,7 @@ impl Endpoint {
                     continue;
                 }
             }
-            return Err(self.into_error(failure, request.operation, attempt, retry_after));
+            return Err(self.error_for(failure, request.operation, attempt, retry_after));
         }
     }
 
@@ -141,14 +161,19 @@ impl Endpoint {
         for _ in 0..=MAX_REDIRECTS {
             let mut headers = request.headers.clone();
             if url.origin() == own_origin {
-                self.auth().authorize(&transport.http, &mut headers).await.map_err(Failure::Fatal)?;
+                self.auth()
+                    .authorize(&transport.http, &mut headers)
+                    .await
+                    .map_err(Failure::Fatal)?;
             }
             let mut builder = transport.http.request(method.clone(), url.clone()).headers(headers);
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
             }
             let response = builder.send().await.map_err(Failure::from_reqwest)?;
-            if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method).map_err(Failure::redirect)? {
+            if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method)
+                .map_err(Failure::redirect)?
+            {
                 check_scheme(&hop.url, transport.allow_insecure_http).map_err(Failure::redirect)?;
                 tracing::debug!(status = response.status().as_u16(), to = %hop.url.origin().ascii_serialization(), "following redirect");
                 if !hop.keep_body {
@@ -173,7 +198,13 @@ impl Endpoint {
         Err(Failure::redirect(format!("more than {MAX_REDIRECTS} redirects in a row")))
     }
 
-    fn into_error(&self, failure: Failure, operation: Operation, attempts: u32, retry_after: Option<Duration>) -> Error {
+    fn error_for(
+        &self,
+        failure: Failure,
+        operation: Operation,
+        attempts: u32,
+        retry_after: Option<Duration>,
+    ) -> Error {
         match failure {
             Failure::Status(answer) => {
                 let details = self.parse_error(&answer.body);
@@ -187,13 +218,15 @@ impl Endpoint {
                     attempts,
                 }))
             }
-            Failure::Transport { kind, message, source, .. } => Error::Transport(Box::new(TransportError {
-                operation,
-                kind,
-                message,
-                attempts,
-                source: source.map(|e| Box::new(e) as _),
-            })),
+            Failure::Transport { kind, message, source, .. } => {
+                Error::Transport(Box::new(TransportError {
+                    operation,
+                    kind,
+                    message,
+                    attempts,
+                    source: source.map(|e| Box::new(e) as _),
+                }))
+            }
             Failure::Fatal(error) => error,
         }
     }

@@ -11,7 +11,7 @@ mod execute;
 mod redirect;
 mod request;
 
-pub(crate) use auth::{Authorize, StaticHeader};
+pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
 pub(crate) use decode::{ErrorDetails, decode_json};
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
 pub(crate) use request::Request;
@@ -74,7 +74,9 @@ pub(crate) fn check_scheme(url: &url::Url, allow_insecure_http: bool) -> Result<
             "`{url}` uses plain http:// to a non-loopback host, which would send credentials unencrypted; \
              use https://, or opt in with `ClientBuilder::allow_insecure_http(true)`"
         )),
-        other => Err(format!("`{url}` has scheme `{other}`; only https:// (or http:// on loopback) is supported")),
+        other => Err(format!(
+            "`{url}` has scheme `{other}`; only https:// (or http:// on loopback) is supported"
+        )),
     }
 }
 

@@ -34,9 +34,9 @@ pub(super) fn next_hop(
     let location = location
         .to_str()
         .map_err(|_| format!("the HTTP {status} redirect has a `Location` that is not text"))?;
-    let url = current
-        .join(location)
-        .map_err(|e| format!("the HTTP {status} redirect to `{location}` is not a valid URL: {e}"))?;
+    let url = current.join(location).map_err(|e| {
+        format!("the HTTP {status} redirect to `{location}` is not a valid URL: {e}")
+    })?;
     let (method, keep_body) = match status.as_u16() {
         303 if *method != Method::HEAD => (Method::GET, false),
         301 | 302 if *method == Method::POST => (Method::GET, false),
@@ -77,7 +77,12 @@ mod tests {
     fn non_redirects_and_redirects_without_location_are_answers() {
         assert_eq!(hop(304, "/z", Method::GET), None);
         assert_eq!(hop(200, "/z", Method::GET), None);
-        let none = next_hop(StatusCode::FOUND, &HeaderMap::new(), &Url::parse("https://a.example/").unwrap(), &Method::GET);
+        let none = next_hop(
+            StatusCode::FOUND,
+            &HeaderMap::new(),
+            &Url::parse("https://a.example/").unwrap(),
+            &Method::GET,
+        );
         assert_eq!(none, Ok(None));
     }
 }

@@ -42,9 +42,29 @@ impl Request {
         }
     }
 
+    /// A form body (`application/x-www-form-urlencoded`), as OAuth token endpoints take.
+    pub(crate) fn form_body(mut self, fields: &[(&str, &str)]) -> Self {
+        let body =
+            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+        self.body = Some(Bytes::from(body));
+        self
+    }
+
+    /// Declares that sending the request twice does no harm (a POST that only reads, such
+    /// as a token request), so it may be retried after it was sent.
+    pub(crate) fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
     pub(crate) fn json_body(mut self, body: &impl Serialize) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| {
-            Error::invalid_input(self.operation, format!("the request body could not be encoded: {e}"))
+            Error::invalid_input(
+                self.operation,
+                format!("the request body could not be encoded: {e}"),
+            )
         })?;
         self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Some(Bytes::from(bytes));

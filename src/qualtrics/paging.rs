@@ -1,0 +1,142 @@
+//! Qualtrics' list envelope, `{"result":{"elements":[…],"nextPage":…}}`, as pages.
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde::{Deserialize, de::DeserializeOwned};
+use url::Url;
+
+use crate::{
+    Error, Operation,
+    pagination::{Cursor, FetchPage, RawPage},
+    transport::{Endpoint, Request},
+};
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct Envelope<T> {
+    result: ResultPart<T>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
+struct ResultPart<T> {
+    #[serde(default = "Vec::new")]
+    elements: Vec<T>,
+    #[serde(default)]
+    next_page: Option<String>,
+}
+
+/// Pages of a Qualtrics list: `first` builds the request with its filters (without a
+/// token), `skipToken` is added for every later page.
+pub(super) fn pages<T: DeserializeOwned + Send + 'static>(
+    endpoint: Endpoint,
+    operation: Operation,
+    segments: &'static [&'static str],
+    filters: Arc<dyn Fn(Request) -> Request + Send + Sync>,
+) -> FetchPage<T> {
+    Arc::new(move |cursor| {
+        let endpoint = endpoint.clone();
+        let filters = filters.clone();
+        Box::pin(async move {
+            let mut request = filters(endpoint.request(operation, Method::GET, segments));
+            match cursor {
+                None => {}
+                Some(Cursor::Token(token)) => request = request.query("skipToken", token),
+                Some(other) => {
+                    return Err(Error::invalid_input(
+                        operation,
+                        format!(
+                            "a Qualtrics listing resumes from a page token, not from {other:?}"
+                        ),
+                    ));
+                }
+            }
+            let envelope: Envelope<T> = endpoint.send_json(request).await?;
+            let next = match envelope.result.next_page {
+                Some(next) if !next.trim().is_empty() => {
+                    Some(Cursor::Token(skip_token(endpoint.base_url(), operation, &next)?))
+                }
+                _ => None,
+            };
+            Ok(RawPage { items: envelope.result.elements, next })
+        })
+    })
+}
+
+/// The token in a `nextPage`. Sources disagree on what it holds, so both are read: a URL
+/// (absolute, or a path on the API's host) whose `skipToken` is used, or a bare token. A
+/// URL on another origin is refused: the SDK will not send the token, or anything, there.
+fn skip_token(base: &Url, operation: Operation, next_page: &str) -> Result<String, Error> {
+    let url = match Url::parse(next_page) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) if next_page.starts_with('/') => {
+            base.join(next_page).map_err(|e| {
+                Error::pagination(
+                    operation,
+                    format!("nextPage `{next_page}` is not a valid path: {e}"),
+                )
+            })?
+        }
+        _ => return Ok(next_page.to_owned()),
+    };
+    if url.origin() != base.origin() {
+        return Err(Error::pagination(
+            operation,
+            format!(
+                "the server's nextPage points to {}, not to the configured {}; \
+                 the SDK refuses to follow it and did not send the page token there",
+                url.origin().ascii_serialization(),
+                base.origin().ascii_serialization()
+            ),
+        ));
+    }
+    url.query_pairs()
+        .find(|(name, _)| name == "skipToken")
+        .map(|(_, token)| token.into_owned())
+        .ok_or_else(|| {
+            Error::pagination(
+                operation,
+                format!("the server's nextPage URL `{url}` has no skipToken"),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Vendor;
+
+    const OP: Operation = Operation::new(Vendor::Qualtrics, "list_events");
+
+    fn base() -> Url {
+        Url::parse("https://iad1.qualtrics.com/API/v3/").unwrap()
+    }
+
+    #[test]
+    fn next_page_as_a_full_url_a_path_or_a_bare_token_gives_the_token() {
+        let full = "https://iad1.qualtrics.com/API/v3/logs?activityType=logins&skipToken=abc%3D%3D";
+        assert_eq!(skip_token(&base(), OP, full).unwrap(), "abc==");
+        assert_eq!(skip_token(&base(), OP, "/API/v3/logs?skipToken=t2").unwrap(), "t2");
+        assert_eq!(
+            skip_token(&base(), OP, "eyJvZmZzZXQiOjEwMH0=").unwrap(),
+            "eyJvZmZzZXQiOjEwMH0="
+        );
+        // Looks like `scheme:rest` to a URL parser, but is a token.
+        assert_eq!(skip_token(&base(), OP, "page:2").unwrap(), "page:2");
+    }
+
+    #[test]
+    fn next_page_on_another_origin_is_refused() {
+        let error =
+            skip_token(&base(), OP, "https://evil.example/API/v3/logs?skipToken=x").unwrap_err();
+        assert!(matches!(error, Error::Pagination(_)));
+        assert!(error.to_string().contains("https://evil.example"), "{error}");
+    }
+
+    #[test]
+    fn a_next_page_url_without_a_token_is_an_error() {
+        let error = skip_token(&base(), OP, "https://iad1.qualtrics.com/API/v3/logs").unwrap_err();
+        assert!(error.to_string().contains("no skipToken"), "{error}");
+    }
+}

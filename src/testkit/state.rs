@@ -1,0 +1,256 @@
+//! What every connection of a running sandbox shares — the vendor simulators, the fault
+//! queue and the request log — and the path one request takes through them. Also the
+//! contract ([`Simulator`]) a vendor simulator implements to plug in under its prefix.
+
+use std::{fmt, sync::Arc};
+
+use bytes::Bytes;
+use hyper::{
+    HeaderMap, Method, StatusCode,
+    header::{CONTENT_TYPE, HeaderName, HeaderValue},
+};
+use serde_json::{Value, json};
+use url::Url;
+
+use super::{
+    faults::{Effect, FaultQueue, Fired},
+    recorder::{RecordedRequest, Recorder},
+};
+
+/// One simulated vendor API, mounted under a path prefix of the sandbox.
+///
+/// Handling is synchronous: a simulator keeps its state behind a `Mutex` and answers at
+/// once. Anything slow or broken on the wire (latency, cut bodies) is the fault layer's job,
+/// so simulators only model the vendor's behaviour.
+pub(crate) trait Simulator: Send + Sync + 'static {
+    /// The path prefix, starting with `/` and without a trailing one (`/energycap`).
+    fn prefix(&self) -> &'static str;
+
+    /// Answers one request whose path starts with [`prefix`](Self::prefix).
+    fn handle(&self, request: &SimRequest) -> SimResponse;
+}
+
+/// A request as a simulator sees it: the body is already read, the prefix already removed.
+#[derive(Debug, Clone)]
+pub(crate) struct SimRequest {
+    pub(crate) method: Method,
+    /// The path after the simulator's prefix (`/api/v202106/reportdistribution/log`).
+    pub(crate) path: String,
+    /// Query pairs, percent-decoded, in order.
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    /// The sandbox root (`http://127.0.0.1:PORT/`), for answers that carry absolute URLs.
+    #[allow(dead_code, reason = "Qualtrics' `nextPage` is the first absolute URL to build")]
+    pub(crate) base_url: Url,
+}
+
+impl SimRequest {
+    /// The first value of query parameter `name` (exact, case-sensitive name).
+    pub(crate) fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    /// The first value of header `name`, when it is visible ASCII.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The path split on `/`, without the leading empty segment; empty segments are kept
+    /// so that a doubled or trailing slash does not match a route by accident.
+    pub(crate) fn segments(&self) -> Vec<&str> {
+        let path = self.path.strip_prefix('/').unwrap_or(&self.path);
+        path.split('/').collect()
+    }
+}
+
+/// How a response body goes on the wire.
+#[derive(Debug, Clone)]
+pub(crate) enum SimBody {
+    /// All at once, with a `Content-Length`.
+    Full(Bytes),
+    /// In these chunks, with chunked transfer encoding (downloads).
+    #[allow(dead_code, reason = "the Reporter simulator streams its downloads")]
+    Chunks(Vec<Bytes>),
+    /// `sent`, then the connection is aborted although `declared_len` was announced.
+    /// Only [`Fault::cut_body`](super::faults::Fault::cut_body) builds this.
+    Cut { sent: Bytes, declared_len: u64 },
+}
+
+impl SimBody {
+    /// The bytes a complete answer would carry.
+    pub(crate) fn into_bytes(self) -> Bytes {
+        match self {
+            Self::Full(bytes) | Self::Cut { sent: bytes, .. } => bytes,
+            Self::Chunks(chunks) => chunks.concat().into(),
+        }
+    }
+}
+
+/// A simulator's answer.
+#[derive(Debug, Clone)]
+pub(crate) struct SimResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: SimBody,
+}
+
+impl SimResponse {
+    /// A JSON answer.
+    pub(crate) fn json(status: StatusCode, body: &Value) -> Self {
+        // Serialising a `Value` only fails for non-string map keys, which `Value` cannot hold.
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        Self::bytes(status, "application/json; charset=utf-8", bytes.into())
+    }
+
+    /// A JSON error answer of the shape `{"message": …}`.
+    pub(crate) fn message(status: StatusCode, message: &str) -> Self {
+        Self::json(status, &json!({ "message": message }))
+    }
+
+    /// An answer with any body and content type.
+    pub(crate) fn bytes(status: StatusCode, content_type: &'static str, body: Bytes) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        Self { status, headers, body: SimBody::Full(body) }
+    }
+
+    /// An answer streamed in `chunks` (no `Content-Length`).
+    #[allow(dead_code, reason = "the Reporter simulator streams its downloads")]
+    pub(crate) fn chunks(
+        status: StatusCode,
+        content_type: &'static str,
+        chunks: Vec<Bytes>,
+    ) -> Self {
+        let mut response = Self::bytes(status, content_type, Bytes::new());
+        response.body = SimBody::Chunks(chunks);
+        response
+    }
+
+    /// Adds (or replaces) a header; a value that is not a valid header value is dropped.
+    pub(crate) fn with_header(mut self, name: HeaderName, value: &str) -> Self {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            self.headers.insert(name, value);
+        }
+        self
+    }
+
+    /// The 404 for a path no simulator or route knows, naming the path.
+    pub(crate) fn not_found(path: &str) -> Self {
+        Self::json(
+            StatusCode::NOT_FOUND,
+            &json!({ "message": format!("no simulated endpoint at {path}"), "path": path }),
+        )
+    }
+}
+
+/// The request closed its connection instead of answering (an injected disconnect).
+#[derive(Debug)]
+pub(crate) struct Disconnect;
+
+impl fmt::Display for Disconnect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection closed by an injected fault")
+    }
+}
+
+impl std::error::Error for Disconnect {}
+
+/// Everything the connections of one sandbox share.
+pub(crate) struct Shared {
+    pub(crate) base_url: Url,
+    pub(crate) simulators: Vec<Arc<dyn Simulator>>,
+    pub(crate) faults: FaultQueue,
+    pub(crate) recorder: Recorder,
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefixes: Vec<_> = self.simulators.iter().map(|sim| sim.prefix()).collect();
+        f.debug_struct("Shared")
+            .field("base_url", &self.base_url.as_str())
+            .field("simulators", &prefixes)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    /// Records the request, applies the first matching fault, and lets the simulator that
+    /// owns the path answer.
+    pub(crate) async fn respond(
+        &self,
+        method: Method,
+        path: &str,
+        query: Option<&str>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<SimResponse, Disconnect> {
+        self.recorder.record(RecordedRequest {
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            query: query.map(str::to_owned),
+            headers: headers
+                .iter()
+                .map(|(name, value)| {
+                    (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into())
+                })
+                .collect(),
+            body: body.clone(),
+            received_at: tokio::time::Instant::now(),
+        });
+        let request = SimRequest {
+            method,
+            path: path.to_owned(),
+            query: url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect(),
+            headers,
+            body,
+            base_url: self.base_url.clone(),
+        };
+        let Some(Fired { effect, extras }) = self.faults.fire(request.method.as_str(), path) else {
+            return Ok(self.route(request));
+        };
+        let response = match effect {
+            Effect::Respond(response) => response,
+            Effect::Delay(delay) => {
+                tokio::time::sleep(delay).await;
+                self.route(request)
+            }
+            Effect::Spoil(spoil) => spoil(self.route(request)),
+            Effect::Disconnect => return Err(Disconnect),
+        };
+        Ok(extras.apply(response))
+    }
+
+    fn route(&self, mut request: SimRequest) -> SimResponse {
+        for simulator in &self.simulators {
+            if let Some(rest) = strip_prefix(&request.path, simulator.prefix()) {
+                request.path = rest.to_owned();
+                return simulator.handle(&request);
+            }
+        }
+        SimResponse::not_found(&request.path)
+    }
+}
+
+/// `path` after `prefix`, when `prefix` ends at a segment boundary (`/energycap` matches
+/// `/energycap/api` but not `/energycapx`).
+fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = path.strip_prefix(prefix)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_prefix;
+
+    #[test]
+    fn prefix_must_end_at_a_segment_boundary() {
+        assert_eq!(strip_prefix("/energycap/api", "/energycap"), Some("/api"));
+        assert_eq!(strip_prefix("/energycap", "/energycap"), Some(""));
+        assert_eq!(strip_prefix("/energycapx/api", "/energycap"), None);
+        assert_eq!(strip_prefix("/reporter/v1", "/energycap"), None);
+    }
+}

@@ -1,0 +1,424 @@
+//! Qualtrics against wiremock: wire format, errors, paging guards, OAuth.
+
+mod common;
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use auditkit::{
+    Client, Error,
+    qualtrics::{self, Event, LoginDescriptor, Logins, Order},
+};
+use common::{QUALTRICS_TOKEN, fixture, qualtrics_client, qualtrics_page};
+use futures::{StreamExt, TryStreamExt};
+use serde_json::json;
+use wiremock::{
+    Mock, MockServer, Request, ResponseTemplate,
+    matchers::{header, method, path, query_param, query_param_is_missing},
+};
+
+fn login(id: &str) -> serde_json::Value {
+    json!({"id": id, "timestamp": "2026-11-01T10:00:00.000Z", "datacenter": "ST3", "source": "s", "descriptor": {"userId": "UR_1"}})
+}
+
+#[tokio::test]
+async fn the_seed_example_decodes_into_login_events_with_every_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/API/v3/logs"))
+        .and(query_param("activityType", "logins"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(fixture("qualtrics/list_events_logins.json"), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let page = client.qualtrics().list_events::<Logins>().send().await.unwrap();
+
+    assert!(page.continuation().is_none(), "nextPage null is the last page");
+    let event: &Event<LoginDescriptor> = &page.items()[0];
+    assert_eq!(event.id, "0ce7eda1-f815-4320-8fa7-fe0e3fd49412");
+    assert_eq!(event.timestamp.unwrap().to_rfc3339(), "2020-11-13T19:13:40.793+00:00");
+    assert_eq!(event.datacenter.as_deref(), Some("ST3"));
+    assert_eq!(event.source.as_deref(), Some("login5-app.g1-iad.qops.net"));
+    let d = &event.descriptor;
+    assert_eq!(d.user_id.as_deref(), Some("UR_cVcNH0elQesua8J"));
+    assert_eq!(d.username.as_deref(), Some("example@gmail.com"));
+    assert_eq!(d.brand_id.as_deref(), Some("apidocs"));
+    assert_eq!(d.session_id, None);
+    assert_eq!(d.is_successful, Some(true));
+    assert_eq!(d.failure_reason, None);
+    assert_eq!(d.is_proxy_login, Some(false));
+    assert_eq!(d.proxy_details, None);
+    assert_eq!(d.product.as_deref(), Some("ControlPanel"));
+    assert_eq!(
+        d.url.as_deref(),
+        Some(
+            "https://apidocs.st3.qualtrics.com/login?path=%2FControlPanel%2F&product=ControlPanel"
+        )
+    );
+    assert_eq!(d.ip_address.as_deref(), Some("165.225.38.31"));
+    let location = d.location.as_ref().unwrap();
+    assert_eq!(location.country_code.as_deref(), Some("US"));
+    assert_eq!(location.region.as_deref(), Some("NJ"));
+    assert_eq!(location.city.as_deref(), Some("Hoboken"));
+    assert_eq!(location.postal_code.as_deref(), Some("07030"));
+    assert_eq!(location.latitude, Some(40.742401123046875));
+    assert_eq!(location.longitude, Some(-74.03250122070312));
+    assert_eq!(
+        (location.dma_code, location.area_code, location.metro_code),
+        (Some(501), Some(201), Some(501))
+    );
+    let authentication = d.authentication.as_ref().unwrap();
+    assert_eq!(authentication.method.as_deref(), Some("BASIC"));
+    assert_eq!(
+        (authentication.method_version.as_deref(), authentication.second_factor.as_ref()),
+        (None, None)
+    );
+    let platform = d.platform.as_ref().unwrap();
+    assert_eq!(platform.user_agent.as_deref(), Some("Chrome"));
+    assert_eq!(platform.user_agent_version.as_deref(), Some("86.0.4240.198"));
+    assert_eq!(platform.operating_system.as_deref(), Some("OS X"));
+    assert_eq!(platform.operating_system_version.as_deref(), Some("10.15.6"));
+    assert_eq!(platform.device_family.as_deref(), Some("Chrome"));
+    assert!(d.other.is_empty(), "every seed field is typed: {:?}", d.other);
+}
+
+#[tokio::test]
+async fn every_query_parameter_reaches_the_server_with_the_api_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([]), None)))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap().to_utc();
+
+    client
+        .qualtrics()
+        .list_events_raw("brands")
+        .organization_id("org")
+        .user_id("UR_1")
+        .directory_id("POOL_1")
+        .group_id("GR_1")
+        .contact_id("CID_1")
+        .page_size(1000)
+        .order(Order::Desc)
+        .start_date(start)
+        .end_date(start + chrono::Duration::days(3))
+        .send()
+        .await
+        .unwrap();
+
+    let request = &server.received_requests().await.unwrap()[0];
+    let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    let expected = [
+        ("activityType", "brands"),
+        ("organizationId", "org"),
+        ("userId", "UR_1"),
+        ("directoryId", "POOL_1"),
+        ("groupId", "GR_1"),
+        ("contactId", "CID_1"),
+        ("pageSize", "1000"),
+        ("order", "dsc"),
+        ("startDate", "2026-11-01T00:00:00.000Z"),
+        ("endDate", "2026-11-04T00:00:00.000Z"),
+    ];
+    assert_eq!(query, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
+    assert_eq!(request.headers.get("x-api-token").unwrap(), QUALTRICS_TOKEN);
+}
+
+#[tokio::test]
+async fn a_qualtrics_error_body_feeds_code_message_and_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"meta": {"httpStatus": "400 - Bad Request", "error": {"errorMessage": "Invalid skipToken", "errorCode": "QVAL_5"}, "requestId": "b1e7"}})))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let error = client.qualtrics().list_events::<Logins>().send().await.unwrap_err();
+
+    assert_eq!(error.code(), Some("QVAL_5"));
+    assert_eq!(error.request_id(), Some("b1e7"));
+    let text = error.to_string();
+    for part in ["Qualtrics", "list_events", "400", "QVAL_5", "Invalid skipToken", "b1e7"] {
+        assert!(text.contains(part), "{part:?} missing from {text:?}");
+    }
+}
+
+#[tokio::test]
+async fn rate_limiting_is_retried_by_the_shared_policy() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "2"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([login("a")]), None)),
+        )
+        .mount(&server)
+        .await;
+    let (client, timer) = qualtrics_client(&server);
+
+    let page = client.qualtrics().list_events::<Logins>().send().await.unwrap();
+
+    assert_eq!(page.len(), 1);
+    assert_eq!(timer.sleeps(), [std::time::Duration::from_secs(2)]);
+}
+
+#[tokio::test]
+async fn no_request_is_made_before_the_stream_is_polled() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([login("a")]), None)),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let items = client.qualtrics().list_events::<Logins>().items();
+    let pages = client.qualtrics().list_events::<Logins>().pages();
+    tokio::task::yield_now().await;
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    let all: Vec<_> = items.try_collect().await.unwrap();
+    assert_eq!(all.len(), 1);
+    drop(pages);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_repeated_token_is_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    let again = format!("{}/API/v3/logs?activityType=logins&skipToken=same", server.uri());
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("skipToken"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(qualtrics_page(json!([login("a")]), Some(again.clone()))),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("skipToken", "same"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(qualtrics_page(json!([login("b")]), Some(again))),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let results: Vec<_> = client.qualtrics().list_events::<Logins>().items().collect().await;
+
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0].as_ref().unwrap().id, "a");
+    assert!(matches!(results[1], Err(Error::Pagination(_))), "{results:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_next_page_on_a_foreign_origin_is_refused_and_that_server_gets_nothing() {
+    let foreign = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([]), None)))
+        .mount(&foreign)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(qualtrics_page(
+            json!([login("a")]),
+            Some(format!(
+                "{}/API/v3/logs?activityType=logins&skipToken=secret-token",
+                foreign.uri()
+            )),
+        )))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let results: Vec<_> = client.qualtrics().list_events::<Logins>().items().collect().await;
+
+    let error = results.last().unwrap().as_ref().unwrap_err();
+    assert!(matches!(error, Error::Pagination(_)), "{error:?}");
+    assert!(error.to_string().contains(&foreign.uri()), "{error}");
+    assert!(foreign.received_requests().await.unwrap().is_empty());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_any_request() {
+    let server = MockServer::start().await;
+    let (client, _) = qualtrics_client(&server);
+    let now = chrono::Utc::now();
+
+    let cases = [
+        client.qualtrics().list_events_raw("  ").send().await.unwrap_err(),
+        client.qualtrics().list_events::<Logins>().page_size(0).send().await.unwrap_err(),
+        client.qualtrics().list_events::<Logins>().user_id("").send().await.unwrap_err(),
+        client
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(now)
+            .end_date(now)
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .qualtrics()
+            .list_events::<Logins>()
+            .max_pages(0)
+            .items()
+            .next()
+            .await
+            .unwrap()
+            .unwrap_err(),
+    ];
+
+    for error in &cases {
+        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+    }
+    assert!(cases[2].to_string().contains("user_id"), "{}", cases[2]);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn activity_types_list_names_and_filters() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/API/v3/logs/activitytypes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"result": {"elements": [
+            {"name": "logins", "additionalFilters": ["organizationId", "userId"]},
+            {"name": "brands"}
+        ]}})))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let kinds = client.qualtrics().list_activity_types().send().await.unwrap();
+
+    assert_eq!(kinds.len(), 2);
+    assert_eq!(kinds[0].name, "logins");
+    assert_eq!(kinds[0].additional_filters, ["organizationId", "userId"]);
+    assert!(kinds[1].additional_filters.is_empty());
+}
+
+/// A token endpoint that counts its calls and hands out `token-N` valid `expires_in` seconds.
+async fn token_server(expires_in: u64) -> (MockServer, Arc<AtomicUsize>) {
+    let server = MockServer::start().await;
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = issued.clone();
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .and(header("authorization", "Basic Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQ="))
+        .respond_with(move |request: &Request| {
+            let form = String::from_utf8_lossy(&request.body).into_owned();
+            assert!(form.contains("grant_type=client_credentials") && form.contains("scope=read%3Aactivity_logs"), "{form}");
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            // A slow endpoint makes concurrent callers overlap on the first token.
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": format!("token-{n}"), "token_type": "Bearer", "expires_in": expires_in, "scope": "read:activity_logs"}))
+                .set_delay(std::time::Duration::from_millis(100))
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/API/v3/logs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([]), None)))
+        .mount(&server)
+        .await;
+    (server, issued)
+}
+
+fn oauth_client(server: &MockServer) -> Client {
+    Client::builder()
+        .qualtrics(
+            qualtrics::Config::new(
+                "iad1",
+                qualtrics::Credentials::oauth_client_credentials("client-id", "client-secret"),
+            )
+            .base_url(format!("{}/API/v3", server.uri())),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn oauth_asks_for_one_token_for_many_concurrent_calls() {
+    let (server, issued) = token_server(3600).await;
+    let client = oauth_client(&server);
+
+    let calls = (0..16).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.qualtrics().list_events::<Logins>().send().await })
+    });
+    for call in futures::future::join_all(calls).await {
+        call.unwrap().unwrap();
+    }
+
+    assert_eq!(issued.load(Ordering::SeqCst), 1);
+    let api_calls: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == "/API/v3/logs")
+        .collect();
+    assert_eq!(api_calls.len(), 16);
+    assert!(api_calls.iter().all(|r| r.headers.get("authorization").unwrap() == "Bearer token-1"));
+    assert!(api_calls.iter().all(|r| r.headers.get("x-api-token").is_none()));
+}
+
+#[tokio::test]
+async fn an_expired_oauth_token_is_replaced_before_use() {
+    let (server, issued) = token_server(1).await;
+    let client = oauth_client(&server);
+
+    client.qualtrics().list_events::<Logins>().send().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    client.qualtrics().list_events::<Logins>().send().await.unwrap();
+
+    assert_eq!(issued.load(Ordering::SeqCst), 2);
+    let api_calls: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == "/API/v3/logs")
+        .collect();
+    assert_eq!(api_calls[1].headers.get("authorization").unwrap(), "Bearer token-2");
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_is_an_error_naming_the_token_operation() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": "invalid_client", "error_description": "Client authentication failed"}),
+        ))
+        .mount(&server)
+        .await;
+    let client = oauth_client(&server);
+
+    let error = client.qualtrics().list_events::<Logins>().send().await.unwrap_err();
+
+    let text = error.to_string();
+    assert!(
+        text.contains("Qualtrics oauth_token")
+            && text.contains("401")
+            && text.contains("Client authentication failed"),
+        "{text}"
+    );
+    assert!(
+        server.received_requests().await.unwrap().iter().all(|r| r.url.path() == "/oauth2/token")
+    );
+}

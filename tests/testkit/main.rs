@@ -1,0 +1,6 @@
+//! The sandbox itself, seen from a plain HTTP client: routes, seeded state, faults, shutdown.
+
+mod energycap;
+mod faults;
+mod http;
+mod server;
