@@ -12,8 +12,10 @@ use std::time::Duration;
 use auditkit::{
     Client, Error,
     energycap::{self, DistributionStatus},
+    qualtrics,
     testkit::{Fault, Sandbox},
 };
+use chrono::Utc;
 use futures::TryStreamExt;
 
 #[tokio::main]
@@ -26,6 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = sandbox.client();
 
     energycap_tour(&client).await?;
+    qualtrics_tour(&client).await?;
     resilience_tour(&sandbox, &client).await?;
     errors_tour(&sandbox).await?;
 
@@ -78,6 +81,82 @@ async fn energycap_tour(client: &Client) -> Result<(), Error> {
     Ok(())
 }
 
+async fn qualtrics_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    println!("\n== Qualtrics: audit events by activity type");
+    let kinds = client.qualtrics().list_activity_types().send().await?;
+    let names: Vec<&str> = kinds.iter().map(|kind| kind.name.as_str()).collect();
+    println!("activity types: {}", names.join(", "));
+
+    let (start, end) = (Utc::now() - chrono::Duration::days(30), Utc::now());
+    println!("\nLogins of the last 30 days, 5 per page, streamed page by page:");
+    let mut pages = client
+        .qualtrics()
+        .list_events::<qualtrics::Logins>()
+        .start_date(start)
+        .end_date(end)
+        .page_size(5)
+        .max_pages(2)
+        .pages();
+    let mut checkpoint = None;
+    while let Some(page) = pages.try_next().await? {
+        println!("  page {} ({} events):", page.number(), page.len());
+        for event in page.items() {
+            let login = &event.descriptor;
+            println!(
+                "    {} {:<28} {:<10} from {}",
+                event.timestamp.map_or_else(|| "?".to_owned(), |t| t.to_rfc3339()),
+                login.username.as_deref().unwrap_or("?"),
+                if login.is_successful == Some(true) { "ok" } else { "FAILED" },
+                login.location.as_ref().and_then(|l| l.city.as_deref()).unwrap_or("?"),
+            );
+        }
+        checkpoint = page.continuation().cloned();
+    }
+    if let Some(checkpoint) = checkpoint {
+        let saved = serde_json::to_string(&checkpoint)?;
+        println!("  stopped after max_pages(2); checkpoint to resume from: {saved}");
+        let rest: Vec<_> = client
+            .qualtrics()
+            .list_events::<qualtrics::Logins>()
+            .start_date(start)
+            .end_date(end)
+            .page_size(5)
+            .resume(serde_json::from_str(&saved)?)
+            .items()
+            .try_collect()
+            .await?;
+        println!("  resumed from the checkpoint: {} more logins", rest.len());
+    }
+
+    let resets: Vec<_> = client
+        .qualtrics()
+        .list_events::<qualtrics::PasswordResets>()
+        .start_date(start)
+        .end_date(end)
+        .items()
+        .try_collect()
+        .await?;
+    println!(
+        "\n{} password resets; the first: {:?}",
+        resets.len(),
+        resets.first().map(|e| &e.descriptor.reason)
+    );
+    let brands: Vec<_> = client
+        .qualtrics()
+        .list_events_raw("brands")
+        .start_date(start)
+        .end_date(end)
+        .items()
+        .try_collect()
+        .await?;
+    println!(
+        "{} `brands` events, descriptors as JSON: {}",
+        brands.len(),
+        brands.first().map_or_else(String::new, |e| e.descriptor.to_string())
+    );
+    Ok(())
+}
+
 async fn resilience_tour(sandbox: &Sandbox, client: &Client) -> Result<(), Error> {
     println!("\n== Retries: the sandbox answers 503 twice, then 429 with Retry-After: 1");
     sandbox.inject(Fault::status(503).times(2));
@@ -116,6 +195,11 @@ async fn errors_tour(sandbox: &Sandbox) -> Result<(), Error> {
     }
     let unconfigured = Client::builder().build()?;
     if let Err(error) = unconfigured.qualtrics().list_activity_types().send().await {
+        println!("  {error}");
+    }
+    if let Err(error) =
+        sandbox.client().qualtrics().list_events_raw("logins").page_size(0).send().await
+    {
         println!("  {error}");
     }
     Ok(())

@@ -291,6 +291,22 @@ mod tests {
     }
 
     #[test]
+    fn request_futures_and_waits_are_send_and_static() {
+        fn assert_send<T: Send + 'static>(_: T) {}
+        let client = Client::builder().build().unwrap();
+        assert_send(client.energycap().report_distribution_logs().send());
+        assert_send(client.energycap().report_distribution_log_detail(1).send());
+        assert_send(client.energycap().run_report_distribution(1).send());
+        assert_send(std::future::IntoFuture::into_future(
+            client.energycap().wait_for_distribution(1),
+        ));
+        assert_send(client.energycap().wait_for_distribution(1).statuses());
+        assert_send(client.qualtrics().list_events::<qualtrics::Logins>().send());
+        assert_send(client.qualtrics().list_events_raw("brands").items());
+        assert_send(client.qualtrics().list_activity_types().send());
+    }
+
+    #[test]
     fn from_env_with_nothing_set_names_the_variables() {
         let error = ClientBuilder::from_lookup(&lookup(&[])).unwrap_err();
         assert!(error.to_string().contains("AUDITKIT_ENERGYCAP_API_KEY"), "{error}");

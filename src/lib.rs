@@ -5,6 +5,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generic machinery: never names a vendor.
+#[macro_use]
+mod boxed_stream;
 mod client;
 mod datetime;
 mod error;

@@ -62,17 +62,11 @@
 // The vendor modules build their listings on `Paginator`; until they do, only the tests use
 // the crate-internal half of this file.
 
-use std::{
-    collections::HashSet,
-    fmt,
-    pin::Pin,
-    sync::Arc,
-    task::{Context, Poll},
-};
+use std::{collections::HashSet, fmt, sync::Arc};
 
 use futures::{
     future::{BoxFuture, FutureExt, RemoteHandle},
-    stream::{self, BoxStream, FusedStream, Stream, StreamExt, TryStreamExt},
+    stream::{self, Stream, TryStreamExt},
 };
 use serde::{Deserialize, Serialize};
 
@@ -189,108 +183,43 @@ impl<T> Page<T> {
     }
 }
 
-/// A listing, page by page: a [`Stream`] of `Result<Page<T>, Error>`.
-///
-/// Created by a listing's `pages()` method. See the [module docs](self) for how it
-/// behaves: lazy, one request at a time, fused, ending with the first error.
-///
-/// ```
-/// use auditkit::{Error, pagination::Pages};
-/// use futures::TryStreamExt;
-///
-/// async fn count<T>(mut pages: Pages<T>) -> Result<usize, Error> {
-///     let mut total = 0;
-///     while let Some(page) = pages.try_next().await? {
-///         total += page.len();
-///     }
-///     Ok(total)
-/// }
-/// ```
-#[must_use = "streams do nothing unless polled"]
-pub struct Pages<T> {
-    inner: Fused<Result<Page<T>, Error>>,
+boxed_stream! {
+    /// A listing, page by page: a [`Stream`] of `Result<Page<T>, Error>`.
+    ///
+    /// Created by a listing's `pages()` method. See the [module docs](self) for how it
+    /// behaves: lazy, one request at a time, fused, ending with the first error.
+    ///
+    /// ```
+    /// use auditkit::{Error, pagination::Pages};
+    /// use futures::TryStreamExt;
+    ///
+    /// async fn count<T>(mut pages: Pages<T>) -> Result<usize, Error> {
+    ///     let mut total = 0;
+    ///     while let Some(page) = pages.try_next().await? {
+    ///         total += page.len();
+    ///     }
+    ///     Ok(total)
+    /// }
+    /// ```
+    pub struct Pages<T> yields Result<Page<T>, Error>;
 }
 
-impl<T> Stream for Pages<T> {
-    type Item = Result<Page<T>, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.poll_next(cx)
-    }
-}
-
-impl<T> FusedStream for Pages<T> {
-    fn is_terminated(&self) -> bool {
-        self.inner.done
-    }
-}
-
-impl<T> fmt::Debug for Pages<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages").field("terminated", &self.inner.done).finish_non_exhaustive()
-    }
-}
-
-/// A listing, item by item: a [`Stream`] of `Result<T, Error>`.
-///
-/// Created by a listing's `items()` method. It fetches a page only when the items of the
-/// previous one have been taken, and otherwise behaves like [`Pages`].
-///
-/// ```
-/// use auditkit::{Error, pagination::Items};
-/// use futures::{StreamExt, TryStreamExt};
-///
-/// /// The first `n` items, fetching no more pages than needed.
-/// async fn first<T>(items: Items<T>, n: usize) -> Result<Vec<T>, Error> {
-///     items.take(n).try_collect().await
-/// }
-/// ```
-#[must_use = "streams do nothing unless polled"]
-pub struct Items<T> {
-    inner: Fused<Result<T, Error>>,
-}
-
-impl<T> Stream for Items<T> {
-    type Item = Result<T, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.poll_next(cx)
-    }
-}
-
-impl<T> FusedStream for Items<T> {
-    fn is_terminated(&self) -> bool {
-        self.inner.done
-    }
-}
-
-impl<T> fmt::Debug for Items<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Items").field("terminated", &self.inner.done).finish_non_exhaustive()
-    }
-}
-
-/// A boxed stream that remembers it ended, so that polling it again is harmless.
-///
-/// Boxing makes [`Pages`] and [`Items`] `Unpin` and gives them a nameable type.
-struct Fused<I> {
-    inner: BoxStream<'static, I>,
-    done: bool,
-}
-
-impl<I> Fused<I> {
-    fn new(stream: impl Stream<Item = I> + Send + 'static) -> Self {
-        Self { inner: stream.boxed(), done: false }
-    }
-
-    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<I>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        let next = std::task::ready!(self.inner.poll_next_unpin(cx));
-        self.done = next.is_none();
-        Poll::Ready(next)
-    }
+boxed_stream! {
+    /// A listing, item by item: a [`Stream`] of `Result<T, Error>`.
+    ///
+    /// Created by a listing's `items()` method. It fetches a page only when the items of the
+    /// previous one have been taken, and otherwise behaves like [`Pages`].
+    ///
+    /// ```
+    /// use auditkit::{Error, pagination::Items};
+    /// use futures::{StreamExt, TryStreamExt};
+    ///
+    /// /// The first `n` items, fetching no more pages than needed.
+    /// async fn first<T>(items: Items<T>, n: usize) -> Result<Vec<T>, Error> {
+    ///     items.take(n).try_collect().await
+    /// }
+    /// ```
+    pub struct Items<T> yields Result<T, Error>;
 }
 
 /// What a vendor's fetch function returns for one page.
@@ -396,7 +325,7 @@ impl<T> Paginator<T> {
 impl<T: Send + 'static> Paginator<T> {
     /// The listing as a stream of pages.
     pub(crate) fn pages(self) -> Pages<T> {
-        Pages { inner: Fused::new(self.run()) }
+        Pages::new(self.run())
     }
 
     /// The listing as a stream of items, fetching each page when the previous one is used up.
@@ -405,7 +334,7 @@ impl<T: Send + 'static> Paginator<T> {
             .run()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok::<T, Error>)))
             .try_flatten();
-        Items { inner: Fused::new(items) }
+        Items::new(items)
     }
 
     fn run(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
@@ -553,6 +482,12 @@ impl LoopGuard {
 
 #[cfg(test)]
 mod tests {
+    use std::{
+        pin::Pin,
+        task::{Context, Poll},
+    };
+
+    use futures::{StreamExt, stream::FusedStream};
     use std::{
         cell::Cell,
         future::Future,

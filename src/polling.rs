@@ -7,19 +7,9 @@
 //! happens at the deadline before [`Error::WaitTimeout`] is returned with the last status.
 //! Cancelling is dropping the future or the stream.
 
-use std::{
-    fmt,
-    pin::Pin,
-    sync::Arc,
-    task::{Context, Poll},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
-use futures::{
-    Stream, StreamExt,
-    future::BoxFuture,
-    stream::{BoxStream, FusedStream},
-};
+use futures::{StreamExt, future::BoxFuture};
 
 use crate::{Error, Operation, Timer, error::WaitTimeout, timer::unit_random};
 
@@ -105,7 +95,7 @@ impl<T: Send + 'static> Waiter<T> {
                 interval = interval.mul_f64(1.5).min(settings.max_interval);
             }
         };
-        Statuses { inner: stream.boxed(), done: false }
+        Statuses::new(stream)
     }
 
     /// The final status, or the error that ended the wait.
@@ -130,52 +120,23 @@ impl<T: Send + 'static> Waiter<T> {
     }
 }
 
-/// Each status a `wait_for_*` call reads, as a [`Stream`]. Ends after the final status;
-/// an error (including [`Error::WaitTimeout`]) is the last item.
-///
-/// `Send + Unpin + 'static`, so it can be moved into a task and used with `try_next()`.
-///
-/// ```no_run
-/// use futures::TryStreamExt;
-///
-/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-/// let mut statuses = client.energycap().wait_for_distribution(42).statuses();
-/// while let Some(detail) = statuses.try_next().await? {
-///     println!("{:?}", detail.log.status);
-/// }
-/// # Ok(()) }
-/// ```
-#[must_use = "streams do nothing unless polled"]
-pub struct Statuses<T> {
-    inner: BoxStream<'static, Result<T, Error>>,
-    done: bool,
-}
-
-impl<T> Stream for Statuses<T> {
-    type Item = Result<T, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        let item = self.inner.poll_next_unpin(cx);
-        if let Poll::Ready(None) = item {
-            self.done = true;
-        }
-        item
-    }
-}
-
-impl<T> FusedStream for Statuses<T> {
-    fn is_terminated(&self) -> bool {
-        self.done
-    }
-}
-
-impl<T> fmt::Debug for Statuses<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Statuses").field("done", &self.done).finish_non_exhaustive()
-    }
+boxed_stream! {
+    /// Each status a `wait_for_*` call reads, as a [`Stream`](futures::Stream). Ends after the final status;
+    /// an error (including [`Error::WaitTimeout`]) is the last item.
+    ///
+    /// `Send + Unpin + 'static`, so it can be moved into a task and used with `try_next()`.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let mut statuses = client.energycap().wait_for_distribution(42).statuses();
+    /// while let Some(detail) = statuses.try_next().await? {
+    ///     println!("{:?}", detail.log.status);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub struct Statuses<T> yields Result<T, Error>;
 }
 
 #[cfg(test)]
@@ -185,7 +146,7 @@ mod tests {
         atomic::{AtomicU32, Ordering},
     };
 
-    use futures::{StreamExt, TryStreamExt};
+    use futures::{Stream, StreamExt, TryStreamExt, stream::FusedStream};
 
     use super::*;
     use crate::{Vendor, timer::VirtualTimer};

@@ -15,6 +15,20 @@ use wiremock::{
 
 const LOGS: &str = "/api/v202106/reportdistribution/log";
 
+/// Answers GET requests with `failure` `times` times, then with `success`.
+async fn fail_then_succeed(
+    server: &MockServer,
+    times: u64,
+    failure: ResponseTemplate,
+    success: serde_json::Value,
+) {
+    Mock::given(method("GET")).respond_with(failure).up_to_n_times(times).mount(server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(success))
+        .mount(server)
+        .await;
+}
+
 fn log_json(id: i32, status: &str) -> serde_json::Value {
     json!({
         "beginDate": "2026-03-30T08:00:00",
@@ -143,14 +157,7 @@ async fn unauthorized_names_energycap_the_operation_and_the_status() {
 #[tokio::test]
 async fn two_503s_then_200_succeeds_after_three_requests() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([log_json(1, "Complete")])))
-        .mount(&server)
+    fail_then_succeed(&server, 2, ResponseTemplate::new(503), json!([log_json(1, "Complete")]))
         .await;
     let (client, timer) = energycap_client(&server);
 
@@ -183,15 +190,13 @@ async fn persistent_503_gives_up_at_the_attempt_limit_with_the_count_in_the_erro
 #[tokio::test]
 async fn retry_after_in_seconds_is_honoured_exactly() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "7"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    fail_then_succeed(
+        &server,
+        1,
+        ResponseTemplate::new(429).insert_header("Retry-After", "7"),
+        json!([]),
+    )
+    .await;
     let (client, timer) = energycap_client(&server);
 
     client.energycap().report_distribution_logs().send().await.unwrap();
@@ -203,18 +208,14 @@ async fn retry_after_in_seconds_is_honoured_exactly() {
 async fn retry_after_as_an_http_date_is_honoured() {
     let server = MockServer::start().await;
     let in_a_while = chrono::Utc::now() + chrono::Duration::seconds(30);
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .insert_header("Retry-After", in_a_while.to_rfc2822().replace("+0000", "GMT")),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    fail_then_succeed(
+        &server,
+        1,
+        ResponseTemplate::new(503)
+            .insert_header("Retry-After", in_a_while.to_rfc2822().replace("+0000", "GMT")),
+        json!([]),
+    )
+    .await;
     let (client, timer) = energycap_client(&server);
 
     client.energycap().report_distribution_logs().send().await.unwrap();
@@ -226,15 +227,13 @@ async fn retry_after_as_an_http_date_is_honoured() {
 #[tokio::test]
 async fn an_absurd_retry_after_is_capped() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "86400"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    fail_then_succeed(
+        &server,
+        1,
+        ResponseTemplate::new(429).insert_header("Retry-After", "86400"),
+        json!([]),
+    )
+    .await;
     let (builder, timer) = energycap_builder(&server);
     let client = builder
         .retry(RetryPolicy::default().retry_after_cap(Duration::from_secs(15)))

@@ -422,3 +422,367 @@ async fn a_failing_token_endpoint_is_an_error_naming_the_token_operation() {
         server.received_requests().await.unwrap().iter().all(|r| r.url.path() == "/oauth2/token")
     );
 }
+
+/// Long listings against the sandbox: order, completeness, resume, faults mid-stream.
+mod sandbox {
+    use std::{collections::HashSet, sync::Arc, time::Duration};
+
+    use auditkit::{
+        Client, Error, RetryPolicy,
+        pagination::Continuation,
+        qualtrics::{ListEvents, LoginDescriptor, Logins, Order},
+        testkit::{Fault, Sandbox, VirtualTimer},
+    };
+    use chrono::{DateTime, TimeZone, Utc};
+    use futures::{StreamExt, TryStreamExt};
+
+    const LOGS_PATH: &str = "/qualtrics/API/v3/logs";
+    const SEEDED: usize = 10_000;
+
+    fn window() -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2025, 1, 6, 0, 0, 0).unwrap(),
+        )
+    }
+
+    /// A sandbox with 10,000 logins in a window of their own, and their ids in time order.
+    async fn seeded() -> (Sandbox, Vec<String>) {
+        let sandbox = Sandbox::start().await.unwrap();
+        let (from, to) = window();
+        let ids = sandbox.qualtrics().seed_events("logins", SEEDED, from, to);
+        assert_eq!(ids.len(), SEEDED);
+        (sandbox, ids)
+    }
+
+    fn client(sandbox: &Sandbox) -> Client {
+        sandbox.client_builder().timer(Arc::new(VirtualTimer::new())).build().unwrap()
+    }
+
+    fn logins(client: &Client, page_size: u32) -> ListEvents<LoginDescriptor> {
+        let (from, to) = window();
+        client
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(from)
+            .end_date(to)
+            .order(Order::Asc)
+            .page_size(page_size)
+    }
+
+    /// A client that authenticates to the sandbox with OAuth client credentials.
+    fn oauth_client(sandbox: &Sandbox) -> Client {
+        Client::builder()
+            .qualtrics(
+                auditkit::qualtrics::Config::new(
+                    "sandbox",
+                    auditkit::qualtrics::Credentials::oauth_client_credentials(
+                        sandbox.qualtrics_client_id(),
+                        sandbox.qualtrics_client_secret(),
+                    ),
+                )
+                .base_url(sandbox.qualtrics_url()),
+            )
+            .build()
+            .unwrap()
+    }
+
+    fn assert_exactly(streamed: &[String], seeded: &[String]) {
+        assert_eq!(streamed.len(), seeded.len(), "count");
+        let unique: HashSet<&String> = streamed.iter().collect();
+        assert_eq!(unique.len(), streamed.len(), "duplicates");
+        assert!(streamed == seeded, "not the seeded set in order");
+    }
+
+    #[tokio::test]
+    async fn ten_thousand_events_stream_exactly_once_in_order() {
+        let (sandbox, seeded) = seeded().await;
+
+        let streamed: Vec<String> = logins(&client(&sandbox), 250)
+            .items()
+            .map_ok(|event| event.id)
+            .try_collect()
+            .await
+            .unwrap();
+
+        assert_exactly(&streamed, &seeded);
+        assert_eq!(sandbox.requests().len(), SEEDED / 250, "one request per page");
+    }
+
+    #[tokio::test]
+    async fn prefetch_streams_the_same_events() {
+        let (sandbox, seeded) = seeded().await;
+
+        let streamed: Vec<String> = logins(&client(&sandbox), 250)
+            .prefetch(true)
+            .items()
+            .map_ok(|event| event.id)
+            .try_collect()
+            .await
+            .unwrap();
+
+        assert_exactly(&streamed, &seeded);
+        assert_eq!(sandbox.requests().len(), SEEDED / 250, "prefetch never fetches past the end");
+    }
+
+    #[tokio::test]
+    async fn resuming_in_a_new_client_after_page_k_completes_the_set_exactly() {
+        let (sandbox, seeded) = seeded().await;
+        let mut first_run = Vec::new();
+        let mut saved = String::new();
+        let mut pages = logins(&client(&sandbox), 400).pages();
+        for _ in 0..7 {
+            let page = pages.try_next().await.unwrap().unwrap();
+            first_run.extend(page.items().iter().map(|event| event.id.clone()));
+            saved = serde_json::to_string(page.continuation().unwrap()).unwrap();
+        }
+        drop(pages); // the export "crashes" here
+
+        let continuation: Continuation = serde_json::from_str(&saved).unwrap();
+        let second_run: Vec<String> = logins(&client(&sandbox), 400)
+            .resume(continuation)
+            .items()
+            .map_ok(|event| event.id)
+            .try_collect()
+            .await
+            .unwrap();
+
+        assert_eq!(first_run.len(), 7 * 400);
+        assert_exactly(&[first_run, second_run].concat(), &seeded);
+    }
+
+    #[tokio::test]
+    async fn a_503_mid_stream_loses_and_repeats_nothing() {
+        let (sandbox, seeded) = seeded().await;
+        sandbox.inject(Fault::status(503).path(LOGS_PATH).after(5).times(2));
+
+        let streamed: Vec<String> = logins(&client(&sandbox), 500)
+            .items()
+            .map_ok(|event| event.id)
+            .try_collect()
+            .await
+            .unwrap();
+
+        assert_exactly(&streamed, &seeded);
+        assert_eq!(sandbox.requests().len(), SEEDED / 500 + 2, "two retries of page 6");
+    }
+
+    #[tokio::test]
+    async fn an_outage_longer_than_the_retries_resumes_from_the_last_page_without_loss() {
+        let (sandbox, seeded) = seeded().await;
+        sandbox.inject(Fault::status(503).path(LOGS_PATH).after(3).times(4));
+        let client = sandbox
+            .client_builder()
+            .timer(Arc::new(VirtualTimer::new()))
+            .retry(RetryPolicy::default().max_attempts(2))
+            .build()
+            .unwrap();
+
+        let mut streamed = Vec::new();
+        let mut checkpoint = None;
+        let mut pages = logins(&client, 1000).pages();
+        let error = loop {
+            match pages.next().await {
+                Some(Ok(page)) => {
+                    streamed.extend(page.items().iter().map(|event| event.id.clone()));
+                    checkpoint = page.continuation().cloned();
+                }
+                Some(Err(error)) => break error,
+                None => panic!("the outage should have surfaced"),
+            }
+        };
+        assert!(matches!(error, Error::Api(_)) && error.is_retryable(), "{error:?}");
+        // Still down for two more requests: resuming now fails again, then succeeds.
+        let checkpoint = checkpoint.unwrap();
+        let again = logins(&client, 1000).resume(checkpoint.clone()).send().await.unwrap_err();
+        assert_eq!(again.status().map(|s| s.as_u16()), Some(503));
+        let rest: Vec<String> = logins(&client, 1000)
+            .resume(checkpoint)
+            .items()
+            .map_ok(|event| event.id)
+            .try_collect()
+            .await
+            .unwrap();
+
+        assert_exactly(&[streamed, rest].concat(), &seeded);
+    }
+
+    #[tokio::test]
+    async fn a_sandbox_token_that_expires_is_replaced() {
+        let sandbox = Sandbox::builder()
+            .qualtrics_token_lifetime(Duration::from_secs(1))
+            .start()
+            .await
+            .unwrap();
+        let client = oauth_client(&sandbox);
+
+        client.qualtrics().list_activity_types().send().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        client.qualtrics().list_activity_types().send().await.unwrap();
+
+        assert_eq!(sandbox.qualtrics().tokens_issued(), 2);
+    }
+}
+
+/// The SDK against the sandbox's defaults: the client side and the simulator agree on the
+/// wire for every seeded activity type, both auth schemes and both `nextPage` forms.
+mod sandbox_wire {
+    use auditkit::{
+        qualtrics::{self, Logins, Order, PasswordResets, SessionCreations, SessionTerminations},
+        testkit::{Fault, NextPageMode, Sandbox},
+    };
+    use chrono::{TimeDelta, Utc};
+    use futures::TryStreamExt;
+
+    #[tokio::test]
+    async fn the_sdk_streams_ten_thousand_events_in_ten_requests_either_way() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let qualtrics = sandbox.qualtrics();
+        qualtrics.clear_events();
+        let to = Utc::now();
+        let from = to - TimeDelta::days(5);
+        let seeded = qualtrics.seed_events("logins", 10_000, from, to);
+        let list = || {
+            sandbox
+                .client()
+                .qualtrics()
+                .list_events::<Logins>()
+                .start_date(from)
+                .end_date(to)
+                .page_size(1000)
+        };
+
+        for mode in [NextPageMode::FullUrl, NextPageMode::BareToken] {
+            qualtrics.set_next_page(mode);
+            sandbox.clear_requests();
+            let events: Vec<_> = list().items().try_collect().await.unwrap();
+            let ids: Vec<String> = events.into_iter().map(|event| event.id).collect();
+            assert_eq!(ids, seeded, "{mode:?}");
+            assert_eq!(sandbox.requests().len(), 10, "{mode:?}");
+        }
+
+        let newest = list().order(Order::Desc).send().await.unwrap();
+        let newest: Vec<&str> = newest.items().iter().map(|event| event.id.as_str()).collect();
+        let expected: Vec<&str> = seeded.iter().rev().take(1000).map(String::as_str).collect();
+        assert_eq!(newest, expected);
+    }
+
+    #[tokio::test]
+    async fn the_sdk_decodes_every_seeded_event_into_its_typed_descriptor() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let service = sandbox.client().qualtrics();
+        // The default window is a week: ask for the whole seed.
+        let (start, end) = (Utc::now() - TimeDelta::days(21), Utc::now());
+        let logins: Vec<_> = service
+            .list_events::<Logins>()
+            .start_date(start)
+            .end_date(end)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(logins.len(), sandbox.qualtrics().events("logins").len());
+        assert!(logins.iter().any(|event| event.descriptor.is_successful == Some(false)));
+        assert!(logins.iter().all(|event| event.descriptor.location.is_some()));
+        let created: Vec<_> = service
+            .list_events::<SessionCreations>()
+            .start_date(start)
+            .end_date(end)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(created.iter().all(|event| event.descriptor.termination_timestamp.is_none()));
+        let ended: Vec<_> = service
+            .list_events::<SessionTerminations>()
+            .start_date(start)
+            .end_date(end)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(!ended.is_empty());
+        assert!(
+            ended.iter().all(|event| event.descriptor.termination_timestamp == event.timestamp)
+        );
+        let resets: Vec<_> = service
+            .list_events::<PasswordResets>()
+            .start_date(start)
+            .end_date(end)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(resets.iter().all(|event| event.descriptor.validation_rules.is_some()));
+        let brands: Vec<_> = service
+            .list_events_raw("brands")
+            .start_date(start)
+            .end_date(end)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(brands.len(), 3);
+        let kinds = service.list_activity_types().send().await.unwrap();
+        assert!(kinds.iter().any(|kind| kind.name == "password_resets"));
+    }
+
+    #[tokio::test]
+    async fn the_sdk_with_oauth_asks_for_one_token_and_reuses_it() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let credentials = qualtrics::Credentials::oauth_client_credentials(
+            sandbox.qualtrics_client_id(),
+            sandbox.qualtrics_client_secret(),
+        );
+        let config =
+            qualtrics::Config::new("sandbox", credentials).base_url(sandbox.qualtrics_url());
+        let client = auditkit::Client::builder().qualtrics(config).build().unwrap();
+        // The default window is a week: ask for the whole seed.
+        let (start, end) = (Utc::now() - TimeDelta::days(21), Utc::now());
+        let events: Vec<_> = client
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(start)
+            .end_date(end)
+            .page_size(3)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(events.len(), sandbox.qualtrics().events("logins").len());
+        assert_eq!(sandbox.qualtrics().tokens_issued(), 1);
+
+        let requests = sandbox.requests();
+        let token_request = &requests[0];
+        assert_eq!(token_request.path, "/qualtrics/oauth2/token");
+        assert!(token_request.header("authorization").unwrap().starts_with("Basic "));
+        let pages = &requests[1..];
+        assert_eq!(pages.len(), events.len().div_ceil(3));
+        assert!(
+            pages
+                .iter()
+                .all(|request| request.header("authorization") == Some("Bearer sbx-token-1"))
+        );
+    }
+
+    #[tokio::test]
+    async fn the_sdk_with_a_bad_api_token_gets_a_401_with_the_request_id() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let config = qualtrics::Config::new("sandbox", qualtrics::Credentials::api_token("wrong"))
+            .base_url(sandbox.qualtrics_url());
+        let client = auditkit::Client::builder().qualtrics(config).build().unwrap();
+        let error = client.qualtrics().list_events::<Logins>().send().await.unwrap_err();
+        assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+        assert!(error.code().is_some_and(|code| code.starts_with("AUTH_")), "{error:?}");
+        assert!(error.request_id().is_some(), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn injected_faults_apply_to_qualtrics_paths() {
+        let sandbox = Sandbox::start().await.unwrap();
+        sandbox.inject(Fault::status(503).path("/qualtrics/API/v3/logs").times(2));
+        let page = sandbox.client().qualtrics().list_events::<Logins>().send().await.unwrap();
+        assert!(!page.items().is_empty());
+        assert_eq!(sandbox.requests().len(), 3);
+    }
+}

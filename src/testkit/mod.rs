@@ -1,8 +1,9 @@
 //! A simulator of the vendor APIs on 127.0.0.1, for examples and tests: no account needed.
 //!
-//! Enabled by the `testkit` feature. [`Sandbox::start`] serves EnergyCAP with seeded state
-//! under one local port, with fault injection ([`Fault`]) shared by every vendor and a log
-//! of every request received; [`Sandbox::client`] is a [`Client`] wired to it.
+//! Enabled by the `testkit` feature. [`Sandbox::start`] serves EnergyCAP and Qualtrics with
+//! seeded state under one local port, with fault injection ([`Fault`]) shared by every
+//! vendor and a log of every request received; [`Sandbox::client`] is a [`Client`] wired
+//! to it.
 //!
 //! ```
 //! use auditkit::testkit::{Fault, Sandbox};
@@ -19,12 +20,14 @@
 
 mod energycap;
 mod faults;
+mod qualtrics;
 mod recorder;
 mod server;
 mod state;
 
 pub use energycap::{EnergyCapRun, EnergyCapSandbox};
 pub use faults::{Fault, FaultBody};
+pub use qualtrics::{NextPageMode, QualtricsSandbox};
 pub use recorder::RecordedRequest;
 pub use server::{Sandbox, SandboxBuilder};
 
@@ -32,6 +35,7 @@ pub use crate::timer::VirtualTimer;
 use crate::{
     Client, ClientBuilder,
     energycap::{Config as EnergyCapConfig, Host},
+    qualtrics::{Config as QualtricsConfig, Credentials as QualtricsCredentials},
 };
 
 impl Sandbox {
@@ -56,9 +60,17 @@ impl Sandbox {
     /// # Ok(()) }
     /// ```
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder().energycap(
-            EnergyCapConfig::new(Host::UsEast, self.energycap_api_key())
-                .base_url(self.energycap_url().as_str()),
-        )
+        Client::builder()
+            .energycap(
+                EnergyCapConfig::new(Host::UsEast, self.energycap_api_key())
+                    .base_url(self.energycap_url().as_str()),
+            )
+            .qualtrics(
+                QualtricsConfig::new(
+                    "sandbox",
+                    QualtricsCredentials::api_token(self.qualtrics_api_token()),
+                )
+                .base_url(self.qualtrics_url().as_str()),
+            )
     }
 }

@@ -25,6 +25,7 @@ use url::Url;
 use super::{
     energycap::{self, EnergyCapSandbox},
     faults::{Fault, FaultQueue},
+    qualtrics::{self, NextPageMode, QualtricsSandbox},
     recorder::{RecordedRequest, Recorder},
     state::{Disconnect, Shared, SimBody, SimResponse, Simulator},
 };
@@ -47,6 +48,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 ///
 /// let sandbox = Sandbox::start().await?;
 /// println!("EnergyCAP at {}", sandbox.energycap_url()); // http://127.0.0.1:PORT/energycap/
+/// println!("Qualtrics at {}", sandbox.qualtrics_url()); // …/qualtrics/API/v3/
 /// assert!(sandbox.requests().is_empty());
 /// # Ok(()) }
 /// ```
@@ -58,6 +60,8 @@ pub struct Sandbox {
     shared: Arc<Shared>,
     energycap_url: Url,
     energycap: EnergyCapSandbox,
+    qualtrics_url: Url,
+    qualtrics: QualtricsSandbox,
     // Dropping the sender is the server's shutdown signal.
     _shutdown: watch::Sender<()>,
 }
@@ -107,6 +111,53 @@ impl Sandbox {
         self.energycap.clone()
     }
 
+    /// The base URL to give the SDK's Qualtrics config,
+    /// `http://127.0.0.1:PORT/qualtrics/API/v3/`; the SDK appends `logs` and finds the
+    /// OAuth token endpoint at `…/qualtrics/oauth2/token`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auditkit::{Client, qualtrics};
+    ///
+    /// let sandbox = auditkit::testkit::Sandbox::start().await?;
+    /// // OAuth instead of the API token that `sandbox.client()` uses.
+    /// let oauth = qualtrics::Credentials::oauth_client_credentials(
+    ///     sandbox.qualtrics_client_id(),
+    ///     sandbox.qualtrics_client_secret(),
+    /// );
+    /// let config = qualtrics::Config::new("sandbox", oauth).base_url(sandbox.qualtrics_url());
+    /// let client = Client::builder().qualtrics(config).build()?;
+    /// let kinds = client.qualtrics().list_activity_types().send().await?;
+    /// assert!(kinds.iter().any(|kind| kind.name == "logins"));
+    /// assert_eq!(sandbox.qualtrics().tokens_issued(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn qualtrics_url(&self) -> Url {
+        self.qualtrics_url.clone()
+    }
+
+    /// The only `X-API-TOKEN` the Qualtrics simulator accepts: `sandbox-qualtrics-token`.
+    pub fn qualtrics_api_token(&self) -> &str {
+        qualtrics::API_TOKEN
+    }
+
+    /// The OAuth client id the Qualtrics token endpoint accepts: `sandbox-qualtrics-client`.
+    pub fn qualtrics_client_id(&self) -> &str {
+        qualtrics::CLIENT_ID
+    }
+
+    /// The OAuth client secret that goes with
+    /// [`qualtrics_client_id`](Self::qualtrics_client_id): `sandbox-qualtrics-secret`.
+    pub fn qualtrics_client_secret(&self) -> &str {
+        qualtrics::CLIENT_SECRET
+    }
+
+    /// A handle on the Qualtrics simulator's state, to seed and inspect it.
+    pub fn qualtrics(&self) -> QualtricsSandbox {
+        self.qualtrics.clone()
+    }
+
     /// Queues a fault; see [`Fault`] for how faults match and expire.
     pub fn inject(&self, fault: Fault) {
         self.shared.faults.push(fault);
@@ -150,6 +201,7 @@ impl Sandbox {
 #[must_use = "a builder does nothing until you `.start().await` it"]
 pub struct SandboxBuilder {
     energycap: energycap::Config,
+    qualtrics: qualtrics::Config,
     simulators: Vec<Arc<dyn Simulator>>,
 }
 
@@ -158,6 +210,7 @@ impl fmt::Debug for SandboxBuilder {
         let prefixes: Vec<_> = self.simulators.iter().map(|sim| sim.prefix()).collect();
         f.debug_struct("SandboxBuilder")
             .field("energycap", &self.energycap)
+            .field("qualtrics", &self.qualtrics)
             .field("simulators", &prefixes)
             .finish()
     }
@@ -181,6 +234,35 @@ impl SandboxBuilder {
         self
     }
 
+    /// How long the Qualtrics OAuth tokens live (default an hour, on Tokio's clock); a
+    /// request with an expired token is a 401. The token answer's `expires_in` is this in
+    /// whole seconds, rounded down.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// let sandbox = auditkit::testkit::Sandbox::builder()
+    ///     .qualtrics_token_lifetime(Duration::from_secs(1))
+    ///     .start()
+    ///     .await?;
+    /// # drop(sandbox);
+    /// # Ok(()) }
+    /// ```
+    pub fn qualtrics_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.qualtrics.token_lifetime = Some(lifetime);
+        self
+    }
+
+    /// What Qualtrics' `result.nextPage` holds when more events follow: a full URL (the
+    /// default) or the bare skip token. [`QualtricsSandbox::set_next_page`] changes it
+    /// later.
+    pub fn qualtrics_next_page(mut self, mode: NextPageMode) -> Self {
+        self.qualtrics.next_page = mode;
+        self
+    }
+
     /// Mounts another vendor simulator, replacing any already mounted at the same prefix.
     #[allow(dead_code, reason = "the simulators of later vendors are mounted through this")]
     pub(crate) fn simulator(mut self, simulator: Arc<dyn Simulator>) -> Self {
@@ -199,12 +281,18 @@ impl SandboxBuilder {
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let base_url = root_url(listener.local_addr()?)?;
         let energycap_url = base_url.join("energycap/").map_err(io::Error::other)?;
+        let qualtrics_url = base_url.join("qualtrics/API/v3/").map_err(io::Error::other)?;
 
         let (energycap_simulator, energycap) = energycap::simulator(self.energycap);
+        let (qualtrics_simulator, qualtrics) = qualtrics::simulator(self.qualtrics);
         let mut simulators = self.simulators;
-        // A simulator mounted by hand at the same prefix wins over the default one.
-        if simulators.iter().all(|mounted| mounted.prefix() != energycap_simulator.prefix()) {
-            simulators.push(Arc::new(energycap_simulator));
+        let defaults: [Arc<dyn Simulator>; 2] =
+            [Arc::new(energycap_simulator), Arc::new(qualtrics_simulator)];
+        for default in defaults {
+            // A simulator mounted by hand at the same prefix wins over the default one.
+            if simulators.iter().all(|mounted| mounted.prefix() != default.prefix()) {
+                simulators.push(default);
+            }
         }
         let shared = Arc::new(Shared {
             base_url,
@@ -214,7 +302,14 @@ impl SandboxBuilder {
         });
         let (shutdown, stopped) = watch::channel(());
         runtime.spawn(serve(listener, Arc::clone(&shared), stopped));
-        Ok(Sandbox { shared, energycap_url, energycap, _shutdown: shutdown })
+        Ok(Sandbox {
+            shared,
+            energycap_url,
+            energycap,
+            qualtrics_url,
+            qualtrics,
+            _shutdown: shutdown,
+        })
     }
 }
 

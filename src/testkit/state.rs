@@ -41,7 +41,6 @@ pub(crate) struct SimRequest {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     /// The sandbox root (`http://127.0.0.1:PORT/`), for answers that carry absolute URLs.
-    #[allow(dead_code, reason = "Qualtrics' `nextPage` is the first absolute URL to build")]
     pub(crate) base_url: Url,
 }
 

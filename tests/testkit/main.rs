@@ -3,4 +3,5 @@
 mod energycap;
 mod faults;
 mod http;
+mod qualtrics;
 mod server;
