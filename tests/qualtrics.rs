@@ -487,6 +487,11 @@ mod sandbox {
             .unwrap()
     }
 
+    /// The ids of every event of a listing, in the order streamed.
+    async fn ids(listing: ListEvents<LoginDescriptor>) -> Vec<String> {
+        listing.items().map_ok(|event| event.id).try_collect().await.unwrap()
+    }
+
     fn assert_exactly(streamed: &[String], seeded: &[String]) {
         assert_eq!(streamed.len(), seeded.len(), "count");
         let unique: HashSet<&String> = streamed.iter().collect();
@@ -498,12 +503,7 @@ mod sandbox {
     async fn ten_thousand_events_stream_exactly_once_in_order() {
         let (sandbox, seeded) = seeded().await;
 
-        let streamed: Vec<String> = logins(&client(&sandbox), 250)
-            .items()
-            .map_ok(|event| event.id)
-            .try_collect()
-            .await
-            .unwrap();
+        let streamed: Vec<String> = ids(logins(&client(&sandbox), 250)).await;
 
         assert_exactly(&streamed, &seeded);
         assert_eq!(sandbox.requests().len(), SEEDED / 250, "one request per page");
@@ -513,13 +513,7 @@ mod sandbox {
     async fn prefetch_streams_the_same_events() {
         let (sandbox, seeded) = seeded().await;
 
-        let streamed: Vec<String> = logins(&client(&sandbox), 250)
-            .prefetch(true)
-            .items()
-            .map_ok(|event| event.id)
-            .try_collect()
-            .await
-            .unwrap();
+        let streamed: Vec<String> = ids(logins(&client(&sandbox), 250).prefetch(true)).await;
 
         assert_exactly(&streamed, &seeded);
         assert_eq!(sandbox.requests().len(), SEEDED / 250, "prefetch never fetches past the end");
@@ -539,13 +533,8 @@ mod sandbox {
         drop(pages); // the export "crashes" here
 
         let continuation: Continuation = serde_json::from_str(&saved).unwrap();
-        let second_run: Vec<String> = logins(&client(&sandbox), 400)
-            .resume(continuation)
-            .items()
-            .map_ok(|event| event.id)
-            .try_collect()
-            .await
-            .unwrap();
+        let second_run: Vec<String> =
+            ids(logins(&client(&sandbox), 400).resume(continuation)).await;
 
         assert_eq!(first_run.len(), 7 * 400);
         assert_exactly(&[first_run, second_run].concat(), &seeded);
@@ -556,12 +545,7 @@ mod sandbox {
         let (sandbox, seeded) = seeded().await;
         sandbox.inject(Fault::status(503).path(LOGS_PATH).after(5).times(2));
 
-        let streamed: Vec<String> = logins(&client(&sandbox), 500)
-            .items()
-            .map_ok(|event| event.id)
-            .try_collect()
-            .await
-            .unwrap();
+        let streamed: Vec<String> = ids(logins(&client(&sandbox), 500)).await;
 
         assert_exactly(&streamed, &seeded);
         assert_eq!(sandbox.requests().len(), SEEDED / 500 + 2, "two retries of page 6");
@@ -596,13 +580,7 @@ mod sandbox {
         let checkpoint = checkpoint.unwrap();
         let again = logins(&client, 1000).resume(checkpoint.clone()).send().await.unwrap_err();
         assert_eq!(again.status().map(|s| s.as_u16()), Some(503));
-        let rest: Vec<String> = logins(&client, 1000)
-            .resume(checkpoint)
-            .items()
-            .map_ok(|event| event.id)
-            .try_collect()
-            .await
-            .unwrap();
+        let rest: Vec<String> = ids(logins(&client, 1000).resume(checkpoint)).await;
 
         assert_exactly(&[streamed, rest].concat(), &seeded);
     }
