@@ -136,10 +136,11 @@ async fn qualtrics_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
         .items()
         .try_collect()
         .await?;
+    let first_reason = resets.first().and_then(|event| event.descriptor.reason.as_deref());
     println!(
-        "\n{} password resets; the first: {:?}",
+        "\n{} password resets; the first's reason: {}",
         resets.len(),
-        resets.first().map(|e| &e.descriptor.reason)
+        first_reason.unwrap_or("?")
     );
     let brands: Vec<_> = client
         .qualtrics()

@@ -612,6 +612,22 @@ mod sandbox_wire {
     use chrono::{TimeDelta, Utc};
     use futures::TryStreamExt;
 
+    /// Every event of a listing over the sandbox's whole seed (three weeks; the default
+    /// window is only one).
+    async fn whole_seed<D>(listing: qualtrics::ListEvents<D>) -> Vec<qualtrics::Event<D>>
+    where
+        D: serde::de::DeserializeOwned + Default + Send + 'static,
+    {
+        let now = Utc::now();
+        listing
+            .start_date(now - TimeDelta::days(21))
+            .end_date(now)
+            .items()
+            .try_collect()
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn the_sdk_streams_ten_thousand_events_in_ten_requests_either_way() {
         let sandbox = Sandbox::start().await.unwrap();
@@ -649,57 +665,20 @@ mod sandbox_wire {
     async fn the_sdk_decodes_every_seeded_event_into_its_typed_descriptor() {
         let sandbox = Sandbox::start().await.unwrap();
         let service = sandbox.client().qualtrics();
-        // The default window is a week: ask for the whole seed.
-        let (start, end) = (Utc::now() - TimeDelta::days(21), Utc::now());
-        let logins: Vec<_> = service
-            .list_events::<Logins>()
-            .start_date(start)
-            .end_date(end)
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let logins: Vec<_> = whole_seed(service.list_events::<Logins>()).await;
         assert_eq!(logins.len(), sandbox.qualtrics().events("logins").len());
         assert!(logins.iter().any(|event| event.descriptor.is_successful == Some(false)));
         assert!(logins.iter().all(|event| event.descriptor.location.is_some()));
-        let created: Vec<_> = service
-            .list_events::<SessionCreations>()
-            .start_date(start)
-            .end_date(end)
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let created: Vec<_> = whole_seed(service.list_events::<SessionCreations>()).await;
         assert!(created.iter().all(|event| event.descriptor.termination_timestamp.is_none()));
-        let ended: Vec<_> = service
-            .list_events::<SessionTerminations>()
-            .start_date(start)
-            .end_date(end)
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let ended: Vec<_> = whole_seed(service.list_events::<SessionTerminations>()).await;
         assert!(!ended.is_empty());
         assert!(
             ended.iter().all(|event| event.descriptor.termination_timestamp == event.timestamp)
         );
-        let resets: Vec<_> = service
-            .list_events::<PasswordResets>()
-            .start_date(start)
-            .end_date(end)
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let resets: Vec<_> = whole_seed(service.list_events::<PasswordResets>()).await;
         assert!(resets.iter().all(|event| event.descriptor.validation_rules.is_some()));
-        let brands: Vec<_> = service
-            .list_events_raw("brands")
-            .start_date(start)
-            .end_date(end)
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let brands: Vec<_> = whole_seed(service.list_events_raw("brands")).await;
         assert_eq!(brands.len(), 3);
         let kinds = service.list_activity_types().send().await.unwrap();
         assert!(kinds.iter().any(|kind| kind.name == "password_resets"));
@@ -715,18 +694,7 @@ mod sandbox_wire {
         let config =
             qualtrics::Config::new("sandbox", credentials).base_url(sandbox.qualtrics_url());
         let client = auditkit::Client::builder().qualtrics(config).build().unwrap();
-        // The default window is a week: ask for the whole seed.
-        let (start, end) = (Utc::now() - TimeDelta::days(21), Utc::now());
-        let events: Vec<_> = client
-            .qualtrics()
-            .list_events::<Logins>()
-            .start_date(start)
-            .end_date(end)
-            .page_size(3)
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let events = whole_seed(client.qualtrics().list_events::<Logins>().page_size(3)).await;
         assert_eq!(events.len(), sandbox.qualtrics().events("logins").len());
         assert_eq!(sandbox.qualtrics().tokens_issued(), 1);
 

@@ -2,13 +2,11 @@
 
 use std::sync::Arc;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::{
-    Authorize, ErrorDetails, Request, Transport, check_scheme, decode_json, execute::Answer,
-};
+use super::{Authorize, ErrorDetails, Request, Transport, check_scheme, decode_json};
 use crate::{Error, Operation, Timer, Vendor};
 
 /// Reads a vendor's error body. [`ErrorDetails::generic`] fits most vendors.
@@ -110,16 +108,8 @@ impl Endpoint {
     ) -> Result<T, Error> {
         let operation = request.operation;
         let answer = self.send(request).await?;
-        decode_answer(operation, &answer)
+        decode_json(operation, answer.status, answer.request_id.as_deref(), &answer.body)
     }
-}
-
-pub(crate) fn decode_answer<T: DeserializeOwned>(
-    operation: Operation,
-    answer: &Answer,
-) -> Result<T, Error> {
-    let status: StatusCode = answer.status;
-    decode_json(operation, status, answer.request_id.as_deref(), &answer.body)
 }
 
 /// A vendor's place in a [`Client`](crate::Client): its endpoint when configured. Every

@@ -106,7 +106,7 @@ fn should_retry(failure: &Failure, idempotent: bool) -> bool {
 
 impl Endpoint {
     /// Sends a request with retries; a success (2xx) comes back buffered.
-    pub(crate) async fn send(&self, request: Request) -> Result<super::execute::Answer, Error> {
+    pub(crate) async fn send(&self, request: Request) -> Result<Answer, Error> {
         let span = tracing::info_span!(
             "auditkit.request",
             vendor = %self.vendor(),
