@@ -3,7 +3,7 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use crate::{
-    Error, RetryPolicy, Timer, energycap, everbridge, qualtrics, reporter,
+    Error, Jitter, RetryPolicy, Timer, energycap, everbridge, qualtrics, reporter,
     timer::TokioTimer,
     transport::{Transport, TransportSettings},
 };
@@ -118,6 +118,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     allow_insecure_http: bool,
     timer: Option<Arc<dyn Timer>>,
+    jitter: Jitter,
 }
 
 impl Default for ClientBuilder {
@@ -132,6 +133,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             allow_insecure_http: false,
             timer: None,
+            jitter: Jitter::random(),
         }
     }
 }
@@ -234,9 +236,17 @@ impl ClientBuilder {
         self
     }
 
-    /// The clock and sleep used for retry backoff and polling. Default: tokio's.
+    /// The clocks and sleep used for retry backoff, polling and date rules. Default:
+    /// tokio's sleep and the system clock.
     pub fn timer(mut self, timer: Arc<dyn Timer>) -> Self {
         self.timer = Some(timer);
+        self
+    }
+
+    /// The random factor in retry and poll waits. Default: [`Jitter::random`]; a test can
+    /// make every wait exact with [`Jitter::fixed`].
+    pub fn jitter(mut self, jitter: Jitter) -> Self {
+        self.jitter = jitter;
         self
     }
 
@@ -253,6 +263,7 @@ impl ClientBuilder {
             connect_timeout: self.connect_timeout,
             allow_insecure_http: self.allow_insecure_http,
             timer: self.timer.unwrap_or_else(|| Arc::new(TokioTimer)),
+            jitter: self.jitter,
         })?);
         let endpoint = |result: Option<Result<_, Error>>| result.transpose();
         Ok(Client {

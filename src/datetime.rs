@@ -5,7 +5,9 @@
 //! Every timestamp field goes through [`Tolerant`], so a vendor's other spelling never
 //! breaks decoding.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use std::ops::Range;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer, Serializer, de};
 use serde_with::{DeserializeAs, SerializeAs};
 
@@ -28,6 +30,29 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
         .ok()
         .and_then(|date| date.and_hms_opt(0, 0, 0))
         .map(|naive| naive.and_utc())
+}
+
+/// `[from, to)` split at the starts of UTC calendar months, in order: each piece lies in
+/// one month, and together they cover the range exactly. Empty when `from >= to`.
+///
+/// Windowed listings use it for vendors that take one month per request (Everbridge).
+#[allow(dead_code, reason = "Everbridge's listing splits its range with this")]
+pub(crate) fn calendar_months(from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Range<DateTime<Utc>>> {
+    let mut months = Vec::new();
+    let mut start = from;
+    while start < to {
+        let end = next_month_start(start).map_or(to, |next| next.min(to));
+        months.push(start..end);
+        start = end;
+    }
+    months
+}
+
+/// Midnight UTC on the first day of the month after `at`'s; `None` past chrono's range.
+fn next_month_start(at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let (year, month) =
+        if at.month() == 12 { (at.year().checked_add(1)?, 1) } else { (at.year(), at.month() + 1) };
+    Some(NaiveDate::from_ymd_opt(year, month, 1)?.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
 impl<'de> DeserializeAs<'de, DateTime<Utc>> for Tolerant {
@@ -71,6 +96,43 @@ mod tests {
         assert_eq!(at("2026-03-30T08:15:00.5").as_deref(), Some("2026-03-30T08:15:00.500+00:00"));
         assert_eq!(at("30/03/2026"), None);
         assert_eq!(at(""), None);
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_range_splits_at_month_starts_and_covers_itself_exactly() {
+        let months = calendar_months(at("2026-01-15T10:00:00Z"), at("2026-04-02T00:00:00Z"));
+        let bounds: Vec<(String, String)> =
+            months.iter().map(|m| (m.start.to_rfc3339(), m.end.to_rfc3339())).collect();
+        assert_eq!(
+            bounds,
+            [
+                ("2026-01-15T10:00:00+00:00", "2026-02-01T00:00:00+00:00"),
+                ("2026-02-01T00:00:00+00:00", "2026-03-01T00:00:00+00:00"),
+                ("2026-03-01T00:00:00+00:00", "2026-04-01T00:00:00+00:00"),
+                ("2026-04-01T00:00:00+00:00", "2026-04-02T00:00:00+00:00"),
+            ]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_range_within_one_month_or_across_new_year_or_empty() {
+        let one = calendar_months(at("2026-03-02"), at("2026-03-09"));
+        assert_eq!(one, [at("2026-03-02")..at("2026-03-09")]);
+        let new_year = calendar_months(at("2025-12-31T23:00:00Z"), at("2026-01-01T01:00:00Z"));
+        assert_eq!(new_year.len(), 2);
+        assert_eq!(new_year[0].end, at("2026-01-01"));
+        assert!(calendar_months(at("2026-03-09"), at("2026-03-09")).is_empty());
+        assert!(calendar_months(at("2026-03-09"), at("2026-03-02")).is_empty());
+        let last = calendar_months(
+            DateTime::<Utc>::MAX_UTC - chrono::TimeDelta::days(40),
+            DateTime::<Utc>::MAX_UTC,
+        );
+        assert_eq!(last.last().map(|m| m.end), Some(DateTime::<Utc>::MAX_UTC));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::{error::Error as StdError, fmt, time::Duration};
 
 use reqwest::StatusCode;
 
-use crate::{Operation, Vendor};
+use crate::{Operation, Vendor, pagination::Continuation, retry::is_retryable_status};
 
 /// Everything that can go wrong in an `auditkit` call.
 ///
@@ -53,6 +53,9 @@ pub enum Error {
     /// A `wait_for_*` call reached its `max_wait` before the job finished.
     #[error(transparent)]
     WaitTimeout(Box<WaitTimeout>),
+    /// A `wait_for_*` call saw the job end in failure on the vendor's side.
+    #[error(transparent)]
+    JobFailed(Box<JobFailed>),
     /// A paginated listing stopped because continuing would lose, repeat or leak data.
     #[error(transparent)]
     Pagination(Box<PaginationError>),
@@ -68,7 +71,36 @@ impl Error {
     }
 
     pub(crate) fn pagination(operation: Operation, message: impl Into<String>) -> Self {
-        Error::Pagination(Box::new(PaginationError { operation, message: message.into() }))
+        Error::Pagination(Box::new(PaginationError {
+            operation,
+            message: message.into(),
+            cursor_expired: false,
+            continuation: None,
+        }))
+    }
+
+    /// The server no longer knows the listing's cursor (an expired scroll id): the paginator
+    /// adds the continuation that restarts the window.
+    #[allow(dead_code, reason = "Everbridge reports an expired scroll through this")]
+    pub(crate) fn cursor_expired(operation: Operation, message: impl Into<String>) -> Self {
+        Error::Pagination(Box::new(PaginationError {
+            operation,
+            message: message.into(),
+            cursor_expired: true,
+            continuation: None,
+        }))
+    }
+
+    /// Gives an expired-cursor error the continuation that resumes without loss; any other
+    /// error is returned as it is.
+    pub(crate) fn with_restart(self, continuation: Continuation) -> Self {
+        match self {
+            Error::Pagination(mut error) if error.cursor_expired => {
+                error.continuation = Some(continuation);
+                Error::Pagination(error)
+            }
+            other => other,
+        }
     }
 
     /// The operation that failed, when the failure belongs to one.
@@ -79,6 +111,7 @@ impl Error {
             Error::Decode(e) => Some(e.operation),
             Error::InvalidInput(e) => Some(e.operation),
             Error::WaitTimeout(e) => Some(e.operation),
+            Error::JobFailed(e) => Some(e.operation),
             Error::Pagination(e) => Some(e.operation),
             Error::Config(_) | Error::NotConfigured(_) => None,
         }
@@ -127,6 +160,7 @@ impl Error {
             Error::Api(e) => is_retryable_status(e.status),
             Error::Transport(e) => e.kind != TransportErrorKind::Redirect,
             Error::WaitTimeout(_) => true,
+            Error::Pagination(e) => e.cursor_expired,
             _ => false,
         }
     }
@@ -136,12 +170,6 @@ impl Error {
         matches!(self, Error::Transport(e) if e.kind == TransportErrorKind::Timeout)
             || matches!(self, Error::WaitTimeout(_))
     }
-}
-
-/// The statuses worth another attempt: request timeout, rate limit and transient server
-/// failures.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// A server answered with an error status. See [`Error::Api`].
@@ -420,11 +448,77 @@ impl fmt::Display for WaitTimeout {
 
 impl StdError for WaitTimeout {}
 
-/// A listing stopped to avoid an endless loop or a token leak. See [`Error::Pagination`].
+/// A job the SDK waited for ended in failure on the vendor's side. See [`Error::JobFailed`].
+///
+/// It keeps the last status read, as the vendor spells it and as the SDK's model; use
+/// [`status`](Self::status) to get the model back (a Reporter `Report`, for instance).
+pub struct JobFailed {
+    pub(crate) operation: Operation,
+    pub(crate) message: Option<String>,
+    pub(crate) last_status: String,
+    pub(crate) status: Box<dyn std::any::Any + Send + Sync>,
+}
+
+impl JobFailed {
+    /// The operation that waited.
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+    /// Why the job failed, as the vendor says it, when it says.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// The final status as the vendor spells it.
+    pub fn last_status(&self) -> &str {
+        &self.last_status
+    }
+    /// The final status as the SDK's model `T`, when `T` is the type the wait read.
+    ///
+    /// ```
+    /// use auditkit::{Error, energycap::ReportDistributionLogDetail};
+    ///
+    /// fn failed_run(error: &Error) -> Option<&ReportDistributionLogDetail> {
+    ///     match error {
+    ///         Error::JobFailed(failed) => failed.status::<ReportDistributionLogDetail>(),
+    ///         _ => None,
+    ///     }
+    /// }
+    /// ```
+    pub fn status<T: 'static>(&self) -> Option<&T> {
+        self.status.downcast_ref()
+    }
+}
+
+impl fmt::Debug for JobFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JobFailed")
+            .field("operation", &self.operation)
+            .field("message", &self.message)
+            .field("last_status", &self.last_status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for JobFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} saw the job fail with status {}", self.operation, self.last_status)?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        f.write_str("; the vendor gave up on it, so fix the cause and start a new one")
+    }
+}
+
+impl StdError for JobFailed {}
+
+/// A listing stopped to avoid an endless loop or a token leak, or because the server
+/// dropped its cursor. See [`Error::Pagination`].
 #[derive(Debug)]
 pub struct PaginationError {
     pub(crate) operation: Operation,
     pub(crate) message: String,
+    pub(crate) cursor_expired: bool,
+    pub(crate) continuation: Option<Continuation>,
 }
 
 impl PaginationError {
@@ -432,11 +526,47 @@ impl PaginationError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// Whether the server no longer knows the listing's cursor (a scroll id that expired).
+    pub fn is_cursor_expired(&self) -> bool {
+        self.cursor_expired
+    }
+
+    /// Where to resume with nothing lost or repeated, when the cursor expired: the start of
+    /// the window, skipping the items already delivered. Give it to the listing's
+    /// `resume(..)`.
+    ///
+    /// ```no_run
+    /// use auditkit::{Error, pagination::{Continuation, Items}};
+    /// use futures::TryStreamExt;
+    ///
+    /// async fn drain<T>(mut items: Items<T>) -> Result<Option<Continuation>, Error> {
+    ///     loop {
+    ///         match items.try_next().await {
+    ///             Ok(Some(_item)) => { /* store it */ }
+    ///             Ok(None) => return Ok(None),
+    ///             Err(Error::Pagination(e)) if e.continuation().is_some() => {
+    ///                 return Ok(e.continuation().cloned());
+    ///             }
+    ///             Err(other) => return Err(other),
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn continuation(&self) -> Option<&Continuation> {
+        self.continuation.as_ref()
+    }
 }
 
 impl fmt::Display for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} stopped paging: {}", self.operation, self.message)
+        write!(f, "{} stopped paging: {}", self.operation, self.message)?;
+        if self.continuation.is_some() {
+            f.write_str(
+                "; resume the listing from this error's `continuation()` to go on without loss",
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -487,12 +617,5 @@ mod tests {
     fn not_configured_names_the_builder_method() {
         let text = Error::NotConfigured(Vendor::Qualtrics).to_string();
         assert!(text.contains("Client::builder().qualtrics(..)"), "{text}");
-    }
-
-    #[test]
-    fn retryable_statuses_are_exactly_the_transient_ones() {
-        let retryable: Vec<u16> =
-            (100..600).filter(|s| is_retryable_status(StatusCode::from_u16(*s).unwrap())).collect();
-        assert_eq!(retryable, [408, 429, 500, 502, 503, 504]);
     }
 }

@@ -2,18 +2,24 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations, unreachable_pub, rust_2018_idioms)]
 #![forbid(unsafe_code)]
+// Time is read only through the `Timer` (see clippy.toml).
+#![deny(clippy::disallowed_methods)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Generic machinery: never names a vendor.
+mod base64;
 #[macro_use]
 mod boxed_stream;
 mod client;
 mod datetime;
 mod error;
+mod idempotency;
 pub mod pagination;
 pub mod polling;
 mod retry;
 mod secret;
+#[macro_use]
+mod service;
 mod timer;
 mod transport;
 mod vendor;
@@ -32,10 +38,11 @@ pub mod testkit;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, ConfigError, DecodeError, Error, InvalidInput, PaginationError, TransportError,
-    TransportErrorKind, WaitTimeout,
+    ApiError, ConfigError, DecodeError, Error, InvalidInput, JobFailed, PaginationError,
+    TransportError, TransportErrorKind, WaitTimeout,
 };
-pub use retry::RetryPolicy;
+pub use idempotency::{IdempotencyKey, Idempotent};
+pub use retry::{Jitter, RetryPolicy};
 pub use secret::Secret;
 pub use timer::Timer;
 pub use vendor::{Operation, Vendor};

@@ -1,11 +1,14 @@
 //! The one place the SDK reads the clock and sleeps, so tests can replace both.
+#![allow(clippy::disallowed_methods, reason = "the one module that reads the clocks")]
 
 use std::{fmt, time::Duration};
 
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use tokio::time::Instant;
 
-/// The clock and sleep used for retry backoff and polling.
+/// The clocks and sleep used for retry backoff, polling, `Retry-After` dates and every
+/// rule that depends on today's date.
 ///
 /// The default is tokio's timer. Tests substitute one that records each requested sleep
 /// and returns at once (see `testkit::VirtualTimer` with the `testkit` feature), which
@@ -37,6 +40,22 @@ pub trait Timer: Send + Sync + fmt::Debug + 'static {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
     /// The current instant on this timer's clock.
     fn now(&self) -> Instant;
+
+    /// Today's date and time, for an HTTP-date `Retry-After` and for vendor rules such as
+    /// "within the past six months". The default reads the system clock; a test timer
+    /// pins it.
+    fn wall_clock(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A century: longer than any process lives, and representable on every platform.
+const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// `at + duration`, or a century after `at` when the sum does not fit: a deadline of
+/// `Duration::MAX` means "as late as possible", never a panic.
+pub(crate) fn saturating_add(at: Instant, duration: Duration) -> Instant {
+    at.checked_add(duration).or_else(|| at.checked_add(FAR_FUTURE)).unwrap_or(at)
 }
 
 /// tokio's timer: the default.
@@ -51,15 +70,6 @@ impl Timer for TokioTimer {
     fn now(&self) -> Instant {
         Instant::now()
     }
-}
-
-/// A number in `[0, 1)` for jitter. Seeded by std's per-process random hash keys, which is
-/// all jitter needs: it spreads clients apart, it does not guard a secret.
-pub(crate) fn unit_random() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let bits = std::collections::hash_map::RandomState::new().build_hasher().finish();
-    // 53 random bits fill an f64 mantissa exactly.
-    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A timer whose sleeps return at once and advance a virtual clock, recording each wait.
@@ -84,6 +94,7 @@ pub(crate) fn unit_random() -> f64 {
 #[derive(Debug)]
 pub struct VirtualTimer {
     start: Instant,
+    wall_start: DateTime<Utc>,
     sleeps: std::sync::Mutex<Vec<Duration>>,
 }
 
@@ -98,7 +109,22 @@ impl Default for VirtualTimer {
 impl VirtualTimer {
     /// A virtual clock starting now.
     pub fn new() -> Self {
-        Self { start: Instant::now(), sleeps: std::sync::Mutex::new(Vec::new()) }
+        Self::starting_at(Utc::now())
+    }
+
+    /// A virtual clock whose [`wall_clock`](Timer::wall_clock) starts at `now`, so a test
+    /// pins "today" for date rules and `Retry-After` dates.
+    ///
+    /// ```
+    /// use auditkit::{Timer, testkit::VirtualTimer};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let today = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    /// let timer = VirtualTimer::starting_at(today);
+    /// assert_eq!(timer.wall_clock(), today);
+    /// ```
+    pub fn starting_at(now: DateTime<Utc>) -> Self {
+        Self { start: Instant::now(), wall_start: now, sleeps: std::sync::Mutex::new(Vec::new()) }
     }
 
     /// Every sleep requested so far, in order.
@@ -106,9 +132,9 @@ impl VirtualTimer {
         self.sleeps.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
-    /// The virtual time that has passed: the sum of all sleeps.
+    /// The virtual time that has passed: the sum of all sleeps (at most `Duration::MAX`).
     pub fn elapsed(&self) -> Duration {
-        self.sleeps().iter().sum()
+        self.sleeps().iter().fold(Duration::ZERO, |sum, sleep| sum.saturating_add(*sleep))
     }
 }
 
@@ -120,16 +146,32 @@ impl Timer for VirtualTimer {
     }
 
     fn now(&self) -> Instant {
-        self.start + self.elapsed()
+        saturating_add(self.start, self.elapsed())
+    }
+
+    fn wall_clock(&self) -> DateTime<Utc> {
+        chrono::TimeDelta::from_std(self.elapsed())
+            .ok()
+            .and_then(|elapsed| self.wall_start.checked_add_signed(elapsed))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn unit_random_stays_in_range_and_varies() {
-        let draws: Vec<f64> = (0..100).map(|_| super::unit_random()).collect();
-        assert!(draws.iter().all(|x| (0.0..1.0).contains(x)));
-        assert!(draws.windows(2).any(|w| w[0] != w[1]));
+    use super::*;
+
+    #[tokio::test]
+    async fn the_virtual_clocks_advance_by_each_sleep_and_saturate() {
+        let today = DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z").unwrap().to_utc();
+        let timer = VirtualTimer::starting_at(today);
+        let before = timer.now();
+        timer.sleep(Duration::from_secs(90)).await;
+        assert_eq!(timer.now() - before, Duration::from_secs(90));
+        assert_eq!(timer.wall_clock(), today + chrono::TimeDelta::seconds(90));
+        timer.sleep(Duration::MAX).await;
+        assert_eq!(timer.elapsed(), Duration::MAX);
+        assert!(timer.now() > before);
+        assert_eq!(timer.wall_clock(), DateTime::<Utc>::MAX_UTC);
     }
 }

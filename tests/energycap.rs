@@ -1,55 +1,21 @@
-//! EnergyCAP: wire format, auth, retries, redirects and secrets against wiremock; runs,
-//! waits and faults on the wire against the sandbox.
+//! EnergyCAP: wire format, auth and bad input against wiremock; runs, waits and faults on
+//! the wire against the sandbox. The generic transport tests are in `tests/transport.rs`.
 
 mod common;
 
-use std::time::Duration;
-
 use auditkit::{Client, Error, RetryPolicy, energycap, energycap::DistributionStatus};
-use common::{ENERGYCAP_KEY, energycap_builder, energycap_client, fixture};
+use common::{ENERGYCAP_KEY, LOGS_PATH, energycap_client, fixture, log_json};
 use serde_json::json;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
-    matchers::{header, method, path},
+    matchers::{method, path},
 };
-
-const LOGS: &str = "/api/v202106/reportdistribution/log";
-
-/// Answers GET requests with `failure` `times` times, then with `success`.
-async fn fail_then_succeed(
-    server: &MockServer,
-    times: u64,
-    failure: ResponseTemplate,
-    success: serde_json::Value,
-) {
-    Mock::given(method("GET")).respond_with(failure).up_to_n_times(times).mount(server).await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(success))
-        .mount(server)
-        .await;
-}
-
-fn log_json(id: i32, status: &str) -> serde_json::Value {
-    json!({
-        "beginDate": "2026-03-30T08:00:00",
-        "endDate": null,
-        "numberOfRecipients": 3,
-        "reportDistribution": {
-            "createdByUser": {"fullName": "Ada Lovelace", "userCode": "ada", "userId": 12},
-            "reportCode": "BL-01",
-            "reportDistributionId": 42,
-            "reportDistributionName": "Monthly bills"
-        },
-        "reportDistributionLogId": id,
-        "status": status
-    })
-}
 
 #[tokio::test]
 async fn the_seed_example_response_decodes_including_its_date_only_begin_date() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path(LOGS))
+        .and(path(LOGS_PATH))
         .respond_with(
             ResponseTemplate::new(200).set_body_raw(
                 fixture("energycap/report_distribution_logs.json"),
@@ -80,7 +46,7 @@ async fn the_seed_example_response_decodes_including_its_date_only_begin_date() 
 async fn an_unknown_status_and_a_null_end_date_decode() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path(LOGS))
+        .and(path(LOGS_PATH))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
             log_json(5, "Queued for retry"),
             log_json(6, "Some reports not sent")
@@ -104,12 +70,12 @@ async fn an_unknown_status_and_a_null_end_date_decode() {
 async fn include_in_progress_reaches_the_server_and_every_request_carries_the_api_key() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path(LOGS))
+        .and(path(LOGS_PATH))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path(format!("{LOGS}/9/detail")))
+        .and(path(format!("{LOGS_PATH}/9/detail")))
         .respond_with(ResponseTemplate::new(200).set_body_json(log_json(9, "Complete")))
         .mount(&server)
         .await;
@@ -152,116 +118,6 @@ async fn unauthorized_names_energycap_the_operation_and_the_status() {
         assert!(text.contains(part), "{part:?} missing from {text:?}");
     }
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "401 is not retried");
-}
-
-#[tokio::test]
-async fn two_503s_then_200_succeeds_after_three_requests() {
-    let server = MockServer::start().await;
-    fail_then_succeed(&server, 2, ResponseTemplate::new(503), json!([log_json(1, "Complete")]))
-        .await;
-    let (client, timer) = energycap_client(&server);
-
-    let logs = client.energycap().report_distribution_logs().send().await.unwrap();
-
-    assert_eq!(logs.len(), 1);
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    let sleeps = timer.sleeps();
-    assert_eq!(sleeps.len(), 2, "one backoff before each retry");
-    assert!(
-        sleeps[0] <= Duration::from_millis(250) && sleeps[1] <= Duration::from_millis(500),
-        "{sleeps:?}"
-    );
-}
-
-#[tokio::test]
-async fn persistent_503_gives_up_at_the_attempt_limit_with_the_count_in_the_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let (builder, _) = energycap_builder(&server);
-    let client = builder.retry(RetryPolicy::default().max_attempts(3)).build().unwrap();
-
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
-
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    assert!(error.is_retryable());
-    assert!(error.to_string().contains("after 3 attempts"), "{error}");
-}
-
-#[tokio::test]
-async fn retry_after_in_seconds_is_honoured_exactly() {
-    let server = MockServer::start().await;
-    fail_then_succeed(
-        &server,
-        1,
-        ResponseTemplate::new(429).insert_header("Retry-After", "7"),
-        json!([]),
-    )
-    .await;
-    let (client, timer) = energycap_client(&server);
-
-    client.energycap().report_distribution_logs().send().await.unwrap();
-
-    assert_eq!(timer.sleeps(), [Duration::from_secs(7)]);
-}
-
-#[tokio::test]
-async fn retry_after_as_an_http_date_is_honoured() {
-    let server = MockServer::start().await;
-    let in_a_while = chrono::Utc::now() + chrono::Duration::seconds(30);
-    fail_then_succeed(
-        &server,
-        1,
-        ResponseTemplate::new(503)
-            .insert_header("Retry-After", in_a_while.to_rfc2822().replace("+0000", "GMT")),
-        json!([]),
-    )
-    .await;
-    let (client, timer) = energycap_client(&server);
-
-    client.energycap().report_distribution_logs().send().await.unwrap();
-
-    let waited = timer.sleeps()[0];
-    assert!(waited > Duration::from_secs(25) && waited <= Duration::from_secs(30), "{waited:?}");
-}
-
-#[tokio::test]
-async fn an_absurd_retry_after_is_capped() {
-    let server = MockServer::start().await;
-    fail_then_succeed(
-        &server,
-        1,
-        ResponseTemplate::new(429).insert_header("Retry-After", "86400"),
-        json!([]),
-    )
-    .await;
-    let (builder, timer) = energycap_builder(&server);
-    let client = builder
-        .retry(RetryPolicy::default().retry_after_cap(Duration::from_secs(15)))
-        .build()
-        .unwrap();
-
-    client.energycap().report_distribution_logs().send().await.unwrap();
-
-    assert_eq!(timer.sleeps(), [Duration::from_secs(15)]);
-}
-
-#[tokio::test]
-async fn a_retry_after_beyond_the_elapsed_budget_stops_retrying_and_reports_it() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "50"))
-        .mount(&server)
-        .await;
-    let (builder, timer) = energycap_builder(&server);
-    let client =
-        builder.retry(RetryPolicy::default().max_elapsed(Duration::from_secs(20))).build().unwrap();
-
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
-
-    assert!(timer.sleeps().is_empty());
-    let Error::Api(api) = &error else { panic!("{error:?}") };
-    assert_eq!(api.retry_after(), Some(Duration::from_secs(50)));
-    assert!(error.to_string().contains("rate limit"), "{error}");
 }
 
 #[tokio::test]
@@ -332,102 +188,6 @@ async fn exec_is_retried_when_the_connection_was_refused_before_sending() {
     assert_eq!(transport.kind(), auditkit::TransportErrorKind::Connect);
     assert_eq!(transport.attempts(), 3);
     assert_eq!(timer.sleeps().len(), 2);
-}
-
-#[tokio::test]
-async fn a_redirect_to_another_origin_does_not_carry_the_api_key() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&elsewhere)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(LOGS))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("Location", format!("{}/moved/log", elsewhere.uri())),
-        )
-        .mount(&server)
-        .await;
-    let (client, _) = energycap_client(&server);
-
-    client.energycap().report_distribution_logs().send().await.unwrap();
-
-    let received = elsewhere.received_requests().await.unwrap();
-    assert_eq!(received.len(), 1, "the redirect was followed");
-    assert_eq!(received[0].url.path(), "/moved/log");
-    assert!(received[0].headers.get("eci-apikey").is_none(), "the key leaked to another origin");
-    assert!(received[0].headers.get("authorization").is_none());
-}
-
-#[tokio::test]
-async fn a_redirect_within_the_same_origin_keeps_the_api_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(LOGS))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("Location", "/api/v202106/reportdistribution/log2"),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v202106/reportdistribution/log2"))
-        .and(header("eci-apikey", ENERGYCAP_KEY))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([log_json(1, "Complete")])))
-        .mount(&server)
-        .await;
-    let (client, _) = energycap_client(&server);
-
-    assert_eq!(client.energycap().report_distribution_logs().send().await.unwrap().len(), 1);
-}
-
-#[tokio::test]
-async fn a_redirect_to_plain_http_elsewhere_is_refused() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(301).insert_header("Location", "http://attacker.example/steal"),
-        )
-        .mount(&server)
-        .await;
-    let (client, _) = energycap_client(&server);
-
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
-
-    let Error::Transport(transport) = &error else { panic!("{error:?}") };
-    assert_eq!(transport.kind(), auditkit::TransportErrorKind::Redirect);
-    assert!(error.to_string().contains("allow_insecure_http"), "{error}");
-}
-
-#[tokio::test]
-async fn debug_output_of_client_config_and_errors_never_contains_the_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "denied"})))
-        .mount(&server)
-        .await;
-    let config =
-        energycap::Config::new(energycap::Host::UsEast, ENERGYCAP_KEY).base_url(server.uri());
-    let (builder, _) = energycap_builder(&server);
-    let client = builder.build().unwrap();
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
-    let empty_key = Client::builder()
-        .energycap(energycap::Config::new(energycap::Host::UsEast, " "))
-        .build()
-        .unwrap_err();
-
-    for text in [
-        format!("{config:?}"),
-        format!("{client:?}"),
-        format!("{:?}", client.energycap()),
-        format!("{error:?}"),
-        format!("{error}"),
-        format!("{empty_key:?}"),
-    ] {
-        assert!(!text.contains(ENERGYCAP_KEY), "the key leaked: {text}");
-    }
 }
 
 #[tokio::test]
@@ -508,30 +268,6 @@ async fn a_changed_field_type_gives_a_decode_error_with_the_json_path() {
     assert_eq!(decode.path(), "[0].reportDistribution.reportDistributionId");
     assert!(decode.body_excerpt().contains("forty-two"));
     assert!(error.to_string().contains("EnergyCAP report_distribution_logs"), "{error}");
-}
-
-#[tokio::test]
-async fn a_request_timeout_is_retried_and_then_reported_as_a_timeout() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!([]))
-                .set_delay(Duration::from_millis(400)),
-        )
-        .mount(&server)
-        .await;
-    let (builder, _) = energycap_builder(&server);
-    let client = builder
-        .timeout(Duration::from_millis(100))
-        .retry(RetryPolicy::default().max_attempts(2))
-        .build()
-        .unwrap();
-
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
-
-    assert!(error.is_timeout(), "{error:?}");
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
 /// End to end against the sandbox: runs, waits, faults on the wire.

@@ -6,7 +6,7 @@ use reqwest::header::HeaderName;
 
 use crate::{
     Error, Secret, Vendor,
-    transport::{Endpoint, ErrorDetails, StaticHeader, Transport},
+    transport::{Endpoint, ErrorBody, StaticHeader, Transport},
 };
 
 /// The API version every EnergyCAP path in this SDK belongs to.
@@ -107,7 +107,7 @@ impl Config {
         let base = format!("{}/{API_PREFIX}", root.trim_end_matches('/'));
         let key = self.api_key.header_value("", "EnergyCAP API key")?;
         let auth = StaticHeader::new(HeaderName::from_static("eci-apikey"), key);
-        Endpoint::new(transport.clone(), Vendor::EnergyCap, &base, auth, ErrorDetails::generic)
+        Endpoint::new(transport.clone(), Vendor::EnergyCap, &base, auth, ErrorBody::GENERIC)
     }
 
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {

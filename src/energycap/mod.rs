@@ -38,32 +38,15 @@ pub use report_distribution_logs::ListReportDistributionLogs;
 pub use run_report_distribution::RunReportDistribution;
 pub use wait_for_distribution::WaitForDistribution;
 
-use crate::{
-    Operation, Vendor,
-    transport::{Endpoint, EndpointSlot},
-};
+use crate::{Operation, Vendor};
 
 const fn operation(name: &'static str) -> Operation {
     Operation::new(Vendor::EnergyCap, name)
 }
 
-/// EnergyCAP's operations. Get it from [`Client::energycap`](crate::Client::energycap);
-/// cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Service {
-    slot: EndpointSlot,
-}
+vendor_service!(Vendor::EnergyCap, "EnergyCAP", energycap);
 
 impl Service {
-    pub(crate) fn new(endpoint: Option<Endpoint>) -> Self {
-        Self { slot: EndpointSlot::new(Vendor::EnergyCap, endpoint) }
-    }
-
-    /// Whether the client was built with an EnergyCAP [`Config`].
-    pub fn is_configured(&self) -> bool {
-        self.slot.is_configured()
-    }
-
     /// Lists report distribution logs (`GET reportdistribution/log`).
     ///
     /// ```no_run
@@ -110,6 +93,6 @@ impl Service {
     /// # Ok(()) }
     /// ```
     pub fn wait_for_distribution(&self, report_distribution_log_id: i32) -> WaitForDistribution {
-        WaitForDistribution::new(self.clone(), report_distribution_log_id)
+        wait_for_distribution::wait_for_distribution(self, report_distribution_log_id)
     }
 }

@@ -6,7 +6,7 @@ use reqwest::header::AUTHORIZATION;
 
 use crate::{
     Error, Secret, Vendor,
-    transport::{Endpoint, ErrorDetails, StaticHeader, Transport, basic_auth},
+    transport::{Endpoint, ErrorBody, StaticHeader, Transport, basic_auth},
 };
 
 /// Everbridge's API regions.
@@ -115,7 +115,7 @@ impl Config {
                 )
             }
         };
-        Endpoint::new(transport.clone(), Vendor::Everbridge, base, auth, ErrorDetails::generic)
+        Endpoint::new(transport.clone(), Vendor::Everbridge, base, auth, ErrorBody::GENERIC)
     }
 
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {

@@ -7,7 +7,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName};
 use super::{error_body::parse_error, oauth::ClientCredentials};
 use crate::{
     Error, Secret, Vendor,
-    transport::{Endpoint, ErrorDetails, StaticHeader, Transport, basic_auth},
+    transport::{Endpoint, ErrorBody, StaticHeader, Transport, basic_auth},
 };
 
 /// How the SDK authenticates to Qualtrics.
@@ -114,7 +114,7 @@ impl Config {
                     Vendor::Qualtrics,
                     &api_url,
                     StaticHeader::new(HeaderName::from_static("x-api-token"), header),
-                    parse_error,
+                    ErrorBody(parse_error),
                 )
             }
             Credentials::OAuthClientCredentials { client_id, client_secret } => {
@@ -127,14 +127,14 @@ impl Config {
                     Vendor::Qualtrics,
                     &account_root(&api_url),
                     StaticHeader::new(AUTHORIZATION, basic),
-                    ErrorDetails::generic,
+                    ErrorBody::GENERIC,
                 )?;
                 Endpoint::new(
                     transport.clone(),
                     Vendor::Qualtrics,
                     &api_url,
                     ClientCredentials::new(token_endpoint),
-                    parse_error,
+                    ErrorBody(parse_error),
                 )
             }
         }

@@ -3,13 +3,12 @@
 use std::{borrow::Cow, marker::PhantomData, sync::Arc};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use futures::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::{Event, operation, paging};
 use crate::{
     Error, Operation,
-    pagination::{Continuation, Items, Page, Pages, Paginator, PagingOptions},
+    pagination::{Listing, Paginator, Query},
     transport::{EndpointSlot, Request},
 };
 
@@ -38,8 +37,8 @@ impl Order {
 /// [`Service::list_events`](super::Service::list_events) (typed descriptors) or
 /// [`Service::list_events_raw`](super::Service::list_events_raw) (`serde_json::Value`).
 ///
-/// [`send`](Self::send) reads one page; [`pages`](Self::pages) and [`items`](Self::items)
-/// stream them all. The window is `start_date` inclusive to `end_date` exclusive; Qualtrics
+/// [`send`](Listing::send) reads one page; [`pages`](Listing::pages) and
+/// [`items`](Listing::items) stream them all. The window is `start_date` inclusive to `end_date` exclusive; Qualtrics
 /// fills a missing end with start + 7 days and a missing start with end − 7 days.
 ///
 /// ```no_run
@@ -61,12 +60,15 @@ impl Order {
 /// }
 /// # Ok(()) }
 /// ```
-#[must_use = "a listing does nothing until `.send()`, `.pages()` or `.items()` is used"]
-pub struct ListEvents<D> {
+pub type ListEvents<D> = Listing<EventsQuery<D>>;
+
+/// The filters of a [`ListEvents`] listing: its activity type and the query parameters of
+/// `GET logs`. Set them with the listing's methods.
+#[must_use = "a query does nothing until its listing is read"]
+pub struct EventsQuery<D> {
     slot: EndpointSlot,
     activity_type: Cow<'static, str>,
     filters: Filters,
-    paging: PagingOptions,
     descriptor: PhantomData<fn() -> D>,
 }
 
@@ -133,102 +135,72 @@ impl Filters {
 
 impl<D> ListEvents<D> {
     pub(super) fn new(slot: EndpointSlot, activity_type: Cow<'static, str>) -> Self {
-        Self {
+        Listing::of(EventsQuery {
             slot,
             activity_type,
             filters: Filters::default(),
-            paging: PagingOptions::default(),
             descriptor: PhantomData,
-        }
+        })
     }
 
     /// Only events of this brand (`organizationId`).
     pub fn organization_id(mut self, id: impl Into<String>) -> Self {
-        self.filters.organization_id = Some(id.into());
+        self.query.filters.organization_id = Some(id.into());
         self
     }
 
     /// Only events of this user (`userId`).
     pub fn user_id(mut self, id: impl Into<String>) -> Self {
-        self.filters.user_id = Some(id.into());
+        self.query.filters.user_id = Some(id.into());
         self
     }
 
     /// Only events of this directory (`directoryId`).
     pub fn directory_id(mut self, id: impl Into<String>) -> Self {
-        self.filters.directory_id = Some(id.into());
+        self.query.filters.directory_id = Some(id.into());
         self
     }
 
     /// Only events of this group (`groupId`).
     pub fn group_id(mut self, id: impl Into<String>) -> Self {
-        self.filters.group_id = Some(id.into());
+        self.query.filters.group_id = Some(id.into());
         self
     }
 
     /// Only events of this contact (`contactId`).
     pub fn contact_id(mut self, id: impl Into<String>) -> Self {
-        self.filters.contact_id = Some(id.into());
+        self.query.filters.contact_id = Some(id.into());
         self
     }
 
     /// Events per page (`pageSize`); 1000 keeps the request count low.
     pub fn page_size(mut self, size: u32) -> Self {
-        self.filters.page_size = Some(size);
+        self.query.filters.page_size = Some(size);
         self
     }
 
     /// The order of events.
     pub fn order(mut self, order: Order) -> Self {
-        self.filters.order = Some(order);
+        self.query.filters.order = Some(order);
         self
     }
 
     /// The window's start, inclusive (`startDate`).
     pub fn start_date(mut self, start: DateTime<Utc>) -> Self {
-        self.filters.start_date = Some(start);
+        self.query.filters.start_date = Some(start);
         self
     }
 
     /// The window's end, exclusive (`endDate`).
     pub fn end_date(mut self, end: DateTime<Utc>) -> Self {
-        self.filters.end_date = Some(end);
-        self
-    }
-
-    /// Makes at most this many requests (the last page keeps its continuation).
-    pub fn max_pages(mut self, max: u32) -> Self {
-        self.paging.max_pages = Some(max);
-        self
-    }
-
-    /// Fetches the next page while the caller works through the current one (at most two
-    /// pages in memory).
-    pub fn prefetch(mut self, prefetch: bool) -> Self {
-        self.paging.prefetch = prefetch;
-        self
-    }
-
-    /// Continues a listing after the page that gave this continuation, with this builder's
-    /// filters (use the same ones as the interrupted run).
-    ///
-    /// ```no_run
-    /// use auditkit::{pagination::Continuation, qualtrics::Logins};
-    /// use futures::TryStreamExt;
-    ///
-    /// # async fn demo(client: auditkit::Client, saved: &str) -> Result<(), Box<dyn std::error::Error>> {
-    /// let continuation: Continuation = serde_json::from_str(saved)?;
-    /// let mut pages = client.qualtrics().list_events::<Logins>().resume(continuation).pages();
-    /// while let Some(page) = pages.try_next().await? { /* … */ }
-    /// # Ok(()) }
-    /// ```
-    pub fn resume(mut self, continuation: Continuation) -> Self {
-        self.paging.resume = Some(continuation);
+        self.query.filters.end_date = Some(end);
         self
     }
 }
 
-impl<D: DeserializeOwned + Default + Send + 'static> ListEvents<D> {
+impl<D: DeserializeOwned + Default + Send + 'static> Query for EventsQuery<D> {
+    type Item = Event<D>;
+
     fn paginator(self) -> Paginator<Event<D>> {
         let endpoint = match self.slot.get() {
             Ok(endpoint) => endpoint.clone(),
@@ -244,52 +216,26 @@ impl<D: DeserializeOwned + Default + Send + 'static> ListEvents<D> {
             &["logs"],
             Arc::new(move |request| filters.apply(&activity_type, request)),
         );
-        self.paging.apply(Paginator::new(OPERATION, fetch))
-    }
-
-    /// Reads one page: the first, or the one after [`resume`](Self::resume)'s continuation.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] before any request for an empty activity type or id, a zero
-    /// page size, or a start not before the end; [`Error::Pagination`] for a `nextPage` on
-    /// another origin; otherwise the transport's errors.
-    pub async fn send(self) -> Result<Page<Event<D>>, Error> {
-        let mut pages = self.max_pages(1).paginator().pages();
-        match pages.next().await {
-            Some(page) => page,
-            None => Err(Error::invalid_input(OPERATION, "the listing ended before its first page")),
-        }
-    }
-
-    /// Every page, lazily: no request before the first poll, one request at a time.
-    pub fn pages(self) -> Pages<Event<D>> {
-        self.paginator().pages()
-    }
-
-    /// Every event, lazily, page after page.
-    pub fn items(self) -> Items<Event<D>> {
-        self.paginator().items()
+        Paginator::new(OPERATION, fetch)
     }
 }
 
-impl<D> Clone for ListEvents<D> {
+impl<D> Clone for EventsQuery<D> {
     fn clone(&self) -> Self {
         Self {
             slot: self.slot.clone(),
             activity_type: self.activity_type.clone(),
             filters: self.filters.clone(),
-            paging: self.paging.clone(),
             descriptor: PhantomData,
         }
     }
 }
 
-impl<D> std::fmt::Debug for ListEvents<D> {
+impl<D> std::fmt::Debug for EventsQuery<D> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ListEvents")
+        f.debug_struct("EventsQuery")
             .field("activity_type", &self.activity_type)
             .field("filters", &self.filters)
-            .field("paging", &self.paging)
             .finish_non_exhaustive()
     }
 }

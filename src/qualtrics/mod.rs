@@ -30,45 +30,21 @@ mod paging;
 pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
 pub use config::{Config, Credentials};
 pub use list_activity_types::ListActivityTypes;
-pub use list_events::{ListEvents, Order};
+pub use list_events::{EventsQuery, ListEvents, Order};
 pub use models::{
     ActivityTypeInfo, Authentication, Event, Location, LoginDescriptor, PasswordResetDescriptor,
     Platform, SessionDescriptor, ValidationRules,
 };
 
-use crate::{
-    Operation, Vendor,
-    transport::{Endpoint, EndpointSlot},
-};
+use crate::{Operation, Vendor};
 
 const fn operation(name: &'static str) -> Operation {
     Operation::new(Vendor::Qualtrics, name)
 }
 
-/// Qualtrics' operations. Get it from [`Client::qualtrics`](crate::Client::qualtrics);
-/// cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Service {
-    slot: EndpointSlot,
-}
+vendor_service!(Vendor::Qualtrics, "Qualtrics", qualtrics);
 
 impl Service {
-    pub(crate) fn new(endpoint: Option<Endpoint>) -> Self {
-        Self { slot: EndpointSlot::new(Vendor::Qualtrics, endpoint) }
-    }
-
-    /// Whether the client was built with a Qualtrics [`Config`].
-    ///
-    /// ```
-    /// # fn demo() -> Result<(), auditkit::Error> {
-    /// let client = auditkit::Client::builder().build()?;
-    /// assert!(!client.qualtrics().is_configured());
-    /// # Ok(()) }
-    /// ```
-    pub fn is_configured(&self) -> bool {
-        self.slot.is_configured()
-    }
-
     /// Events of activity type `A`, with its typed descriptor.
     ///
     /// ```no_run

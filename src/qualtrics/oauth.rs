@@ -13,6 +13,7 @@ use tokio::time::Instant;
 use super::operation;
 use crate::{
     Error, Operation, Secret,
+    timer::saturating_add,
     transport::{Authorize, Endpoint},
 };
 
@@ -71,7 +72,7 @@ impl ClientCredentials {
         let margin = REFRESH_MARGIN.min(lifetime / 2);
         Ok(CachedToken {
             header: answer.access_token.header_value("Bearer ", "Qualtrics access token")?,
-            refresh_at: self.token_endpoint.timer().now() + (lifetime - margin),
+            refresh_at: saturating_add(self.token_endpoint.timer().now(), lifetime - margin),
         })
     }
 }

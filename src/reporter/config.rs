@@ -6,7 +6,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 use crate::{
     Error, Secret, Vendor,
-    transport::{Endpoint, ErrorDetails, StaticHeader, Transport},
+    transport::{Endpoint, ErrorBody, StaticHeader, Transport},
 };
 
 /// Reporter settings for [`ClientBuilder::reporter`](crate::ClientBuilder::reporter).
@@ -78,7 +78,7 @@ impl Config {
             Vendor::Reporter,
             &self.base_url,
             headers,
-            ErrorDetails::generic,
+            ErrorBody::GENERIC,
         )
     }
 

@@ -11,7 +11,10 @@ use hyper::{
 };
 use serde_json::{Value, json};
 
-use super::state::{SimBody, SimResponse};
+use super::{
+    lock::lock,
+    state::{SimBody, SimResponse},
+};
 
 /// A misbehaviour the sandbox applies to matching requests, before routing them to the
 /// simulated vendor.
@@ -21,7 +24,7 @@ use super::state::{SimBody, SimResponse};
 /// [`redirect`](Self::redirect), [`disconnect`](Self::disconnect)), narrow it with
 /// [`path`](Self::path) and [`method`](Self::method), count it with [`times`](Self::times)
 /// and [`after`](Self::after), then hand it to
-/// [`Sandbox::inject`](super::server::Sandbox::inject).
+/// [`Sandbox::inject`](super::Sandbox::inject).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -298,8 +301,7 @@ impl FaultQueue {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
-        // A test that panicked while holding the lock must not break the next request.
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.faults)
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Enabled by the `testkit` feature. [`Sandbox::start`] serves EnergyCAP and Qualtrics with
 //! seeded state under one local port, with fault injection ([`Fault`]) shared by every
-//! vendor and a log of every request received; [`Sandbox::client`] is a [`Client`] wired
+//! vendor and a log of every request received; [`Sandbox::client`] is a [`Client`](crate::Client) wired
 //! to it.
 //!
 //! ```
@@ -17,60 +17,29 @@
 //! assert_eq!(sandbox.requests().len(), 3);
 //! # Ok(()) }
 //! ```
+// The simulators are the vendors' servers: they keep the vendors' own clock, not the SDK's.
+#![allow(clippy::disallowed_methods)]
 
-mod energycap;
+mod builder;
 mod faults;
-mod qualtrics;
+mod lock;
+mod plugin;
 mod recorder;
+mod sandbox;
 mod server;
 mod state;
 
-pub use energycap::{EnergyCapRun, EnergyCapSandbox};
+pub use builder::SandboxBuilder;
 pub use faults::{Fault, FaultBody};
-pub use qualtrics::{NextPageMode, QualtricsSandbox};
 pub use recorder::RecordedRequest;
-pub use server::{Sandbox, SandboxBuilder};
+pub use sandbox::Sandbox;
 
 pub use crate::timer::VirtualTimer;
-use crate::{
-    Client, ClientBuilder,
-    energycap::{Config as EnergyCapConfig, Host},
-    qualtrics::{Config as QualtricsConfig, Credentials as QualtricsCredentials},
-};
 
-impl Sandbox {
-    /// A [`Client`] with every simulated vendor configured to this sandbox.
-    ///
-    /// # Panics
-    /// Never in practice: the sandbox's own URLs and keys always make a valid client. A
-    /// failure would be a bug in the testkit, reported with the builder's error.
-    pub fn client(&self) -> Client {
-        self.client_builder().build().unwrap_or_else(|error| {
-            panic!("the sandbox's own configuration was refused, a testkit bug: {error}") // ok: testkit only
-        })
-    }
-
-    /// A [`ClientBuilder`] configured for this sandbox, to adjust (retry policy, timer, …)
-    /// before `build()`.
-    ///
-    /// ```
-    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// let sandbox = auditkit::testkit::Sandbox::start().await?;
-    /// let client = sandbox.client_builder().retry(auditkit::RetryPolicy::none()).build()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
-            .energycap(
-                EnergyCapConfig::new(Host::UsEast, self.energycap_api_key())
-                    .base_url(self.energycap_url().as_str()),
-            )
-            .qualtrics(
-                QualtricsConfig::new(
-                    "sandbox",
-                    QualtricsCredentials::api_token(self.qualtrics_api_token()),
-                )
-                .base_url(self.qualtrics_url().as_str()),
-            )
-    }
+// The vendor simulators, the one place the sandbox names them: each line is a folder
+// `testkit/<folder>/` and its type implementing `plugin::Plugin`. Adding a vendor is adding
+// its line; the folder's public items are re-exported here.
+plugin::plugins! {
+    energycap::EnergyCap,
+    qualtrics::Qualtrics,
 }

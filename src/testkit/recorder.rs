@@ -6,9 +6,11 @@ use std::sync::Mutex;
 use bytes::Bytes;
 use tokio::time::Instant;
 
+use super::lock::lock;
+
 /// One HTTP request as the sandbox received it, before any fault or simulator saw it.
 ///
-/// Returned by [`Sandbox::requests`](super::server::Sandbox::requests), oldest first.
+/// Returned by [`Sandbox::requests`](super::Sandbox::requests), oldest first.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -84,7 +86,6 @@ impl Recorder {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RecordedRequest>> {
-        // A test that panicked while holding the lock must not hide the log from the next one.
-        self.requests.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.requests)
     }
 }

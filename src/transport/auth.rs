@@ -20,7 +20,7 @@ pub(crate) trait Authorize: Send + Sync + fmt::Debug {
 }
 
 /// Fixed headers such as `ECI-ApiKey: …` or `Authorization: Basic …`. Values built from a
-/// [`Secret`](crate::Secret) are marked sensitive; `Debug` shows only the header names.
+/// [`Secret`] are marked sensitive; `Debug` shows only the header names.
 #[derive(Default)]
 pub(crate) struct StaticHeader {
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -63,46 +63,13 @@ pub(crate) fn basic_auth(
     password: &Secret,
     what: &str,
 ) -> Result<HeaderValue, Error> {
-    let encoded = base64_encode(format!("{username}:{}", password.expose()).as_bytes());
+    let encoded = crate::base64::encode(format!("{username}:{}", password.expose()).as_bytes());
     Secret::new(encoded).header_value("Basic ", what)
-}
-
-/// Standard base64 with padding; the Basic scheme is its only use, too little for a crate.
-fn base64_encode(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> shift) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        let cases = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(base64_encode(input.as_bytes()), expected);
-        }
-    }
 
     #[test]
     fn basic_auth_is_sensitive() {

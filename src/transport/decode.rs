@@ -9,7 +9,7 @@ use crate::{Error, Operation, error::DecodeError};
 /// truncated answer, too little to flood a log.
 const EXCERPT_BYTES: usize = 300;
 
-/// What a vendor's error body says, as far as the vendor's [`ErrorParser`](super::ErrorParser)
+/// What a vendor's error body says, as far as the vendor's [`Protocol`](super::Protocol)
 /// can read it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct ErrorDetails {

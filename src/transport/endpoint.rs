@@ -3,14 +3,10 @@
 use std::sync::Arc;
 
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::{Authorize, ErrorDetails, Request, Transport, check_scheme, decode_json};
-use crate::{Error, Operation, Timer, Vendor};
-
-/// Reads a vendor's error body. [`ErrorDetails::generic`] fits most vendors.
-pub(crate) type ErrorParser = fn(&[u8]) -> ErrorDetails;
+use super::{Authorize, Protocol, Request, Transport, check_scheme};
+use crate::{Error, Jitter, Operation, Timer, Vendor};
 
 /// A configured vendor API. Cheap to clone; shared by every request builder of the vendor.
 #[derive(Debug, Clone)]
@@ -22,7 +18,7 @@ struct Inner {
     vendor: Vendor,
     base_url: Url,
     auth: Box<dyn Authorize>,
-    parse_error: ErrorParser,
+    protocol: Box<dyn Protocol>,
 }
 
 impl Endpoint {
@@ -33,7 +29,7 @@ impl Endpoint {
         vendor: Vendor,
         base_url: &str,
         auth: impl Authorize + 'static,
-        parse_error: ErrorParser,
+        protocol: impl Protocol,
     ) -> Result<Self, Error> {
         let mut url = Url::parse(base_url.trim()).map_err(|e| {
             Error::config(format!("{vendor} base URL `{base_url}` is not a valid URL: {e}"))
@@ -59,7 +55,7 @@ impl Endpoint {
             vendor,
             base_url: url,
             auth: Box::new(auth),
-            parse_error,
+            protocol: Box::new(protocol),
         })))
     }
 
@@ -75,6 +71,10 @@ impl Endpoint {
         self.0.transport.timer()
     }
 
+    pub(crate) fn jitter(&self) -> &Jitter {
+        self.0.transport.jitter()
+    }
+
     pub(crate) fn transport(&self) -> &Transport {
         &self.0.transport
     }
@@ -83,8 +83,8 @@ impl Endpoint {
         self.0.auth.as_ref()
     }
 
-    pub(crate) fn parse_error(&self, body: &[u8]) -> ErrorDetails {
-        (self.0.parse_error)(body)
+    pub(crate) fn protocol(&self) -> &dyn Protocol {
+        self.0.protocol.as_ref()
     }
 
     /// A request to `base_url` + `segments`, each segment percent-encoded.
@@ -99,16 +99,6 @@ impl Endpoint {
             path.pop_if_empty().extend(segments);
         }
         Request::new(operation, method, url)
-    }
-
-    /// Sends a request and decodes the JSON answer.
-    pub(crate) async fn send_json<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<T, Error> {
-        let operation = request.operation;
-        let answer = self.send(request).await?;
-        decode_json(operation, answer.status, answer.request_id.as_deref(), &answer.body)
     }
 }
 
@@ -132,5 +122,32 @@ impl EndpointSlot {
 
     pub(crate) fn is_configured(&self) -> bool {
         self.endpoint.is_some()
+    }
+}
+
+#[cfg(test)]
+impl EndpointSlot {
+    /// A configured slot on a client with `timer` and `jitter`, for tests of the generic
+    /// machinery; nothing listens at its URL.
+    pub(crate) fn for_tests(timer: Arc<dyn Timer>, jitter: Jitter) -> Self {
+        use super::{ErrorBody, StaticHeader, TransportSettings};
+        let transport = Transport::new(TransportSettings {
+            retry: crate::RetryPolicy::default(),
+            timeout: std::time::Duration::from_secs(1),
+            connect_timeout: std::time::Duration::from_secs(1),
+            allow_insecure_http: false,
+            timer,
+            jitter,
+        });
+        let endpoint = transport.and_then(|transport| {
+            Endpoint::new(
+                Arc::new(transport),
+                Vendor::EnergyCap,
+                "http://127.0.0.1:9/",
+                StaticHeader::default(),
+                ErrorBody::GENERIC,
+            )
+        });
+        Self { vendor: Vendor::EnergyCap, endpoint: endpoint.ok() }
     }
 }

@@ -1,32 +1,42 @@
 //! Sending requests: written once, used by every vendor.
 //!
-//! A vendor module describes its API as an [`Endpoint`] (base URL, auth, error body
-//! format) and each call as a [`Request`]; this layer adds the user agent, credentials,
-//! retries with `Retry-After`, safe redirects, tracing and error mapping.
+//! A vendor module describes its API as an [`Endpoint`] (base URL, auth, a [`Protocol`]
+//! that reads its answers) and each call as a [`Request`]; this layer adds the user agent,
+//! credentials, retries with `Retry-After`, safe redirects, tracing and error mapping, and
+//! hands back a buffered [`Answer`] or a [`Streamed`] one.
 
+mod answer;
+mod attempt;
 mod auth;
 mod decode;
 mod endpoint;
 mod execute;
+mod failure;
+mod protocol;
 mod redirect;
 mod request;
 
+pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
 pub(crate) use decode::{ErrorDetails, decode_json};
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
+#[allow(unused_imports, reason = "Everbridge's protocol returns verdicts of its own")]
+pub(crate) use protocol::Verdict;
+pub(crate) use protocol::{ErrorBody, Protocol};
 pub(crate) use request::Request;
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{Error, RetryPolicy, Timer};
+use crate::{Error, Jitter, RetryPolicy, Timer};
 
 /// What every vendor shares inside one [`Client`](crate::Client): the connection pool, the
-/// retry policy and the timer.
+/// retry policy, the timer and the jitter source.
 #[derive(Debug)]
 pub(crate) struct Transport {
     http: reqwest::Client,
     retry: RetryPolicy,
     timer: Arc<dyn Timer>,
+    jitter: Jitter,
     allow_insecure_http: bool,
 }
 
@@ -38,6 +48,7 @@ pub(crate) struct TransportSettings {
     pub(crate) connect_timeout: Duration,
     pub(crate) allow_insecure_http: bool,
     pub(crate) timer: Arc<dyn Timer>,
+    pub(crate) jitter: Jitter,
 }
 
 impl Transport {
@@ -55,12 +66,17 @@ impl Transport {
             http,
             retry: settings.retry,
             timer: settings.timer,
+            jitter: settings.jitter,
             allow_insecure_http: settings.allow_insecure_http,
         })
     }
 
     pub(crate) fn timer(&self) -> &Arc<dyn Timer> {
         &self.timer
+    }
+
+    pub(crate) fn jitter(&self) -> &Jitter {
+        &self.jitter
     }
 }
 
@@ -107,3 +123,6 @@ mod tests {
         assert!(!check("ftp://127.0.0.1/", true));
     }
 }
+
+#[cfg(test)]
+mod behaviour;

@@ -4,7 +4,8 @@
 use std::{sync::Arc, time::Duration};
 
 use auditkit::{Client, ClientBuilder, RetryPolicy, energycap, testkit::VirtualTimer};
-use wiremock::MockServer;
+use serde_json::json;
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
 
 pub const ENERGYCAP_KEY: &str = "test-energycap-key-7f3a";
 
@@ -56,5 +57,38 @@ pub fn qualtrics_page(elements: serde_json::Value, next_page: Option<String>) ->
     serde_json::json!({
         "result": {"elements": elements, "nextPage": next_page},
         "meta": {"httpStatus": "200 - OK", "requestId": "req-1"}
+    })
+}
+
+/// The path of EnergyCAP's log list on a wiremock server.
+pub const LOGS_PATH: &str = "/api/v202106/reportdistribution/log";
+
+/// Answers GET requests with `failure` `times` times, then with `success`.
+pub async fn fail_then_succeed(
+    server: &MockServer,
+    times: u64,
+    failure: ResponseTemplate,
+    success: serde_json::Value,
+) {
+    Mock::given(method("GET")).respond_with(failure).up_to_n_times(times).mount(server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(success))
+        .mount(server)
+        .await;
+}
+
+pub fn log_json(id: i32, status: &str) -> serde_json::Value {
+    json!({
+        "beginDate": "2026-03-30T08:00:00",
+        "endDate": null,
+        "numberOfRecipients": 3,
+        "reportDistribution": {
+            "createdByUser": {"fullName": "Ada Lovelace", "userCode": "ada", "userId": 12},
+            "reportCode": "BL-01",
+            "reportDistributionId": 42,
+            "reportDistributionName": "Monthly bills"
+        },
+        "reportDistributionLogId": id,
+        "status": status
     })
 }

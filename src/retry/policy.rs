@@ -1,16 +1,16 @@
-//! When to try a request again, and how long to wait first.
+//! The retry policy users configure: how many attempts, for how long, how far apart.
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use reqwest::header::HeaderValue;
+use super::{Backoff, Spread};
 
 /// How the SDK retries a failed request: an attempt limit, an elapsed-time limit,
 /// full-jitter exponential backoff, and a cap on the server's `Retry-After`.
 ///
 /// Retried: connection failures, timeouts, cut-off answers, and HTTP 408, 429, 500, 502,
-/// 503, 504. A request that is not idempotent (EnergyCAP's `exec`) is retried only when
-/// it failed before it was sent, so a distribution never runs twice because of a retry.
+/// 503, 504. A request that is not idempotent (EnergyCAP's `exec`, a POST without an
+/// idempotency key) is retried only when it failed before it was sent, so a distribution
+/// never runs twice because of a retry.
 ///
 /// ```
 /// use std::time::Duration;
@@ -22,15 +22,18 @@ use reqwest::header::HeaderValue;
 ///     .retry_after_cap(Duration::from_secs(30));
 /// let client = auditkit::Client::builder().retry(policy);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct RetryPolicy {
     max_attempts: u32,
     max_elapsed: Duration,
-    initial_backoff: Duration,
-    max_backoff: Duration,
+    backoff: Backoff,
     retry_after_cap: Duration,
 }
+
+// The backoff's factor is a float, but a fixed one (never NaN, not settable), so equality
+// stays reflexive.
+impl Eq for RetryPolicy {}
 
 impl Default for RetryPolicy {
     /// 4 attempts within 2 minutes, backoff from 250 ms up to 20 s, `Retry-After` capped
@@ -39,8 +42,12 @@ impl Default for RetryPolicy {
         Self {
             max_attempts: 4,
             max_elapsed: Duration::from_secs(120),
-            initial_backoff: Duration::from_millis(250),
-            max_backoff: Duration::from_secs(20),
+            backoff: Backoff {
+                initial: Duration::from_millis(250),
+                max: Duration::from_secs(20),
+                factor: 2.0,
+                spread: Spread::Full,
+            },
             retry_after_cap: Duration::from_secs(60),
         }
     }
@@ -63,7 +70,7 @@ impl RetryPolicy {
     }
 
     /// No retry starts once this much time has passed since the first attempt, or when its
-    /// wait would end after it.
+    /// wait would end after it. `Duration::MAX` means no time limit.
     pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
         self.max_elapsed = elapsed;
         self
@@ -71,13 +78,13 @@ impl RetryPolicy {
 
     /// The backoff ceiling before the first retry; it doubles for each further retry.
     pub fn initial_backoff(mut self, backoff: Duration) -> Self {
-        self.initial_backoff = backoff;
+        self.backoff.initial = backoff;
         self
     }
 
     /// The largest backoff ceiling.
     pub fn max_backoff(mut self, backoff: Duration) -> Self {
-        self.max_backoff = backoff;
+        self.backoff.max = backoff;
         self
     }
 
@@ -97,31 +104,13 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry` (1 for the first retry): the server's
-    /// `Retry-After` when given, capped; otherwise full jitter, `random * min(max,
-    /// initial * 2^(retry-1))`. `random` is in `[0, 1)`.
+    /// `Retry-After` when given, capped; otherwise the backoff with `random` in `[0, 1)`.
     pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>, random: f64) -> Duration {
-        if let Some(asked) = retry_after {
-            return asked.min(self.retry_after_cap);
+        match retry_after {
+            Some(asked) => asked.min(self.retry_after_cap),
+            None => self.backoff.delay(retry, random),
         }
-        let ceiling = 2u32
-            .checked_pow(retry.saturating_sub(1))
-            .and_then(|factor| self.initial_backoff.checked_mul(factor))
-            .unwrap_or(self.max_backoff)
-            .min(self.max_backoff);
-        Duration::try_from_secs_f64(ceiling.as_secs_f64() * random.clamp(0.0, 1.0))
-            .unwrap_or(ceiling)
     }
-}
-
-/// A `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). A date in the
-/// past means "now"; anything unparseable is ignored, as if absent.
-pub(crate) fn parse_retry_after(value: &HeaderValue, now: DateTime<Utc>) -> Option<Duration> {
-    let text = value.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = DateTime::parse_from_rfc2822(text).ok()?.with_timezone(&Utc);
-    Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -154,18 +143,6 @@ mod tests {
             policy.delay(1, Some(Duration::from_secs(86_400)), 0.9),
             Duration::from_secs(30)
         );
-    }
-
-    #[test]
-    fn retry_after_parses_seconds_and_http_dates() {
-        let now = DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z").unwrap().with_timezone(&Utc);
-        let parse = |s: &'static str| parse_retry_after(&HeaderValue::from_static(s), now);
-        assert_eq!(parse("120"), Some(Duration::from_secs(120)));
-        assert_eq!(parse(" 0 "), Some(Duration::ZERO));
-        assert_eq!(parse("Wed, 21 Oct 2015 07:28:42 GMT"), Some(Duration::from_secs(42)));
-        assert_eq!(parse("Wed, 21 Oct 2015 07:00:00 GMT"), Some(Duration::ZERO));
-        assert_eq!(parse("soon"), None);
-        assert_eq!(parse("-5"), None);
     }
 
     #[test]

@@ -1,0 +1,94 @@
+//! [`SandboxBuilder`]: the settings of a sandbox before it starts, and the start itself —
+//! bind a port, start every vendor plug-in's simulator, serve. Each vendor's own setters
+//! (`energycap_polls_to_complete`, …) live in its folder.
+
+use std::{fmt, io, net::SocketAddr, sync::Arc};
+
+use tokio::{net::TcpListener, sync::watch};
+use url::Url;
+
+use super::{
+    faults::FaultQueue,
+    plugin::{Handles, Settings},
+    plugins,
+    recorder::Recorder,
+    sandbox::Sandbox,
+    server::serve,
+    state::{Shared, Simulator},
+};
+
+/// Settings for a [`Sandbox`], from [`Sandbox::builder`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use auditkit::testkit::Sandbox;
+///
+/// // Runs started through `exec` finish on the first poll instead of the second.
+/// let sandbox = Sandbox::builder().energycap_polls_to_complete(1).start().await?;
+/// # drop(sandbox);
+/// # Ok(()) }
+/// ```
+#[derive(Default)]
+#[must_use = "a builder does nothing until you `.start().await` it"]
+pub struct SandboxBuilder {
+    /// Each vendor plug-in's settings.
+    pub(super) settings: Settings,
+    /// Simulators mounted by hand, which win over a plug-in's at the same prefix.
+    simulators: Vec<Arc<dyn Simulator>>,
+}
+
+impl fmt::Debug for SandboxBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefixes: Vec<_> = self.simulators.iter().map(|sim| sim.prefix()).collect();
+        f.debug_struct("SandboxBuilder")
+            .field("settings", &self.settings)
+            .field("simulators", &prefixes)
+            .finish()
+    }
+}
+
+impl SandboxBuilder {
+    /// Mounts another vendor simulator, replacing any already mounted at the same prefix.
+    #[cfg_attr(not(test), expect(dead_code, reason = "tests mount simulators of their own"))]
+    pub(crate) fn simulator(mut self, simulator: Arc<dyn Simulator>) -> Self {
+        self.simulators.retain(|mounted| mounted.prefix() != simulator.prefix());
+        self.simulators.push(simulator);
+        self
+    }
+
+    /// Binds `127.0.0.1` on an ephemeral port and starts serving.
+    ///
+    /// # Errors
+    ///
+    /// Fails when called outside a Tokio runtime or when no local port can be bound.
+    pub async fn start(self) -> io::Result<Sandbox> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(io::Error::other)?;
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let base_url = root_url(listener.local_addr()?)?;
+
+        let Self { mut settings, mut simulators } = self;
+        let plugins = plugins();
+        let mut handles = Handles::default();
+        for plugin in &plugins {
+            let simulator = plugin.start(&mut settings, &base_url, &mut handles)?;
+            // A simulator mounted by hand at the same prefix wins over the plug-in's.
+            if simulators.iter().all(|mounted| mounted.prefix() != simulator.prefix()) {
+                simulators.push(simulator);
+            }
+        }
+        let shared = Arc::new(Shared {
+            base_url,
+            simulators,
+            faults: FaultQueue::default(),
+            recorder: Recorder::default(),
+        });
+        let (shutdown, stopped) = watch::channel(());
+        runtime.spawn(serve(listener, Arc::clone(&shared), stopped));
+        Ok(Sandbox { shared, plugins, handles, _shutdown: shutdown })
+    }
+}
+
+fn root_url(addr: SocketAddr) -> io::Result<Url> {
+    Url::parse(&format!("http://{addr}/")).map_err(io::Error::other)
+}

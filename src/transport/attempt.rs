@@ -1,0 +1,134 @@
+//! One attempt, in two steps: get the head (credentials, redirects, status), then read the
+//! body. A buffered call takes both steps inside the retry loop; a streamed call retries
+//! only the first.
+
+use super::{
+    Answer, Endpoint, Request, Streamed, check_scheme,
+    failure::Failure,
+    protocol::Verdict,
+    redirect::{MAX_REDIRECTS, next_hop},
+};
+use crate::{
+    Error, Operation,
+    error::{TransportError, TransportErrorKind},
+};
+use futures::{StreamExt, TryStreamExt};
+
+/// Headers vendors and their gateways use for a request id.
+const REQUEST_ID_HEADERS: [&str; 5] =
+    ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid", "x-amz-request-id"];
+
+impl Endpoint {
+    /// Sends `request`, walking redirects, and returns the first answer that is not one.
+    /// Credentials are added on every hop that stays on the vendor's origin, and only there.
+    pub(super) async fn head(&self, request: &Request) -> Result<reqwest::Response, Failure> {
+        let transport = self.transport();
+        let own_origin = self.base_url().origin();
+        let mut url = request.url.clone();
+        let mut method = request.method.clone();
+        let mut body = request.body.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let mut headers = request.headers.clone();
+            if url.origin() == own_origin {
+                self.auth()
+                    .authorize(&transport.http, &mut headers)
+                    .await
+                    .map_err(Failure::Fatal)?;
+            }
+            let mut builder = transport.http.request(method.clone(), url.clone()).headers(headers);
+            if let Some(bytes) = &body {
+                builder = builder.body(bytes.clone());
+            }
+            let response = builder.send().await.map_err(Failure::from_reqwest)?;
+            if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method)
+                .map_err(Failure::redirect)?
+            {
+                check_scheme(&hop.url, transport.allow_insecure_http).map_err(Failure::redirect)?;
+                tracing::debug!(status = response.status().as_u16(), to = %hop.url.origin().ascii_serialization(), "following redirect");
+                if !hop.keep_body {
+                    body = None;
+                }
+                (url, method) = (hop.url, hop.method);
+                continue;
+            }
+            let span = tracing::Span::current();
+            span.record("status", response.status().as_u16());
+            if let Some(id) = request_id(&response) {
+                span.record("request_id", id.as_str());
+            }
+            return Ok(response);
+        }
+        Err(Failure::redirect(format!("more than {MAX_REDIRECTS} redirects in a row")))
+    }
+
+    /// Reads the whole body of `response`.
+    pub(super) async fn read(&self, response: reqwest::Response) -> Result<Answer, Failure> {
+        let status = response.status();
+        let request_id = request_id(&response);
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Failure::from_reqwest)?;
+        Ok(Answer { status, headers, body, request_id })
+    }
+
+    /// The vendor's verdict on a complete answer.
+    pub(super) fn judge(&self, answer: Answer) -> Result<Answer, Failure> {
+        match self.protocol().classify(answer.status, &answer.headers, &answer.body) {
+            Verdict::Success => Ok(answer),
+            Verdict::Failure { details, hint } => {
+                Err(Failure::Answered { answer: Box::new(answer), details, hint })
+            }
+        }
+    }
+
+    /// One buffered attempt: head, body, verdict.
+    pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
+        let response = self.head(request).await?;
+        let answer = self.read(response).await?;
+        self.judge(answer)
+    }
+
+    /// One streamed attempt: a success hands its body over unread; any other answer is
+    /// read and judged like a buffered one (an error body is short, and the protocol may
+    /// still call it a success).
+    pub(super) async fn streamed(
+        &self,
+        request: &Request,
+        attempts: u32,
+    ) -> Result<Streamed, Failure> {
+        let response = self.head(request).await?;
+        if !response.status().is_success() {
+            let answer = self.judge(self.read(response).await?)?;
+            let body = futures::stream::once(std::future::ready(Ok(answer.body))).boxed();
+            let Answer { status, headers, request_id, .. } = answer;
+            return Ok(Streamed { status, headers, request_id, body });
+        }
+        let (status, headers) = (response.status(), response.headers().clone());
+        let request_id = request_id(&response);
+        let operation = request.operation;
+        let body = response
+            .bytes_stream()
+            .map_err(move |error| broken_body(operation, attempts, error))
+            .boxed();
+        Ok(Streamed { status, headers, request_id, body })
+    }
+}
+
+fn request_id(response: &reqwest::Response) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| response.headers().get(*name)?.to_str().ok().map(str::to_owned))
+}
+
+/// A streamed body that broke off after its head arrived: too late to retry.
+fn broken_body(operation: Operation, attempts: u32, error: reqwest::Error) -> Error {
+    let kind =
+        if error.is_timeout() { TransportErrorKind::Timeout } else { TransportErrorKind::Body };
+    Error::Transport(Box::new(TransportError {
+        operation,
+        kind,
+        message: "the answer's body broke off while it streamed; the request was not repeated"
+            .into(),
+        attempts,
+        source: Some(Box::new(error)),
+    }))
+}

@@ -1,0 +1,210 @@
+//! The transport end to end against local servers: a vendor protocol that fails 2xx
+//! answers, exact retry waits, keyed writes, and where a streamed answer stops retrying.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use futures::StreamExt;
+use reqwest::{Method, StatusCode, header::HeaderMap};
+use serde_json::json;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+
+use super::{
+    Endpoint, ErrorBody, ErrorDetails, Protocol, StaticHeader, Transport, TransportSettings,
+    Verdict,
+};
+use crate::{
+    Error, IdempotencyKey, Jitter, Operation, RetryPolicy, TransportErrorKind, Vendor,
+    retry::RetryHint, timer::VirtualTimer,
+};
+
+const OP: Operation = Operation::new(Vendor::Everbridge, "made_up_operation");
+
+/// A made-up vendor that answers HTTP 200 `{"success": false, "message": …}` for failures,
+/// and asks for another attempt when the message is `busy`.
+#[derive(Debug)]
+struct SuccessFlag;
+
+impl Protocol for SuccessFlag {
+    fn classify(&self, status: StatusCode, _: &HeaderMap, body: &[u8]) -> Verdict {
+        let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        if status.is_success() && value["success"] != false {
+            return Verdict::Success;
+        }
+        let message = value["message"].as_str().map(str::to_owned);
+        let hint =
+            if message.as_deref() == Some("busy") { RetryHint::Retry } else { RetryHint::Stop };
+        let details = ErrorDetails { code: Some("business".into()), message, request_id: None };
+        Verdict::Failure { details, hint }
+    }
+}
+
+fn endpoint(url: &str, protocol: impl Protocol, jitter: Jitter) -> (Endpoint, Arc<VirtualTimer>) {
+    let timer = Arc::new(VirtualTimer::new());
+    let transport = Transport::new(TransportSettings {
+        retry: RetryPolicy::default(),
+        timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(5),
+        allow_insecure_http: false,
+        timer: timer.clone(),
+        jitter,
+    })
+    .unwrap();
+    let endpoint = Endpoint::new(
+        Arc::new(transport),
+        Vendor::Everbridge,
+        url,
+        StaticHeader::default(),
+        protocol,
+    )
+    .unwrap();
+    (endpoint, timer)
+}
+
+fn json_answer(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+#[tokio::test]
+async fn a_2xx_answer_becomes_an_error_through_the_vendors_protocol() {
+    let server = MockServer::start().await;
+    let refusal = json!({"success": false, "message": "Account not enabled", "type": "business"});
+    Mock::given(method("GET")).respond_with(json_answer(refusal)).mount(&server).await;
+    let (endpoint, _) = endpoint(&server.uri(), SuccessFlag, Jitter::random());
+
+    let request = endpoint.request(OP, Method::GET, &["reports"]);
+    let error = endpoint.send(request).await.unwrap_err();
+
+    assert_eq!(error.status(), Some(StatusCode::OK));
+    assert_eq!(error.code(), Some("business"));
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.message(), Some("Account not enabled"));
+    assert!(error.to_string().contains("made_up_operation"), "{error}");
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 1, "Stop: no retry");
+}
+
+#[tokio::test]
+async fn a_protocol_can_ask_for_another_attempt_of_an_answer_it_fails() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json_answer(json!({"success": false, "message": "busy"})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(json_answer(json!({"success": true})))
+        .mount(&server)
+        .await;
+    let (endpoint, _) = endpoint(&server.uri(), SuccessFlag, Jitter::random());
+
+    let answer = endpoint.send(endpoint.request(OP, Method::GET, &["x"])).await.unwrap();
+
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 2);
+}
+
+#[tokio::test]
+async fn retries_wait_exactly_the_backoff_with_an_injected_jitter() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(json_answer(json!({}))).mount(&server).await;
+    let (endpoint, timer) = endpoint(&server.uri(), ErrorBody::GENERIC, Jitter::fixed(0.5));
+
+    endpoint.send(endpoint.request(OP, Method::GET, &["x"])).await.unwrap();
+
+    // Full jitter at 0.5 of 250 ms, 500 ms, 1 s.
+    let expected = [125, 250, 500].map(Duration::from_millis);
+    assert_eq!(timer.sleeps(), expected);
+}
+
+#[tokio::test]
+async fn a_keyed_post_is_retried_with_its_key_and_an_unkeyed_one_is_not() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(json_answer(json!({}))).mount(&server).await;
+    let (endpoint, _) = endpoint(&server.uri(), ErrorBody::GENERIC, Jitter::fixed(0.0));
+    let header = reqwest::header::HeaderName::from_static("x-idempotency");
+    let key = IdempotencyKey::new("key-1").unwrap();
+
+    let keyed = endpoint.request(OP, Method::POST, &["reports"]).idempotency_key(header, &key);
+    endpoint.send(keyed).await.unwrap();
+    let sent = server.received_requests().await.unwrap_or_default();
+    let keys: Vec<_> = sent.iter().map(|r| r.headers.get("x-idempotency").cloned()).collect();
+    assert_eq!(keys.len(), 2);
+    assert!(keys.iter().all(|k| k.as_ref().and_then(|v| v.to_str().ok()) == Some("key-1")));
+
+    server.reset().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let error = endpoint.send(endpoint.request(OP, Method::POST, &["reports"])).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 1);
+}
+
+/// A server that answers its first connection with a 503 and every later one with a 200
+/// that announces 1,000 bytes, sends 10 and hangs up. Returns its URL and the number of
+/// requests it received.
+async fn flaky_download_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&requests);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buffer = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(read) => head.extend_from_slice(&buffer[..read]),
+                    }
+                }
+                let answer: &[u8] = if n == 0 {
+                    b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n0123456789"
+                };
+                let _ = socket.write_all(answer).await;
+                let _ = socket.flush().await;
+            });
+        }
+    });
+    (url, requests)
+}
+
+#[tokio::test]
+async fn a_streamed_answer_is_retried_before_its_head_and_never_after_its_body_started() {
+    let (url, requests) = flaky_download_server().await;
+    let (endpoint, timer) = endpoint(&url, ErrorBody::GENERIC, Jitter::fixed(0.0));
+
+    let streamed =
+        endpoint.send_streamed(endpoint.request(OP, Method::GET, &["file"])).await.unwrap();
+    assert_eq!(streamed.status, StatusCode::OK);
+    assert_eq!(timer.sleeps().len(), 1, "the 503 before the head was retried");
+
+    let chunks: Vec<Result<bytes::Bytes, Error>> = streamed.body.collect().await;
+    let received: Vec<u8> = chunks.iter().flatten().flat_map(|c| c.to_vec()).collect();
+    assert_eq!(received, b"0123456789");
+    let Some(Err(Error::Transport(broken))) = chunks.last() else { panic!("{chunks:?}") };
+    assert_eq!(broken.kind(), TransportErrorKind::Body);
+    assert!(broken.to_string().contains("not repeated"), "{broken}");
+    assert_eq!(requests.load(Ordering::SeqCst), 2, "no request after the body started");
+}

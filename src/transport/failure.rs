@@ -1,0 +1,132 @@
+//! Why one attempt did not produce a success, and the error it becomes when no retry is left.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::header::RETRY_AFTER;
+
+use super::{Answer, ErrorDetails};
+use crate::{
+    Error, Operation,
+    error::{ApiError, TransportError, TransportErrorKind},
+    retry::{FailureClass, RetryHint, parse_retry_after},
+};
+
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// The server answered, and the vendor's protocol calls it a failure.
+    Answered { answer: Box<Answer>, details: ErrorDetails, hint: RetryHint },
+    Transport {
+        kind: TransportErrorKind,
+        before_sending: bool,
+        message: String,
+        source: Option<reqwest::Error>,
+    },
+    /// Not worth another attempt (for example a token source that failed).
+    Fatal(Error),
+}
+
+impl Failure {
+    pub(super) fn from_reqwest(error: reqwest::Error) -> Self {
+        let kind = if error.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if error.is_connect() {
+            TransportErrorKind::Connect
+        } else if error.is_body() || error.is_decode() {
+            TransportErrorKind::Body
+        } else {
+            TransportErrorKind::Other
+        };
+        let message = match kind {
+            TransportErrorKind::Connect => "the connection failed before the request was sent",
+            TransportErrorKind::Timeout => "no complete answer within the timeout",
+            TransportErrorKind::Body => "the answer's body could not be read to its end",
+            _ => "the request failed",
+        };
+        Failure::Transport {
+            kind,
+            before_sending: error.is_connect(),
+            message: message.into(),
+            source: Some(error),
+        }
+    }
+
+    pub(super) fn redirect(message: String) -> Self {
+        Failure::Transport {
+            kind: TransportErrorKind::Redirect,
+            before_sending: false,
+            message,
+            source: None,
+        }
+    }
+
+    /// What the retry decision needs to know.
+    pub(super) fn class(&self) -> FailureClass {
+        match self {
+            Failure::Answered { answer, hint, .. } => {
+                FailureClass::Answered { status: answer.status, hint: *hint }
+            }
+            Failure::Transport { before_sending: true, .. } => FailureClass::NotSent,
+            Failure::Transport { kind: TransportErrorKind::Redirect, .. } | Failure::Fatal(_) => {
+                FailureClass::Permanent
+            }
+            Failure::Transport { .. } => FailureClass::Transient,
+        }
+    }
+
+    /// The server's `Retry-After`, read against the client's wall clock.
+    pub(super) fn retry_after(&self, now: DateTime<Utc>) -> Option<Duration> {
+        match self {
+            Failure::Answered { answer, .. } => {
+                parse_retry_after(answer.headers.get(RETRY_AFTER)?, now)
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn into_error(
+        self,
+        operation: Operation,
+        attempts: u32,
+        retry_after: Option<Duration>,
+    ) -> Error {
+        match self {
+            Failure::Answered { answer, details, .. } => Error::Api(Box::new(ApiError {
+                operation,
+                status: answer.status,
+                code: details.code,
+                message: details.message,
+                request_id: details.request_id.or(answer.request_id),
+                retry_after,
+                attempts,
+            })),
+            Failure::Transport { kind, message, source, .. } => {
+                Error::Transport(Box::new(TransportError {
+                    operation,
+                    kind,
+                    message,
+                    attempts,
+                    source: source.map(|e| Box::new(e) as _),
+                }))
+            }
+            Failure::Fatal(error) => error,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    /// A short description for the retry log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Answered { answer, details, .. } => {
+                write!(f, "HTTP {}", answer.status)?;
+                if let Some(code) = &details.code {
+                    write!(f, " [{code}]")?;
+                }
+                Ok(())
+            }
+            Failure::Transport { message, .. } => f.write_str(message),
+            Failure::Fatal(error) => write!(f, "{error}"),
+        }
+    }
+}
