@@ -1,0 +1,88 @@
+//! A server answered with a failure.
+
+use std::{error::Error as StdError, fmt, time::Duration};
+
+use reqwest::StatusCode;
+
+use crate::Operation;
+
+/// A server answered with an error status. See [`Error::Api`](crate::Error::Api).
+#[derive(Debug)]
+pub struct ApiError {
+    pub(crate) operation: Operation,
+    pub(crate) status: StatusCode,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) attempts: u32,
+}
+
+impl ApiError {
+    /// The operation that failed.
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The vendor's error code, if any.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The vendor's error message, or the start of the body when it had no message field.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// The vendor's request id, if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The server's `Retry-After`, as parsed (before the policy's cap).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// How many attempts were made before giving up.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    fn next_step(&self) -> &'static str {
+        match self.status.as_u16() {
+            400 | 422 => "the vendor rejected the request's parameters",
+            401 => "check the credentials configured for this vendor",
+            403 => "the credentials are valid but lack permission for this operation",
+            404 => "check the id: the vendor has no such resource",
+            409 => "the vendor reports a conflict with an earlier request",
+            429 => {
+                "the vendor's rate limit still applied after the retries allowed by the RetryPolicy; slow down or allow more attempts"
+            }
+            s if s >= 500 => {
+                "the vendor failed on its side; the retries allowed by the RetryPolicy did not help, try again later"
+            }
+            _ => "the vendor refused the request",
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with HTTP {}", self.operation, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " [{code}]")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        write!(f, "; {}", self.next_step())
+    }
+}
+
+impl StdError for ApiError {}
