@@ -7,7 +7,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName};
 use super::{error_body::parse_error, oauth::ClientCredentials};
 use crate::{
     Error, Secret, Vendor,
-    transport::{Endpoint, ErrorBody, StaticHeader, Transport, basic_auth},
+    transport::{Endpoint, ErrorBody, StaticHeader, TokenCache, Transport, basic_auth},
 };
 
 /// How the SDK authenticates to Qualtrics.
@@ -133,7 +133,10 @@ impl Config {
                     transport.clone(),
                     Vendor::Qualtrics,
                     &api_url,
-                    ClientCredentials::new(token_endpoint),
+                    TokenCache::new(
+                        ClientCredentials::new(token_endpoint),
+                        transport.timer().clone(),
+                    ),
                     ErrorBody(parse_error),
                 )
             }

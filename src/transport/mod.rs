@@ -15,6 +15,7 @@ mod failure;
 mod protocol;
 mod redirect;
 mod request;
+mod token_cache;
 
 pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
@@ -24,6 +25,7 @@ pub(crate) use endpoint::{Endpoint, EndpointSlot};
 pub(crate) use protocol::Verdict;
 pub(crate) use protocol::{ErrorBody, Protocol};
 pub(crate) use request::Request;
+pub(crate) use token_cache::{Token, TokenCache, TokenSource};
 
 use std::{sync::Arc, time::Duration};
 
