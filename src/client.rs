@@ -277,9 +277,10 @@ impl ClientBuilder {
                 qualtrics: qualtrics::Service::new(endpoint(
                     self.qualtrics.map(|c| c.endpoint(&transport)),
                 )?),
-                everbridge: everbridge::Service::new(endpoint(
-                    self.everbridge.map(|c| c.endpoint(&transport)),
-                )?),
+                // Everbridge's endpoint comes with its request settings (date form, offset).
+                everbridge: everbridge::Service::new(
+                    self.everbridge.map(|c| c.endpoint(&transport)).transpose()?,
+                ),
             }),
         })
     }

@@ -83,6 +83,13 @@ impl<Q> Listing<Q> {
         self.paging.resume = Some(continuation);
         self
     }
+
+    /// The same listing over another query, its paging settings kept: how a vendor listing
+    /// read in several modes (Everbridge's pageQuery, scroll and month windows) hands the
+    /// caller's `max_pages`, `prefetch` and `resume` to the mode the caller picks.
+    pub(crate) fn with_query<R>(self, query: impl FnOnce(Q) -> R) -> Listing<R> {
+        Listing { query: query(self.query), paging: self.paging }
+    }
 }
 
 impl<Q: Query> Listing<Q> {

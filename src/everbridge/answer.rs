@@ -1,0 +1,212 @@
+//! The answer of `GET reports/auditLog`, documented both bare (`{currentPageNo, data: […],
+//! …}`) and wrapped (`{"data": {…that…}, "success": true, "type": …}`), read as one
+//! [`AuditLogPage`], with `eventTime` read in the account's offset.
+
+use std::{fmt, marker::PhantomData};
+
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use serde::{
+    Deserialize, Deserializer,
+    de::{
+        MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer, value::SeqAccessDeserializer,
+    },
+};
+use serde_json::Value;
+
+use super::{AuditLogEntry, AuditLogPage, config::Settings};
+use crate::{
+    Error,
+    transport::{Endpoint, Request},
+};
+
+/// Sends an audit log request and reads its page.
+pub(super) async fn fetch_page(
+    endpoint: &Endpoint,
+    request: Request,
+    settings: Settings,
+) -> Result<AuditLogPage, Error> {
+    let operation = request.operation;
+    let answer = endpoint.send(request).await?;
+    let mut page = answer.json::<Body<AuditLogEntry>>(operation)?.into_page_of_entries();
+    if let Some(offset) = settings.event_time_offset {
+        // The typed entry no longer tells whether its time had an offset; the raw text does.
+        let raw = answer.json::<Body<RawEventTime>>(operation)?.into_page().data;
+        for (entry, raw) in page.data.iter_mut().zip(raw) {
+            if raw.is_naive() {
+                entry.event_time = entry.event_time.map(|at| in_offset(at, offset));
+            }
+        }
+    }
+    Ok(page)
+}
+
+/// `at`, read as UTC from a time without offset, read instead as local time at `offset`.
+fn in_offset(at: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
+    at.checked_sub_signed(TimeDelta::seconds(offset.local_minus_utc().into())).unwrap_or(at)
+}
+
+/// A page, bare or wrapped: in the wrapped form `data` is itself the page.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", bound(deserialize = "E: Deserialize<'de>"))]
+struct Body<E> {
+    #[serde(default)]
+    data: Data<E>,
+    #[serde(default)]
+    current_page_no: Option<i64>,
+    #[serde(default)]
+    page_size: Option<i64>,
+    #[serde(default)]
+    scroll_id: Option<String>,
+    #[serde(default)]
+    start: Option<i64>,
+    #[serde(default)]
+    total_count: Option<i64>,
+    #[serde(default)]
+    total_page_count: Option<i64>,
+}
+
+/// What `data` holds: the entries (bare), the page (wrapped), or nothing.
+enum Data<E> {
+    Missing,
+    Entries(Vec<E>),
+    Page(Box<Body<E>>),
+}
+
+impl<E> Default for Data<E> {
+    fn default() -> Self {
+        Self::Missing
+    }
+}
+
+/// The page's fields, gathered from wherever the answer put them.
+struct Page<E> {
+    data: Vec<E>,
+    fields: AuditLogPage,
+}
+
+impl<E> Body<E> {
+    fn into_page(self) -> Page<E> {
+        let data = match self.data {
+            Data::Page(inner) => return inner.into_page(),
+            Data::Entries(entries) => entries,
+            Data::Missing => Vec::new(),
+        };
+        let fields = AuditLogPage {
+            current_page_no: self.current_page_no,
+            data: Vec::new(),
+            page_size: self.page_size,
+            scroll_id: self.scroll_id,
+            start: self.start,
+            total_count: self.total_count,
+            total_page_count: self.total_page_count,
+        };
+        Page { data, fields }
+    }
+}
+
+impl Body<AuditLogEntry> {
+    fn into_page_of_entries(self) -> AuditLogPage {
+        let Page { data, fields } = Body::into_page(self);
+        AuditLogPage { data, ..fields }
+    }
+}
+
+impl<'de, E: Deserialize<'de>> Deserialize<'de> for Data<E> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Either<E>(PhantomData<E>);
+
+        impl<'de, E: Deserialize<'de>> Visitor<'de> for Either<E> {
+            type Value = Data<E>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of audit log entries, or a page object holding them")
+            }
+
+            fn visit_unit<X: serde::de::Error>(self) -> Result<Data<E>, X> {
+                Ok(Data::Missing)
+            }
+
+            fn visit_none<X: serde::de::Error>(self) -> Result<Data<E>, X> {
+                Ok(Data::Missing)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Data<E>, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(Data::Entries)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Data<E>, A::Error> {
+                Body::deserialize(MapAccessDeserializer::new(map)).map(|b| Data::Page(Box::new(b)))
+            }
+        }
+
+        deserializer.deserialize_any(Either(PhantomData))
+    }
+}
+
+/// An entry's `eventTime` as sent.
+#[derive(Deserialize)]
+struct RawEventTime {
+    #[serde(default, rename = "eventTime")]
+    event_time: Option<Value>,
+}
+
+impl RawEventTime {
+    /// Whether the time was sent without an offset (as Everbridge documents it).
+    fn is_naive(&self) -> bool {
+        match &self.event_time {
+            Some(Value::String(text)) => DateTime::parse_from_rfc3339(text.trim()).is_err(),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> AuditLogPage {
+        serde_json::from_str::<Body<AuditLogEntry>>(body).unwrap().into_page_of_entries()
+    }
+
+    #[test]
+    fn bare_wrapped_and_empty_answers_give_the_same_page() {
+        let bare = r#"{"currentPageNo":2,"data":[{"userId":9007199254740993}],"pageSize":100,
+            "scrollId":"s","start":100,"totalCount":101,"totalPageCount":2}"#;
+        let wrapped = format!(r#"{{"data":{bare},"success":true,"type":"Security"}}"#);
+        assert_eq!(page(bare), page(&wrapped));
+        let read = page(bare);
+        assert_eq!(read.data[0].user_id, Some(9_007_199_254_740_993), "no float on the way");
+        assert_eq!((read.current_page_no, read.total_page_count), (Some(2), Some(2)));
+        let spec_example = r#"{"data":{"currentPageNo":1,"pageSize":100,"start":0,"totalCount":0,
+            "totalPageCount":0},"success":true,"type":"Security"}"#;
+        assert!(page(spec_example).data.is_empty());
+        assert!(page(r#"{"data":null}"#).data.is_empty());
+    }
+
+    #[test]
+    fn a_bad_entry_is_an_error_naming_its_path() {
+        let body = br#"{"data":{"data":[{"accountId":1},{"accountId":"x"}]},"success":true}"#;
+        let operation = crate::Operation::new(crate::Vendor::Everbridge, "audit_log");
+        let error = crate::transport::decode_json::<Body<AuditLogEntry>>(
+            operation,
+            reqwest::StatusCode::OK,
+            None,
+            body,
+        )
+        .err()
+        .unwrap();
+        let Error::Decode(decode) = &error else { panic!("{error:?}") };
+        assert_eq!(decode.path(), "data.data[1].accountId");
+    }
+
+    #[test]
+    fn only_times_without_offset_move_to_the_account_offset() {
+        let pacific = FixedOffset::west_opt(8 * 3600).unwrap();
+        let naive = crate::datetime::parse("2020-09-16T03:55:47").unwrap();
+        assert_eq!(in_offset(naive, pacific).to_rfc3339(), "2020-09-16T11:55:47+00:00");
+        let raw = |text: &str| RawEventTime { event_time: Some(Value::String(text.into())) };
+        assert!(raw("2020-09-16T03:55:47").is_naive());
+        assert!(!raw("2020-09-16T03:55:47-07:00").is_naive());
+        assert!(!RawEventTime { event_time: None }.is_naive());
+    }
+}

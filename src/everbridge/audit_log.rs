@@ -1,0 +1,240 @@
+//! `GET /rest/reports/auditLog` — the audit log of one report type over a date range,
+//! read one pageQuery page, page by page, by scroll, or month by month.
+
+use std::{ops::Range, sync::Arc};
+
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+
+use super::{
+    AuditLogEntry, AuditLogPage, GetAuditLogPage, ReportType, answer::fetch_page, config::Settings,
+    operation, page, range, range::Span, scroll,
+};
+use crate::{
+    Error, Operation,
+    datetime::calendar_months,
+    pagination::{Items, Listing, Pages, Paginator, Query},
+    transport::{Endpoint, EndpointSlot, Request},
+};
+
+pub(super) const OPERATION: Operation = operation("audit_log");
+
+/// The audit log of one report type over `[from, to)`. Created by
+/// [`Service::audit_log`](super::Service::audit_log).
+///
+/// Pick how to read it:
+///
+/// | method | reads | range | gives |
+/// |---|---|---|---|
+/// | [`items`](Self::items) | month by month, each month scrolled | any, within the past 6 months | every entry, one ordered [`Items`] stream |
+/// | [`item_pages`](Self::item_pages) | the same | the same | the pages [`items`](Self::items) flattens, each with its [`Continuation`](crate::pagination::Continuation) |
+/// | [`scroll`](Self::scroll) | one scroll (`queryType=scroll`) | one calendar month | every entry, as [`Pages`] |
+/// | [`pages`](Self::pages) | pageQuery pages 1, 2, … | one calendar month | the first 10,000 entries, as [`Pages`] |
+/// | [`page`](Self::page) | one pageQuery page | one calendar month | one [`AuditLogPage`] with the totals |
+///
+/// ```no_run
+/// use auditkit::everbridge::ReportType;
+/// use chrono::{Duration, Utc};
+/// use futures::TryStreamExt;
+///
+/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+/// let (from, to) = (Utc::now() - Duration::days(90), Utc::now());
+/// let mut entries = client.everbridge().audit_log(ReportType::Security, from, to).prefetch(true).items();
+/// while let Some(entry) = entries.try_next().await? {
+///     println!("{:?} {:?} {:?}", entry.event_time, entry.user_name, entry.operation_type);
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// The paging settings of every [`Listing`] apply to the streams: `max_pages`, `prefetch`,
+/// and `resume` with a continuation saved from the same method over the same range. The
+/// streams are lazy: nothing is checked or sent before the first poll.
+///
+/// # Errors
+///
+/// Each stream first yields [`Error::InvalidInput`], with no request made, when `from` is
+/// not before `to`, when the range starts more than 6 months before the client's
+/// [`Timer::wall_clock`](crate::Timer::wall_clock), when a one-month method gets a range
+/// across months, or (with [`Config::date_only`](super::Config::date_only)) when the range
+/// does not start and end at midnight UTC. Everbridge's refusals are
+/// [`BusinessErrorKind`](super::BusinessErrorKind)s. A scroll that expired on the server
+/// is an [`Error::Pagination`] whose
+/// [`continuation`](crate::PaginationError::continuation) resumes without loss or
+/// duplicate.
+pub type AuditLog = Listing<AuditLogRange>;
+
+/// What an [`AuditLog`] reads: the report type and the range, for the client's Everbridge
+/// configuration.
+#[derive(Debug, Clone)]
+#[must_use = "an audit log does nothing until it is read"]
+pub struct AuditLogRange {
+    slot: EndpointSlot,
+    settings: Settings,
+    report_type: ReportType,
+    range: Range<DateTime<Utc>>,
+}
+
+/// What every request of one audit log carries.
+#[derive(Debug, Clone)]
+pub(super) struct Target {
+    endpoint: Endpoint,
+    settings: Settings,
+    report_type: ReportType,
+}
+
+impl Target {
+    /// `GET reports/auditLog` for `range`, before the mode's parameters.
+    pub(super) fn request(&self, range: &Range<DateTime<Utc>>) -> Request {
+        let request = self
+            .endpoint
+            .request(OPERATION, Method::GET, &["reports", "auditLog"])
+            .query("reportType", self.report_type.as_str());
+        range::apply(request, range, self.settings)
+    }
+
+    pub(super) async fn fetch(&self, request: Request) -> Result<AuditLogPage, Error> {
+        fetch_page(&self.endpoint, request, self.settings).await
+    }
+}
+
+impl AuditLogRange {
+    /// The checked range and what its requests carry, or why no request can be made.
+    pub(super) fn target(self, span: Span) -> Result<(Target, Range<DateTime<Utc>>), Error> {
+        let endpoint = self.slot.get()?.clone();
+        if self.report_type.as_str().trim().is_empty() {
+            return Err(Error::invalid_input(
+                OPERATION,
+                "the report type is empty; use ReportType::Security or ReportType::Contact",
+            ));
+        }
+        let now = endpoint.timer().wall_clock();
+        range::check(OPERATION, &self.range, span, now, self.settings)?;
+        let target = Target { endpoint, settings: self.settings, report_type: self.report_type };
+        Ok((target, self.range))
+    }
+}
+
+impl AuditLog {
+    pub(super) fn new(
+        slot: EndpointSlot,
+        settings: Settings,
+        report_type: ReportType,
+        range: Range<DateTime<Utc>>,
+    ) -> Self {
+        Listing::of(AuditLogRange { slot, settings, report_type, range })
+    }
+
+    /// One pageQuery page (`queryType=pageQuery&pageNo=number`), 1 to 100, of a range
+    /// within one calendar month; the page tells the month's totals.
+    ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let (from, to) = (Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap());
+    /// let first = client.everbridge().audit_log(ReportType::Contact, from, to).page(1).send().await?;
+    /// println!("{:?} entries in May", first.total_count);
+    /// # Ok(()) }
+    /// ```
+    pub fn page(self, number: u32) -> GetAuditLogPage {
+        GetAuditLogPage::new(self.query, number)
+    }
+
+    /// Every pageQuery page of a range within one calendar month, from page 1 to the last
+    /// (`totalPageCount`).
+    ///
+    /// pageQuery reaches only the first 10,000 entries (100 pages) of a range: after page
+    /// 100 of a fuller month the stream ends with an [`Error::Pagination`] that says to use
+    /// [`scroll`](Self::scroll) or [`items`](Self::items), which have no such limit.
+    pub fn pages(self) -> Pages<AuditLogEntry> {
+        self.with_query(PageQuery).pages()
+    }
+
+    /// Every entry of a range within one calendar month, in one scroll: opened with
+    /// `pageNo=0&queryType=scroll`, continued with the `scrollId` each answer gives back,
+    /// ended by the first answer without entries.
+    pub fn scroll(self) -> Pages<AuditLogEntry> {
+        self.with_query(ScrollQuery).pages()
+    }
+
+    /// Every entry of any range within the past 6 months, oldest month first: the range is
+    /// split into calendar months (UTC), each month scrolled. An empty month is fine.
+    pub fn items(self) -> Items<AuditLogEntry> {
+        self.with_query(MonthsQuery).items()
+    }
+
+    /// The pages [`items`](Self::items) reads, each with the continuation that resumes
+    /// right after it: in the right month, at the right place.
+    ///
+    /// ```no_run
+    /// use auditkit::{everbridge::ReportType, pagination::Continuation};
+    /// use chrono::{Duration, Utc};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client, saved: Option<Continuation>) -> Result<(), Box<dyn std::error::Error>> {
+    /// let (from, to) = (Utc::now() - Duration::days(150), Utc::now());
+    /// let mut log = client.everbridge().audit_log(ReportType::Security, from, to);
+    /// if let Some(continuation) = saved {
+    ///     log = log.resume(continuation);
+    /// }
+    /// let mut pages = log.item_pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     // Store `page.items()`, then `page.continuation()` next to them.
+    ///     println!("{} entries, resume from {}", page.len(), serde_json::to_string(&page.continuation())?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn item_pages(self) -> Pages<AuditLogEntry> {
+        self.with_query(MonthsQuery).pages()
+    }
+}
+
+/// `.pages()`: pageQuery over one month.
+struct PageQuery(AuditLogRange);
+
+/// `.scroll()`: one scroll over one month.
+struct ScrollQuery(AuditLogRange);
+
+/// `.items()` and `.item_pages()`: any range, month by month, each month scrolled.
+struct MonthsQuery(AuditLogRange);
+
+impl Query for PageQuery {
+    type Item = AuditLogEntry;
+
+    fn paginator(self) -> Paginator<AuditLogEntry> {
+        match self.0.target(Span::OneMonth) {
+            Ok((target, range)) => Paginator::new(OPERATION, page::pages(target, range)),
+            Err(error) => Paginator::refused(OPERATION, error),
+        }
+    }
+}
+
+impl Query for ScrollQuery {
+    type Item = AuditLogEntry;
+
+    fn paginator(self) -> Paginator<AuditLogEntry> {
+        match self.0.target(Span::OneMonth) {
+            Ok((target, range)) => Paginator::new(
+                OPERATION,
+                Arc::new(move |cursor| scroll::page(target.clone(), range.clone(), cursor)),
+            ),
+            Err(error) => Paginator::refused(OPERATION, error),
+        }
+    }
+}
+
+impl Query for MonthsQuery {
+    type Item = AuditLogEntry;
+
+    fn paginator(self) -> Paginator<AuditLogEntry> {
+        match self.0.target(Span::AnyMonths) {
+            Ok((target, range)) => Paginator::over_windows(
+                OPERATION,
+                calendar_months(range.start, range.end),
+                move |month, cursor| scroll::page(target.clone(), month.clone(), cursor),
+            ),
+            Err(error) => Paginator::refused(OPERATION, error),
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The date range of an audit log request: Everbridge's rules on it, checked before any
+//! request, and how it is spelled on the wire.
+//!
+//! The SDK's range is `[from, to)`. Everbridge's `from` and `to` are whole seconds (or whole
+//! days) and are taken as inclusive (the vendor does not say; date-only requests only make
+//! sense that way), so `to` goes out as the last whole second before the range's end.
+
+use std::ops::Range;
+
+use chrono::{DateTime, Months, TimeDelta, Timelike, Utc};
+
+use super::config::Settings;
+use crate::{Error, Operation, datetime::calendar_months, transport::Request};
+
+/// How far back Everbridge serves the audit log.
+const RETENTION: Months = Months::new(6);
+
+/// Whether one request may cover the whole range, or only the month windows of `.items()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Span {
+    /// `.page`, `.pages`, `.scroll`: one calendar month (UTC).
+    OneMonth,
+    /// `.items`, `.item_pages`: any range, split into calendar months.
+    AnyMonths,
+}
+
+/// Everything Everbridge would refuse about `range`, found before a request is made.
+pub(super) fn check(
+    operation: Operation,
+    range: &Range<DateTime<Utc>>,
+    span: Span,
+    now: DateTime<Utc>,
+    settings: Settings,
+) -> Result<(), Error> {
+    let refuse = |message: String| Err(Error::invalid_input(operation, message));
+    let Range { start: from, end: to } = *range;
+    if from >= to {
+        return refuse(format!(
+            "`from` ({from}) is not before `to` ({to}); the range is from inclusive, to exclusive"
+        ));
+    }
+    let months = calendar_months(from, to).len();
+    if span == Span::OneMonth && months > 1 {
+        return refuse(format!(
+            "`.page()`, `.pages()` and `.scroll()` read one calendar month (UTC) per request, and \
+             {from} to {to} spans {months}; use `.items()` or `.item_pages()`, which split any \
+             range into months"
+        ));
+    }
+    let oldest = now.checked_sub_months(RETENTION).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    if from < oldest {
+        return refuse(format!(
+            "Everbridge serves only the past 6 months of audit log: `from` ({from}) is before \
+             {oldest} (6 months before now, {now}); start at {oldest} or later"
+        ));
+    }
+    if settings.date_only {
+        for (name, at) in [("from", from), ("to", to)] {
+            if at.num_seconds_from_midnight() != 0 || at.nanosecond() != 0 {
+                return refuse(format!(
+                    "with `Config::date_only(true)` Everbridge reads whole days, so the range \
+                     must start and end at midnight UTC; `{name}` is {at}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds `from` and `to` for `range`, as the config says to spell them.
+pub(super) fn apply(request: Request, range: &Range<DateTime<Utc>>, settings: Settings) -> Request {
+    let format = if settings.date_only { "%Y-%m-%d" } else { "%Y-%m-%dT%H:%M:%S" };
+    let from = ceil_to_second(range.start);
+    let last =
+        ceil_to_second(range.end).checked_sub_signed(TimeDelta::seconds(1)).unwrap_or(range.end);
+    request.query("from", from.format(format)).query("to", last.format(format))
+}
+
+/// The first whole second at or after `at`.
+fn ceil_to_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    if at.nanosecond() == 0 {
+        return at;
+    }
+    at.with_nanosecond(0)
+        .and_then(|second| second.checked_add_signed(TimeDelta::seconds(1)))
+        .unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Vendor, datetime::parse};
+
+    const OP: Operation = Operation::new(Vendor::Everbridge, "audit_log");
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse(text).unwrap()
+    }
+
+    fn sent(from: &str, to: &str, date_only: bool) -> String {
+        let request =
+            Request::new(OP, reqwest::Method::GET, url::Url::parse("http://127.0.0.1/").unwrap());
+        let settings = Settings { date_only, ..Settings::default() };
+        apply(request, &(at(from)..at(to)), settings).url.query().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn the_range_goes_out_in_whole_seconds_with_an_inclusive_end() {
+        assert_eq!(
+            sent("2026-04-01", "2026-05-01", false),
+            "from=2026-04-01T00%3A00%3A00&to=2026-04-30T23%3A59%3A59"
+        );
+        assert_eq!(
+            sent("2026-04-03T10:00:00.2", "2026-04-03T12:00:00.5", false),
+            "from=2026-04-03T10%3A00%3A01&to=2026-04-03T12%3A00%3A00"
+        );
+        assert_eq!(sent("2026-04-01", "2026-05-01", true), "from=2026-04-01&to=2026-04-30");
+    }
+
+    #[test]
+    fn each_rule_is_checked_against_the_given_now() {
+        let now = at("2026-07-15T12:00:00");
+        let check = |from: &str, to: &str, span, date_only| {
+            let settings = Settings { date_only, ..Settings::default() };
+            check(OP, &(at(from)..at(to)), span, now, settings).map_err(|e| e.to_string())
+        };
+        assert!(check("2026-04-01", "2026-05-01", Span::OneMonth, false).is_ok());
+        assert!(check("2026-02-01", "2026-07-15", Span::AnyMonths, false).is_ok());
+        for (from, to, span, date_only, says) in [
+            ("2026-04-02", "2026-04-02", Span::AnyMonths, false, "not before"),
+            ("2026-04-20", "2026-05-02", Span::OneMonth, false, ".items()"),
+            ("2026-01-15T11:59:59", "2026-02-01", Span::AnyMonths, false, "past 6 months"),
+            ("2026-04-01T06:00:00", "2026-05-01", Span::OneMonth, true, "midnight"),
+        ] {
+            let error = check(from, to, span, date_only).unwrap_err();
+            assert!(error.contains(says), "{from}..{to}: {error}");
+        }
+    }
+}
