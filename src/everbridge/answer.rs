@@ -66,16 +66,12 @@ struct Body<E> {
 }
 
 /// What `data` holds: the entries (bare), the page (wrapped), or nothing.
+#[derive(Default)]
 enum Data<E> {
+    #[default]
     Missing,
     Entries(Vec<E>),
     Page(Box<Body<E>>),
-}
-
-impl<E> Default for Data<E> {
-    fn default() -> Self {
-        Self::Missing
-    }
 }
 
 /// The page's fields, gathered from wherever the answer put them.
