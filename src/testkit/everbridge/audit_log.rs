@@ -2,10 +2,12 @@
 //! as HTTP-200 business errors), then a pageQuery page or a scroll batch.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 use tokio::time::Instant;
 
 use super::{
+    entries::View,
     routes::Refusal,
     state::{Scroll, State, report_type},
 };
@@ -32,15 +34,23 @@ struct Query {
     to: DateTime<Utc>,
 }
 
+/// The batch an answer carries: `PAGE_SIZE` entries of `query` from position `start`.
+struct Batch {
+    query: Query,
+    start: usize,
+    number: usize,
+    scroll_id: Option<String>,
+}
+
 impl State {
-    pub(super) fn audit_log(&mut self, request: &SimRequest) -> Result<Value, Refusal> {
+    /// The answer's body, or the refusal.
+    pub(super) fn audit_log(&mut self, request: &SimRequest) -> Result<Vec<u8>, Refusal> {
         if !self.logging_policy {
             return Err(Refusal::Business(POLICY_NOT_ENABLED));
         }
         let query = self.query(request)?;
-        let report_type = query.report_type;
-        let page = match request.query_param("queryType").unwrap_or("pageQuery") {
-            "pageQuery" => self.page_query(&query, request)?,
+        let batch = match request.query_param("queryType").unwrap_or("pageQuery") {
+            "pageQuery" => page_query(query, request)?,
             "scroll" => self.scroll(query, request)?,
             other => {
                 return Err(Refusal::bad_request(format!(
@@ -48,11 +58,29 @@ impl State {
                 )));
             }
         };
-        Ok(if self.wrapped {
-            json!({ "data": page, "success": true, "type": report_type })
+        Ok(self.render(&batch))
+    }
+
+    fn render(&self, batch: &Batch) -> Vec<u8> {
+        let Query { report_type, from, to } = batch.query;
+        let all = self.between(report_type, from, to);
+        let rest = all.get(batch.start..).unwrap_or_default();
+        let page = Page {
+            current_page_no: batch.number,
+            data: rest.iter().take(PAGE_SIZE).map(|entry| entry.view(report_type)).collect(),
+            page_size: PAGE_SIZE,
+            scroll_id: batch.scroll_id.as_deref(),
+            start: batch.start,
+            total_count: all.len(),
+            total_page_count: all.len().div_ceil(PAGE_SIZE),
+        };
+        // Borrowed strings and `Value`s always serialize.
+        let body = if self.wrapped {
+            serde_json::to_vec(&json!({ "data": page, "success": true, "type": report_type }))
         } else {
-            page
-        })
+            serde_json::to_vec(&page)
+        };
+        body.unwrap_or_default()
     }
 
     fn query(&self, request: &SimRequest) -> Result<Query, Refusal> {
@@ -75,31 +103,7 @@ impl State {
         Ok(Query { report_type, from, to })
     }
 
-    fn page_query(&self, query: &Query, request: &SimRequest) -> Result<Value, Refusal> {
-        let number = request
-            .query_param("pageNo")
-            .ok_or_else(|| Refusal::bad_request("pageNo is required"))?
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| Refusal::bad_request("pageNo must be a number"))?;
-        if number == 0 {
-            return Err(Refusal::Business(PAGE_NUMBER_TOO_SMALL));
-        }
-        if number.saturating_mul(PAGE_SIZE) > WINDOW_LIMIT {
-            return Err(Refusal::Business(PAGE_TOO_LARGE));
-        }
-        let all = self.between(query.report_type, query.from, query.to);
-        let start = (number - 1) * PAGE_SIZE;
-        let data: Vec<Value> = all
-            .iter()
-            .skip(start)
-            .take(PAGE_SIZE)
-            .map(|entry| entry.to_json(query.report_type))
-            .collect();
-        Ok(page(number, data, None, start, all.len()))
-    }
-
-    fn scroll(&mut self, query: Query, request: &SimRequest) -> Result<Value, Refusal> {
+    fn scroll(&mut self, query: Query, request: &SimRequest) -> Result<Batch, Refusal> {
         let now = Instant::now();
         self.drop_idle_scrolls(now);
         let id = match request.query_param("scrollId").filter(|id| !id.is_empty()) {
@@ -110,7 +114,8 @@ impl State {
                 }
                 self.scrolls_opened += 1;
                 let id = format!("sbx-scroll-{}", self.scrolls_opened);
-                let scroll = Scroll { report_type: query.report_type, from: query.from, to: query.to, after: None, last_used: now };
+                let Query { report_type, from, to } = query;
+                let scroll = Scroll { report_type, from, to, after: None, last_used: now };
                 self.scrolls.insert(id.clone(), scroll);
                 id
             }
@@ -120,28 +125,44 @@ impl State {
         };
         let all = self.between(scroll.report_type, scroll.from, scroll.to);
         let start = scroll.after.map_or(0, |after| all.partition_point(|entry| entry.key <= after));
-        let batch = &all[start..(start + PAGE_SIZE).min(all.len())];
-        let data: Vec<Value> = batch.iter().map(|entry| entry.to_json(scroll.report_type)).collect();
-        let total = all.len();
-        let after = batch.last().map(|entry| entry.key).or(scroll.after);
+        let rest = all.get(start..).unwrap_or_default();
+        let last = rest[..rest.len().min(PAGE_SIZE)].last();
+        let after = last.map(|entry| entry.key).or(scroll.after);
         if let Some(open) = self.scrolls.get_mut(&id) {
             (open.after, open.last_used) = (after, now);
         }
-        Ok(page(0, data, Some(id), start, total))
+        let query = Query { report_type: scroll.report_type, from: scroll.from, to: scroll.to };
+        Ok(Batch { query, start, number: 0, scroll_id: Some(id) })
     }
 }
 
+fn page_query(query: Query, request: &SimRequest) -> Result<Batch, Refusal> {
+    let number = request
+        .query_param("pageNo")
+        .ok_or_else(|| Refusal::bad_request("pageNo is required"))?
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| Refusal::bad_request("pageNo must be a number"))?;
+    if number == 0 {
+        return Err(Refusal::Business(PAGE_NUMBER_TOO_SMALL));
+    }
+    if number.saturating_mul(PAGE_SIZE) > WINDOW_LIMIT {
+        return Err(Refusal::Business(PAGE_TOO_LARGE));
+    }
+    Ok(Batch { query, start: (number - 1) * PAGE_SIZE, number, scroll_id: None })
+}
+
 /// The bare page, as the seed documents it.
-fn page(number: usize, data: Vec<Value>, scroll_id: Option<String>, start: usize, total: usize) -> Value {
-    json!({
-        "currentPageNo": number,
-        "data": data,
-        "pageSize": PAGE_SIZE,
-        "scrollId": scroll_id,
-        "start": start,
-        "totalCount": total,
-        "totalPageCount": total.div_ceil(PAGE_SIZE),
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Page<'a> {
+    current_page_no: usize,
+    data: Vec<View<'a>>,
+    page_size: usize,
+    scroll_id: Option<&'a str>,
+    start: usize,
+    total_count: usize,
+    total_page_count: usize,
 }
 
 /// `from` or `to`: `yyyy-MM-ddTHH:mm:ss` or `yyyy-MM-dd` (a `to` date means its whole day).

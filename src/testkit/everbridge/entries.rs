@@ -2,7 +2,8 @@
 //! JSON only when a page is answered, so a test can seed tens of thousands cheaply.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 /// The ordering key of an entry: its second, then the order it was added in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -37,33 +38,72 @@ const USERS: [&str; 5] = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger
 impl Entry {
     /// The entry as `GET reports/auditLog` sends it.
     pub(super) fn to_json(&self, report_type: &str) -> Value {
-        let n = self.key.n;
+        serde_json::to_value(self.view(report_type)).unwrap_or_default()
+    }
+
+    /// The entry, ready to serialize straight into an answer.
+    pub(super) fn view<'a>(&'a self, report_type: &'a str) -> View<'a> {
         match &self.body {
-            Body::Raw(value) => value.clone(),
-            Body::Generated => {
-                let pick = |list: &[&'static str]| list[(n % list.len() as u64) as usize];
-                let user = pick(&USERS);
-                let operation = pick(&OPERATIONS);
-                json!({
-                    "accountId": ACCOUNT_ID,
-                    "accountName": "ApiAutoAccount_sandbox",
-                    "activityType": report_type,
-                    // Unique per entry, so tests can tell entries apart (the vendor's is often 0).
-                    "entityId": n,
-                    "entityInfo": format!("{user} {}", operation.to_ascii_lowercase()),
-                    "eventResult": if n % 7 == 3 { "Failure" } else { "Success" },
-                    "eventTime": self.key.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                    "eventType": pick(&EVENT_TYPES),
-                    "ipAddress": format!("10.{}.{}.{}", (n >> 16) % 256, (n >> 8) % 256, n % 256),
-                    "operationType": operation,
-                    "organizationId": ORGANIZATION_ID,
-                    "organizationName": "ApiAutoOrg_sandbox",
-                    "source": if n.is_multiple_of(3) { "Manager" } else { "EB Admin" },
-                    "type": "audit-logs",
-                    "userId": FIRST_USER_ID + (n % USERS.len() as u64) as i64,
-                    "userName": user,
-                })
-            }
+            Body::Raw(value) => View::Raw(value),
+            Body::Generated => View::Generated(Box::new(Generated::new(self.key, report_type))),
+        }
+    }
+}
+
+/// An entry as it goes on the wire.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum View<'a> {
+    Raw(&'a Value),
+    Generated(Box<Generated<'a>>),
+}
+
+/// A generated entry, in the published example's shape.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Generated<'a> {
+    account_id: i64,
+    account_name: &'static str,
+    activity_type: &'a str,
+    /// Unique per entry, so tests can tell entries apart (the vendor's is often 0).
+    entity_id: u64,
+    entity_info: String,
+    event_result: &'static str,
+    event_time: String,
+    event_type: &'static str,
+    ip_address: String,
+    operation_type: &'static str,
+    organization_id: i64,
+    organization_name: &'static str,
+    source: &'static str,
+    #[serde(rename = "type")]
+    record_type: &'static str,
+    user_id: i64,
+    user_name: &'static str,
+}
+
+impl<'a> Generated<'a> {
+    fn new(key: Key, activity_type: &'a str) -> Self {
+        let n = key.n;
+        let pick = |list: &[&'static str]| list[(n % list.len() as u64) as usize];
+        let (user_name, operation_type) = (pick(&USERS), pick(&OPERATIONS));
+        Self {
+            account_id: ACCOUNT_ID,
+            account_name: "ApiAutoAccount_sandbox",
+            activity_type,
+            entity_id: n,
+            entity_info: format!("{user_name} {}", operation_type.to_ascii_lowercase()),
+            event_result: if n % 7 == 3 { "Failure" } else { "Success" },
+            event_time: key.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            event_type: pick(&EVENT_TYPES),
+            ip_address: format!("10.{}.{}.{}", (n >> 16) % 256, (n >> 8) % 256, n % 256),
+            operation_type,
+            organization_id: ORGANIZATION_ID,
+            organization_name: "ApiAutoOrg_sandbox",
+            source: if n.is_multiple_of(3) { "Manager" } else { "EB Admin" },
+            record_type: "audit-logs",
+            user_id: FIRST_USER_ID.saturating_add((n % USERS.len() as u64) as i64),
+            user_name,
         }
     }
 }

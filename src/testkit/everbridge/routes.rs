@@ -95,7 +95,7 @@ impl State {
 
     fn answer_audit_log(&mut self, request: &SimRequest) -> SimResponse {
         match self.authorize(request).and_then(|()| self.audit_log(request)) {
-            Ok(body) => SimResponse::json(StatusCode::OK, &body),
+            Ok(body) => SimResponse::bytes(StatusCode::OK, "application/json", body.into()),
             Err(refusal) => refusal.into_response(),
         }
     }
