@@ -12,10 +12,10 @@ use std::time::Duration;
 use auditkit::{
     Client, Error,
     energycap::{self, DistributionStatus},
-    qualtrics,
+    everbridge, qualtrics,
     testkit::{Fault, Sandbox},
 };
-use chrono::Utc;
+use chrono::{Datelike, TimeZone, Utc};
 use futures::TryStreamExt;
 
 #[tokio::main]
@@ -29,6 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     energycap_tour(&client).await?;
     qualtrics_tour(&client).await?;
+    everbridge_tour(&sandbox, &client).await?;
     resilience_tour(&sandbox, &client).await?;
     errors_tour(&sandbox).await?;
 
@@ -155,6 +156,65 @@ async fn qualtrics_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
         brands.len(),
         brands.first().map_or_else(String::new, |e| e.descriptor.to_string())
     );
+    Ok(())
+}
+
+async fn everbridge_tour(
+    sandbox: &Sandbox,
+    client: &Client,
+) -> Result<(), Box<dyn std::error::Error>> {
+    println!("\n== Everbridge: the audit log, any range, month by month");
+    // Everbridge serves the past 6 months, one calendar month per request: the SDK splits
+    // the range and scrolls each month. The sandbox's fourth month back is empty.
+    let to = Utc::now();
+    let from = to - chrono::Duration::days(150);
+    let entries: Vec<everbridge::AuditLogEntry> = client
+        .everbridge()
+        .audit_log(everbridge::ReportType::Security, from, to)
+        .items()
+        .try_collect()
+        .await?;
+    println!("{} Security entries in the last 150 days; the latest:", entries.len());
+    if let Some(entry) = entries.last() {
+        println!(
+            "  {} {:<16} {:<8} {} from {}",
+            entry.event_time.map_or_else(|| "?".to_owned(), |t| t.to_rfc3339()),
+            entry.user_name.as_deref().unwrap_or("?"),
+            entry.operation_type.as_deref().unwrap_or("?"),
+            entry.entity_info.as_deref().unwrap_or("?"),
+            entry.ip_address.as_deref().unwrap_or("?"),
+        );
+    }
+
+    let month_start =
+        Utc.with_ymd_and_hms(to.year(), to.month(), 1, 0, 0, 0).single().unwrap_or(to);
+    let page = client
+        .everbridge()
+        .audit_log(everbridge::ReportType::Contact, month_start, to)
+        .page(1)
+        .send()
+        .await?;
+    println!(
+        "pageQuery page 1 of this month's Contact log: {} of {:?} entries",
+        page.data.len(),
+        page.total_count
+    );
+
+    sandbox.everbridge().set_logging_policy(false);
+    if let Err(error) = client
+        .everbridge()
+        .audit_log(everbridge::ReportType::Security, from, to)
+        .items()
+        .try_next()
+        .await
+    {
+        println!(
+            "an account without the logging policy: {:?}",
+            everbridge::BusinessErrorKind::of(&error)
+        );
+        println!("  {error}");
+    }
+    sandbox.everbridge().set_logging_policy(true);
     Ok(())
 }
 
