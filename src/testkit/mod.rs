@@ -1,6 +1,6 @@
 //! A simulator of the vendor APIs on 127.0.0.1, for examples and tests: no account needed.
 //!
-//! Enabled by the `testkit` feature. [`Sandbox::start`] serves EnergyCAP and Qualtrics with
+//! Enabled by the `testkit` feature. [`Sandbox::start`] serves the vendors of the plug-in list below with
 //! seeded state under one local port, with fault injection ([`Fault`]) shared by every
 //! vendor and a log of every request received; [`Sandbox::client`] is a [`Client`](crate::Client) wired
 //! to it.

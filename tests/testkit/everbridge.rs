@@ -48,6 +48,18 @@ fn entity_ids(page: &Value) -> Vec<i64> {
     page["data"].as_array().unwrap().iter().map(|e| e["entityId"].as_i64().unwrap()).collect()
 }
 
+/// A sandbox holding only `count` Security entries in May 2026, and their ids in order.
+async fn may_only(count: usize) -> (Sandbox, Vec<i64>) {
+    let sandbox = sandbox().await;
+    sandbox.everbridge().clear_entries();
+    let (from, to) = (
+        Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
+    );
+    let seeded = sandbox.everbridge().seed_entries(ReportType::Security, count, from, to);
+    (sandbox, seeded)
+}
+
 const MAY: &str = "reportType=Security&from=2026-05-01T00:00:00&to=2026-05-31T23:59:59";
 
 /// Opens a scroll over `range` and follows it to the empty batch; every id and the requests.
@@ -125,14 +137,7 @@ async fn the_seed_spans_seven_months_with_one_empty_in_the_published_shape() {
 
 #[tokio::test]
 async fn page_query_pages_hold_100_up_to_the_10000_cap() {
-    let sandbox = sandbox().await;
-    let everbridge = sandbox.everbridge();
-    everbridge.clear_entries();
-    let (from, to) = (
-        Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(),
-        Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
-    );
-    let seeded = everbridge.seed_entries(ReportType::Security, 12_000, from, to);
+    let (sandbox, seeded) = may_only(12_000).await;
 
     let first = ok(&sandbox, &format!("{MAY}&queryType=pageQuery&pageNo=1")).await;
     assert_eq!(
@@ -157,14 +162,8 @@ async fn page_query_pages_hold_100_up_to_the_10000_cap() {
 
 #[tokio::test]
 async fn a_scroll_reads_every_entry_once_and_ends_with_an_empty_batch() {
-    let sandbox = sandbox().await;
+    let (sandbox, seeded) = may_only(25_000).await;
     let everbridge = sandbox.everbridge();
-    everbridge.clear_entries();
-    let (from, to) = (
-        Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(),
-        Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
-    );
-    let seeded = everbridge.seed_entries(ReportType::Security, 25_000, from, to);
 
     let (read, requests) = drain_scroll(&sandbox, MAY).await;
 
