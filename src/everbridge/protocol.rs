@@ -35,9 +35,9 @@ impl Protocol for EverbridgeAnswers {
                 hint: RetryHint::ByStatus,
             };
         }
-        // A page without either key is a success: skip parsing it twice.
-        let mentions = |key: &[u8]| body.windows(key.len()).any(|window| window == key);
-        if !mentions(b"\"success\"") && !mentions(b"\"status\"") {
+        // A page that never quotes either key is a success: spare it a second parse.
+        let quoted = |part: &[u8]| part == b"success" || part == b"status";
+        if !body.split(|byte| *byte == b'"').any(quoted) {
             return Verdict::Success;
         }
         let Ok(outcome) = serde_json::from_slice::<Outcome>(body) else {
