@@ -215,10 +215,15 @@ impl Query for ScrollQuery {
 
     fn paginator(self) -> Paginator<AuditLogEntry> {
         match self.0.target(Span::OneMonth) {
-            Ok((target, range)) => Paginator::new(
-                OPERATION,
-                Arc::new(move |cursor| scroll::page(target.clone(), range.clone(), cursor)),
-            ),
+            Ok((target, range)) => {
+                let position = Arc::new(scroll::Position::default());
+                Paginator::new(
+                    OPERATION,
+                    Arc::new(move |cursor| {
+                        scroll::page(target.clone(), range.clone(), cursor, position.clone())
+                    }),
+                )
+            }
             Err(error) => Paginator::refused(OPERATION, error),
         }
     }
@@ -229,11 +234,16 @@ impl Query for MonthsQuery {
 
     fn paginator(self) -> Paginator<AuditLogEntry> {
         match self.0.target(Span::AnyMonths) {
-            Ok((target, range)) => Paginator::over_windows(
-                OPERATION,
-                calendar_months(range.start, range.end),
-                move |month, cursor| scroll::page(target.clone(), month.clone(), cursor),
-            ),
+            Ok((target, range)) => {
+                let position = Arc::new(scroll::Position::default());
+                Paginator::over_windows(
+                    OPERATION,
+                    calendar_months(range.start, range.end),
+                    move |month, cursor| {
+                        scroll::page(target.clone(), month.clone(), cursor, position.clone())
+                    },
+                )
+            }
             Err(error) => Paginator::refused(OPERATION, error),
         }
     }

@@ -9,8 +9,17 @@
 //! 500) as the scroll being gone. The sandbox answers the business error
 //! `{"success": false, "type": "business", "message": "The scroll id is invalid or has
 //! expired: …"}`.
+//!
+//! A scroll moves on the server with every request, so an answer lost on the way back (a
+//! body cut off, then retried) would skip a batch without a word. When answers carry
+//! `start` (the batch's position), the SDK checks that each batch starts where the last
+//! one ended, and treats a jump like an expired scroll: an error whose continuation
+//! re-reads the window from where the caller is.
 
-use std::ops::Range;
+use std::{
+    ops::Range,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -25,12 +34,30 @@ use crate::{
     pagination::{Cursor, RawPage},
 };
 
+/// Where the scroll being read should go on: its id and the position of its next batch.
+/// One listing reads one scroll at a time, so one is all it keeps.
+#[derive(Debug, Default)]
+pub(super) struct Position(Mutex<Option<(String, i64)>>);
+
+impl Position {
+    /// The position the batch after scroll `id` should start at, when this run knows it.
+    fn expected(&self, id: &str) -> Option<i64> {
+        let next = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        next.as_ref().filter(|(known, _)| known == id).map(|(_, at)| *at)
+    }
+
+    fn record(&self, next: Option<(String, i64)>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = next;
+    }
+}
+
 /// One batch of the scroll over `range`: the opening one for `None`, else the one after
 /// the scroll id in `cursor`.
 pub(super) fn page(
     target: Target,
     range: Range<DateTime<Utc>>,
     cursor: Option<Cursor>,
+    position: Arc<Position>,
 ) -> BoxFuture<'static, Result<RawPage<AuditLogEntry>, Error>> {
     Box::pin(async move {
         let mut request = target.request(&range).query("queryType", "scroll").query("pageNo", 0);
@@ -61,7 +88,22 @@ pub(super) fn page(
             Err(error) => return Err(error),
         };
         if page.data.is_empty() {
+            position.record(None);
             return Ok(RawPage { items: page.data, next: None });
+        }
+        let expected = sent.as_deref().and_then(|id| position.expected(id));
+        if let (Some(expected), Some(start)) = (expected, page.start)
+            && start > expected
+        {
+            position.record(None);
+            return Err(Error::cursor_expired(
+                OPERATION,
+                format!(
+                    "Everbridge's scroll jumped from entry {expected} to entry {start} of the \
+                     month: an answer was lost on the way (and retried) after the scroll had \
+                     moved past it"
+                ),
+            ));
         }
         // Only an answer without entries ends a scroll: an answer without an id goes on
         // with the id just sent.
@@ -77,6 +119,8 @@ pub(super) fn page(
                 ),
             ));
         };
+        let len = i64::try_from(page.data.len()).unwrap_or(i64::MAX);
+        position.record(page.start.map(|start| (id.clone(), start.saturating_add(len))));
         Ok(RawPage { items: page.data, next: Some(Cursor::Scroll(id)) })
     })
 }
