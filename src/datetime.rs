@@ -36,7 +36,6 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
 /// one month, and together they cover the range exactly. Empty when `from >= to`.
 ///
 /// Windowed listings use it for vendors that take one month per request (Everbridge).
-#[allow(dead_code, reason = "Everbridge's listing splits its range with this")]
 pub(crate) fn calendar_months(from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Range<DateTime<Utc>>> {
     let mut months = Vec::new();
     let mut start = from;

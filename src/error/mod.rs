@@ -93,7 +93,6 @@ impl Error {
 
     /// The server no longer knows the listing's cursor (an expired scroll id): the paginator
     /// adds the continuation that restarts the window.
-    #[allow(dead_code, reason = "Everbridge reports an expired scroll through this")]
     pub(crate) fn cursor_expired(operation: Operation, message: impl Into<String>) -> Self {
         Error::Pagination(Box::new(PaginationError {
             operation,

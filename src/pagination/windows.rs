@@ -11,7 +11,6 @@ use crate::{Error, Operation};
 impl<T: Send + 'static> Paginator<T> {
     /// A listing over `windows`, in order: `fetch` gets the window and the cursor within it
     /// (`None` for the window's first page). An empty list makes an empty listing.
-    #[allow(dead_code, reason = "Everbridge's month windows are listed through this")]
     pub(crate) fn over_windows<W: Send + Sync + 'static>(
         operation: Operation,
         windows: Vec<W>,

@@ -21,7 +21,6 @@ pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
 pub(crate) use decode::{ErrorDetails, decode_json};
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
-#[allow(unused_imports, reason = "Everbridge's protocol returns verdicts of its own")]
 pub(crate) use protocol::Verdict;
 pub(crate) use protocol::{ErrorBody, Protocol};
 pub(crate) use request::Request;
