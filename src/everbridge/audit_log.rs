@@ -125,7 +125,8 @@ impl AuditLog {
     }
 
     /// One pageQuery page (`queryType=pageQuery&pageNo=number`), 1 to 100, of a range
-    /// within one calendar month; the page tells the month's totals.
+    /// within one calendar month; the page tells the month's totals. The listing's paging
+    /// settings (`max_pages`, `prefetch`, `resume`) do not apply to one page.
     ///
     /// ```no_run
     /// use auditkit::everbridge::ReportType;
@@ -144,6 +145,20 @@ impl AuditLog {
     /// Every pageQuery page of a range within one calendar month, from page 1 to the last
     /// (`totalPageCount`).
     ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{TimeZone, Utc};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let may = (Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap());
+    /// let mut pages = client.everbridge().audit_log(ReportType::Security, may.0, may.1).max_pages(3).pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("page {}: {} entries", page.number(), page.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// pageQuery reaches only the first 10,000 entries (100 pages) of a range: after page
     /// 100 of a fuller month the stream ends with an [`Error::Pagination`] that says to use
     /// [`scroll`](Self::scroll) or [`items`](Self::items), which have no such limit.
@@ -154,12 +169,48 @@ impl AuditLog {
     /// Every entry of a range within one calendar month, in one scroll: opened with
     /// `pageNo=0&queryType=scroll`, continued with the `scrollId` each answer gives back,
     /// ended by the first answer without entries.
+    ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{Duration, Utc};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let (from, to) = (Utc::now() - Duration::hours(12), Utc::now());
+    /// let mut batches = client.everbridge().audit_log(ReportType::Contact, from, to).scroll();
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     println!("{} entries", batch.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A range that crosses a month boundary (UTC) is refused; `.items()` takes it.
     pub fn scroll(self) -> Pages<AuditLogEntry> {
         self.with_query(ScrollQuery).pages()
     }
 
     /// Every entry of any range within the past 6 months, oldest month first: the range is
     /// split into calendar months (UTC), each month scrolled. An empty month is fine.
+    ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{Duration, Utc};
+    /// use futures::{StreamExt, TryStreamExt};
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let (from, to) = (Utc::now() - Duration::days(100), Utc::now());
+    /// let failures = client
+    ///     .everbridge()
+    ///     .audit_log(ReportType::Security, from, to)
+    ///     .items()
+    ///     .try_filter(|entry| std::future::ready(entry.event_result.as_deref() == Some("Failure")))
+    ///     .count()
+    ///     .await;
+    /// println!("{failures} failed operations");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// To save progress as you go, read [`item_pages`](Self::item_pages) instead.
     pub fn items(self) -> Items<AuditLogEntry> {
         self.with_query(MonthsQuery).items()
     }

@@ -74,6 +74,15 @@ impl BusinessErrorKind {
     }
 
     /// The kind whose [`code`](Self::code) this is.
+    ///
+    /// ```
+    /// use auditkit::everbridge::BusinessErrorKind;
+    ///
+    /// let kind = BusinessErrorKind::RangeOlderThanSixMonths;
+    /// assert_eq!(kind.code(), "range_older_than_six_months");
+    /// assert_eq!(BusinessErrorKind::from_code(kind.code()), Some(kind));
+    /// assert_eq!(BusinessErrorKind::from_code("QVAL_5"), None);
+    /// ```
     pub fn from_code(code: &str) -> Option<Self> {
         if code == OTHER_CODE {
             return Some(Self::Other);

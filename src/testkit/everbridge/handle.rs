@@ -150,6 +150,27 @@ impl EverbridgeSandbox {
 
     /// Drops every open scroll, as if each had been idle too long, and returns how many
     /// there were. Their next request is refused as an expired scroll.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auditkit::{Error, everbridge::ReportType, testkit::Sandbox};
+    /// use chrono::{Duration, Utc};
+    /// use futures::TryStreamExt;
+    ///
+    /// let sandbox = Sandbox::start().await?;
+    /// let (from, to) = (Utc::now() - Duration::days(20), Utc::now());
+    /// sandbox.everbridge().seed_entries(ReportType::Security, 150, from, to);
+    /// let log = || sandbox.client().everbridge().audit_log(ReportType::Security, from, to);
+    /// let mut pages = log().item_pages();
+    /// pages.try_next().await?;
+    /// assert!(sandbox.everbridge().expire_scrolls() >= 1);
+    /// let Err(Error::Pagination(expired)) = pages.try_collect::<Vec<_>>().await else { panic!() };
+    /// // Resuming from the error's continuation restarts the month past what was read.
+    /// let continuation = expired.continuation().cloned().ok_or("no continuation")?;
+    /// let rest: Vec<_> = log().resume(continuation).items().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn expire_scrolls(&self) -> usize {
         let mut state = self.lock();
         let open = state.scrolls.len();
