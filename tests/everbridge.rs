@@ -775,7 +775,9 @@ mod sandbox {
     }
 
     #[test]
-    fn the_streams_are_send_static_and_unpin() {
+    fn the_service_and_the_streams_are_send_static_and_unpin() {
+        fn assert_handle<T: Send + Sync + Clone + 'static>(_: &T) {}
+        assert_handle(&Client::builder().build().unwrap().everbridge());
         fn assert_stream<T: Send + Unpin + 'static>(_: &T) {}
         let client = Client::builder().build().unwrap();
         let log =

@@ -253,9 +253,9 @@ async fn the_three_auth_schemes_and_the_token_endpoint() {
             "grant_type=password&client_id=sandbox-everbridge-client&client_secret={client_secret}&username={USER}&password={PASSWORD}&scope={scope}"
         )
     };
+    let http = client();
     let post = |body: String| {
-        client()
-            .post(token_url.clone())
+        http.post(token_url.clone())
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
             .send()
@@ -274,14 +274,14 @@ async fn the_three_auth_schemes_and_the_token_endpoint() {
     let get = |request: reqwest::RequestBuilder| async move {
         request.send().await.unwrap().status().as_u16()
     };
-    assert_eq!(get(client().get(url.clone()).basic_auth(USER, Some(PASSWORD))).await, 200);
-    assert_eq!(get(client().get(url.clone()).bearer_auth("sandbox-everbridge-token")).await, 200);
-    assert_eq!(get(client().get(url.clone()).bearer_auth(id_token)).await, 200);
-    assert_eq!(get(client().get(url.clone()).bearer_auth(access_token)).await, 401);
-    assert_eq!(get(client().get(url.clone()).basic_auth(USER, Some("nope"))).await, 401);
-    assert_eq!(get(client().get(url.clone())).await, 401);
+    assert_eq!(get(http.get(url.clone()).basic_auth(USER, Some(PASSWORD))).await, 200);
+    assert_eq!(get(http.get(url.clone()).bearer_auth("sandbox-everbridge-token")).await, 200);
+    assert_eq!(get(http.get(url.clone()).bearer_auth(id_token)).await, 200);
+    assert_eq!(get(http.get(url.clone()).bearer_auth(access_token)).await, 401);
+    assert_eq!(get(http.get(url.clone()).basic_auth(USER, Some("nope"))).await, 401);
+    assert_eq!(get(http.get(url.clone())).await, 401);
     tokio::time::sleep(Duration::from_millis(1600)).await;
-    assert_eq!(get(client().get(url.clone()).bearer_auth(id_token)).await, 401, "expired");
+    assert_eq!(get(http.get(url.clone()).bearer_auth(id_token)).await, 401, "expired");
     assert_eq!(sandbox.everbridge().tokens_issued(), 1);
 }
 
