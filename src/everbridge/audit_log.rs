@@ -53,8 +53,8 @@ pub(super) const OPERATION: Operation = operation("audit_log");
 /// # Errors
 ///
 /// Each stream first yields [`Error::InvalidInput`], with no request made, when `from` is
-/// not before `to`, when the range starts more than 6 months before the client's
-/// [`Timer::wall_clock`](crate::Timer::wall_clock), when a one-month method gets a range
+/// not before `to`, when the range starts on a day more than 6 months before the
+/// client's [`Timer::wall_clock`](crate::Timer::wall_clock) (UTC), when a one-month method gets a range
 /// across months, or (with [`Config::date_only`](super::Config::date_only)) when the range
 /// does not start and end at midnight UTC. Everbridge's refusals are
 /// [`BusinessErrorKind`](super::BusinessErrorKind)s. A scroll that expired on the server

@@ -54,7 +54,11 @@ const KINDS: [(BusinessErrorKind, &str, &str); 5] = [
     (BusinessErrorKind::LoggingPolicyNotEnabled, "logging_policy_not_enabled", "event logging"),
     (BusinessErrorKind::RangeNotInOneMonth, "range_not_in_one_month", "single calendar month"),
     (BusinessErrorKind::RangeOlderThanSixMonths, "range_older_than_six_months", "past 6 months"),
-    (BusinessErrorKind::PageNumberTooSmall, "page_number_too_small", "greater than"),
+    (
+        BusinessErrorKind::PageNumberTooSmall,
+        "page_number_too_small",
+        "page number should be greater",
+    ),
 ];
 
 const OTHER_CODE: &str = "business";
@@ -126,6 +130,7 @@ mod tests {
             ("The date range must be within the past 6 months.", RangeOlderThanSixMonths),
             ("The page number should be greater than 1.", PageNumberTooSmall),
             ("Something new went wrong.", Other),
+            ("The page size should be greater than 0.", Other),
         ];
         for (message, kind) in documented {
             assert_eq!(BusinessErrorKind::of_message(message), kind, "{message}");

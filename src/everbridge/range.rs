@@ -47,11 +47,16 @@ pub(super) fn check(
              range into months"
         ));
     }
-    let oldest = now.checked_sub_months(RETENTION).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    // By the day: a `from` computed as "6 months ago" a moment before this check passes,
+    // and Everbridge itself has the last word on the borderline day.
+    let oldest = now
+        .checked_sub_months(RETENTION)
+        .and_then(|at| at.date_naive().and_hms_opt(0, 0, 0))
+        .map_or(DateTime::<Utc>::MIN_UTC, |at| at.and_utc());
     if from < oldest {
         return refuse(format!(
             "Everbridge serves only the past 6 months of audit log: `from` ({from}) is before \
-             {oldest} (6 months before now, {now}); start at {oldest} or later"
+             {oldest} (6 months before today, {now}); start at {oldest} or later"
         ));
     }
     if settings.date_only {
@@ -126,10 +131,11 @@ mod tests {
         };
         assert!(check("2026-04-01", "2026-05-01", Span::OneMonth, false).is_ok());
         assert!(check("2026-02-01", "2026-07-15", Span::AnyMonths, false).is_ok());
+        assert!(check("2026-01-15T11:59:59", "2026-02-01", Span::AnyMonths, false).is_ok());
         for (from, to, span, date_only, says) in [
             ("2026-04-02", "2026-04-02", Span::AnyMonths, false, "not before"),
             ("2026-04-20", "2026-05-02", Span::OneMonth, false, ".items()"),
-            ("2026-01-15T11:59:59", "2026-02-01", Span::AnyMonths, false, "past 6 months"),
+            ("2026-01-14T23:59:59", "2026-02-01", Span::AnyMonths, false, "past 6 months"),
             ("2026-04-01T06:00:00", "2026-05-01", Span::OneMonth, true, "midnight"),
         ] {
             let error = check(from, to, span, date_only).unwrap_err();
