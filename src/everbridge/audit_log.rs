@@ -266,15 +266,7 @@ impl Query for ScrollQuery {
 
     fn paginator(self) -> Paginator<AuditLogEntry> {
         match self.0.target(Span::OneMonth) {
-            Ok((target, range)) => {
-                let position = Arc::new(scroll::Position::default());
-                Paginator::new(
-                    OPERATION,
-                    Arc::new(move |cursor| {
-                        scroll::page(target.clone(), range.clone(), cursor, position.clone())
-                    }),
-                )
-            }
+            Ok((target, range)) => scrolled(target, vec![range]),
             Err(error) => Paginator::refused(OPERATION, error),
         }
     }
@@ -285,17 +277,16 @@ impl Query for MonthsQuery {
 
     fn paginator(self) -> Paginator<AuditLogEntry> {
         match self.0.target(Span::AnyMonths) {
-            Ok((target, range)) => {
-                let position = Arc::new(scroll::Position::default());
-                Paginator::over_windows(
-                    OPERATION,
-                    calendar_months(range.start, range.end),
-                    move |month, cursor| {
-                        scroll::page(target.clone(), month.clone(), cursor, position.clone())
-                    },
-                )
-            }
+            Ok((target, range)) => scrolled(target, calendar_months(range.start, range.end)),
             Err(error) => Paginator::refused(OPERATION, error),
         }
     }
+}
+
+/// Scrolls each of `windows` in turn, as one listing.
+fn scrolled(target: Target, windows: Vec<Range<DateTime<Utc>>>) -> Paginator<AuditLogEntry> {
+    let position = Arc::new(scroll::Position::default());
+    Paginator::over_windows(OPERATION, windows, move |window, cursor| {
+        scroll::page(target.clone(), window.clone(), cursor, position.clone())
+    })
 }
