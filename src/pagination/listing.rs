@@ -66,6 +66,19 @@ impl<Q> Listing<Q> {
         self
     }
 
+    /// Reads up to `windows` windows of a listing over a long range at once (default 1),
+    /// still yielding pages and items in order. Each window runs at most one page ahead of
+    /// the reader, so at most `windows` pages wait in memory. A listing over one range, or
+    /// one with [`max_pages`](Self::max_pages), reads one window at a time. 0 is refused
+    /// with [`Error::InvalidInput`] when the listing is read.
+    ///
+    /// Worth it when the server is slow per request and has many windows to cover; mind
+    /// the vendor's rate limits.
+    pub fn concurrency(mut self, windows: u32) -> Self {
+        self.paging.concurrency = Some(windows);
+        self
+    }
+
     /// Continues a listing after the page that gave this continuation. Use the same filters
     /// as the interrupted run.
     ///

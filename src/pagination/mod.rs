@@ -65,6 +65,7 @@
 //! the listing were resumed from the previous page. A longer cycle of tokens that keeps
 //! bringing items cannot be told apart from new data; `max_pages` bounds it.
 
+mod concurrent;
 mod cursor;
 mod guard;
 mod listing;

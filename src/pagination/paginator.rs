@@ -5,10 +5,12 @@ use std::{fmt, sync::Arc};
 
 use futures::{
     future::{BoxFuture, FutureExt, RemoteHandle},
-    stream::{self, Stream, TryStreamExt},
+    stream::{self, Stream, StreamExt, TryStreamExt},
 };
 
-use super::{Continuation, Cursor, Items, Page, Pages, RawPage, guard::LoopGuard, windows};
+use super::{
+    Continuation, Cursor, Items, Page, Pages, RawPage, concurrent, guard::LoopGuard, windows,
+};
 use crate::{Error, Operation};
 
 /// Fetches one page of a listing over one range: `None` for its first page, otherwise the
@@ -31,6 +33,8 @@ pub(crate) struct PagingOptions {
     pub(crate) prefetch: bool,
     /// Start at this continuation instead of the first page.
     pub(crate) resume: Option<Continuation>,
+    /// At most this many windows read at once (`None`: one); `Some(0)` is an input error.
+    pub(crate) concurrency: Option<u32>,
 }
 
 impl PagingOptions {
@@ -97,6 +101,12 @@ impl<T: 'static> Paginator<T> {
     }
 
     #[cfg(test)]
+    pub(crate) fn concurrency(mut self, windows: u32) -> Self {
+        self.options.concurrency = Some(windows);
+        self
+    }
+
+    #[cfg(test)]
     pub(crate) fn options(&self) -> &PagingOptions {
         &self.options
     }
@@ -134,21 +144,75 @@ impl<T: Send + 'static> Paginator<T> {
                 ));
                 return;
             }
-            let (mut window, mut cursor, mut offset) =
-                options.resume.unwrap_or_default().into_parts();
+            if options.concurrency == Some(0) {
+                yield Err(Error::invalid_input(
+                    operation,
+                    "concurrency must be at least 1: one window at a time is the least",
+                ));
+                return;
+            }
+            let start = options.resume.unwrap_or_default();
             if windows == 0 {
                 return;
             }
-            if window >= windows {
+            if start.window() >= windows {
                 yield Err(Error::invalid_input(
                     operation,
                     format!(
-                        "the continuation resumes window {window}, but this listing has only \
-                         {windows}: it was saved by a listing over another range"
+                        "the continuation resumes window {}, but this listing has only \
+                         {windows}: it was saved by a listing over another range",
+                        start.window()
                     ),
                 ));
                 return;
             }
+            let walk = Walk { operation, windows, fetch, max_pages: options.max_pages, prefetch: options.prefetch };
+            let ahead = options.concurrency.unwrap_or(1).min(windows - start.window());
+            let mut pages = match tokio::runtime::Handle::try_current() {
+                // `max_pages` counts requests in order, so it reads one window at a time.
+                Ok(runtime) if ahead > 1 && options.max_pages.is_none() => {
+                    concurrent::read(walk, start, ahead, runtime).boxed()
+                }
+                _ => walk.pages(start, windows).boxed(),
+            };
+            while let Some(page) = pages.next().await {
+                yield page;
+            }
+        }
+    }
+}
+
+/// What it takes to walk the windows of one listing: shared by the sequential reader and
+/// by each window's task in the concurrent one.
+pub(super) struct Walk<T> {
+    operation: Operation,
+    windows: u32,
+    fetch: FetchWindowPage<T>,
+    max_pages: Option<u32>,
+    prefetch: bool,
+}
+
+impl<T> Clone for Walk<T> {
+    fn clone(&self) -> Self {
+        Self { fetch: Arc::clone(&self.fetch), ..*self }
+    }
+}
+
+impl<T: Send + 'static> Walk<T> {
+    pub(super) fn windows(&self) -> u32 {
+        self.windows
+    }
+
+    /// The pages from `from` on, window after window, up to (not into) window `until`. The
+    /// last page still carries the continuation into window `until`.
+    pub(super) fn pages(
+        self,
+        from: Continuation,
+        until: u32,
+    ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+        let Self { operation, windows, fetch, max_pages, prefetch } = self;
+        async_stream::stream! {
+            let (mut window, mut cursor, mut offset) = from.into_parts();
             // Items of the window still to drop: a restart after an expired cursor.
             let mut to_drop = if cursor.is_none() { offset } else { 0 };
             let mut guard = LoopGuard::new(operation);
@@ -185,8 +249,8 @@ impl<T: Send + 'static> Paginator<T> {
                 let page = Page { items, continuation: following.clone(), number: fetched };
                 // The page at the `max_pages` limit keeps its continuation (built above) so
                 // the caller can resume later; only the fetching stops.
-                let within_limit = options.max_pages.is_none_or(|max| fetched < max);
-                let Some(following) = following.filter(|_| within_limit) else {
+                let within_limit = max_pages.is_none_or(|max| fetched < max);
+                let Some(following) = following.filter(|f| within_limit && f.window() < until) else {
                     yield Ok(page);
                     return;
                 };
@@ -196,7 +260,7 @@ impl<T: Send + 'static> Paginator<T> {
                     (offset, to_drop) = (0, 0);
                 }
                 (window, cursor) = (next_window, next_cursor);
-                if options.prefetch {
+                if prefetch {
                     prefetched = start_prefetch(&fetch, window, cursor.clone());
                 }
                 yield Ok(page);
