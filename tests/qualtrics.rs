@@ -23,6 +23,29 @@ fn login(id: &str) -> serde_json::Value {
     json!({"id": id, "timestamp": "2026-11-01T10:00:00.000Z", "datacenter": "ST3", "source": "s", "descriptor": {"userId": "UR_1"}})
 }
 
+/// Regression: `"descriptor": null` failed its whole page, and resuming fetched the same
+/// page again, forever.
+#[tokio::test]
+async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
+    let server = MockServer::start().await;
+    let mut blank = login("e-2");
+    blank["descriptor"] = serde_json::Value::Null;
+    let page = qualtrics_page(json!([login("e-1"), blank, login("e-3")]), None);
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let events: Vec<_> =
+        client.qualtrics().list_events::<Logins>().items().try_collect().await.unwrap();
+
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e-1", "e-2", "e-3"]);
+    assert_eq!(events[1].descriptor, LoginDescriptor::default());
+    assert_eq!(events[0].descriptor.user_id.as_deref(), Some("UR_1"));
+}
+
 #[tokio::test]
 async fn the_seed_example_decodes_into_login_events_with_every_field() {
     let server = MockServer::start().await;
@@ -281,12 +304,24 @@ async fn bad_input_is_refused_before_any_request() {
             .await
             .unwrap()
             .unwrap_err(),
+        // Regression: no upper bound client-side.
+        client.qualtrics().list_events::<Logins>().page_size(1001).send().await.unwrap_err(),
+        // Regression: sent as `+262142-…`.
+        client
+            .qualtrics()
+            .list_events::<Logins>()
+            .end_date(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .send()
+            .await
+            .unwrap_err(),
     ];
 
     for error in &cases {
         assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
     }
     assert!(cases[2].to_string().contains("user_id"), "{}", cases[2]);
+    assert!(cases[5].to_string().contains("1 to 1000"), "{}", cases[5]);
+    assert!(cases[6].to_string().contains("end_date"), "{}", cases[6]);
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

@@ -830,3 +830,47 @@ async fn concurrency_zero_is_refused_before_any_request() {
     assert!(matches!(&results[..], [Err(Error::InvalidInput(_))]), "{results:?}");
     assert_eq!(source.calls(), 0);
 }
+
+/// Regression: a server cycling A→B→A while sending items made the listing page on (50
+/// times in the report, 4 distinct items of 75 delivered).
+#[tokio::test]
+async fn a_token_cycle_that_keeps_bringing_items_is_an_error() {
+    let (source, _) = Source::new(vec![
+        ok(None, &[1], token("a")),
+        ok(token("a"), &[2], token("b")),
+        ok(token("b"), &[3], token("a")),
+    ]);
+    let results = collect_pages(source.paginator().pages()).await;
+    assert_eq!(items_of(&results), [1, 2]);
+    assert!(pagination_message(&results[2]).contains("already used"));
+    assert_eq!(source.calls(), 3);
+}
+
+/// Regression: empty pages with fresh tokens made 6,466 requests in 3 s.
+#[tokio::test]
+async fn a_run_of_empty_pages_with_fresh_tokens_is_bounded() {
+    let steps: Vec<Step> = (0..=super::guard::MAX_EMPTY_PAGES_IN_A_ROW + 5)
+        .map(|n| {
+            let sent = (n > 0).then(|| Cursor::Token(format!("t{n}")));
+            ok(sent, &[], token(&format!("t{}", n + 1)))
+        })
+        .collect();
+    let (source, _) = Source::new(steps);
+    let results = collect_pages(source.paginator().pages()).await;
+    let last = results.last().unwrap();
+    assert!(pagination_message(last).contains("empty pages in a row"), "{last:?}");
+    assert_eq!(source.calls(), super::guard::MAX_EMPTY_PAGES_IN_A_ROW as usize);
+
+    // Empty pages between full ones do not add up.
+    let mut steps: Vec<Step> = Vec::new();
+    for n in 0..120u32 {
+        let sent = (n > 0).then(|| Cursor::Token(format!("t{n}")));
+        let items: &[u32] = if n % 40 == 39 { &[1] } else { &[] };
+        let next = if n == 119 { None } else { token(&format!("t{}", n + 1)) };
+        steps.push(ok(sent, items, next));
+    }
+    let (source, _) = Source::new(steps);
+    let results = collect_pages(source.paginator().pages()).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(items_of(&results), [1, 1, 1]);
+}

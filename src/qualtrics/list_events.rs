@@ -2,7 +2,7 @@
 
 use std::{borrow::Cow, marker::PhantomData, sync::Arc};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{Event, operation, paging};
@@ -13,6 +13,9 @@ use crate::{
 };
 
 const OPERATION: Operation = operation("list_events");
+
+/// The largest `pageSize` Qualtrics documents.
+const MAX_PAGE_SIZE: u32 = 1000;
 
 /// The order of events in a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,8 +107,20 @@ impl Filters {
                 return Err(format!("`{name}` is empty; leave it out to not filter on it"));
             }
         }
-        if self.page_size == Some(0) {
-            return Err("`page_size` must be at least 1".into());
+        if let Some(size) = self.page_size
+            && !(1..=MAX_PAGE_SIZE).contains(&size)
+        {
+            return Err(format!("`page_size` is {size}; Qualtrics takes 1 to {MAX_PAGE_SIZE}"));
+        }
+        for (name, date) in [("start_date", self.start_date), ("end_date", self.end_date)] {
+            if let Some(date) = date
+                && !(0..=9999).contains(&date.year())
+            {
+                return Err(format!(
+                    "`{name}` ({date}) lies outside the years 0 to 9999 that an RFC 3339 date can \
+                     spell; use a date within them"
+                ));
+            }
         }
         if let (Some(start), Some(end)) = (self.start_date, self.end_date)
             && start >= end
@@ -173,7 +188,7 @@ impl<D> ListEvents<D> {
         self
     }
 
-    /// Events per page (`pageSize`); 1000 keeps the request count low.
+    /// Events per page (`pageSize`, 1 to 1000); 1000 keeps the request count low.
     pub fn page_size(mut self, size: u32) -> Self {
         self.query.filters.page_size = Some(size);
         self

@@ -29,8 +29,9 @@ pub struct Event<D> {
     /// The host or service that recorded it.
     #[serde(default)]
     pub source: Option<String>,
-    /// What happened, shaped by the activity type.
-    #[serde(default)]
+    /// What happened, shaped by the activity type. A missing or `null` descriptor is the
+    /// type's default (every field `None`).
+    #[serde(default, deserialize_with = "crate::model::null_as_default")]
     pub descriptor: D,
 }
 

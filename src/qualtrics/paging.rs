@@ -70,7 +70,11 @@ pub(super) fn pages<T: DeserializeOwned + Send + 'static>(
 fn skip_token(base: &Url, operation: Operation, next_page: &str) -> Result<String, Error> {
     let url = match Url::parse(next_page) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) if next_page.starts_with('/') => {
+        // A path on the API's host carries its token in the query; a bare token may also
+        // start with `/` (standard base64), but never holds `skipToken=`.
+        Err(url::ParseError::RelativeUrlWithoutBase)
+            if next_page.starts_with('/') && next_page.contains("skipToken=") =>
+        {
             base.join(next_page).map_err(|e| {
                 Error::pagination(
                     operation,
@@ -124,6 +128,8 @@ mod tests {
         );
         // Looks like `scheme:rest` to a URL parser, but is a token.
         assert_eq!(skip_token(&base(), OP, "page:2").unwrap(), "page:2");
+        // Regression: a bare base64 token starting with `/` was read as a path.
+        assert_eq!(skip_token(&base(), OP, "/9j/4AAQSkZJRg==").unwrap(), "/9j/4AAQSkZJRg==");
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     request_id: Option<&str>,
     body: &[u8],
 ) -> Result<T, Error> {
+    // A byte-order mark is not JSON, but some servers put one in front of it.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     // `from_slice` also refuses trailing bytes after the document.
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
@@ -134,6 +136,13 @@ mod tests {
         assert_eq!(decode.path(), "[1].id");
         assert!(decode.body_excerpt().starts_with("[{\"id\":1}"));
         assert!(error.to_string().contains("report_distribution_logs"), "{error}");
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let op = Operation::new(Vendor::EnergyCap, "x");
+        let decoded = decode_json::<Vec<u8>>(op, StatusCode::OK, None, b"\xEF\xBB\xBF[1,2]");
+        assert_eq!(decoded.unwrap(), [1, 2]);
     }
 
     #[test]
