@@ -119,7 +119,12 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     timer: Option<Arc<dyn Timer>>,
     jitter: Jitter,
+    max_answer_size: usize,
 }
+
+/// The default [`ClientBuilder::max_answer_size`]: 64 MiB, far above any page the vendors
+/// send, far below what would hurt a collector's host.
+const DEFAULT_MAX_ANSWER_SIZE: usize = 64 << 20;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -134,6 +139,7 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             timer: None,
             jitter: Jitter::random(),
+            max_answer_size: DEFAULT_MAX_ANSWER_SIZE,
         }
     }
 }
@@ -243,6 +249,20 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer the client reads into memory, in bytes (default 64 MiB). A larger
+    /// one fails with a [`TransportErrorKind::TooLarge`](crate::TransportErrorKind::TooLarge)
+    /// error as soon as its length announces it or its body grows past it, so a hostile or
+    /// broken server cannot exhaust memory. Streamed downloads are not limited: their body
+    /// goes to the caller as it arrives.
+    ///
+    /// ```
+    /// let builder = auditkit::Client::builder().max_answer_size(16 << 20);
+    /// ```
+    pub fn max_answer_size(mut self, bytes: usize) -> Self {
+        self.max_answer_size = bytes;
+        self
+    }
+
     /// The random factor in retry and poll waits. Default: [`Jitter::random`]; a test can
     /// make every wait exact with [`Jitter::fixed`].
     pub fn jitter(mut self, jitter: Jitter) -> Self {
@@ -274,6 +294,7 @@ impl ClientBuilder {
             allow_insecure_http: self.allow_insecure_http,
             timer: self.timer.unwrap_or_else(|| Arc::new(TokioTimer)),
             jitter: self.jitter,
+            max_answer_size: self.max_answer_size,
         })?);
         let endpoint = |result: Option<Result<_, Error>>| result.transpose();
         Ok(Client {

@@ -157,6 +157,7 @@ impl EndpointSlot {
             allow_insecure_http: false,
             timer,
             jitter,
+            max_answer_size: 1 << 20,
         });
         let endpoint = transport.and_then(|transport| {
             Endpoint::new(

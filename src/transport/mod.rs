@@ -38,6 +38,7 @@ pub(crate) struct Transport {
     timer: Arc<dyn Timer>,
     jitter: Jitter,
     allow_insecure_http: bool,
+    max_answer_size: usize,
 }
 
 /// Transport settings gathered by the [`ClientBuilder`](crate::ClientBuilder).
@@ -49,6 +50,7 @@ pub(crate) struct TransportSettings {
     pub(crate) allow_insecure_http: bool,
     pub(crate) timer: Arc<dyn Timer>,
     pub(crate) jitter: Jitter,
+    pub(crate) max_answer_size: usize,
 }
 
 impl Transport {
@@ -67,6 +69,7 @@ impl Transport {
             retry: settings.retry,
             timer: settings.timer,
             jitter: settings.jitter,
+            max_answer_size: settings.max_answer_size,
             allow_insecure_http: settings.allow_insecure_http,
         })
     }
