@@ -575,6 +575,49 @@ mod sandbox {
         assert_exactly(&[first_run, second_run].concat(), &seeded);
     }
 
+    /// Regression: a Logins checkpoint resumed a SessionCreations listing and lost half of
+    /// its events.
+    #[tokio::test]
+    async fn a_continuation_from_another_listing_is_refused_before_any_request() {
+        let (sandbox, _) = seeded().await;
+        let page = logins(&client(&sandbox), 400).send().await.unwrap();
+        let continuation = page.continuation().unwrap().clone();
+        assert!(continuation.listing().is_some_and(|l| l.starts_with("qualtrics.list_events:")));
+        sandbox.clear_requests();
+
+        let (from, to) = window();
+        let other = client(&sandbox)
+            .qualtrics()
+            .list_events::<auditkit::qualtrics::SessionCreations>()
+            .start_date(from)
+            .end_date(to)
+            .page_size(400)
+            .resume(continuation.clone())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(&other, Error::InvalidInput(_)), "{other:?}");
+        assert!(other.to_string().contains("another listing"), "{other}");
+        let narrower =
+            logins(&client(&sandbox), 400).user_id("UR_x").resume(continuation).send().await;
+        assert!(matches!(narrower, Err(Error::InvalidInput(_))), "{narrower:?}");
+        assert!(sandbox.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_continuation_saved_before_listings_were_marked_still_resumes() {
+        let (sandbox, seeded) = seeded().await;
+        let mut pages = logins(&client(&sandbox), 400).pages();
+        let first = pages.try_next().await.unwrap().unwrap();
+        let mut saved = serde_json::to_value(first.continuation().unwrap()).unwrap();
+        saved.as_object_mut().unwrap().remove("listing");
+        let old: Continuation = serde_json::from_value(saved).unwrap();
+
+        let rest = ids(logins(&client(&sandbox), 400).resume(old)).await;
+        let first: Vec<String> = first.items().iter().map(|event| event.id.clone()).collect();
+        assert_exactly(&[first, rest].concat(), &seeded);
+    }
+
     #[tokio::test]
     async fn a_503_mid_stream_loses_and_repeats_nothing() {
         let (sandbox, seeded) = seeded().await;

@@ -74,6 +74,7 @@ mod page;
 mod paginator;
 mod windows;
 
+pub(crate) use cursor::listing_identity;
 pub use cursor::{Continuation, Cursor};
 pub use listing::{Listing, Query};
 pub(crate) use page::RawPage;

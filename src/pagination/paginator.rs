@@ -50,6 +50,8 @@ impl PagingOptions {
 #[must_use = "a paginator does nothing until it becomes a stream with `.pages()` or `.items()`"]
 pub struct Paginator<T> {
     operation: Operation,
+    /// What the listing's continuations are marked with, and what a resumed one must match.
+    identity: Option<Arc<str>>,
     /// `Err` when the listing's input was refused: the stream then yields only that error.
     source: Result<(u32, FetchWindowPage<T>), Error>,
     options: PagingOptions,
@@ -73,13 +75,26 @@ impl<T: 'static> Paginator<T> {
 
     /// A listing over `windows` consecutive windows, each paged on its own.
     pub(crate) fn windowed(operation: Operation, windows: u32, fetch: FetchWindowPage<T>) -> Self {
-        Self { operation, source: Ok((windows, fetch)), options: PagingOptions::default() }
+        Self {
+            operation,
+            identity: None,
+            source: Ok((windows, fetch)),
+            options: PagingOptions::default(),
+        }
     }
 
     /// A listing whose input was refused before any request: its stream yields `error`
     /// once and ends, so bad input surfaces where the caller reads the listing.
     pub(crate) fn refused(operation: Operation, error: Error) -> Self {
-        Self { operation, source: Err(error), options: PagingOptions::default() }
+        Self { operation, identity: None, source: Err(error), options: PagingOptions::default() }
+    }
+
+    /// Marks every continuation of this listing with `identity` (see
+    /// [`listing_identity`](super::cursor::listing_identity)) and refuses to resume from a
+    /// continuation marked with another one.
+    pub(crate) fn identified(mut self, identity: String) -> Self {
+        self.identity = Some(identity.into());
+        self
     }
 
     #[cfg(test)]
@@ -128,7 +143,7 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     fn run(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
-        let Self { operation, source, options } = self;
+        let Self { operation, identity, source, options } = self;
         async_stream::stream! {
             let (windows, fetch) = match source {
                 Ok(source) => source,
@@ -152,6 +167,19 @@ impl<T: Send + 'static> Paginator<T> {
                 return;
             }
             let start = options.resume.unwrap_or_default();
+            if let (Some(saved), Some(this)) = (start.listing(), identity.as_deref())
+                && saved != this
+            {
+                yield Err(Error::invalid_input(
+                    operation,
+                    format!(
+                        "the continuation was saved by another listing ({saved}, this one is \
+                         {this}): resuming it here would skip or repeat events; resume it with \
+                         the filters it was saved with, or start this listing from its beginning"
+                    ),
+                ));
+                return;
+            }
             if windows == 0 {
                 return;
             }
@@ -166,7 +194,14 @@ impl<T: Send + 'static> Paginator<T> {
                 ));
                 return;
             }
-            let walk = Walk { operation, windows, fetch, max_pages: options.max_pages, prefetch: options.prefetch };
+            let walk = Walk {
+                operation,
+                identity,
+                windows,
+                fetch,
+                max_pages: options.max_pages,
+                prefetch: options.prefetch,
+            };
             let ahead = options.concurrency.unwrap_or(1).min(windows - start.window());
             let mut pages = match tokio::runtime::Handle::try_current() {
                 // `max_pages` counts requests in order, so it reads one window at a time.
@@ -186,6 +221,7 @@ impl<T: Send + 'static> Paginator<T> {
 /// by each window's task in the concurrent one.
 pub(super) struct Walk<T> {
     operation: Operation,
+    identity: Option<Arc<str>>,
     windows: u32,
     fetch: FetchWindowPage<T>,
     max_pages: Option<u32>,
@@ -194,7 +230,7 @@ pub(super) struct Walk<T> {
 
 impl<T> Clone for Walk<T> {
     fn clone(&self) -> Self {
-        Self { fetch: Arc::clone(&self.fetch), ..*self }
+        Self { fetch: Arc::clone(&self.fetch), identity: self.identity.clone(), ..*self }
     }
 }
 
@@ -210,7 +246,8 @@ impl<T: Send + 'static> Walk<T> {
         from: Continuation,
         until: u32,
     ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
-        let Self { operation, windows, fetch, max_pages, prefetch } = self;
+        let Self { operation, identity, windows, fetch, max_pages, prefetch } = self;
+        let mark = move |continuation: Continuation| continuation.of_listing(identity.as_deref());
         async_stream::stream! {
             let (mut window, mut cursor, mut offset) = from.into_parts();
             // Items of the window still to drop: a restart after an expired cursor.
@@ -227,7 +264,7 @@ impl<T: Send + 'static> Walk<T> {
                 let raw = match result {
                     Ok(raw) => raw,
                     Err(error) => {
-                        yield Err(error.with_restart(Continuation::restart(window, offset)));
+                        yield Err(error.with_restart(mark(Continuation::restart(window, offset))));
                         return;
                     }
                 };
@@ -245,7 +282,7 @@ impl<T: Send + 'static> Walk<T> {
                     to_drop = to_drop.saturating_sub(dropped as u64);
                 }
                 offset = offset.saturating_add(items.len() as u64);
-                let following = windows::following(window, windows, next, offset);
+                let following = windows::following(window, windows, next, offset).map(&mark);
                 let page = Page { items, continuation: following.clone(), number: fetched };
                 // The page at the `max_pages` limit keeps its continuation (built above) so
                 // the caller can resume later; only the fetching stops.

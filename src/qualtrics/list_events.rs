@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use super::{Event, operation, paging};
 use crate::{
     Error, Operation,
-    pagination::{Listing, Paginator, Query},
+    pagination::{Listing, Paginator, Query, listing_identity},
     transport::{EndpointSlot, Request},
 };
 
@@ -132,6 +132,27 @@ impl Filters {
         Ok(())
     }
 
+    /// What tells this listing apart from another: everything but the page size, which
+    /// does not change which events a continuation leads to.
+    fn identity(&self, activity_type: &str) -> String {
+        let date = |d: &Option<DateTime<Utc>>| d.map(|d| d.to_rfc3339()).unwrap_or_default();
+        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        listing_identity(
+            OPERATION,
+            &[
+                activity_type,
+                &text(&self.organization_id),
+                &text(&self.user_id),
+                &text(&self.directory_id),
+                &text(&self.group_id),
+                &text(&self.contact_id),
+                self.order.map_or("", Order::as_wire),
+                &date(&self.start_date),
+                &date(&self.end_date),
+            ],
+        )
+    }
+
     fn apply(&self, activity_type: &str, request: Request) -> Request {
         let date = |d: &DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Millis, true);
         request
@@ -224,6 +245,7 @@ impl<D: DeserializeOwned + Default + Send + 'static> Query for EventsQuery<D> {
         if let Err(message) = self.filters.check(&self.activity_type) {
             return Paginator::refused(OPERATION, Error::invalid_input(OPERATION, message));
         }
+        let identity = self.filters.identity(&self.activity_type);
         let (activity_type, filters) = (self.activity_type, self.filters);
         let fetch = paging::pages(
             endpoint,
@@ -231,7 +253,7 @@ impl<D: DeserializeOwned + Default + Send + 'static> Query for EventsQuery<D> {
             &["logs"],
             Arc::new(move |request| filters.apply(&activity_type, request)),
         );
-        Paginator::new(OPERATION, fetch)
+        Paginator::new(OPERATION, fetch).identified(identity)
     }
 }
 
