@@ -46,6 +46,65 @@ async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
     assert_eq!(events[0].descriptor.user_id.as_deref(), Some("UR_1"));
 }
 
+/// Regression: one timestamp in an unexpected spelling failed its page, and resuming fetched
+/// the same page again, forever (also in `list_events_raw`).
+#[tokio::test]
+async fn an_undecodable_event_fails_by_default_or_is_skipped_and_reported_on_request() {
+    let server = MockServer::start().await;
+    let mut odd = login("e-2");
+    odd["timestamp"] = json!("the day before yesterday");
+    let first = qualtrics_page(json!([login("e-1"), odd]), Some("t2".into()));
+    Mock::given(method("GET"))
+        .and(query_param("skipToken", "t2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([login("e-3")]), None)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("skipToken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let error = client.qualtrics().list_events::<Logins>().items().try_collect::<Vec<_>>().await;
+    let Err(Error::Decode(decode)) = &error else { panic!("{error:?}") };
+    assert_eq!(decode.path(), "[1].timestamp");
+
+    let set_aside = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = Arc::clone(&set_aside);
+    let events: Vec<_> = client
+        .qualtrics()
+        .list_events::<Logins>()
+        .skip_undecodable(move |item| {
+            sink.lock().unwrap().push((item.raw_json().to_owned(), item.error().to_string()));
+        })
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e-1", "e-3"], "the listing went on past the bad event and its page");
+    let set_aside = set_aside.lock().unwrap().clone();
+    assert_eq!(set_aside.len(), 1);
+    assert!(
+        set_aside[0].0.contains("\"e-2\"") && set_aside[0].0.contains("the day before"),
+        "{set_aside:?}"
+    );
+    assert!(set_aside[0].1.contains("[1].timestamp"), "{set_aside:?}");
+
+    let raw: Vec<_> = client
+        .qualtrics()
+        .list_events_raw("logins")
+        .skip_undecodable(|_| {})
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(raw.len(), 2);
+}
+
 #[tokio::test]
 async fn the_seed_example_decodes_into_login_events_with_every_field() {
     let server = MockServer::start().await;

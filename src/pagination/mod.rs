@@ -72,6 +72,7 @@ mod guard;
 mod listing;
 mod page;
 mod paginator;
+mod undecodable;
 mod windows;
 
 pub(crate) use cursor::listing_identity;
@@ -80,6 +81,8 @@ pub use listing::{Listing, Query};
 pub(crate) use page::RawPage;
 pub use page::{Items, Page, Pages};
 pub(crate) use paginator::{FetchPage, Paginator, PagingOptions};
+pub use undecodable::Undecodable;
+pub(crate) use undecodable::{UndecodablePolicy, decode_each};
 
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,8 @@ use futures::{
 };
 
 use super::{
-    Continuation, Cursor, Items, Page, Pages, RawPage, concurrent, guard::LoopGuard, windows,
+    Continuation, Cursor, Items, Page, Pages, RawPage, UndecodablePolicy, concurrent,
+    guard::LoopGuard, windows,
 };
 use crate::{Error, Operation};
 
@@ -35,6 +36,8 @@ pub(crate) struct PagingOptions {
     pub(crate) resume: Option<Continuation>,
     /// At most this many windows read at once (`None`: one); `Some(0)` is an input error.
     pub(crate) concurrency: Option<u32>,
+    /// What an item that does not decode does to the listing.
+    pub(crate) undecodable: UndecodablePolicy,
 }
 
 impl PagingOptions {
@@ -201,6 +204,7 @@ impl<T: Send + 'static> Paginator<T> {
                 fetch,
                 max_pages: options.max_pages,
                 prefetch: options.prefetch,
+                undecodable: options.undecodable,
             };
             let ahead = options.concurrency.unwrap_or(1).min(windows - start.window());
             let mut pages = match tokio::runtime::Handle::try_current() {
@@ -226,11 +230,17 @@ pub(super) struct Walk<T> {
     fetch: FetchWindowPage<T>,
     max_pages: Option<u32>,
     prefetch: bool,
+    undecodable: UndecodablePolicy,
 }
 
 impl<T> Clone for Walk<T> {
     fn clone(&self) -> Self {
-        Self { fetch: Arc::clone(&self.fetch), identity: self.identity.clone(), ..*self }
+        Self {
+            fetch: Arc::clone(&self.fetch),
+            identity: self.identity.clone(),
+            undecodable: self.undecodable.clone(),
+            ..*self
+        }
     }
 }
 
@@ -246,7 +256,7 @@ impl<T: Send + 'static> Walk<T> {
         from: Continuation,
         until: u32,
     ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
-        let Self { operation, identity, windows, fetch, max_pages, prefetch } = self;
+        let Self { operation, identity, windows, fetch, max_pages, prefetch, undecodable } = self;
         let mark = move |continuation: Continuation| continuation.of_listing(identity.as_deref());
         async_stream::stream! {
             let (mut window, mut cursor, mut offset) = from.into_parts();
@@ -261,13 +271,23 @@ impl<T: Send + 'static> Walk<T> {
                     None => fetch(window, cursor.clone()).await,
                 };
                 fetched = fetched.saturating_add(1);
-                let raw = match result {
+                let mut raw = match result {
                     Ok(raw) => raw,
                     Err(error) => {
                         yield Err(error.with_restart(mark(Continuation::restart(window, offset))));
                         return;
                     }
                 };
+                let rejected = std::mem::take(&mut raw.rejected);
+                match &undecodable {
+                    UndecodablePolicy::Skip(handler) => rejected.into_iter().for_each(|item| handler(item)),
+                    UndecodablePolicy::Fail => {
+                        if let Some(item) = rejected.into_iter().next() {
+                            yield Err(item.into_parts().1);
+                            return;
+                        }
+                    }
+                }
                 let next = match guard.next(cursor.as_ref(), raw.next, raw.items.is_empty()) {
                     Ok(next) => next,
                     Err(error) => {

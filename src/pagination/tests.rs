@@ -116,7 +116,7 @@ impl Source {
             )));
         }
         match reply.clone() {
-            Reply::Page(items, next) => Ok(RawPage { items, next }),
+            Reply::Page(items, next) => Ok(RawPage::new(items, next)),
             Reply::Fail => Err(Error::config("simulated: the transport gave up on a 503")),
             Reply::Hang => futures::future::pending().await,
         }
@@ -198,10 +198,7 @@ fn streams_are_send_unpin_and_static_for_any_send_item_and_debug_without_item_de
     // Send but neither Sync, Unpin, Debug nor Clone: the streams must not need any of it.
     struct Awkward(#[allow(dead_code)] Cell<u8>, PhantomPinned);
     fn paginator() -> Paginator<Awkward> {
-        Paginator::new(
-            OP,
-            Arc::new(|_| async { Ok(RawPage { items: vec![], next: None }) }.boxed()),
-        )
+        Paginator::new(OP, Arc::new(|_| async { Ok(RawPage::new(vec![], None)) }.boxed()))
     }
     let pages = paginator().pages();
     let items = paginator().items();
@@ -463,6 +460,7 @@ async fn paging_options_apply_max_pages_prefetch_and_resume() {
         prefetch: true,
         resume: Some(Continuation::at(0, Some(Cursor::Token("t2".into())), 0)),
         concurrency: None,
+        undecodable: Default::default(),
     };
     let paginator = options.apply(source.paginator().max_pages(9).prefetch(false));
     assert!(paginator.options().prefetch);
@@ -614,7 +612,7 @@ impl WindowedSource {
         };
         let items = self.windows[window].get(page).cloned().unwrap_or_default();
         let next = Some(Cursor::Scroll(format!("w{window}-p{}", page + 1)));
-        Ok(RawPage { items, next })
+        Ok(RawPage::new(items, next))
     }
 
     fn calls(&self) -> usize {
@@ -756,7 +754,7 @@ impl SlowWindows {
                 } else {
                     Vec::new()
                 };
-                Ok(RawPage { items, next: Some(Cursor::Page(page + 1)) })
+                Ok(RawPage::new(items, Some(Cursor::Page(page + 1))))
             }
             .boxed()
         })

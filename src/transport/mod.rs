@@ -18,7 +18,7 @@ mod request;
 
 pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
-pub(crate) use decode::{ErrorDetails, decode_json};
+pub(crate) use decode::{ErrorDetails, decode_json, excerpt};
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
 #[allow(unused_imports, reason = "Everbridge's protocol returns verdicts of its own")]
 pub(crate) use protocol::Verdict;
