@@ -119,7 +119,12 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     timer: Option<Arc<dyn Timer>>,
     jitter: Jitter,
+    max_answer_size: usize,
 }
+
+/// The default [`ClientBuilder::max_answer_size`]: 64 MiB, far above any page the vendors
+/// send, far below what would hurt a collector's host.
+const DEFAULT_MAX_ANSWER_SIZE: usize = 64 << 20;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -134,6 +139,7 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             timer: None,
             jitter: Jitter::random(),
+            max_answer_size: DEFAULT_MAX_ANSWER_SIZE,
         }
     }
 }
@@ -243,6 +249,20 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer the client reads into memory, in bytes (default 64 MiB). A larger
+    /// one fails with a [`TransportErrorKind::TooLarge`](crate::TransportErrorKind::TooLarge)
+    /// error as soon as its length announces it or its body grows past it, so a hostile or
+    /// broken server cannot exhaust memory. Streamed downloads are not limited: their body
+    /// goes to the caller as it arrives.
+    ///
+    /// ```
+    /// let builder = auditkit::Client::builder().max_answer_size(16 << 20);
+    /// ```
+    pub fn max_answer_size(mut self, bytes: usize) -> Self {
+        self.max_answer_size = bytes;
+        self
+    }
+
     /// The random factor in retry and poll waits. Default: [`Jitter::random`]; a test can
     /// make every wait exact with [`Jitter::fixed`].
     pub fn jitter(mut self, jitter: Jitter) -> Self {
@@ -253,10 +273,20 @@ impl ClientBuilder {
     /// Checks everything and builds the client. No request is sent.
     ///
     /// # Errors
-    /// [`Error::Config`] for an empty credential, a malformed base URL, or a plain
-    /// `http://` URL to a non-loopback host without
-    /// [`allow_insecure_http`](Self::allow_insecure_http).
+    /// [`Error::Config`] for an empty credential, a malformed base URL (or one carrying a
+    /// user name or password), a plain `http://` URL to a non-loopback host without
+    /// [`allow_insecure_http`](Self::allow_insecure_http), or a zero timeout.
     pub fn build(self) -> Result<Client, Error> {
+        for (setter, value) in
+            [("timeout", self.timeout), ("connect_timeout", self.connect_timeout)]
+        {
+            if value.is_zero() {
+                return Err(Error::config(format!(
+                    "`ClientBuilder::{setter}` is zero, so every request would fail at once; \
+                     give it a duration (`Duration::MAX` means no limit)"
+                )));
+            }
+        }
         let transport = Arc::new(Transport::new(TransportSettings {
             retry: self.retry,
             timeout: self.timeout,
@@ -264,6 +294,7 @@ impl ClientBuilder {
             allow_insecure_http: self.allow_insecure_http,
             timer: self.timer.unwrap_or_else(|| Arc::new(TokioTimer)),
             jitter: self.jitter,
+            max_answer_size: self.max_answer_size,
         })?);
         let endpoint = |result: Option<Result<_, Error>>| result.transpose();
         Ok(Client {
@@ -316,6 +347,39 @@ mod tests {
         assert_send(client.qualtrics().list_events::<qualtrics::Logins>().send());
         assert_send(client.qualtrics().list_events_raw("brands").items());
         assert_send(client.qualtrics().list_activity_types().send());
+    }
+
+    /// Regression: `timeout(ZERO)` was accepted, and every request then failed.
+    #[test]
+    fn a_zero_timeout_is_refused_at_build() {
+        for builder in [
+            Client::builder().timeout(Duration::ZERO),
+            Client::builder().connect_timeout(Duration::ZERO),
+        ] {
+            let error = builder.build().unwrap_err();
+            assert!(error.to_string().contains("is zero"), "{error}");
+        }
+        assert!(Client::builder().timeout(Duration::MAX).build().is_ok());
+    }
+
+    /// Regression: a base URL with user info was accepted, its password shown by `Debug`
+    /// and error texts and sent as Basic auth.
+    #[test]
+    fn a_base_url_with_a_password_is_refused_without_showing_it() {
+        let config = energycap::Config::new(energycap::Host::UsEast, "k")
+            .base_url("https://admin:hunter2@energycap.example.com");
+        let error = Client::builder().energycap(config).build().unwrap_err();
+        let text = format!("{error} {error:?}");
+        assert!(text.contains("user name or password"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    /// Regression: a padded EnergyCAP base URL gave a misleading "invalid port".
+    #[test]
+    fn a_padded_base_url_is_trimmed() {
+        let config = energycap::Config::new(energycap::Host::UsEast, "k")
+            .base_url("  https://energycap.example.com/  ");
+        assert!(Client::builder().energycap(config).build().is_ok());
     }
 
     #[test]

@@ -11,19 +11,40 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer, Serializer, de};
 use serde_with::{DeserializeAs, SerializeAs};
 
-/// Accepts RFC 3339 at any precision and offset, `YYYY-MM-DDTHH:MM:SS[.fff]` (or with a
+/// Accepts RFC 3339 at any precision and offset, an offset spelled `+0000` or `+05`, times
+/// without seconds, `YYYY-MM-DDTHH:MM:SS[.fff]` (or with a
 /// space) without offset (taken as UTC), and `YYYY-MM-DD` (midnight UTC). Serializes as
 /// RFC 3339.
 pub(crate) struct Tolerant;
+
+/// Date-times with a numeric offset in any of its spellings (`+02:00`, `+0200`, `+02`),
+/// with or without seconds, `T` or a space between date and time.
+const WITH_OFFSET: [&str; 4] = [
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",
+    "%Y-%m-%d %H:%M%#z",
+];
+
+/// The same without an offset, read as UTC.
+const WITHOUT_OFFSET: [&str; 4] =
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
 
 pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Some(at.with_timezone(&Utc));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(naive.and_utc());
+    for format in WITH_OFFSET {
+        if let Ok(at) = DateTime::parse_from_str(text, format) {
+            return Some(at.with_timezone(&Utc));
+        }
+    }
+    // `Z` is UTC, however the rest is spelled (`08:15Z`).
+    let naive = text.strip_suffix(['Z', 'z']).unwrap_or(text);
+    for format in WITHOUT_OFFSET {
+        if let Ok(at) = NaiveDateTime::parse_from_str(naive, format) {
+            return Some(at.and_utc());
         }
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -93,7 +114,18 @@ mod tests {
             Some("2026-01-02T13:00:00.123456789+00:00")
         );
         assert_eq!(at("2026-03-30T08:15:00.5").as_deref(), Some("2026-03-30T08:15:00.500+00:00"));
+        // Regression: `+0000` failed a whole page, and resuming fetched it again forever.
+        assert_eq!(at("2026-03-30T08:15:00+0000").as_deref(), Some("2026-03-30T08:15:00+00:00"));
+        assert_eq!(at("2026-03-30T13:15:00+05").as_deref(), Some("2026-03-30T08:15:00+00:00"));
+        assert_eq!(
+            at("2026-03-30 13:15:00.25+0500").as_deref(),
+            Some("2026-03-30T08:15:00.250+00:00")
+        );
+        assert_eq!(at("2026-03-30T08:15").as_deref(), Some("2026-03-30T08:15:00+00:00"));
+        assert_eq!(at("2026-03-30T08:15Z").as_deref(), Some("2026-03-30T08:15:00+00:00"));
+        assert_eq!(at("2026-03-30 10:15+02:00").as_deref(), Some("2026-03-30T08:15:00+00:00"));
         assert_eq!(at("30/03/2026"), None);
+        assert_eq!(at("2026-03-30T08:15:00+99"), None);
         assert_eq!(at(""), None);
     }
 

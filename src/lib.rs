@@ -14,6 +14,8 @@ mod client;
 mod datetime;
 mod error;
 mod idempotency;
+#[macro_use]
+mod model;
 pub mod pagination;
 pub mod polling;
 mod retry;

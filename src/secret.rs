@@ -38,11 +38,17 @@ impl Secret {
 
     /// A sensitive header value `prefix + secret`, refusing characters HTTP cannot carry.
     pub(crate) fn header_value(&self, prefix: &str, what: &str) -> Result<HeaderValue, Error> {
-        let mut value = HeaderValue::try_from(format!("{prefix}{}", self.0)).map_err(|_| {
+        let refused = || {
             Error::config(format!(
                 "the {what} contains characters that cannot be sent in an HTTP header (control characters or non-ASCII)"
             ))
-        })?;
+        };
+        // HTTP would carry other bytes as opaque "obs-text", which servers read differently.
+        if !self.0.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+            return Err(refused());
+        }
+        let mut value =
+            HeaderValue::try_from(format!("{prefix}{}", self.0)).map_err(|_| refused())?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -82,6 +88,16 @@ mod tests {
         let value = Secret::new("k3y").header_value("Bearer ", "token").unwrap();
         assert!(value.is_sensitive());
         assert!(!format!("{value:?}").contains("k3y"));
+    }
+
+    /// Regression: non-ASCII keys were accepted although the error text says otherwise.
+    #[test]
+    fn non_ascii_in_a_secret_is_a_config_error() {
+        for bad in ["clé", "key\u{7f}", "tab\tkey"] {
+            let error = Secret::new(bad).header_value("", "API key").unwrap_err();
+            assert!(error.to_string().contains("non-ASCII"), "{error}");
+        }
+        assert!(Secret::new("k3y with space").header_value("", "API key").is_ok());
     }
 
     #[test]

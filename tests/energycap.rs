@@ -42,6 +42,30 @@ async fn the_seed_example_response_decodes_including_its_date_only_begin_date() 
     assert_eq!(log.status, Some(DistributionStatus::Unknown("string".into())));
 }
 
+/// Regression: unknown statuses ("Queued", "Running", "") ended a wait as if the run were
+/// finished.
+#[tokio::test]
+async fn an_unknown_status_keeps_the_wait_polling_until_a_final_one() {
+    let server = MockServer::start().await;
+    for status in ["Queued", "Running", ""] {
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(log_json(9, status)))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(log_json(9, "Complete")))
+        .mount(&server)
+        .await;
+    let (client, _) = energycap_client(&server);
+
+    let done = client.energycap().wait_for_distribution(9).await.unwrap();
+
+    assert_eq!(done.log.status, Some(DistributionStatus::Complete));
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
 #[tokio::test]
 async fn an_unknown_status_and_a_null_end_date_decode() {
     let server = MockServer::start().await;

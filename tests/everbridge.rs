@@ -443,6 +443,57 @@ mod sandbox {
     }
 
     #[tokio::test]
+    async fn three_months_read_at_once_yield_the_same_entries_in_order() {
+        let (sandbox, seeded) = three_months_seeded().await;
+
+        assert_exactly(&ids(three_month_log(&client(&sandbox)).concurrency(3)).await, &seeded);
+        assert_eq!(sandbox.everbridge().open_scrolls(), 3, "one scroll per month, each to its end");
+    }
+
+    #[tokio::test]
+    async fn an_entry_that_does_not_decode_is_set_aside_when_asked_and_fails_the_page_otherwise() {
+        let (sandbox, seeded) = seeded(250, utc(2026, 5, 1), utc(2026, 6, 1)).await;
+        sandbox.everbridge().add_entry(
+            ReportType::Security,
+            serde_json::json!({"eventTime": "2026-05-20T10:00:00", "accountId": "not a number"}),
+        );
+        let client = client(&sandbox);
+        let may = || security(&client, utc(2026, 5, 1), utc(2026, 6, 1));
+
+        let error = may().items().try_collect::<Vec<_>>().await.unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("{error:?}") };
+        assert!(decode.path().ends_with("accountId"), "{error}");
+
+        let set_aside = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = set_aside.clone();
+        let read = ids(may().skip_undecodable(move |item| {
+            keep.lock().unwrap().push(item.raw_json().to_owned());
+        }))
+        .await;
+        assert_exactly(&read, &seeded);
+        let set_aside = set_aside.lock().unwrap();
+        assert_eq!(set_aside.len(), 1);
+        assert!(set_aside[0].contains("not a number"), "{set_aside:?}");
+    }
+
+    #[tokio::test]
+    async fn a_continuation_resumes_only_the_listing_it_came_from() {
+        let (sandbox, _) = seeded(250, utc(2026, 5, 1), utc(2026, 6, 1)).await;
+        let client = client(&sandbox);
+        let (from, to) = (utc(2026, 5, 1), utc(2026, 6, 1));
+        let first = security(&client, from, to).pages().try_next().await.unwrap().unwrap();
+        let from_pages = first.continuation().unwrap().clone();
+        sandbox.clear_requests();
+        let elsewhere = security(&client, utc(2026, 6, 1), utc(2026, 7, 1));
+        for (log, resumed) in [(security(&client, from, to), "items"), (elsewhere, "another range")]
+        {
+            let error = log.resume(from_pages.clone()).items().try_next().await.unwrap_err();
+            assert!(matches!(error, Error::InvalidInput(_)), "{resumed}: {error}");
+        }
+        assert!(sandbox.requests().is_empty());
+    }
+
+    #[tokio::test]
     async fn a_503_burst_mid_stream_loses_and_repeats_nothing() {
         let (sandbox, seeded) = three_months_seeded().await;
         sandbox.inject(Fault::status(503).path(AUDIT_LOG_PATH).after(120).times(3));

@@ -23,6 +23,88 @@ fn login(id: &str) -> serde_json::Value {
     json!({"id": id, "timestamp": "2026-11-01T10:00:00.000Z", "datacenter": "ST3", "source": "s", "descriptor": {"userId": "UR_1"}})
 }
 
+/// Regression: `"descriptor": null` failed its whole page, and resuming fetched the same
+/// page again, forever.
+#[tokio::test]
+async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
+    let server = MockServer::start().await;
+    let mut blank = login("e-2");
+    blank["descriptor"] = serde_json::Value::Null;
+    let page = qualtrics_page(json!([login("e-1"), blank, login("e-3")]), None);
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let events: Vec<_> =
+        client.qualtrics().list_events::<Logins>().items().try_collect().await.unwrap();
+
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e-1", "e-2", "e-3"]);
+    assert_eq!(events[1].descriptor, LoginDescriptor::default());
+    assert_eq!(events[0].descriptor.user_id.as_deref(), Some("UR_1"));
+}
+
+/// Regression: one timestamp in an unexpected spelling failed its page, and resuming fetched
+/// the same page again, forever (also in `list_events_raw`).
+#[tokio::test]
+async fn an_undecodable_event_fails_by_default_or_is_skipped_and_reported_on_request() {
+    let server = MockServer::start().await;
+    let mut odd = login("e-2");
+    odd["timestamp"] = json!("the day before yesterday");
+    let first = qualtrics_page(json!([login("e-1"), odd]), Some("t2".into()));
+    Mock::given(method("GET"))
+        .and(query_param("skipToken", "t2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([login("e-3")]), None)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("skipToken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let error = client.qualtrics().list_events::<Logins>().items().try_collect::<Vec<_>>().await;
+    let Err(Error::Decode(decode)) = &error else { panic!("{error:?}") };
+    assert_eq!(decode.path(), "[1].timestamp");
+
+    let set_aside = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = Arc::clone(&set_aside);
+    let events: Vec<_> = client
+        .qualtrics()
+        .list_events::<Logins>()
+        .skip_undecodable(move |item| {
+            sink.lock().unwrap().push((item.raw_json().to_owned(), item.error().to_string()));
+        })
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e-1", "e-3"], "the listing went on past the bad event and its page");
+    let set_aside = set_aside.lock().unwrap().clone();
+    assert_eq!(set_aside.len(), 1);
+    assert!(
+        set_aside[0].0.contains("\"e-2\"") && set_aside[0].0.contains("the day before"),
+        "{set_aside:?}"
+    );
+    assert!(set_aside[0].1.contains("[1].timestamp"), "{set_aside:?}");
+
+    let raw: Vec<_> = client
+        .qualtrics()
+        .list_events_raw("logins")
+        .skip_undecodable(|_| {})
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(raw.len(), 2);
+}
+
 #[tokio::test]
 async fn the_seed_example_decodes_into_login_events_with_every_field() {
     let server = MockServer::start().await;
@@ -281,12 +363,24 @@ async fn bad_input_is_refused_before_any_request() {
             .await
             .unwrap()
             .unwrap_err(),
+        // Regression: no upper bound client-side.
+        client.qualtrics().list_events::<Logins>().page_size(1001).send().await.unwrap_err(),
+        // Regression: sent as `+262142-…`.
+        client
+            .qualtrics()
+            .list_events::<Logins>()
+            .end_date(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            .send()
+            .await
+            .unwrap_err(),
     ];
 
     for error in &cases {
         assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
     }
     assert!(cases[2].to_string().contains("user_id"), "{}", cases[2]);
+    assert!(cases[5].to_string().contains("1 to 1000"), "{}", cases[5]);
+    assert!(cases[6].to_string().contains("end_date"), "{}", cases[6]);
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -538,6 +632,49 @@ mod sandbox {
 
         assert_eq!(first_run.len(), 7 * 400);
         assert_exactly(&[first_run, second_run].concat(), &seeded);
+    }
+
+    /// Regression: a Logins checkpoint resumed a SessionCreations listing and lost half of
+    /// its events.
+    #[tokio::test]
+    async fn a_continuation_from_another_listing_is_refused_before_any_request() {
+        let (sandbox, _) = seeded().await;
+        let page = logins(&client(&sandbox), 400).send().await.unwrap();
+        let continuation = page.continuation().unwrap().clone();
+        assert!(continuation.listing().is_some_and(|l| l.starts_with("qualtrics.list_events:")));
+        sandbox.clear_requests();
+
+        let (from, to) = window();
+        let other = client(&sandbox)
+            .qualtrics()
+            .list_events::<auditkit::qualtrics::SessionCreations>()
+            .start_date(from)
+            .end_date(to)
+            .page_size(400)
+            .resume(continuation.clone())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(&other, Error::InvalidInput(_)), "{other:?}");
+        assert!(other.to_string().contains("another listing"), "{other}");
+        let narrower =
+            logins(&client(&sandbox), 400).user_id("UR_x").resume(continuation).send().await;
+        assert!(matches!(narrower, Err(Error::InvalidInput(_))), "{narrower:?}");
+        assert!(sandbox.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_continuation_saved_before_listings_were_marked_still_resumes() {
+        let (sandbox, seeded) = seeded().await;
+        let mut pages = logins(&client(&sandbox), 400).pages();
+        let first = pages.try_next().await.unwrap().unwrap();
+        let mut saved = serde_json::to_value(first.continuation().unwrap()).unwrap();
+        saved.as_object_mut().unwrap().remove("listing");
+        let old: Continuation = serde_json::from_value(saved).unwrap();
+
+        let rest = ids(logins(&client(&sandbox), 400).resume(old)).await;
+        let first: Vec<String> = first.items().iter().map(|event| event.id.clone()).collect();
+        assert_exactly(&[first, rest].concat(), &seeded);
     }
 
     #[tokio::test]

@@ -104,7 +104,7 @@ impl Config {
             ));
         }
         let root = self.base_url.as_deref().unwrap_or(self.host.url());
-        let base = format!("{}/{API_PREFIX}", root.trim_end_matches('/'));
+        let base = format!("{}/{API_PREFIX}", root.trim().trim_end_matches('/'));
         let key = self.api_key.header_value("", "EnergyCAP API key")?;
         let auth = StaticHeader::new(HeaderName::from_static("eci-apikey"), key);
         Endpoint::new(transport.clone(), Vendor::EnergyCap, &base, auth, ErrorBody::GENERIC)

@@ -28,14 +28,22 @@ wire_enum! {
 }
 
 impl DistributionStatus {
-    /// Whether the run is over. Unknown values count as finished only if they are not
-    /// spelled like "in progress", so a wait ends on a new final status EnergyCAP may add.
+    /// Whether the run is over: `Complete`, `Not sent` or `Some reports not sent`. A status
+    /// this SDK does not know (`Queued`, `Running`, an empty one) does not count as over,
+    /// so a wait keeps polling until a known final status or its deadline.
+    ///
+    /// ```
+    /// use auditkit::energycap::DistributionStatus;
+    /// assert!(DistributionStatus::NotSent.is_finished());
+    /// assert!(!DistributionStatus::from("Queued").is_finished());
+    /// ```
     pub fn is_finished(&self) -> bool {
-        match self {
-            DistributionStatus::InProgress => false,
-            DistributionStatus::Unknown(other) => !other.to_ascii_lowercase().contains("progress"),
-            _ => true,
-        }
+        matches!(
+            self,
+            DistributionStatus::Complete
+                | DistributionStatus::NotSent
+                | DistributionStatus::SomeReportsNotSent
+        )
     }
 }
 

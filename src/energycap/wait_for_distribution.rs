@@ -8,7 +8,8 @@ use crate::{
 
 const OPERATION: Operation = operation("wait_for_distribution");
 
-/// Waits until a distribution run is no longer `In Progress`. Created by
+/// Waits until a distribution run reaches a final status (`Complete`, `Not sent`, `Some
+/// reports not sent`); any other status, known or not, keeps it polling. Created by
 /// [`Service::wait_for_distribution`]; see [`Wait`] for the deadline, the pauses and the
 /// errors.
 ///
@@ -24,8 +25,9 @@ pub(super) fn wait_for_distribution(service: &Service, id: i32) -> WaitForDistri
     })
 }
 
-/// A run is over at any final status: `Not sent` is the run's result, not a failure of the
-/// wait, so the caller reads it from the detail.
+/// A run is over at any known final status: `Not sent` is the run's result, not a failure
+/// of the wait, so the caller reads it from the detail. An unknown status keeps the wait
+/// polling.
 impl JobStatus for ReportDistributionLogDetail {
     fn progress(&self) -> Progress {
         match &self.log.status {

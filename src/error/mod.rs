@@ -169,7 +169,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => is_retryable_status(e.status),
-            Error::Transport(e) => e.kind != TransportErrorKind::Redirect,
+            Error::Transport(e) => {
+                !matches!(e.kind, TransportErrorKind::Redirect | TransportErrorKind::TooLarge)
+            }
             Error::WaitTimeout(_) => true,
             Error::Pagination(e) => e.cursor_expired,
             _ => false,

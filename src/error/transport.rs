@@ -16,6 +16,9 @@ pub enum TransportErrorKind {
     Body,
     /// A redirect the SDK will not follow (too many, or to plain `http://`).
     Redirect,
+    /// The answer was larger than the client's
+    /// [`max_answer_size`](crate::ClientBuilder::max_answer_size); reading stopped there.
+    TooLarge,
     /// Any other failure while sending.
     Other,
 }
@@ -52,6 +55,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Body => "got a cut-off or unreadable answer",
             TransportErrorKind::Redirect => "stopped at a redirect",
+            TransportErrorKind::TooLarge => "refused an answer larger than the client allows",
             TransportErrorKind::Other => "could not send the request",
         };
         write!(f, "{} {what}", self.operation)?;

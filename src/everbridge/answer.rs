@@ -16,28 +16,49 @@ use serde_json::Value;
 use super::{AuditLogEntry, AuditLogPage, config::Settings};
 use crate::{
     Error,
+    pagination::{Undecodable, decode_each},
     transport::{Endpoint, Request},
 };
 
-/// Sends an audit log request and reads its page.
+/// A page as read, and the entries of it that did not decode.
+pub(super) struct Fetched {
+    pub(super) page: AuditLogPage,
+    pub(super) rejected: Vec<Undecodable>,
+}
+
+/// Sends an audit log request and reads its page. An entry that does not decode does not
+/// take its page with it: it is set aside in `rejected`, for the listing's policy.
 pub(super) async fn fetch_page(
     endpoint: &Endpoint,
     request: Request,
     settings: Settings,
-) -> Result<AuditLogPage, Error> {
+) -> Result<Fetched, Error> {
     let operation = request.operation;
     let answer = endpoint.send(request).await?;
-    let mut page = answer.json::<Body<AuditLogEntry>>(operation)?.into_page_of_entries();
-    if let Some(offset) = settings.event_time_offset {
-        // The typed entry no longer tells whether its time had an offset; the raw text does.
-        let raw = answer.json::<Body<RawEventTime>>(operation)?.into_page().data;
-        for (entry, raw) in page.data.iter_mut().zip(raw) {
-            if raw.is_naive() {
-                entry.event_time = entry.event_time.map(|at| in_offset(at, offset));
+    let offset = settings.event_time_offset;
+    if offset.is_none()
+        && let Ok(body) = answer.json::<Body<AuditLogEntry>>(operation)
+    {
+        return Ok(Fetched { page: body.into_page_of_entries(), rejected: Vec::new() });
+    }
+    // Entry by entry: for the account's offset (the typed entry no longer tells whether its
+    // time had one; the raw text does), or to find the entries that do not decode.
+    let Page { data, fields } = answer.json::<Body<Value>>(operation)?.into_page();
+    let (mut entries, mut bad) = (Vec::with_capacity(data.len()), Vec::new());
+    for raw in data {
+        match serde_json::from_value::<AuditLogEntry>(raw.clone()) {
+            Ok(mut entry) => {
+                if let Some(offset) = offset.filter(|_| has_naive_event_time(&raw)) {
+                    entry.event_time = entry.event_time.map(|at| in_offset(at, offset));
+                }
+                entries.push(entry);
             }
+            Err(_) => bad.push(raw),
         }
     }
-    Ok(page)
+    // Decoded again, so each keeps its JSON as sent and the error naming its field.
+    let (_, rejected) = decode_each::<AuditLogEntry>(operation, bad);
+    Ok(Fetched { page: AuditLogPage { data: entries, ..fields }, rejected })
 }
 
 /// `at`, read as UTC from a time without offset, read instead as local time at `offset`.
@@ -139,20 +160,11 @@ impl<'de, E: Deserialize<'de>> Deserialize<'de> for Data<E> {
     }
 }
 
-/// An entry's `eventTime` as sent.
-#[derive(Deserialize)]
-struct RawEventTime {
-    #[serde(default, rename = "eventTime")]
-    event_time: Option<Value>,
-}
-
-impl RawEventTime {
-    /// Whether the time was sent without an offset (as Everbridge documents it).
-    fn is_naive(&self) -> bool {
-        match &self.event_time {
-            Some(Value::String(text)) => DateTime::parse_from_rfc3339(text.trim()).is_err(),
-            _ => false,
-        }
+/// Whether an entry's `eventTime` was sent without an offset (as Everbridge documents it).
+fn has_naive_event_time(entry: &Value) -> bool {
+    match entry.get("eventTime") {
+        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text.trim()).is_err(),
+        _ => false,
     }
 }
 
@@ -200,9 +212,9 @@ mod tests {
         let pacific = FixedOffset::west_opt(8 * 3600).unwrap();
         let naive = crate::datetime::parse("2020-09-16T03:55:47").unwrap();
         assert_eq!(in_offset(naive, pacific).to_rfc3339(), "2020-09-16T11:55:47+00:00");
-        let raw = |text: &str| RawEventTime { event_time: Some(Value::String(text.into())) };
-        assert!(raw("2020-09-16T03:55:47").is_naive());
-        assert!(!raw("2020-09-16T03:55:47-07:00").is_naive());
-        assert!(!RawEventTime { event_time: None }.is_naive());
+        let entry = |time: Value| serde_json::json!({ "eventTime": time });
+        assert!(has_naive_event_time(&entry("2020-09-16T03:55:47".into())));
+        assert!(!has_naive_event_time(&entry("2020-09-16T03:55:47-07:00".into())));
+        assert!(!has_naive_event_time(&entry(Value::Null)));
     }
 }

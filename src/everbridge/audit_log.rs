@@ -7,13 +7,17 @@ use chrono::{DateTime, Utc};
 use reqwest::Method;
 
 use super::{
-    AuditLogEntry, AuditLogPage, GetAuditLogPage, ReportType, answer::fetch_page, config::Settings,
-    operation, page, range, range::Span, scroll,
+    AuditLogEntry, GetAuditLogPage, ReportType,
+    answer::{Fetched, fetch_page},
+    config::Settings,
+    operation, page, range,
+    range::Span,
+    scroll,
 };
 use crate::{
     Error, Operation,
     datetime::calendar_months,
-    pagination::{Items, Listing, Pages, Paginator, Query},
+    pagination::{Items, Listing, Pages, Paginator, Query, listing_identity},
     transport::{Endpoint, EndpointSlot, Request},
 };
 
@@ -47,8 +51,10 @@ pub(super) const OPERATION: Operation = operation("audit_log");
 /// ```
 ///
 /// The paging settings of every [`Listing`] apply to the streams: `max_pages`, `prefetch`,
-/// and `resume` with a continuation saved from the same method over the same range. The
-/// streams are lazy: nothing is checked or sent before the first poll.
+/// `concurrency` (months read at once by `items` and `item_pages`), `skip_undecodable`,
+/// and `resume` with a continuation saved from the same report type and range (by pageQuery
+/// for `pages`, by scroll for the others). The streams are lazy: nothing is checked or
+/// sent before the first poll.
 ///
 /// # Errors
 ///
@@ -92,7 +98,14 @@ impl Target {
         range::apply(request, range, self.settings)
     }
 
-    pub(super) async fn fetch(&self, request: Request) -> Result<AuditLogPage, Error> {
+    /// What tells a listing's continuations apart from another's: how it reads (pageQuery
+    /// or scroll), the report type and the range.
+    fn identity(&self, mode: &str, range: &Range<DateTime<Utc>>) -> String {
+        let (from, to) = (range.start.to_rfc3339(), range.end.to_rfc3339());
+        listing_identity(OPERATION, &[mode, self.report_type.as_str(), &from, &to])
+    }
+
+    pub(super) async fn fetch(&self, request: Request) -> Result<Fetched, Error> {
         fetch_page(&self.endpoint, request, self.settings).await
     }
 }
@@ -255,7 +268,10 @@ impl Query for PageQuery {
 
     fn paginator(self) -> Paginator<AuditLogEntry> {
         match self.0.target(Span::OneMonth) {
-            Ok((target, range)) => Paginator::new(OPERATION, page::pages(target, range)),
+            Ok((target, range)) => {
+                let identity = target.identity("pageQuery", &range);
+                Paginator::new(OPERATION, page::pages(target, range)).identified(identity)
+            }
             Err(error) => Paginator::refused(OPERATION, error),
         }
     }
@@ -266,7 +282,7 @@ impl Query for ScrollQuery {
 
     fn paginator(self) -> Paginator<AuditLogEntry> {
         match self.0.target(Span::OneMonth) {
-            Ok((target, range)) => scrolled(target, vec![range]),
+            Ok((target, range)) => scrolled(target, &range, vec![range.clone()]),
             Err(error) => Paginator::refused(OPERATION, error),
         }
     }
@@ -277,16 +293,25 @@ impl Query for MonthsQuery {
 
     fn paginator(self) -> Paginator<AuditLogEntry> {
         match self.0.target(Span::AnyMonths) {
-            Ok((target, range)) => scrolled(target, calendar_months(range.start, range.end)),
+            Ok((target, range)) => {
+                scrolled(target, &range, calendar_months(range.start, range.end))
+            }
             Err(error) => Paginator::refused(OPERATION, error),
         }
     }
 }
 
-/// Scrolls each of `windows` in turn, as one listing.
-fn scrolled(target: Target, windows: Vec<Range<DateTime<Utc>>>) -> Paginator<AuditLogEntry> {
+/// Scrolls `range` in `windows`, in turn, as one listing. A one-month range reads the
+/// same by `.scroll()` as by `.items()`, so their continuations are interchangeable.
+fn scrolled(
+    target: Target,
+    range: &Range<DateTime<Utc>>,
+    windows: Vec<Range<DateTime<Utc>>>,
+) -> Paginator<AuditLogEntry> {
+    let identity = target.identity("scroll", range);
     let position = Arc::new(scroll::Position::default());
     Paginator::over_windows(OPERATION, windows, move |window, cursor| {
         scroll::page(target.clone(), window.clone(), cursor, position.clone())
     })
+    .identified(identity)
 }

@@ -6,10 +6,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use serde_with::serde_as;
-
-use crate::datetime::Tolerant;
 
 wire_enum! {
     /// Which audit log to read (`reportType`).
@@ -27,81 +23,59 @@ wire_enum! {
     }
 }
 
-/// One audit log entry.
-///
-/// ```
-/// use auditkit::everbridge::AuditLogEntry;
-///
-/// let entry: AuditLogEntry = serde_json::from_str(r#"{
-///     "accountId": 295910361792516, "eventTime": "2020-09-16T03:55:47",
-///     "operationType": "Update", "riskScore": 7
-/// }"#)?;
-/// assert_eq!(entry.account_id, Some(295910361792516));
-/// assert_eq!(entry.event_time.map(|t| t.to_rfc3339()).as_deref(), Some("2020-09-16T03:55:47+00:00"));
-/// assert_eq!(entry.other["riskScore"], 7);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-///
-/// Entries have no id of their own (`entityId` is often 0): to deduplicate, compare whole
-/// entries (`AuditLogEntry` is `PartialEq`, and its JSON is stable).
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct AuditLogEntry {
-    /// The account's id.
-    #[serde(default)]
-    pub account_id: Option<i64>,
-    /// The account's name.
-    #[serde(default)]
-    pub account_name: Option<String>,
-    /// The report type the entry belongs to (`Security`, `Contact`).
-    #[serde(default)]
-    pub activity_type: Option<String>,
-    /// The id of the entity acted on; 0 when there is none.
-    #[serde(default)]
-    pub entity_id: Option<i64>,
-    /// A description of the entity and the action.
-    #[serde(default)]
-    pub entity_info: Option<String>,
-    /// `Success` or `Failure`.
-    #[serde(default)]
-    pub event_result: Option<String>,
-    /// When it happened. Everbridge sends it without an offset; it is read as UTC unless
-    /// the config sets [`event_time_offset`](super::Config::event_time_offset).
-    #[serde_as(as = "Option<Tolerant>")]
-    #[serde(default)]
-    pub event_time: Option<DateTime<Utc>>,
-    /// The area of the product (`Organization Management`, …).
-    #[serde(default)]
-    pub event_type: Option<String>,
-    /// The client's IP address.
-    #[serde(default)]
-    pub ip_address: Option<String>,
-    /// `Create`, `Update`, `Delete`, `Login`, …
-    #[serde(default)]
-    pub operation_type: Option<String>,
-    /// The organization's id.
-    #[serde(default)]
-    pub organization_id: Option<i64>,
-    /// The organization's name.
-    #[serde(default)]
-    pub organization_name: Option<String>,
-    /// The product that recorded it (`EB Admin`, …).
-    #[serde(default)]
-    pub source: Option<String>,
-    /// The record type (`audit-logs`).
-    #[serde(default, rename = "type")]
-    pub r#type: Option<String>,
-    /// The acting user's id.
-    #[serde(default)]
-    pub user_id: Option<i64>,
-    /// The acting user's name.
-    #[serde(default)]
-    pub user_name: Option<String>,
-    /// Fields this SDK does not know yet.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// One audit log entry.
+    ///
+    /// ```
+    /// use auditkit::everbridge::AuditLogEntry;
+    ///
+    /// let entry: AuditLogEntry = serde_json::from_str(r#"{
+    ///     "accountId": 295910361792516, "eventTime": "2020-09-16T03:55:47",
+    ///     "operationType": "Update", "riskScore": 7
+    /// }"#)?;
+    /// assert_eq!(entry.account_id, Some(295910361792516));
+    /// assert_eq!(entry.event_time.map(|t| t.to_rfc3339()).as_deref(), Some("2020-09-16T03:55:47+00:00"));
+    /// assert_eq!(entry.other["riskScore"], 7);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// Entries have no id of their own (`entityId` is often 0): to deduplicate, compare whole
+    /// entries (`AuditLogEntry` is `PartialEq`, and its JSON is stable).
+    pub struct AuditLogEntry {
+        /// The account's id.
+        pub account_id: Option<i64> = "accountId",
+        /// The account's name.
+        pub account_name: Option<String> = "accountName",
+        /// The report type the entry belongs to (`Security`, `Contact`).
+        pub activity_type: Option<String> = "activityType",
+        /// The id of the entity acted on; 0 when there is none.
+        pub entity_id: Option<i64> = "entityId",
+        /// A description of the entity and the action.
+        pub entity_info: Option<String> = "entityInfo",
+        /// `Success` or `Failure`.
+        pub event_result: Option<String> = "eventResult",
+        /// When it happened. Everbridge sends it without an offset; it is read as UTC unless
+        /// the config sets [`event_time_offset`](super::Config::event_time_offset).
+        pub event_time: Option<DateTime<Utc>> = "eventTime" [tolerant],
+        /// The area of the product (`Organization Management`, …).
+        pub event_type: Option<String> = "eventType",
+        /// The client's IP address.
+        pub ip_address: Option<String> = "ipAddress",
+        /// `Create`, `Update`, `Delete`, `Login`, …
+        pub operation_type: Option<String> = "operationType",
+        /// The organization's id.
+        pub organization_id: Option<i64> = "organizationId",
+        /// The organization's name.
+        pub organization_name: Option<String> = "organizationName",
+        /// The product that recorded it (`EB Admin`, …).
+        pub source: Option<String> = "source",
+        /// The record type (`audit-logs`).
+        pub r#type: Option<String> = "type",
+        /// The acting user's id.
+        pub user_id: Option<i64> = "userId",
+        /// The acting user's name.
+        pub user_name: Option<String> = "userName",
+    }
 }
 
 /// One page of the audit log, as `GET reports/auditLog` describes it (the same whether

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AuditLogEntry, AuditLogPage,
+    answer::Fetched,
     audit_log::{AuditLogRange, OPERATION, Target},
     range::Span,
 };
@@ -66,7 +67,12 @@ impl GetAuditLogPage {
                 ),
             ));
         }
-        target.fetch(page_request(&target, &range, self.number)).await
+        let fetched = target.fetch(page_request(&target, &range, self.number)).await?;
+        match fetched.rejected.into_iter().next() {
+            // One page has no listing policy to skip it: the caller hears of it.
+            Some(undecodable) => Err(undecodable.into_parts().1),
+            None => Ok(fetched.page),
+        }
     }
 }
 
@@ -95,11 +101,12 @@ pub(super) fn pages(target: Target, range: Range<DateTime<Utc>>) -> FetchPage<Au
                     ),
                 ));
             }
-            let page = target.fetch(page_request(&target, &range, number)).await?;
+            let Fetched { page, rejected } =
+                target.fetch(page_request(&target, &range, number)).await?;
             let last = page.total_page_count.unwrap_or(0);
-            let more = i64::from(number) < last && !page.data.is_empty();
+            let more = i64::from(number) < last && !(page.data.is_empty() && rejected.is_empty());
             let next = more.then(|| Cursor::Page(number.saturating_add(1)));
-            Ok(RawPage { items: page.data, next })
+            Ok(RawPage { items: page.data, next, rejected })
         })
     })
 }

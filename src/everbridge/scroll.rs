@@ -17,6 +17,7 @@
 //! re-reads the window from where the caller is.
 
 use std::{
+    collections::HashMap,
     ops::Range,
     sync::{Arc, Mutex, PoisonError},
 };
@@ -27,6 +28,7 @@ use reqwest::StatusCode;
 
 use super::{
     AuditLogEntry,
+    answer::Fetched,
     audit_log::{OPERATION, Target},
 };
 use crate::{
@@ -34,20 +36,34 @@ use crate::{
     pagination::{Cursor, RawPage},
 };
 
-/// Where the scroll being read should go on: its id and the position of its next batch.
-/// One listing reads one scroll at a time, so one is all it keeps.
+/// Where each scroll of a listing should go on: the position of its next batch. A listing
+/// reads one scroll per window, and a window's entry goes when its scroll ends, so it holds
+/// at most as many as windows read at once.
 #[derive(Debug, Default)]
-pub(super) struct Position(Mutex<Option<(String, i64)>>);
+pub(super) struct Position(Mutex<HashMap<String, i64>>);
 
 impl Position {
     /// The position the batch after scroll `id` should start at, when this run knows it.
     fn expected(&self, id: &str) -> Option<i64> {
-        let next = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        next.as_ref().filter(|(known, _)| known == id).map(|(_, at)| *at)
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(id).copied()
     }
 
-    fn record(&self, next: Option<(String, i64)>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = next;
+    /// After a batch of the scroll sent as `sent` (none for an opening), which goes on as
+    /// `id` from position `next` (when the answer told it).
+    fn record(&self, sent: Option<&str>, id: &str, next: Option<i64>) {
+        let mut positions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(sent) = sent {
+            positions.remove(sent);
+        }
+        if let Some(next) = next {
+            positions.insert(id.to_owned(), next);
+        }
+    }
+
+    fn forget(&self, id: Option<&str>) {
+        if let Some(id) = id {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+        }
     }
 }
 
@@ -74,8 +90,8 @@ pub(super) fn page(
                 ));
             }
         };
-        let page = match target.fetch(request).await {
-            Ok(page) => page,
+        let Fetched { page, rejected } = match target.fetch(request).await {
+            Ok(fetched) => fetched,
             Err(error) if sent.is_some() && is_scroll_gone(&error) => {
                 return Err(Error::cursor_expired(
                     OPERATION,
@@ -87,15 +103,16 @@ pub(super) fn page(
             }
             Err(error) => return Err(error),
         };
-        if page.data.is_empty() {
-            position.record(None);
-            return Ok(RawPage { items: page.data, next: None });
+        let batch_len = page.data.len().saturating_add(rejected.len());
+        if batch_len == 0 {
+            position.forget(sent.as_deref());
+            return Ok(RawPage { items: page.data, next: None, rejected });
         }
         let expected = sent.as_deref().and_then(|id| position.expected(id));
         if let (Some(expected), Some(start)) = (expected, page.start)
             && start > expected
         {
-            position.record(None);
+            position.forget(sent.as_deref());
             return Err(Error::cursor_expired(
                 OPERATION,
                 format!(
@@ -107,21 +124,20 @@ pub(super) fn page(
         }
         // Only an answer without entries ends a scroll: an answer without an id goes on
         // with the id just sent.
-        let id = page.scroll_id.filter(|id| !id.trim().is_empty()).or(sent);
+        let id = page.scroll_id.filter(|id| !id.trim().is_empty()).or_else(|| sent.clone());
         let Some(id) = id else {
             return Err(Error::pagination(
                 OPERATION,
                 format!(
-                    "Everbridge opened a scroll with {} entries but no scrollId, so the rest \
-                     cannot be asked for; read the range with `.pages()` if it holds at most \
-                     10,000 entries, or report this answer",
-                    page.data.len()
+                    "Everbridge opened a scroll with {batch_len} entries but no scrollId, so \
+                     the rest cannot be asked for; read the range with `.pages()` if it holds \
+                     at most 10,000 entries, or report this answer"
                 ),
             ));
         };
-        let len = i64::try_from(page.data.len()).unwrap_or(i64::MAX);
-        position.record(page.start.map(|start| (id.clone(), start.saturating_add(len))));
-        Ok(RawPage { items: page.data, next: Some(Cursor::Scroll(id)) })
+        let len = i64::try_from(batch_len).unwrap_or(i64::MAX);
+        position.record(sent.as_deref(), &id, page.start.map(|start| start.saturating_add(len)));
+        Ok(RawPage { items: page.data, next: Some(Cursor::Scroll(id)), rejected })
     })
 }
 

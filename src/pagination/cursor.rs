@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Operation;
+
 /// Where a page starts, in the terms the server uses.
 ///
 /// In JSON a cursor is an object with one field named after its kind:
@@ -65,6 +67,9 @@ pub struct Continuation {
     cursor: Option<Cursor>,
     #[serde(default, skip_serializing_if = "is_zero_u64")]
     offset: u64,
+    /// The listing it was saved from: its operation and a fingerprint of its filters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    listing: Option<String>,
 }
 
 fn is_zero_u32(n: &u32) -> bool {
@@ -80,12 +85,25 @@ impl Continuation {
     /// kept only for scroll ids, the one cursor that expires.
     pub(crate) fn at(window: u32, cursor: Option<Cursor>, offset: u64) -> Self {
         let offset = if matches!(cursor, Some(Cursor::Scroll(_))) { offset } else { 0 };
-        Self { window, cursor, offset }
+        Self { window, cursor, offset, listing: None }
     }
 
     /// The first page of `window`, without its first `offset` items.
     pub(crate) fn restart(window: u32, offset: u64) -> Self {
-        Self { window, cursor: None, offset }
+        Self { window, cursor: None, offset, listing: None }
+    }
+
+    /// Marks the continuation as belonging to the listing `identity` names.
+    pub(crate) fn of_listing(mut self, identity: Option<&str>) -> Self {
+        self.listing = identity.map(str::to_owned);
+        self
+    }
+
+    /// The listing this continuation belongs to, when it was saved by this version of the
+    /// crate: the operation and a fingerprint of its filters, such as
+    /// `qualtrics.list_events:5f0c6a2e9d1b7743`.
+    pub fn listing(&self) -> Option<&str> {
+        self.listing.as_deref()
     }
 
     /// The cursor of the next page to fetch; `None` when the listing resumes at the first
@@ -110,6 +128,21 @@ impl Continuation {
     pub(crate) fn into_parts(self) -> (u32, Option<Cursor>, u64) {
         (self.window, self.cursor, self.offset)
     }
+}
+
+/// The identity of a listing, stable across processes and versions: `vendor.operation:`
+/// then a 64-bit FNV-1a hash of `filters` (each part separated, so `["ab", "c"]` and
+/// `["a", "bc"]` differ).
+pub(crate) fn listing_identity(operation: Operation, filters: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in filters {
+        for byte in part.bytes().chain([0x1f]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let vendor = operation.vendor().to_string().to_ascii_lowercase().replace(' ', "_");
+    format!("{vendor}.{}:{hash:016x}", operation.name())
 }
 
 #[cfg(test)]
@@ -137,6 +170,18 @@ mod tests {
         let token = Cursor::Token("eyJvZmZzZXQiOjEwMH0=".into());
         assert_eq!(continuation, Continuation::at(0, Some(token), 0));
         assert_eq!(serde_json::to_string(&continuation).unwrap(), old);
+    }
+
+    #[test]
+    fn listing_identities_are_stable_and_tell_filters_apart() {
+        let op = Operation::new(crate::Vendor::Qualtrics, "list_events");
+        let logins = listing_identity(op, &["logins", ""]);
+        assert_eq!(logins, listing_identity(op, &["logins", ""]));
+        assert!(logins.starts_with("qualtrics.list_events:"), "{logins}");
+        assert_ne!(logins, listing_identity(op, &["session_creations", ""]));
+        assert_ne!(listing_identity(op, &["ab", "c"]), listing_identity(op, &["a", "bc"]));
+        // Pinned: a saved continuation must match the same listing in a later version.
+        assert_eq!(listing_identity(op, &["logins"]), "qualtrics.list_events:a5ee0e6a651961e4");
     }
 
     #[test]

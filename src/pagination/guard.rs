@@ -11,13 +11,19 @@ use crate::{Error, Operation};
 pub(super) struct LoopGuard {
     operation: Operation,
     /// Every page token sent in this run. Tokens are short, and remembering them is what
-    /// catches a server that cycles back to an earlier token with nothing new.
+    /// catches a server that cycles back to an earlier token.
     tokens_sent: HashSet<String>,
+    /// Empty pages in a row that came with a new page token.
+    empty_in_a_row: u32,
 }
+
+/// Empty pages with fresh tokens that a listing accepts in a row: a server that keeps
+/// sending them is not paging through data.
+pub(super) const MAX_EMPTY_PAGES_IN_A_ROW: u32 = 50;
 
 impl LoopGuard {
     pub(super) fn new(operation: Operation) -> Self {
-        Self { operation, tokens_sent: HashSet::new() }
+        Self { operation, tokens_sent: HashSet::new(), empty_in_a_row: 0 }
     }
 
     /// The cursor to fetch next, `None` when the listing ends here, or the error that stops it.
@@ -32,6 +38,7 @@ impl LoopGuard {
             self.tokens_sent.insert(token.clone());
         }
         let Some(next) = next else { return Ok(None) };
+        self.empty_in_a_row = if page_is_empty { self.empty_in_a_row.saturating_add(1) } else { 0 };
         let goes_on = match &next {
             Cursor::Token(token) if token.trim().is_empty() => false,
             Cursor::Token(_) if sent == Some(&next) => {
@@ -40,11 +47,17 @@ impl LoopGuard {
                      request would repeat this one; stopping to avoid an endless loop",
                 ));
             }
-            Cursor::Token(token) if page_is_empty && self.tokens_sent.contains(token) => {
+            Cursor::Token(token) if self.tokens_sent.contains(token) => {
                 return Err(self.error(
-                    "the server returned a page token already used in this listing, with no \
-                     new items; stopping to avoid an endless loop",
+                    "the server returned a page token already used in this listing, so its \
+                     pages would come again; stopping to avoid an endless loop",
                 ));
+            }
+            Cursor::Token(_) if self.empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
+                return Err(self.error(format!(
+                    "the server sent {MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with \
+                     a new page token; stopping instead of paging on without end"
+                )));
             }
             Cursor::Token(_) => true,
             // A scroll id often stays the same: only an empty page (or an empty id) ends it.

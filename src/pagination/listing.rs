@@ -3,7 +3,9 @@
 
 use futures::StreamExt;
 
-use super::{Continuation, Items, Page, Pages, Paginator, PagingOptions};
+use super::{
+    Continuation, Items, Page, Pages, Paginator, PagingOptions, Undecodable, UndecodablePolicy,
+};
 use crate::Error;
 
 /// The filters of one vendor listing, and how they become pages.
@@ -63,6 +65,45 @@ impl<Q> Listing<Q> {
     /// pages in memory).
     pub fn prefetch(mut self, prefetch: bool) -> Self {
         self.paging.prefetch = prefetch;
+        self
+    }
+
+    /// Reads up to `windows` windows of a listing over a long range at once (default 1),
+    /// still yielding pages and items in order. Each window runs at most one page ahead of
+    /// the reader, so at most `windows` pages wait in memory. A listing over one range, or
+    /// one with [`max_pages`](Self::max_pages), reads one window at a time. 0 is refused
+    /// with [`Error::InvalidInput`] when the listing is read.
+    ///
+    /// Worth it when the server is slow per request and has many windows to cover; mind
+    /// the vendor's rate limits.
+    pub fn concurrency(mut self, windows: u32) -> Self {
+        self.paging.concurrency = Some(windows);
+        self
+    }
+
+    /// Skips items that cannot be decoded instead of failing the listing: each is handed to
+    /// `handler` with its raw JSON and the decode error, and the listing goes on. By default
+    /// an item that does not decode fails its page with [`Error::Decode`], and resuming
+    /// would fetch that page again.
+    ///
+    /// ```no_run
+    /// use auditkit::qualtrics::Logins;
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let mut logins = client
+    ///     .qualtrics()
+    ///     .list_events::<Logins>()
+    ///     .skip_undecodable(|item| eprintln!("set aside {}: {}", item.raw_json(), item.error()))
+    ///     .items();
+    /// while let Some(event) = logins.try_next().await? { /* … */ }
+    /// # Ok(()) }
+    /// ```
+    pub fn skip_undecodable(
+        mut self,
+        handler: impl Fn(Undecodable) + Send + Sync + 'static,
+    ) -> Self {
+        self.paging.undecodable = UndecodablePolicy::Skip(std::sync::Arc::new(handler));
         self
     }
 

@@ -57,26 +57,32 @@
 //! The listing stops with [`Error::Pagination`](crate::Error::Pagination), instead of looping, when the server hands
 //! back:
 //! - the page token that was just sent (the next request would be the same request);
-//! - a page token already sent earlier in this run, together with a page of no items;
+//! - a page token already sent earlier in this run, even with new items (a cycle of tokens
+//!   would bring the same pages again);
+//! - 50 empty pages in a row, each with a new page token;
 //! - a page number that does not advance past the page just fetched (the first page counts
 //!   as page 1).
 //!
 //! The page that carried the faulty cursor is not yielded: its items would come again if
-//! the listing were resumed from the previous page. A longer cycle of tokens that keeps
-//! bringing items cannot be told apart from new data; `max_pages` bounds it.
+//! the listing were resumed from the previous page.
 
+mod concurrent;
 mod cursor;
 mod guard;
 mod listing;
 mod page;
 mod paginator;
+mod undecodable;
 mod windows;
 
+pub(crate) use cursor::listing_identity;
 pub use cursor::{Continuation, Cursor};
 pub use listing::{Listing, Query};
 pub(crate) use page::RawPage;
 pub use page::{Items, Page, Pages};
 pub(crate) use paginator::{FetchPage, Paginator, PagingOptions};
+pub use undecodable::Undecodable;
+pub(crate) use undecodable::{UndecodablePolicy, decode_each};
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! One page of a listing, and the two streams a listing is read as.
 
-use super::{Continuation, Cursor};
+use super::{Continuation, Cursor, Undecodable};
 use crate::Error;
 
 /// One page of a listing: its items and where the listing goes on after it.
@@ -104,4 +104,14 @@ pub(crate) struct RawPage<T> {
     /// The cursor of the next page in the same window; `None` when the server says there is
     /// none.
     pub(crate) next: Option<Cursor>,
+    /// Items that could not be decoded (see [`decode_each`](super::decode_each)); the
+    /// listing's policy decides whether they fail the page.
+    pub(crate) rejected: Vec<Undecodable>,
+}
+
+impl<T> RawPage<T> {
+    #[allow(dead_code, reason = "the fetches of the vendors whose pages decode whole")]
+    pub(crate) fn new(items: Vec<T>, next: Option<Cursor>) -> Self {
+        Self { items, next, rejected: Vec::new() }
+    }
 }

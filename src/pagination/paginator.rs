@@ -5,10 +5,13 @@ use std::{fmt, sync::Arc};
 
 use futures::{
     future::{BoxFuture, FutureExt, RemoteHandle},
-    stream::{self, Stream, TryStreamExt},
+    stream::{self, Stream, StreamExt, TryStreamExt},
 };
 
-use super::{Continuation, Cursor, Items, Page, Pages, RawPage, guard::LoopGuard, windows};
+use super::{
+    Continuation, Cursor, Items, Page, Pages, RawPage, UndecodablePolicy, concurrent,
+    guard::LoopGuard, windows,
+};
 use crate::{Error, Operation};
 
 /// Fetches one page of a listing over one range: `None` for its first page, otherwise the
@@ -31,6 +34,10 @@ pub(crate) struct PagingOptions {
     pub(crate) prefetch: bool,
     /// Start at this continuation instead of the first page.
     pub(crate) resume: Option<Continuation>,
+    /// At most this many windows read at once (`None`: one); `Some(0)` is an input error.
+    pub(crate) concurrency: Option<u32>,
+    /// What an item that does not decode does to the listing.
+    pub(crate) undecodable: UndecodablePolicy,
 }
 
 impl PagingOptions {
@@ -46,6 +53,8 @@ impl PagingOptions {
 #[must_use = "a paginator does nothing until it becomes a stream with `.pages()` or `.items()`"]
 pub struct Paginator<T> {
     operation: Operation,
+    /// What the listing's continuations are marked with, and what a resumed one must match.
+    identity: Option<Arc<str>>,
     /// `Err` when the listing's input was refused: the stream then yields only that error.
     source: Result<(u32, FetchWindowPage<T>), Error>,
     options: PagingOptions,
@@ -69,13 +78,26 @@ impl<T: 'static> Paginator<T> {
 
     /// A listing over `windows` consecutive windows, each paged on its own.
     pub(crate) fn windowed(operation: Operation, windows: u32, fetch: FetchWindowPage<T>) -> Self {
-        Self { operation, source: Ok((windows, fetch)), options: PagingOptions::default() }
+        Self {
+            operation,
+            identity: None,
+            source: Ok((windows, fetch)),
+            options: PagingOptions::default(),
+        }
     }
 
     /// A listing whose input was refused before any request: its stream yields `error`
     /// once and ends, so bad input surfaces where the caller reads the listing.
     pub(crate) fn refused(operation: Operation, error: Error) -> Self {
-        Self { operation, source: Err(error), options: PagingOptions::default() }
+        Self { operation, identity: None, source: Err(error), options: PagingOptions::default() }
+    }
+
+    /// Marks every continuation of this listing with `identity` (see
+    /// [`listing_identity`](super::cursor::listing_identity)) and refuses to resume from a
+    /// continuation marked with another one.
+    pub(crate) fn identified(mut self, identity: String) -> Self {
+        self.identity = Some(identity.into());
+        self
     }
 
     #[cfg(test)]
@@ -93,6 +115,12 @@ impl<T: 'static> Paginator<T> {
     #[cfg(test)]
     pub(crate) fn resume(mut self, continuation: Continuation) -> Self {
         self.options.resume = Some(continuation);
+        self
+    }
+
+    #[cfg(test)]
+    pub(crate) fn concurrency(mut self, windows: u32) -> Self {
+        self.options.concurrency = Some(windows);
         self
     }
 
@@ -118,7 +146,7 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     fn run(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
-        let Self { operation, source, options } = self;
+        let Self { operation, identity, source, options } = self;
         async_stream::stream! {
             let (windows, fetch) = match source {
                 Ok(source) => source,
@@ -134,21 +162,104 @@ impl<T: Send + 'static> Paginator<T> {
                 ));
                 return;
             }
-            let (mut window, mut cursor, mut offset) =
-                options.resume.unwrap_or_default().into_parts();
-            if windows == 0 {
+            if options.concurrency == Some(0) {
+                yield Err(Error::invalid_input(
+                    operation,
+                    "concurrency must be at least 1: one window at a time is the least",
+                ));
                 return;
             }
-            if window >= windows {
+            let start = options.resume.unwrap_or_default();
+            if let (Some(saved), Some(this)) = (start.listing(), identity.as_deref())
+                && saved != this
+            {
                 yield Err(Error::invalid_input(
                     operation,
                     format!(
-                        "the continuation resumes window {window}, but this listing has only \
-                         {windows}: it was saved by a listing over another range"
+                        "the continuation was saved by another listing ({saved}, this one is \
+                         {this}): resuming it here would skip or repeat events; resume it with \
+                         the filters it was saved with, or start this listing from its beginning"
                     ),
                 ));
                 return;
             }
+            if windows == 0 {
+                return;
+            }
+            if start.window() >= windows {
+                yield Err(Error::invalid_input(
+                    operation,
+                    format!(
+                        "the continuation resumes window {}, but this listing has only \
+                         {windows}: it was saved by a listing over another range",
+                        start.window()
+                    ),
+                ));
+                return;
+            }
+            let walk = Walk {
+                operation,
+                identity,
+                windows,
+                fetch,
+                max_pages: options.max_pages,
+                prefetch: options.prefetch,
+                undecodable: options.undecodable,
+            };
+            let ahead = options.concurrency.unwrap_or(1).min(windows - start.window());
+            let mut pages = match tokio::runtime::Handle::try_current() {
+                // `max_pages` counts requests in order, so it reads one window at a time.
+                Ok(runtime) if ahead > 1 && options.max_pages.is_none() => {
+                    concurrent::read(walk, start, ahead, runtime).boxed()
+                }
+                _ => walk.pages(start, windows).boxed(),
+            };
+            while let Some(page) = pages.next().await {
+                yield page;
+            }
+        }
+    }
+}
+
+/// What it takes to walk the windows of one listing: shared by the sequential reader and
+/// by each window's task in the concurrent one.
+pub(super) struct Walk<T> {
+    operation: Operation,
+    identity: Option<Arc<str>>,
+    windows: u32,
+    fetch: FetchWindowPage<T>,
+    max_pages: Option<u32>,
+    prefetch: bool,
+    undecodable: UndecodablePolicy,
+}
+
+impl<T> Clone for Walk<T> {
+    fn clone(&self) -> Self {
+        Self {
+            fetch: Arc::clone(&self.fetch),
+            identity: self.identity.clone(),
+            undecodable: self.undecodable.clone(),
+            ..*self
+        }
+    }
+}
+
+impl<T: Send + 'static> Walk<T> {
+    pub(super) fn windows(&self) -> u32 {
+        self.windows
+    }
+
+    /// The pages from `from` on, window after window, up to (not into) window `until`. The
+    /// last page still carries the continuation into window `until`.
+    pub(super) fn pages(
+        self,
+        from: Continuation,
+        until: u32,
+    ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+        let Self { operation, identity, windows, fetch, max_pages, prefetch, undecodable } = self;
+        let mark = move |continuation: Continuation| continuation.of_listing(identity.as_deref());
+        async_stream::stream! {
+            let (mut window, mut cursor, mut offset) = from.into_parts();
             // Items of the window still to drop: a restart after an expired cursor.
             let mut to_drop = if cursor.is_none() { offset } else { 0 };
             let mut guard = LoopGuard::new(operation);
@@ -160,13 +271,23 @@ impl<T: Send + 'static> Paginator<T> {
                     None => fetch(window, cursor.clone()).await,
                 };
                 fetched = fetched.saturating_add(1);
-                let raw = match result {
+                let mut raw = match result {
                     Ok(raw) => raw,
                     Err(error) => {
-                        yield Err(error.with_restart(Continuation::restart(window, offset)));
+                        yield Err(error.with_restart(mark(Continuation::restart(window, offset))));
                         return;
                     }
                 };
+                let rejected = std::mem::take(&mut raw.rejected);
+                match &undecodable {
+                    UndecodablePolicy::Skip(handler) => rejected.into_iter().for_each(|item| handler(item)),
+                    UndecodablePolicy::Fail => {
+                        if let Some(item) = rejected.into_iter().next() {
+                            yield Err(item.into_parts().1);
+                            return;
+                        }
+                    }
+                }
                 let next = match guard.next(cursor.as_ref(), raw.next, raw.items.is_empty()) {
                     Ok(next) => next,
                     Err(error) => {
@@ -181,12 +302,12 @@ impl<T: Send + 'static> Paginator<T> {
                     to_drop = to_drop.saturating_sub(dropped as u64);
                 }
                 offset = offset.saturating_add(items.len() as u64);
-                let following = windows::following(window, windows, next, offset);
+                let following = windows::following(window, windows, next, offset).map(&mark);
                 let page = Page { items, continuation: following.clone(), number: fetched };
                 // The page at the `max_pages` limit keeps its continuation (built above) so
                 // the caller can resume later; only the fetching stops.
-                let within_limit = options.max_pages.is_none_or(|max| fetched < max);
-                let Some(following) = following.filter(|_| within_limit) else {
+                let within_limit = max_pages.is_none_or(|max| fetched < max);
+                let Some(following) = following.filter(|f| within_limit && f.window() < until) else {
                     yield Ok(page);
                     return;
                 };
@@ -196,7 +317,7 @@ impl<T: Send + 'static> Paginator<T> {
                     (offset, to_drop) = (0, 0);
                 }
                 (window, cursor) = (next_window, next_cursor);
-                if options.prefetch {
+                if prefetch {
                     prefetched = start_prefetch(&fetch, window, cursor.clone());
                 }
                 yield Ok(page);

@@ -13,6 +13,10 @@ use crate::{
     transport::EndpointSlot,
 };
 
+/// The shortest pause between polls, whatever `poll_interval` says: a server is not to be
+/// asked hundreds of times a second.
+pub(crate) const MIN_POLL_PAUSE: Duration = Duration::from_millis(100);
+
 /// Reads the job's status once.
 type Poll<S> = Arc<dyn Fn() -> BoxFuture<'static, Result<S, Error>> + Send + Sync>;
 
@@ -106,7 +110,7 @@ impl<S> Wait<S> {
     }
 
     /// The first pause between polls (it grows by half each poll, up to 30 s or this
-    /// interval if longer). Default 1 s.
+    /// interval if longer). Default 1 s; no pause is shorter than 100 ms.
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.backoff.initial = interval;
         self.backoff.max = self.backoff.max.max(interval);
@@ -179,7 +183,7 @@ impl<S: JobStatus> Wait<S> {
                     })));
                     return;
                 }
-                let pause = backoff.delay(polls, jitter.sample());
+                let pause = backoff.delay(polls, jitter.sample()).max(MIN_POLL_PAUSE);
                 timer.sleep(pause.min(deadline.saturating_duration_since(now))).await;
             }
         };
@@ -339,6 +343,16 @@ mod tests {
         let error = gone.await.unwrap_err();
         assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(reads.load(Ordering::SeqCst), 2);
+    }
+
+    /// Regression: `poll_interval(ZERO)` polled 598 times a second.
+    #[tokio::test]
+    async fn a_zero_poll_interval_still_pauses_the_floor_between_polls() {
+        let timer = Arc::new(VirtualTimer::new());
+        let (job, reads) = wait(&timer, Jitter::fixed(0.0), pending(4));
+        assert_eq!(job.poll_interval(Duration::ZERO).await.unwrap(), Job("done"));
+        assert_eq!(reads.load(Ordering::SeqCst), 5);
+        assert_eq!(timer.sleeps(), [MIN_POLL_PAUSE; 4]);
     }
 
     #[tokio::test]

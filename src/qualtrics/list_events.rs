@@ -2,17 +2,20 @@
 
 use std::{borrow::Cow, marker::PhantomData, sync::Arc};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{Event, operation, paging};
 use crate::{
     Error, Operation,
-    pagination::{Listing, Paginator, Query},
+    pagination::{Listing, Paginator, Query, listing_identity},
     transport::{EndpointSlot, Request},
 };
 
 const OPERATION: Operation = operation("list_events");
+
+/// The largest `pageSize` Qualtrics documents.
+const MAX_PAGE_SIZE: u32 = 1000;
 
 /// The order of events in a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,8 +107,20 @@ impl Filters {
                 return Err(format!("`{name}` is empty; leave it out to not filter on it"));
             }
         }
-        if self.page_size == Some(0) {
-            return Err("`page_size` must be at least 1".into());
+        if let Some(size) = self.page_size
+            && !(1..=MAX_PAGE_SIZE).contains(&size)
+        {
+            return Err(format!("`page_size` is {size}; Qualtrics takes 1 to {MAX_PAGE_SIZE}"));
+        }
+        for (name, date) in [("start_date", self.start_date), ("end_date", self.end_date)] {
+            if let Some(date) = date
+                && !(0..=9999).contains(&date.year())
+            {
+                return Err(format!(
+                    "`{name}` ({date}) lies outside the years 0 to 9999 that an RFC 3339 date can \
+                     spell; use a date within them"
+                ));
+            }
         }
         if let (Some(start), Some(end)) = (self.start_date, self.end_date)
             && start >= end
@@ -115,6 +130,27 @@ impl Filters {
             ));
         }
         Ok(())
+    }
+
+    /// What tells this listing apart from another: everything but the page size, which
+    /// does not change which events a continuation leads to.
+    fn identity(&self, activity_type: &str) -> String {
+        let date = |d: &Option<DateTime<Utc>>| d.map(|d| d.to_rfc3339()).unwrap_or_default();
+        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        listing_identity(
+            OPERATION,
+            &[
+                activity_type,
+                &text(&self.organization_id),
+                &text(&self.user_id),
+                &text(&self.directory_id),
+                &text(&self.group_id),
+                &text(&self.contact_id),
+                self.order.map_or("", Order::as_wire),
+                &date(&self.start_date),
+                &date(&self.end_date),
+            ],
+        )
     }
 
     fn apply(&self, activity_type: &str, request: Request) -> Request {
@@ -173,7 +209,7 @@ impl<D> ListEvents<D> {
         self
     }
 
-    /// Events per page (`pageSize`); 1000 keeps the request count low.
+    /// Events per page (`pageSize`, 1 to 1000); 1000 keeps the request count low.
     pub fn page_size(mut self, size: u32) -> Self {
         self.query.filters.page_size = Some(size);
         self
@@ -209,6 +245,7 @@ impl<D: DeserializeOwned + Default + Send + 'static> Query for EventsQuery<D> {
         if let Err(message) = self.filters.check(&self.activity_type) {
             return Paginator::refused(OPERATION, Error::invalid_input(OPERATION, message));
         }
+        let identity = self.filters.identity(&self.activity_type);
         let (activity_type, filters) = (self.activity_type, self.filters);
         let fetch = paging::pages(
             endpoint,
@@ -216,7 +253,7 @@ impl<D: DeserializeOwned + Default + Send + 'static> Query for EventsQuery<D> {
             &["logs"],
             Arc::new(move |request| filters.apply(&activity_type, request)),
         );
-        Paginator::new(OPERATION, fetch)
+        Paginator::new(OPERATION, fetch).identified(identity)
     }
 }
 

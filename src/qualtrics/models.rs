@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use serde_with::serde_as;
 
 use crate::datetime::Tolerant;
@@ -29,177 +29,147 @@ pub struct Event<D> {
     /// The host or service that recorded it.
     #[serde(default)]
     pub source: Option<String>,
-    /// What happened, shaped by the activity type.
-    #[serde(default)]
+    /// What happened, shaped by the activity type. A missing or `null` descriptor is the
+    /// type's default (every field `None`).
+    #[serde(default, deserialize_with = "crate::model::null_as_default")]
     pub descriptor: D,
 }
 
-/// Where a request came from, by IP geolocation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Location {
-    /// ISO country code.
-    pub country_code: Option<String>,
-    /// Region or state.
-    pub region: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// Latitude in degrees.
-    pub latitude: Option<f64>,
-    /// Longitude in degrees.
-    pub longitude: Option<f64>,
-    /// Nielsen DMA code.
-    pub dma_code: Option<i64>,
-    /// Telephone area code.
-    pub area_code: Option<i64>,
-    /// Metro code.
-    pub metro_code: Option<i64>,
-    /// Fields this SDK does not know yet.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// Where a request came from, by IP geolocation.
+    pub struct Location {
+        /// ISO country code.
+        pub country_code: Option<String> = "countryCode",
+        /// Region or state.
+        pub region: Option<String> = "region",
+        /// City.
+        pub city: Option<String> = "city",
+        /// Postal code.
+        pub postal_code: Option<String> = "postalCode",
+        /// Latitude in degrees.
+        pub latitude: Option<f64> = "latitude",
+        /// Longitude in degrees.
+        pub longitude: Option<f64> = "longitude",
+        /// Nielsen DMA code.
+        pub dma_code: Option<i64> = "dmaCode",
+        /// Telephone area code.
+        pub area_code: Option<i64> = "areaCode",
+        /// Metro code.
+        pub metro_code: Option<i64> = "metroCode",
+    }
 }
 
-/// How a user authenticated.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Authentication {
-    /// `BASIC`, `SSO`, …
-    pub method: Option<String>,
-    /// The method's version.
-    pub method_version: Option<String>,
-    /// The second factor, if any; its shape is undocumented, so it is kept as JSON.
-    pub second_factor: Option<Value>,
-    /// Fields this SDK does not know yet.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// How a user authenticated.
+    pub struct Authentication {
+        /// `BASIC`, `SSO`, …
+        pub method: Option<String> = "method",
+        /// The method's version.
+        pub method_version: Option<String> = "methodVersion",
+        /// The second factor, if any; its shape is undocumented, so it is kept as JSON.
+        pub second_factor: Option<Value> = "secondFactor",
+    }
 }
 
-/// The browser and device of a login.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Platform {
-    /// Browser name.
-    pub user_agent: Option<String>,
-    /// Browser version.
-    pub user_agent_version: Option<String>,
-    /// Operating system.
-    pub operating_system: Option<String>,
-    /// Operating system version.
-    pub operating_system_version: Option<String>,
-    /// Device family.
-    pub device_family: Option<String>,
-    /// Fields this SDK does not know yet.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// The browser and device of a login.
+    pub struct Platform {
+        /// Browser name.
+        pub user_agent: Option<String> = "userAgent",
+        /// Browser version.
+        pub user_agent_version: Option<String> = "userAgentVersion",
+        /// Operating system.
+        pub operating_system: Option<String> = "operatingSystem",
+        /// Operating system version.
+        pub operating_system_version: Option<String> = "operatingSystemVersion",
+        /// Device family.
+        pub device_family: Option<String> = "deviceFamily",
+    }
 }
 
-/// A login attempt (activity type `logins`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct LoginDescriptor {
-    /// The user's id (`UR_…`).
-    pub user_id: Option<String>,
-    /// The user name.
-    pub username: Option<String>,
-    /// The brand (organization) id.
-    pub brand_id: Option<String>,
-    /// The session the login opened.
-    pub session_id: Option<String>,
-    /// Whether the login succeeded.
-    pub is_successful: Option<bool>,
-    /// Why it failed.
-    pub failure_reason: Option<String>,
-    /// Whether an administrator logged in as this user.
-    pub is_proxy_login: Option<bool>,
-    /// Details of a proxy login; undocumented shape, kept as JSON.
-    pub proxy_details: Option<Value>,
-    /// The product logged into (`ControlPanel`, …).
-    pub product: Option<String>,
-    /// The login URL.
-    pub url: Option<String>,
-    /// The client's IP address.
-    pub ip_address: Option<String>,
-    /// The client's location.
-    pub location: Option<Location>,
-    /// How the user authenticated.
-    pub authentication: Option<Authentication>,
-    /// Browser and device.
-    pub platform: Option<Platform>,
-    /// Fields this SDK does not know yet.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// A login attempt (activity type `logins`).
+    pub struct LoginDescriptor {
+        /// The user's id (`UR_…`).
+        pub user_id: Option<String> = "userId",
+        /// The user name.
+        pub username: Option<String> = "username",
+        /// The brand (organization) id.
+        pub brand_id: Option<String> = "brandId",
+        /// The session the login opened.
+        pub session_id: Option<String> = "sessionId",
+        /// Whether the login succeeded.
+        pub is_successful: Option<bool> = "isSuccessful",
+        /// Why it failed.
+        pub failure_reason: Option<String> = "failureReason",
+        /// Whether an administrator logged in as this user.
+        pub is_proxy_login: Option<bool> = "isProxyLogin",
+        /// Details of a proxy login; undocumented shape, kept as JSON.
+        pub proxy_details: Option<Value> = "proxyDetails",
+        /// The product logged into (`ControlPanel`, …).
+        pub product: Option<String> = "product",
+        /// The login URL.
+        pub url: Option<String> = "url",
+        /// The client's IP address.
+        pub ip_address: Option<String> = "ipAddress",
+        /// The client's location.
+        pub location: Option<Location> = "location",
+        /// How the user authenticated.
+        pub authentication: Option<Authentication> = "authentication",
+        /// Browser and device.
+        pub platform: Option<Platform> = "platform",
+    }
 }
 
-/// A session opened or closed (activity types `session_creations` and
-/// `session_terminations`).
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct SessionDescriptor {
-    /// The user's id.
-    pub user_id: Option<String>,
-    /// The brand (organization) id.
-    pub brand_id: Option<String>,
-    /// The session id.
-    pub session_id: Option<String>,
-    /// When the session ended (terminations).
-    #[serde_as(as = "Option<Tolerant>")]
-    #[serde(default)]
-    pub termination_timestamp: Option<DateTime<Utc>>,
-    /// The client's IP address.
-    pub ip_address: Option<String>,
-    /// The client's location.
-    pub location: Option<Location>,
-    /// Fields this SDK does not know yet.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// A session opened or closed (activity types `session_creations` and
+    /// `session_terminations`).
+    pub struct SessionDescriptor {
+        /// The user's id.
+        pub user_id: Option<String> = "userId",
+        /// The brand (organization) id.
+        pub brand_id: Option<String> = "brandId",
+        /// The session id.
+        pub session_id: Option<String> = "sessionId",
+        /// When the session ended (terminations).
+        pub termination_timestamp: Option<DateTime<Utc>> = "terminationTimestamp" [tolerant],
+        /// The client's IP address.
+        pub ip_address: Option<String> = "ipAddress",
+        /// The client's location.
+        pub location: Option<Location> = "location",
+    }
 }
 
-/// A password reset (activity type `password_resets`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PasswordResetDescriptor {
-    /// The user whose password was reset.
-    pub user_id: Option<String>,
-    /// The brand (organization) id.
-    pub brand_id: Option<String>,
-    /// The administrator who reset it, if not the user.
-    pub agent_user_id: Option<String>,
-    /// The administrator's session.
-    pub agent_session_id: Option<String>,
-    /// Why it was reset.
-    pub reason: Option<String>,
-    /// The client's IP address.
-    pub ip_address: Option<String>,
-    /// The client's location.
-    pub location: Option<Location>,
-    /// The password rules in force.
-    pub validation_rules: Option<ValidationRules>,
-    /// Fields this SDK does not know yet.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// A password reset (activity type `password_resets`).
+    pub struct PasswordResetDescriptor {
+        /// The user whose password was reset.
+        pub user_id: Option<String> = "userId",
+        /// The brand (organization) id.
+        pub brand_id: Option<String> = "brandId",
+        /// The administrator who reset it, if not the user.
+        pub agent_user_id: Option<String> = "agentUserId",
+        /// The administrator's session.
+        pub agent_session_id: Option<String> = "agentSessionId",
+        /// Why it was reset.
+        pub reason: Option<String> = "reason",
+        /// The client's IP address.
+        pub ip_address: Option<String> = "ipAddress",
+        /// The client's location.
+        pub location: Option<Location> = "location",
+        /// The password rules in force.
+        pub validation_rules: Option<ValidationRules> = "validationRules",
+    }
 }
 
-/// Password rules in force at a reset.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ValidationRules {
-    /// Days before a password must change.
-    pub max_password_age_days: Option<i64>,
-    /// Minimum length.
-    pub min_password_length: Option<i64>,
-    /// The other rules, as Qualtrics sends them.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+open_model! {
+    /// Password rules in force at a reset.
+    pub struct ValidationRules {
+        /// Days before a password must change.
+        pub max_password_age_days: Option<i64> = "maxPasswordAgeDays",
+        /// Minimum length.
+        pub min_password_length: Option<i64> = "minPasswordLength",
+    }
 }
 
 /// An activity type and the filters it accepts (`GET /logs/activitytypes`).

@@ -8,7 +8,7 @@ use url::Url;
 
 use crate::{
     Error, Operation,
-    pagination::{Cursor, FetchPage, RawPage},
+    pagination::{Cursor, FetchPage, RawPage, decode_each},
     transport::{Endpoint, Request},
 };
 
@@ -52,14 +52,26 @@ pub(super) fn pages<T: DeserializeOwned + Send + 'static>(
                     ));
                 }
             }
-            let envelope: Envelope<T> = endpoint.send_json(request).await?;
-            let next = match envelope.result.next_page {
+            let answer = endpoint.send(request).await?;
+            let (items, next_page, rejected) = match answer.json::<Envelope<T>>(operation) {
+                Ok(envelope) => (envelope.result.elements, envelope.result.next_page, Vec::new()),
+                // One item that does not decode must not take its page with it: decode the
+                // items one by one, and let the listing's policy judge the others.
+                Err(error) => match answer.json::<Envelope<serde_json::Value>>(operation) {
+                    Ok(envelope) => {
+                        let (items, rejected) = decode_each(operation, envelope.result.elements);
+                        (items, envelope.result.next_page, rejected)
+                    }
+                    Err(_) => return Err(error),
+                },
+            };
+            let next = match next_page {
                 Some(next) if !next.trim().is_empty() => {
                     Some(Cursor::Token(skip_token(endpoint.base_url(), operation, &next)?))
                 }
                 _ => None,
             };
-            Ok(RawPage { items: envelope.result.elements, next })
+            Ok(RawPage { items, next, rejected })
         })
     })
 }
@@ -70,7 +82,11 @@ pub(super) fn pages<T: DeserializeOwned + Send + 'static>(
 fn skip_token(base: &Url, operation: Operation, next_page: &str) -> Result<String, Error> {
     let url = match Url::parse(next_page) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) if next_page.starts_with('/') => {
+        // A path on the API's host carries its token in the query; a bare token may also
+        // start with `/` (standard base64), but never holds `skipToken=`.
+        Err(url::ParseError::RelativeUrlWithoutBase)
+            if next_page.starts_with('/') && next_page.contains("skipToken=") =>
+        {
             base.join(next_page).map_err(|e| {
                 Error::pagination(
                     operation,
@@ -124,6 +140,8 @@ mod tests {
         );
         // Looks like `scheme:rest` to a URL parser, but is a token.
         assert_eq!(skip_token(&base(), OP, "page:2").unwrap(), "page:2");
+        // Regression: a bare base64 token starting with `/` was read as a path.
+        assert_eq!(skip_token(&base(), OP, "/9j/4AAQSkZJRg==").unwrap(), "/9j/4AAQSkZJRg==");
     }
 
     #[test]

@@ -61,13 +61,26 @@ impl Endpoint {
         Err(Failure::redirect(format!("more than {MAX_REDIRECTS} redirects in a row")))
     }
 
-    /// Reads the whole body of `response`.
-    pub(super) async fn read(&self, response: reqwest::Response) -> Result<Answer, Failure> {
+    /// Reads the whole body of `response`, up to the client's `max_answer_size`: a larger
+    /// one is refused as soon as its length says so, or as soon as it grows past it.
+    pub(super) async fn read(&self, mut response: reqwest::Response) -> Result<Answer, Failure> {
+        let limit = self.transport().max_answer_size;
         let status = response.status();
         let request_id = request_id(&response);
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Failure::from_reqwest)?;
-        Ok(Answer { status, headers, body, request_id })
+        let declared =
+            response.content_length().map(|length| usize::try_from(length).unwrap_or(usize::MAX));
+        if declared.is_some_and(|length| length > limit) {
+            return Err(Failure::too_large(limit));
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(Failure::from_reqwest)? {
+            if body.len().saturating_add(chunk.len()) > limit {
+                return Err(Failure::too_large(limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, headers, body: body.freeze(), request_id })
     }
 
     /// The vendor's verdict on a complete answer.

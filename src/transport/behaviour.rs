@@ -57,6 +57,7 @@ fn endpoint(url: &str, protocol: impl Protocol, jitter: Jitter) -> (Endpoint, Ar
         allow_insecure_http: false,
         timer: timer.clone(),
         jitter,
+        max_answer_size: 1 << 20,
     })
     .unwrap();
     let endpoint = Endpoint::new(
@@ -207,4 +208,85 @@ async fn a_streamed_answer_is_retried_before_its_head_and_never_after_its_body_s
     assert_eq!(broken.kind(), TransportErrorKind::Body);
     assert!(broken.to_string().contains("not repeated"), "{broken}");
     assert_eq!(requests.load(Ordering::SeqCst), 2, "no request after the body started");
+}
+
+/// A server that answers every request with an endless chunked body and counts the bytes
+/// it managed to send before the client hung up.
+async fn endless_body_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&sent);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = Arc::clone(&counter);
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 4096];
+                let _ = socket.read(&mut buffer).await;
+                let head = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+                if socket.write_all(head).await.is_err() {
+                    return;
+                }
+                let chunk = format!("10000\r\n{}\r\n", "x".repeat(0x10000));
+                // Bounded so a broken client cannot keep this test running: 1 GiB at most.
+                for _ in 0..16_384 {
+                    if socket.write_all(chunk.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    counter.fetch_add(0x10000, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    (url, sent)
+}
+
+/// Regression: an endless chunked body reached 2 GB in 6.5 s; only the timeout stopped it.
+#[tokio::test]
+async fn an_endless_body_stops_at_the_answer_size_limit() {
+    let (url, sent) = endless_body_server().await;
+    let (endpoint, timer) = endpoint(&url, ErrorBody::GENERIC, Jitter::fixed(0.0));
+
+    let error = endpoint.send(endpoint.request(OP, Method::GET, &["x"])).await.unwrap_err();
+
+    let Error::Transport(too_large) = &error else { panic!("{error:?}") };
+    assert_eq!(too_large.kind(), TransportErrorKind::TooLarge);
+    assert!(error.to_string().contains("max_answer_size"), "{error}");
+    assert!(!error.is_retryable());
+    assert!(timer.sleeps().is_empty(), "an oversized answer is not asked for again");
+    // The limit is 1 MiB; the client stopped reading within a few chunks of it.
+    assert!(sent.load(Ordering::SeqCst) < 16 << 20, "{} bytes sent", sent.load(Ordering::SeqCst));
+}
+
+#[tokio::test]
+async fn an_announced_oversized_body_is_refused_before_it_is_read() {
+    let server = MockServer::start().await;
+    let big = vec![b'x'; (1 << 20) + 1];
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(big, "application/json"))
+        .mount(&server)
+        .await;
+    let (endpoint, _) = endpoint(&server.uri(), ErrorBody::GENERIC, Jitter::fixed(0.0));
+
+    let error = endpoint.send(endpoint.request(OP, Method::GET, &["x"])).await.unwrap_err();
+
+    assert!(matches!(&error, Error::Transport(e) if e.kind() == TransportErrorKind::TooLarge));
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 1);
+}
+
+/// Regression: a 50 MB `message` made a 50 MB `Display`.
+#[tokio::test]
+async fn a_huge_error_message_is_cut_to_an_excerpt() {
+    let server = MockServer::start().await;
+    let message = "m".repeat(500_000);
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"message": message})))
+        .mount(&server)
+        .await;
+    let (endpoint, _) = endpoint(&server.uri(), ErrorBody::GENERIC, Jitter::fixed(0.0));
+
+    let error = endpoint.send(endpoint.request(OP, Method::GET, &["x"])).await.unwrap_err();
+
+    assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
+    assert!(error.to_string().len() < 1_000, "{} bytes", error.to_string().len());
 }

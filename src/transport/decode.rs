@@ -59,8 +59,26 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     text
 }
 
-/// Decodes a JSON body, keeping the JSON path that failed and a body excerpt.
+/// Decodes a JSON body; a failure keeps the JSON path that failed and a body excerpt.
+///
+/// Path tracking costs about half again the decoding itself, so the body is decoded plainly
+/// first and decoded again with the path tracked only when that fails, to build the error.
 pub(crate) fn decode_json<T: DeserializeOwned>(
+    operation: Operation,
+    status: StatusCode,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<T, Error> {
+    // A byte-order mark is not JSON, but some servers put one in front of it.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    // `from_slice` also refuses trailing bytes after the document.
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(_) => decode_tracking_path(operation, status, request_id, body),
+    }
+}
+
+fn decode_tracking_path<T: DeserializeOwned>(
     operation: Operation,
     status: StatusCode,
     request_id: Option<&str>,
@@ -118,6 +136,13 @@ mod tests {
         assert_eq!(decode.path(), "[1].id");
         assert!(decode.body_excerpt().starts_with("[{\"id\":1}"));
         assert!(error.to_string().contains("report_distribution_logs"), "{error}");
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let op = Operation::new(Vendor::EnergyCap, "x");
+        let decoded = decode_json::<Vec<u8>>(op, StatusCode::OK, None, b"\xEF\xBB\xBF[1,2]");
+        assert_eq!(decoded.unwrap(), [1, 2]);
     }
 
     #[test]

@@ -31,17 +31,25 @@ impl Endpoint {
         auth: impl Authorize + 'static,
         protocol: impl Protocol,
     ) -> Result<Self, Error> {
+        let shown = without_user_info(base_url.trim());
         let mut url = Url::parse(base_url.trim()).map_err(|e| {
-            Error::config(format!("{vendor} base URL `{base_url}` is not a valid URL: {e}"))
+            Error::config(format!("{vendor} base URL `{shown}` is not a valid URL: {e}"))
         })?;
         if url.cannot_be_a_base() || url.host().is_none() {
             return Err(Error::config(format!(
-                "{vendor} base URL `{base_url}` must be an http(s) URL with a host"
+                "{vendor} base URL `{shown}` must be an http(s) URL with a host"
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::config(format!(
+                "{vendor} base URL `{shown}` carries a user name or password; give credentials \
+                 to the vendor's `Credentials` instead, where they are kept secret and sent \
+                 only to the vendor"
             )));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::config(format!(
-                "{vendor} base URL `{base_url}` must not carry a query or fragment"
+                "{vendor} base URL `{shown}` must not carry a query or fragment"
             )));
         }
         check_scheme(&url, transport.allow_insecure_http)
@@ -102,6 +110,17 @@ impl Endpoint {
     }
 }
 
+/// `text` with anything between `scheme://` and an `@` in its authority replaced by `***`,
+/// so an error about a URL never shows a password that was written into it.
+fn without_user_info(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else { return text.to_owned() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => text.to_owned(),
+    }
+}
+
 /// A vendor's place in a [`Client`](crate::Client): its endpoint when configured. Every
 /// request builder asks it for the endpoint, so an unconfigured vendor fails at `send()`
 /// with an error naming the builder method to call.
@@ -138,6 +157,7 @@ impl EndpointSlot {
             allow_insecure_http: false,
             timer,
             jitter,
+            max_answer_size: 1 << 20,
         });
         let endpoint = transport.and_then(|transport| {
             Endpoint::new(
@@ -149,5 +169,18 @@ impl EndpointSlot {
             )
         });
         Self { vendor: Vendor::EnergyCap, endpoint: endpoint.ok() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_user_info;
+
+    #[test]
+    fn user_info_is_hidden_in_urls_shown_in_errors() {
+        assert_eq!(without_user_info("https://u:p4ss@host/x"), "https://***@host/x");
+        assert_eq!(without_user_info("https://host/x@y"), "https://host/x@y");
+        assert_eq!(without_user_info("https://a@b@host:bad"), "https://***@host:bad");
+        assert_eq!(without_user_info("no scheme"), "no scheme");
     }
 }

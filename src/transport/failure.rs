@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::header::RETRY_AFTER;
 
-use super::{Answer, ErrorDetails};
+use super::{Answer, ErrorDetails, decode::excerpt};
 use crate::{
     Error, Operation,
     error::{ApiError, TransportError, TransportErrorKind},
@@ -51,6 +51,19 @@ impl Failure {
         }
     }
 
+    /// An answer larger than the client's limit: asking again would bring the same.
+    pub(super) fn too_large(limit: usize) -> Self {
+        Failure::Transport {
+            kind: TransportErrorKind::TooLarge,
+            before_sending: false,
+            message: format!(
+                "the answer is larger than {limit} bytes, this client's `max_answer_size`; \
+                 raise it with `ClientBuilder::max_answer_size` if the vendor really sends so much"
+            ),
+            source: None,
+        }
+    }
+
     pub(super) fn redirect(message: String) -> Self {
         Failure::Transport {
             kind: TransportErrorKind::Redirect,
@@ -67,9 +80,11 @@ impl Failure {
                 FailureClass::Answered { status: answer.status, hint: *hint }
             }
             Failure::Transport { before_sending: true, .. } => FailureClass::NotSent,
-            Failure::Transport { kind: TransportErrorKind::Redirect, .. } | Failure::Fatal(_) => {
-                FailureClass::Permanent
+            Failure::Transport {
+                kind: TransportErrorKind::Redirect | TransportErrorKind::TooLarge,
+                ..
             }
+            | Failure::Fatal(_) => FailureClass::Permanent,
             Failure::Transport { .. } => FailureClass::Transient,
         }
     }
@@ -91,12 +106,16 @@ impl Failure {
         retry_after: Option<Duration>,
     ) -> Error {
         match self {
+            // Whatever the vendor's body holds, an error keeps only a short excerpt of it.
             Failure::Answered { answer, details, .. } => Error::Api(Box::new(ApiError {
                 operation,
                 status: answer.status,
-                code: details.code,
-                message: details.message,
-                request_id: details.request_id.or(answer.request_id),
+                code: details.code.map(|code| excerpt(code.as_bytes())),
+                message: details.message.map(|message| excerpt(message.as_bytes())),
+                request_id: details
+                    .request_id
+                    .or(answer.request_id)
+                    .map(|id| excerpt(id.as_bytes())),
                 retry_after,
                 attempts,
             })),

@@ -19,7 +19,7 @@ mod token_cache;
 
 pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
-pub(crate) use decode::{ErrorDetails, decode_json};
+pub(crate) use decode::{ErrorDetails, decode_json, excerpt};
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
 pub(crate) use protocol::Verdict;
 pub(crate) use protocol::{ErrorBody, Protocol};
@@ -39,6 +39,7 @@ pub(crate) struct Transport {
     timer: Arc<dyn Timer>,
     jitter: Jitter,
     allow_insecure_http: bool,
+    max_answer_size: usize,
 }
 
 /// Transport settings gathered by the [`ClientBuilder`](crate::ClientBuilder).
@@ -50,6 +51,7 @@ pub(crate) struct TransportSettings {
     pub(crate) allow_insecure_http: bool,
     pub(crate) timer: Arc<dyn Timer>,
     pub(crate) jitter: Jitter,
+    pub(crate) max_answer_size: usize,
 }
 
 impl Transport {
@@ -68,6 +70,7 @@ impl Transport {
             retry: settings.retry,
             timer: settings.timer,
             jitter: settings.jitter,
+            max_answer_size: settings.max_answer_size,
             allow_insecure_http: settings.allow_insecure_http,
         })
     }
