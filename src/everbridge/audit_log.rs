@@ -34,7 +34,7 @@ pub(super) const OPERATION: Operation = operation("audit_log");
 /// | [`item_pages`](Self::item_pages) | the same | the same | the pages [`items`](Self::items) flattens, each with its [`Continuation`](crate::pagination::Continuation) |
 /// | [`scroll`](Self::scroll) | one scroll (`queryType=scroll`) | one calendar month | every entry, as [`Pages`] |
 /// | [`pages`](Self::pages) | pageQuery pages 1, 2, … | one calendar month | the first 10,000 entries, as [`Pages`] |
-/// | [`page`](Self::page) | one pageQuery page | one calendar month | one [`AuditLogPage`] with the totals |
+/// | [`page`](Self::page) | one pageQuery page | one calendar month | one [`AuditLogPage`](super::AuditLogPage) with the totals |
 ///
 /// ```no_run
 /// use auditkit::everbridge::ReportType;
