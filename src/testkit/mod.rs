@@ -42,4 +42,5 @@ pub use crate::timer::VirtualTimer;
 plugin::plugins! {
     energycap::EnergyCap,
     qualtrics::Qualtrics,
+    reporter::Reporter,
 }
