@@ -4,4 +4,5 @@ mod energycap;
 mod faults;
 mod http;
 mod qualtrics;
+mod reporter;
 mod server;

@@ -22,7 +22,7 @@ impl State {
     pub(super) fn create(&mut self, request: &SimRequest) -> SimResponse {
         let body = match body_fields(&request.body) {
             Ok(body) => body,
-            Err(refusal) => return refusal,
+            Err(refusal) => return *refusal,
         };
         let key = Store::key_of(request.header("x-idempotency"), &request.body);
         match self.keys.claim(&key) {
@@ -49,7 +49,7 @@ impl State {
         };
         let filters = body.get("filters").cloned().unwrap_or_else(|| json!({}));
         if let Err(refusal) = filters::check(&filters) {
-            return error(StatusCode::BAD_REQUEST, refusal.code, refusal.title, &refusal.message);
+            return refusal.into();
         }
         let report = self.next_report(template, filters, Utc::now());
         let answer = self.render(&report, Stamp::Created);
@@ -60,10 +60,10 @@ impl State {
 }
 
 /// The body as an object with exactly `templateId` and `filters`, or the 400 Reporter
-/// answers before it looks at the key.
-fn body_fields(body: &[u8]) -> Result<Map<String, Value>, SimResponse> {
+/// answers before it looks at the key (boxed: an answer is large next to a map).
+fn body_fields(body: &[u8]) -> Result<Map<String, Value>, Box<SimResponse>> {
     let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
-        return Err(error(StatusCode::BAD_REQUEST, "TPL-0017", "Bad Request", "The request body must be a JSON object."));
+        return Err(Box::new(error(StatusCode::BAD_REQUEST, "TPL-0017", "Bad Request", "The request body must be a JSON object.")));
     };
     let unexpected: Map<String, Value> = fields
         .keys()
@@ -77,17 +77,17 @@ fn body_fields(body: &[u8]) -> Result<Map<String, Value>, SimResponse> {
             "message": "The request body contains more fields than expected. Remove them and try again.",
         });
         refusal["fields"] = Value::Object(unexpected);
-        return Err(SimResponse::json(StatusCode::BAD_REQUEST, &refusal));
+        return Err(Box::new(SimResponse::json(StatusCode::BAD_REQUEST, &refusal)));
     }
     let missing: Vec<&str> =
         ["templateId", "filters"].into_iter().filter(|name| !fields.contains_key(*name)).collect();
     if !missing.is_empty() {
-        return Err(error(
+        return Err(Box::new(error(
             StatusCode::BAD_REQUEST,
             "TPL-0016",
             "Missing Fields in Request",
             &format!("The request body is missing required fields: {}.", missing.join(", ")),
-        ));
+        )));
     }
     Ok(fields)
 }

@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value};
 
+use super::routes::Refusal;
+
 /// The sandbox's datasources: datasource, table (plain or `schema.table`), its fields.
 const SCHEMA: [(&str, &str, &[&str]); 4] = [
     ("midaz_onboarding", "account", &["id", "name", "parent_account_id", "status", "created_at", "balance"]),
@@ -12,16 +14,8 @@ const SCHEMA: [(&str, &str, &[&str]); 4] = [
     ("midaz_transaction", "public.operation", &["id", "account_id", "amount", "created_at"]),
 ];
 
-/// Why `filters` is refused: the error's code, title and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Refusal {
-    pub(super) code: &'static str,
-    pub(super) title: &'static str,
-    pub(super) message: String,
-}
-
 fn invalid(message: String) -> Refusal {
-    Refusal { code: "TPL-0017", title: "Invalid Filter", message }
+    Refusal::bad_request("TPL-0017", "Invalid Filter", message)
 }
 
 fn object<'a>(value: &'a Value, what: &str) -> Result<&'a Map<String, Value>, Refusal> {
@@ -38,11 +32,11 @@ pub(super) fn check(filters: &Value) -> Result<(), Refusal> {
                     .iter()
                     .any(|(d, t, fields)| *d == datasource && *t == table && fields.contains(&field.as_str()));
                 if !known {
-                    return Err(Refusal {
-                        code: "TPL-0014",
-                        title: "Missing Table Fields",
-                        message: format!("The field {path}.{field} does not exist in the datasource."),
-                    });
+                    return Err(Refusal::bad_request(
+                        "TPL-0014",
+                        "Missing Table Fields",
+                        format!("The field {path}.{field} does not exist in the datasource."),
+                    ));
                 }
                 for (operator, values) in object(operators, &format!("filters.{path}.{field}"))? {
                     let count = values.as_array().map(Vec::len).ok_or_else(|| {

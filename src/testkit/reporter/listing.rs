@@ -6,7 +6,12 @@ use chrono::NaiveDate;
 use hyper::StatusCode;
 use serde_json::{Value, json};
 
-use super::{reports::Stamp, routes::error, state::State, templates::TEMPLATES};
+use super::{
+    reports::Stamp,
+    routes::{Refusal, error},
+    state::State,
+    templates::TEMPLATES,
+};
 use crate::testkit::state::{SimRequest, SimResponse};
 
 const DEFAULT_LIMIT: usize = 10;
@@ -20,36 +25,33 @@ struct Paging {
 }
 
 impl Paging {
-    fn read(request: &SimRequest) -> Result<Self, SimResponse> {
+    fn read(request: &SimRequest) -> Result<Self, Refusal> {
         let number = |name: &str, default: usize| match request.query_param(name) {
             None => Ok(default),
             Some(text) => text.trim().parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                error(
-                    StatusCode::BAD_REQUEST,
+                Refusal::bad_request(
                     "TPL-0019",
                     "Invalid Query Parameter",
-                    &format!("The query parameter {name} must be a positive integer, not `{text}`."),
+                    format!("The query parameter {name} must be a positive integer, not `{text}`."),
                 )
             }),
         };
         let (limit, page) = (number("limit", DEFAULT_LIMIT)?, number("page", 1)?);
         if limit > MAX_LIMIT {
-            return Err(error(
-                StatusCode::BAD_REQUEST,
+            return Err(Refusal::bad_request(
                 "TPL-0024",
                 "Pagination Limit Exceeded",
-                &format!("The pagination limit exceeds the maximum allowed of {MAX_LIMIT} items per page."),
+                format!("The pagination limit exceeds the maximum allowed of {MAX_LIMIT} items per page."),
             ));
         }
         let newest_first = match request.query_param("sortOrder").map(str::to_ascii_lowercase).as_deref() {
             None | Some("desc") => true,
             Some("asc") => false,
             Some(_) => {
-                return Err(error(
-                    StatusCode::BAD_REQUEST,
+                return Err(Refusal::bad_request(
                     "TPL-0025",
                     "Invalid Sort Order",
-                    "The sortOrder must be asc or desc.",
+                    "The sortOrder must be asc or desc.".into(),
                 ));
             }
         };
@@ -72,7 +74,7 @@ impl State {
     pub(super) fn list_reports(&mut self, request: &SimRequest) -> SimResponse {
         let paging = match Paging::read(request) {
             Ok(paging) => paging,
-            Err(refusal) => return refusal,
+            Err(refusal) => return refusal.into(),
         };
         let created_on = match request.query_param("createdAt").map(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d")) {
             None => None,
@@ -103,7 +105,7 @@ impl State {
     pub(super) fn list_templates(&self, request: &SimRequest) -> SimResponse {
         let paging = match Paging::read(request) {
             Ok(paging) => paging,
-            Err(refusal) => return refusal,
+            Err(refusal) => return refusal.into(),
         };
         let format = request.query_param("outputFormat");
         let known = ["CSV", "HTML", "XML", "TXT", "PDF"];
