@@ -40,6 +40,28 @@ fn key(text: &str) -> IdempotencyKey {
     IdempotencyKey::new(text).unwrap()
 }
 
+/// A create of `template` with idempotency key `key`.
+fn keyed(client: &Client, template: &str, key_text: &str) -> reporter::GenerateReport {
+    client.reporter().generate_report(template).idempotency_key(key(key_text))
+}
+
+/// A report of `template`, just asked for (`Processing`), with a key made by the SDK.
+async fn generated(client: &Client, template: &str) -> Report {
+    client.reporter().generate_report(template).send().await.unwrap().value
+}
+
+/// A 429 as Reporter's rate limiter answers it.
+fn rate_limited() -> Fault {
+    let body =
+        json!({"code": "TPL-0429", "title": "Too Many Requests", "message": "Rate limit exceeded"});
+    Fault::status(429).body(body).retry_after("60")
+}
+
+/// The `X-Idempotency` of every create the sandbox received.
+fn sent_keys(sandbox: &Sandbox) -> Vec<Option<String>> {
+    posts(sandbox).iter().map(|r| r.header("x-idempotency").map(str::to_owned)).collect()
+}
+
 fn millis(values: &[u64]) -> Vec<Duration> {
     values.iter().copied().map(Duration::from_millis).collect()
 }
@@ -84,12 +106,7 @@ mod idempotency {
     #[tokio::test]
     async fn the_same_key_twice_replays_the_first_report_and_makes_one() {
         let (sandbox, client, _) = sandbox().await;
-        let generate = || {
-            client
-                .reporter()
-                .generate_report(ReporterSandbox::CSV_TEMPLATE)
-                .idempotency_key(key("balances-2026-03"))
-        };
+        let generate = || keyed(&client, ReporterSandbox::CSV_TEMPLATE, "balances-2026-03");
 
         let first = generate().send().await.unwrap();
         let second = generate().send().await.unwrap();
@@ -109,8 +126,7 @@ mod idempotency {
         let created =
             client.reporter().generate_report(ReporterSandbox::CSV_TEMPLATE).send().await.unwrap();
 
-        let keys: Vec<_> =
-            posts(&sandbox).iter().map(|r| r.header("x-idempotency").map(str::to_owned)).collect();
+        let keys = sent_keys(&sandbox);
         assert_eq!(keys, [Some(created.key.to_string()), Some(created.key.to_string())]);
         assert_eq!(timer.sleeps(), millis(&[125]));
         assert!(!created.replayed, "the 503 never reached the server");
@@ -134,13 +150,7 @@ mod idempotency {
     async fn two_concurrent_calls_with_one_key_make_one_report_and_one_replay() {
         let (sandbox, client, _) =
             sandbox_with(Sandbox::builder().reporter_in_flight_requests(1)).await;
-        let generate = || {
-            client
-                .reporter()
-                .generate_report(ReporterSandbox::HTML_TEMPLATE)
-                .idempotency_key(key("statement-7"))
-                .send()
-        };
+        let generate = || keyed(&client, ReporterSandbox::HTML_TEMPLATE, "statement-7").send();
 
         let (a, b) = tokio::join!(generate(), generate());
 
@@ -155,12 +165,7 @@ mod idempotency {
     async fn a_key_in_flight_is_waited_out_with_backoff_then_replayed() {
         let (sandbox, client, timer) =
             sandbox_with(Sandbox::builder().reporter_in_flight_requests(2)).await;
-        let generate = || {
-            client
-                .reporter()
-                .generate_report(ReporterSandbox::CSV_TEMPLATE)
-                .idempotency_key(key("k-9"))
-        };
+        let generate = || keyed(&client, ReporterSandbox::CSV_TEMPLATE, "k-9");
         let first = generate().send().await.unwrap();
 
         let second = generate().send().await.unwrap();
@@ -168,8 +173,7 @@ mod idempotency {
         assert!(second.replayed);
         assert_eq!(second.value.id, first.value.id);
         assert_eq!(timer.sleeps(), millis(&[125, 250]), "two 409s, full-jitter backoff at 0.5");
-        let keys: Vec<_> =
-            posts(&sandbox).iter().map(|r| r.header("x-idempotency").map(str::to_owned)).collect();
+        let keys = sent_keys(&sandbox);
         assert_eq!(keys, vec![Some("k-9".to_owned()); 4]);
         assert_eq!(sandbox.reporter().reports().len(), 1);
     }
@@ -177,12 +181,7 @@ mod idempotency {
     #[tokio::test]
     async fn a_key_reused_with_another_body_is_refused_before_any_request() {
         let (sandbox, client, _) = sandbox().await;
-        let generate = || {
-            client
-                .reporter()
-                .generate_report(ReporterSandbox::CSV_TEMPLATE)
-                .idempotency_key(key("k-1"))
-        };
+        let generate = || keyed(&client, ReporterSandbox::CSV_TEMPLATE, "k-1");
         generate().send().await.unwrap();
 
         let error = generate()
@@ -201,8 +200,7 @@ mod idempotency {
     async fn a_key_left_stuck_by_a_failed_request_ends_with_the_advice_to_list_and_use_a_new_key() {
         let (sandbox, client, timer) = sandbox().await;
         let unknown_template = "00000000-0000-4000-8000-0000000000ff";
-        let generate =
-            || client.reporter().generate_report(unknown_template).idempotency_key(key("stuck-1"));
+        let generate = || keyed(&client, unknown_template, "stuck-1");
         let not_found = generate().send().await.unwrap_err();
         assert_eq!(
             (not_found.status().map(|s| s.as_u16()), not_found.code()),
@@ -352,15 +350,20 @@ mod filters {
 mod waiting {
     use super::*;
 
+    /// Each status a wait for report `id` reads.
+    async fn statuses_seen(client: &Client, id: &str) -> Vec<Option<ReportStatus>> {
+        let statuses = client.reporter().wait_for_report(id).statuses();
+        statuses.map_ok(|report| report.status).try_collect().await.unwrap()
+    }
+
     #[tokio::test]
     async fn wait_for_report_returns_the_finished_report() {
         let (_sandbox, client, timer) = sandbox().await;
-        let created =
-            client.reporter().generate_report(ReporterSandbox::CSV_TEMPLATE).send().await.unwrap();
+        let created = generated(&client, ReporterSandbox::CSV_TEMPLATE).await;
 
-        let report = client.reporter().wait_for_report(&created.value.id).await.unwrap();
+        let report = client.reporter().wait_for_report(&created.id).await.unwrap();
 
-        assert_eq!(report.id, created.value.id);
+        assert_eq!(report.id, created.id);
         assert_eq!(report.status, Some(ReportStatus::Finished));
         assert!(report.completed_at.is_some());
         assert_eq!(timer.sleeps().len(), 1, "two polls, one pause");
@@ -370,17 +373,9 @@ mod waiting {
     async fn statuses_yield_processing_then_finished() {
         let (_sandbox, client, _) =
             sandbox_with(Sandbox::builder().reporter_polls_to_finish(3)).await;
-        let created =
-            client.reporter().generate_report(ReporterSandbox::XML_TEMPLATE).send().await.unwrap();
+        let created = generated(&client, ReporterSandbox::XML_TEMPLATE).await;
 
-        let seen: Vec<_> = client
-            .reporter()
-            .wait_for_report(&created.value.id)
-            .statuses()
-            .map_ok(|report| report.status)
-            .try_collect()
-            .await
-            .unwrap();
+        let seen = statuses_seen(&client, &created.id).await;
 
         use ReportStatus::*;
         assert_eq!(seen, [Some(Processing), Some(Processing), Some(Finished)]);
@@ -389,14 +384,9 @@ mod waiting {
     #[tokio::test]
     async fn a_failing_template_ends_the_wait_with_job_failed_carrying_the_report_and_its_error() {
         let (_sandbox, client, _) = sandbox().await;
-        let created = client
-            .reporter()
-            .generate_report(ReporterSandbox::FAILING_TEMPLATE)
-            .send()
-            .await
-            .unwrap();
+        let created = generated(&client, ReporterSandbox::FAILING_TEMPLATE).await;
 
-        let error = client.reporter().wait_for_report(&created.value.id).await.unwrap_err();
+        let error = client.reporter().wait_for_report(&created.id).await.unwrap_err();
 
         let Error::JobFailed(failed) = &error else { panic!("{error:?}") };
         assert_eq!(failed.message(), Some(ReporterSandbox::FAILURE_MESSAGE));
@@ -404,7 +394,7 @@ mod waiting {
         let report = failed.status::<Report>().unwrap();
         assert_eq!(
             (report.id.as_str(), report.status.clone()),
-            (created.value.id.as_str(), Some(ReportStatus::Error))
+            (created.id.as_str(), Some(ReportStatus::Error))
         );
         assert_eq!(report.error_message(), Some(ReporterSandbox::FAILURE_MESSAGE));
         assert!(error.to_string().contains("wait_for_report"), "{error}");
@@ -414,12 +404,11 @@ mod waiting {
     async fn a_short_max_wait_gives_wait_timeout_with_the_last_status() {
         let (_sandbox, client, timer) =
             sandbox_with(Sandbox::builder().reporter_polls_to_finish(1000)).await;
-        let created =
-            client.reporter().generate_report(ReporterSandbox::CSV_TEMPLATE).send().await.unwrap();
+        let created = generated(&client, ReporterSandbox::CSV_TEMPLATE).await;
 
         let error = client
             .reporter()
-            .wait_for_report(&created.value.id)
+            .wait_for_report(&created.id)
             .max_wait(Duration::from_secs(30))
             .await
             .unwrap_err();
@@ -434,18 +423,10 @@ mod waiting {
     async fn lower_case_statuses_decode_and_the_list_filter_keeps_the_stored_spelling() {
         let (sandbox, client, _) =
             sandbox_with(Sandbox::builder().reporter_lowercase_status(true)).await;
-        let created =
-            client.reporter().generate_report(ReporterSandbox::CSV_TEMPLATE).send().await.unwrap();
+        let created = generated(&client, ReporterSandbox::CSV_TEMPLATE).await;
         assert_eq!(sandbox.reporter().reports()[0]["status"], "processing");
 
-        let seen: Vec<_> = client
-            .reporter()
-            .wait_for_report(&created.value.id)
-            .statuses()
-            .map_ok(|report| report.status)
-            .try_collect()
-            .await
-            .unwrap();
+        let seen = statuses_seen(&client, &created.id).await;
         assert_eq!(seen, [Some(ReportStatus::Processing), Some(ReportStatus::Finished)]);
 
         sandbox.clear_requests();
@@ -484,8 +465,8 @@ mod downloads {
 
     /// A finished report of `template`: generated, then read twice.
     async fn finished(client: &Client, template: &str) -> Report {
-        let created = client.reporter().generate_report(template).send().await.unwrap();
-        client.reporter().wait_for_report(&created.value.id).await.unwrap()
+        let created = generated(client, template).await;
+        client.reporter().wait_for_report(&created.id).await.unwrap()
     }
 
     #[tokio::test]
@@ -513,10 +494,9 @@ mod downloads {
     #[tokio::test]
     async fn downloading_an_unfinished_report_is_the_tpl_0029_error_with_the_next_step() {
         let (_sandbox, client, _) = sandbox().await;
-        let created =
-            client.reporter().generate_report(ReporterSandbox::CSV_TEMPLATE).send().await.unwrap();
+        let created = generated(&client, ReporterSandbox::CSV_TEMPLATE).await;
 
-        let error = client.reporter().download_report(&created.value.id).send().await.unwrap_err();
+        let error = client.reporter().download_report(&created.id).send().await.unwrap_err();
 
         assert_eq!(
             (error.status().map(|s| s.as_u16()), error.code()),
@@ -737,23 +717,19 @@ mod errors {
     #[tokio::test]
     async fn a_rate_limited_call_waits_the_servers_retry_after() {
         let (sandbox, client, timer) = sandbox().await;
-        let created =
-            client.reporter().generate_report(ReporterSandbox::CSV_TEMPLATE).send().await.unwrap();
-        let limited = json!({"code": "TPL-0429", "title": "Too Many Requests", "message": "Rate limit exceeded"});
-        sandbox
-            .inject(Fault::status(429).path(REPORTS).method("GET").body(limited).retry_after("60"));
+        let created = generated(&client, ReporterSandbox::CSV_TEMPLATE).await;
+        sandbox.inject(rate_limited().path(REPORTS).method("GET"));
 
-        let report = client.reporter().get_report(&created.value.id).send().await.unwrap();
+        let report = client.reporter().get_report(&created.id).send().await.unwrap();
 
-        assert_eq!(report.id, created.value.id);
+        assert_eq!(report.id, created.id);
         assert_eq!(timer.sleeps(), [Duration::from_secs(60)]);
     }
 
     #[tokio::test]
     async fn an_exhausted_rate_limit_names_reporter_the_code_and_the_wait_asked_for() {
         let (sandbox, client, _) = sandbox().await;
-        let limited = json!({"code": "TPL-0429", "title": "Too Many Requests", "message": "Rate limit exceeded"});
-        sandbox.inject(Fault::status(429).body(limited).retry_after("60").times(u32::MAX));
+        sandbox.inject(rate_limited().times(u32::MAX));
 
         let error = client.reporter().list_templates().send().await.unwrap_err();
 

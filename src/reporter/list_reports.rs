@@ -50,8 +50,7 @@ struct Filters {
     status: Option<ReportStatus>,
     template_id: Option<String>,
     created_at: Option<NaiveDate>,
-    limit: Option<u32>,
-    sort_order: Option<SortOrder>,
+    page: paging::PageOptions,
 }
 
 impl Filters {
@@ -69,7 +68,6 @@ impl Filters {
             .query_opt("status", self.status.as_ref().map(ReportStatus::as_str))
             .query_opt("templateId", self.template_id.as_deref())
             .query_opt("createdAt", self.created_at.map(|day| day.format("%Y-%m-%d")))
-            .query_opt("sortOrder", self.sort_order.map(SortOrder::as_wire))
     }
 }
 
@@ -100,13 +98,13 @@ impl ListReports {
 
     /// Reports per page (`limit`), 1 to 100; Reporter's default is 10.
     pub fn limit(mut self, limit: u32) -> Self {
-        self.query.filters.limit = Some(limit);
+        self.query.filters.page.limit = Some(limit);
         self
     }
 
     /// The order by creation time (`sortOrder`); Reporter's default is newest first.
     pub fn sort_order(mut self, order: SortOrder) -> Self {
-        self.query.filters.sort_order = Some(order);
+        self.query.filters.page.sort_order = Some(order);
         self
     }
 }
@@ -116,8 +114,8 @@ impl Query for ReportsQuery {
 
     fn paginator(self) -> Paginator<Report> {
         let Self { slot, filters } = self;
-        let (limit, checked) = (filters.limit, filters.check());
-        paging::paginator(&slot, OPERATION, &["v1", "reports"], limit, checked, move |request| {
+        let (page, checked) = (filters.page, filters.check());
+        paging::paginator(&slot, OPERATION, &["v1", "reports"], page, checked, move |request| {
             filters.apply(request)
         })
     }

@@ -47,8 +47,7 @@ pub struct TemplatesQuery {
 struct Filters {
     output_format: Option<OutputFormat>,
     description: Option<String>,
-    limit: Option<u32>,
-    sort_order: Option<SortOrder>,
+    page: paging::PageOptions,
 }
 
 impl Filters {
@@ -56,7 +55,6 @@ impl Filters {
         request
             .query_opt("outputFormat", self.output_format.as_ref().map(OutputFormat::as_str))
             .query_opt("description", self.description.as_deref())
-            .query_opt("sortOrder", self.sort_order.map(SortOrder::as_wire))
     }
 }
 
@@ -79,13 +77,13 @@ impl ListTemplates {
 
     /// Templates per page (`limit`), 1 to 100; Reporter's default is 10.
     pub fn limit(mut self, limit: u32) -> Self {
-        self.query.filters.limit = Some(limit);
+        self.query.filters.page.limit = Some(limit);
         self
     }
 
     /// The order by creation time (`sortOrder`); Reporter's default is newest first.
     pub fn sort_order(mut self, order: SortOrder) -> Self {
-        self.query.filters.sort_order = Some(order);
+        self.query.filters.page.sort_order = Some(order);
         self
     }
 }
@@ -95,8 +93,8 @@ impl Query for TemplatesQuery {
 
     fn paginator(self) -> Paginator<Template> {
         let Self { slot, filters } = self;
-        let limit = filters.limit;
-        paging::paginator(&slot, OPERATION, &["v1", "templates"], limit, Ok(()), move |request| {
+        let page = filters.page;
+        paging::paginator(&slot, OPERATION, &["v1", "templates"], page, Ok(()), move |request| {
             filters.apply(request)
         })
     }

@@ -28,7 +28,7 @@ pub enum SortOrder {
 }
 
 impl SortOrder {
-    pub(super) fn as_wire(self) -> &'static str {
+    fn as_wire(self) -> &'static str {
         match self {
             SortOrder::Asc => "asc",
             SortOrder::Desc => "desc",
@@ -36,14 +36,14 @@ impl SortOrder {
     }
 }
 
-/// A Reporter listing at `segments`: `checked` is the verdict on its filters (with `limit`,
-/// checked here), `filters` adds them to each page's request. Bad input gives a paginator
-/// that yields only the error, before any request.
+/// A Reporter listing at `segments`: `checked` is the verdict on its filters (the page
+/// options are checked here), `filters` adds them to each page's request. Bad input gives
+/// a paginator that yields only the error, before any request.
 pub(super) fn paginator<T: DeserializeOwned + Send + 'static>(
     slot: &EndpointSlot,
     operation: Operation,
     segments: &'static [&'static str],
-    limit: Option<u32>,
+    options: PageOptions,
     checked: Result<(), String>,
     filters: impl Fn(Request) -> Request + Send + Sync + 'static,
 ) -> Paginator<T> {
@@ -51,10 +51,20 @@ pub(super) fn paginator<T: DeserializeOwned + Send + 'static>(
         Ok(endpoint) => endpoint.clone(),
         Err(error) => return Paginator::refused(operation, error),
     };
-    if let Err(message) = checked.and_then(|()| check_limit(limit)) {
+    if let Err(message) = checked.and_then(|()| check_limit(options.limit)) {
         return Paginator::refused(operation, Error::invalid_input(operation, message));
     }
-    Paginator::new(operation, pages(endpoint, operation, segments, limit, Arc::new(filters)))
+    let filters = Arc::new(move |request| {
+        filters(request).query_opt("sortOrder", options.sort_order.map(SortOrder::as_wire))
+    });
+    Paginator::new(operation, pages(endpoint, operation, segments, options.limit, filters))
+}
+
+/// What every Reporter list takes besides its filters: the page size and the order.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct PageOptions {
+    pub(super) limit: Option<u32>,
+    pub(super) sort_order: Option<SortOrder>,
 }
 
 /// `limit` as Reporter takes it: 1 to 100.
