@@ -520,7 +520,7 @@ mod downloads {
             .await
             .unwrap_err();
         let Error::Transport(transport) = &error else { panic!("{error:?}") };
-        assert_eq!(transport.kind(), TransportErrorKind::Body);
+        assert_eq!(transport.kind(), TransportErrorKind::TooLarge);
         assert!(error.to_string().contains("10 bytes"), "{error}");
 
         let mut buffer = Vec::new();
@@ -644,6 +644,36 @@ mod listing {
             [Some("1".into()), Some("2".into()), Some("3".into())],
             "ends on the short page"
         );
+    }
+
+    #[tokio::test]
+    async fn a_listing_resumes_after_its_saved_page_and_refuses_another_listings_continuation() {
+        let (sandbox, client, _) = sandbox().await;
+        let seeded = sandbox.reporter().seed_reports(ReporterSandbox::CSV_TEMPLATE, 30);
+        let listing =
+            || client.reporter().list_reports().limit(10).sort_order(reporter::SortOrder::Asc);
+        let first = listing().send().await.unwrap();
+        let saved = serde_json::to_string(first.continuation().unwrap()).unwrap();
+
+        let rest: Vec<String> = listing()
+            .resume(serde_json::from_str(&saved).unwrap())
+            .items()
+            .map_ok(|report| report.id)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(rest, seeded[10..]);
+
+        sandbox.clear_requests();
+        let other_size = client
+            .reporter()
+            .list_reports()
+            .limit(20)
+            .resume(serde_json::from_str(&saved).unwrap());
+        let error = other_size.send().await.unwrap_err();
+        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+        assert!(error.to_string().contains("another listing"), "{error}");
+        assert!(sandbox.requests().is_empty());
     }
 
     #[tokio::test]

@@ -84,7 +84,9 @@ impl Download {
     }
 
     /// The whole file in memory, refused once it passes `max_bytes`, so a file larger than
-    /// you expect cannot exhaust memory. For files of any size use
+    /// you expect cannot exhaust memory. (A download's stream is not limited by
+    /// [`ClientBuilder::max_answer_size`](crate::ClientBuilder::max_answer_size), since it
+    /// never holds the file.) For files of any size use
     /// [`write_to_path`](Self::write_to_path) or read the stream.
     ///
     /// ```no_run
@@ -94,14 +96,15 @@ impl Download {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Transport`] of kind [`Body`](TransportErrorKind::Body) when the file is
-    /// larger than `max_bytes` (checked against `Content-Length` before reading, and while
-    /// reading) or when the download breaks off.
+    /// [`Error::Transport`] of kind [`TooLarge`](TransportErrorKind::TooLarge) when the
+    /// file is larger than `max_bytes` (checked against `Content-Length` before reading, and
+    /// while reading), of kind [`Body`](TransportErrorKind::Body) when the download breaks
+    /// off.
     pub async fn bytes(mut self, max_bytes: usize) -> Result<Bytes, Error> {
         let too_large = |operation| {
             Error::Transport(Box::new(TransportError {
                 operation,
-                kind: TransportErrorKind::Body,
+                kind: TransportErrorKind::TooLarge,
                 message: format!(
                     "the report is larger than the {max_bytes} bytes given to `bytes`; \
                      save it with `write_to_path` or read it as a stream"

@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use super::{Download, operation, require_id};
+use super::{Download, operation, protocol::advise, require_id};
 use crate::{Error, Operation, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("download_report");
@@ -44,6 +44,6 @@ impl DownloadReport {
         require_id(OPERATION, "report id", &self.id)?;
         let request =
             endpoint.request(OPERATION, Method::GET, &["v1", "reports", &self.id, "download"]);
-        Ok(Download::new(OPERATION, endpoint.send_streamed(request).await?))
+        Ok(Download::new(OPERATION, endpoint.send_streamed(request).await.map_err(advise)?))
     }
 }

@@ -4,7 +4,7 @@ use reqwest::{Method, header::HeaderName};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Filter, Report, Service, filter::filters_json, operation};
+use super::{Filter, Report, Service, filter::filters_json, operation, protocol::advise};
 use crate::{Error, IdempotencyKey, Idempotent, Operation};
 
 const OPERATION: Operation = operation("generate_report");
@@ -131,7 +131,7 @@ impl GenerateReport {
             .request(OPERATION, Method::POST, &["v1", "reports"])
             .json_body(&body)?
             .idempotency_key(KEY_HEADER, &key);
-        let answer = endpoint.send(request).await?;
+        let answer = endpoint.send(request).await.map_err(advise)?;
         let replayed = answer
             .header(REPLAYED_HEADER)
             .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"));

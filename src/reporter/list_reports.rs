@@ -63,6 +63,15 @@ impl Filters {
         Ok(())
     }
 
+    /// The filters' values, which tell this listing's continuations from another's.
+    fn identity(&self) -> Vec<String> {
+        vec![
+            self.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            self.template_id.clone().unwrap_or_default(),
+            self.created_at.map(|day| day.to_string()).unwrap_or_default(),
+        ]
+    }
+
     fn apply(&self, request: Request) -> Request {
         request
             .query_opt("status", self.status.as_ref().map(ReportStatus::as_str))
@@ -114,9 +123,9 @@ impl Query for ReportsQuery {
 
     fn paginator(self) -> Paginator<Report> {
         let Self { slot, filters } = self;
-        let (page, checked) = (filters.page, filters.check());
-        paging::paginator(&slot, OPERATION, &["v1", "reports"], page, checked, move |request| {
-            filters.apply(request)
+        let (page, checked, identity) = (filters.page, filters.check(), filters.identity());
+        paging::paginator(&slot, OPERATION, &["v1", "reports"], page, checked, identity, move |r| {
+            filters.apply(r)
         })
     }
 }

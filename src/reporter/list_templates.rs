@@ -51,6 +51,14 @@ struct Filters {
 }
 
 impl Filters {
+    /// The filters' values, which tell this listing's continuations from another's.
+    fn identity(&self) -> Vec<String> {
+        vec![
+            self.output_format.as_ref().map(|f| f.as_str().to_owned()).unwrap_or_default(),
+            self.description.clone().unwrap_or_default(),
+        ]
+    }
+
     fn apply(&self, request: Request) -> Request {
         request
             .query_opt("outputFormat", self.output_format.as_ref().map(OutputFormat::as_str))
@@ -93,9 +101,15 @@ impl Query for TemplatesQuery {
 
     fn paginator(self) -> Paginator<Template> {
         let Self { slot, filters } = self;
-        let page = filters.page;
-        paging::paginator(&slot, OPERATION, &["v1", "templates"], page, Ok(()), move |request| {
-            filters.apply(request)
-        })
+        let (page, identity) = (filters.page, filters.identity());
+        paging::paginator(
+            &slot,
+            OPERATION,
+            &["v1", "templates"],
+            page,
+            Ok(()),
+            identity,
+            move |r| filters.apply(r),
+        )
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::{
     Error, Operation,
-    pagination::{Cursor, FetchPage, Paginator, RawPage, decode_each},
+    pagination::{Cursor, FetchPage, Paginator, RawPage, decode_each, listing_identity},
     transport::{Endpoint, EndpointSlot, Request},
 };
 
@@ -37,14 +37,17 @@ impl SortOrder {
 }
 
 /// A Reporter listing at `segments`: `checked` is the verdict on its filters (the page
-/// options are checked here), `filters` adds them to each page's request. Bad input gives
-/// a paginator that yields only the error, before any request.
+/// options are checked here), `identity` their values (which, with the page size and the
+/// order, tell its continuations apart from another listing's), `filters` adds them to
+/// each page's request. Bad input gives a paginator that yields only the error, before any
+/// request.
 pub(super) fn paginator<T: DeserializeOwned + Send + 'static>(
     slot: &EndpointSlot,
     operation: Operation,
     segments: &'static [&'static str],
     options: PageOptions,
     checked: Result<(), String>,
+    identity: Vec<String>,
     filters: impl Fn(Request) -> Request + Send + Sync + 'static,
 ) -> Paginator<T> {
     let endpoint = match slot.get() {
@@ -54,10 +57,15 @@ pub(super) fn paginator<T: DeserializeOwned + Send + 'static>(
     if let Err(message) = checked.and_then(|()| check_limit(options.limit)) {
         return Paginator::refused(operation, Error::invalid_input(operation, message));
     }
-    let filters = Arc::new(move |request| {
-        filters(request).query_opt("sortOrder", options.sort_order.map(SortOrder::as_wire))
-    });
+    // A page number means other items with another page size or order.
+    let (limit, order) =
+        (options.limit.map(|l| l.to_string()), options.sort_order.map(SortOrder::as_wire));
+    let mut parts: Vec<&str> = identity.iter().map(String::as_str).collect();
+    parts.extend([limit.as_deref().unwrap_or_default(), order.unwrap_or_default()]);
+    let identity = listing_identity(operation, &parts);
+    let filters = Arc::new(move |request| filters(request).query_opt("sortOrder", order));
     Paginator::new(operation, pages(endpoint, operation, segments, options.limit, filters))
+        .identified(identity)
 }
 
 /// What every Reporter list takes besides its filters: the page size and the order.

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::{
+    Error,
     retry::RetryHint,
     transport::{ErrorDetails, Protocol, Verdict},
 };
@@ -58,8 +59,8 @@ struct ErrorBody {
     fields: Option<Map<String, Value>>,
 }
 
-/// The code, and a message made of the body's message (else its title), the fields it
-/// names, and the next step for codes a caller can act on.
+/// The code, and a message made of the body's message (else its title) and the fields it
+/// names.
 fn error_details(body: &[u8]) -> ErrorDetails {
     let Ok(ErrorBody { code, title, message, fields }) = serde_json::from_slice(body) else {
         return ErrorDetails::generic(body);
@@ -76,16 +77,22 @@ fn error_details(body: &[u8]) -> ErrorDetails {
             .collect();
         text = format!("{text} (fields: {})", listed.join("; "));
     }
-    let advice = match code.as_deref() {
-        Some(IN_FLIGHT) => Some(IN_FLIGHT_ADVICE),
-        Some(NOT_FINISHED) => Some(NOT_FINISHED_ADVICE),
-        _ => None,
-    };
-    if let Some(advice) = advice {
-        let said = text.trim_end_matches('.');
-        text = if said.is_empty() { advice.to_owned() } else { format!("{said}; {advice}") };
-    }
     ErrorDetails { code, message: (!text.is_empty()).then_some(text), request_id: None }
+}
+
+/// Adds the next step to the error of a code a caller can act on. The SDK's words go after
+/// the vendor's message, which the transport has cut to an excerpt, so they are never cut.
+pub(super) fn advise(error: Error) -> Error {
+    let Error::Api(mut api) = error else { return error };
+    let advice = match api.code.as_deref() {
+        Some(IN_FLIGHT) => IN_FLIGHT_ADVICE,
+        Some(NOT_FINISHED) => NOT_FINISHED_ADVICE,
+        _ => return Error::Api(api),
+    };
+    let said = api.message.as_deref().unwrap_or_default().trim_end_matches('.');
+    api.message =
+        Some(if said.is_empty() { advice.to_owned() } else { format!("{said}; {advice}") });
+    Error::Api(api)
 }
 
 #[cfg(test)]
@@ -98,6 +105,18 @@ mod tests {
             Verdict::Failure { details, hint } => (details, hint),
             Verdict::Success => panic!("{status} is a failure"),
         }
+    }
+
+    fn api_error(code: &str, message: &str) -> Error {
+        Error::Api(Box::new(crate::ApiError {
+            operation: crate::Operation::new(crate::Vendor::Reporter, "generate_report"),
+            status: StatusCode::CONFLICT,
+            code: Some(code.into()),
+            message: Some(message.into()),
+            request_id: None,
+            retry_after: None,
+            attempts: 4,
+        }))
     }
 
     #[test]
@@ -117,26 +136,31 @@ mod tests {
     }
 
     #[test]
-    fn a_key_in_flight_is_worth_waiting_out_and_says_what_to_do_if_it_stays() {
+    fn a_key_in_flight_is_worth_waiting_out_and_its_error_says_what_to_do_if_it_stays() {
         let (details, hint) = classify(
             409,
             r#"{"code":"TPL-0039","title":"Duplicate Request In Flight","message":"A request with this key is being processed."}"#,
         );
         assert_eq!(hint, RetryHint::Retry);
-        let message = details.message.unwrap();
-        assert!(message.starts_with("A request with this key is being processed; "), "{message}");
-        assert!(
-            message.contains("never clears") && message.contains("`list_reports`"),
-            "{message}"
-        );
-        assert!(message.contains("new key"), "{message}");
+        assert_eq!(details.message.as_deref(), Some("A request with this key is being processed."));
+        let long = "m".repeat(300);
+        let advised = advise(api_error("TPL-0039", &long));
+        let Error::Api(api) = &advised else { panic!("{advised:?}") };
+        let message = api.message().unwrap();
+        assert!(message.starts_with(&format!("{long}; ")), "{message}");
+        for part in ["never clears", "24 hours", "`list_reports`", "new key"] {
+            assert!(message.contains(part), "{part:?} missing from {message}");
+        }
     }
 
     #[test]
-    fn a_download_too_early_points_at_the_wait_and_other_bodies_read_generically() {
-        let (details, _) =
-            classify(400, r#"{"code":"TPL-0029","message":"Report is not finished"}"#);
-        assert!(details.message.unwrap().contains("`wait_for_report`"));
+    fn a_download_too_early_points_at_the_wait_and_other_answers_are_left_alone() {
+        let advised = advise(api_error("TPL-0029", "Report is not finished."));
+        let text = advised.to_string();
+        assert!(text.contains("not finished; only a Finished report"), "{text}");
+        assert!(text.contains("`wait_for_report`"), "{text}");
+        let other = advise(api_error("TPL-0011", "Not found")).to_string();
+        assert!(other.contains(": Not found after 4 attempts; the vendor"), "{other}");
         let (gateway, hint) = classify(502, "<html>Bad Gateway</html>");
         assert_eq!(gateway.message.as_deref(), Some("<html>Bad Gateway</html>"));
         assert_eq!(hint, RetryHint::ByStatus);
