@@ -66,6 +66,42 @@ fn millis(values: &[u64]) -> Vec<Duration> {
     values.iter().copied().map(Duration::from_millis).collect()
 }
 
+/// Regression guard: a full page with a report that does not decode is still full, so the
+/// listing goes on to the next page instead of ending early.
+#[tokio::test]
+async fn a_skipped_undecodable_report_still_counts_towards_a_full_page() {
+    let server = MockServer::start().await;
+    let report = |n: usize| json!({"id": format!("r-{n}"), "status": "Finished"});
+    let mut first: Vec<Value> = (0..3).map(report).collect();
+    first[1]["createdAt"] = json!("not a date");
+    for (page, items) in [("1", first), ("2", vec![report(3)])] {
+        let body = json!({"items": items, "page": page, "limit": 3, "total": items.len()});
+        Mock::given(method("GET"))
+            .and(wiremock::matchers::query_param("page", page))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder().reporter(reporter::Config::new(server.uri())).build().unwrap();
+    let skipped = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = skipped.clone();
+
+    let ids: Vec<String> = client
+        .reporter()
+        .list_reports()
+        .limit(3)
+        .skip_undecodable(move |item| seen.lock().unwrap().push(item.raw_json().to_owned()))
+        .items()
+        .map_ok(|report| report.id)
+        .try_collect()
+        .await
+        .unwrap();
+
+    assert_eq!(ids, ["r-0", "r-2", "r-3"]);
+    assert_eq!(skipped.lock().unwrap().len(), 1);
+    assert!(skipped.lock().unwrap()[0].contains("not a date"));
+}
+
 #[tokio::test]
 async fn the_create_request_carries_the_token_organization_key_and_body() {
     let server = MockServer::start().await;

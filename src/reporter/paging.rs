@@ -18,6 +18,14 @@ const SERVER_DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 100;
 
 /// The order of a Reporter list, by creation time.
+///
+/// ```
+/// use auditkit::reporter::SortOrder;
+///
+/// # fn demo(client: auditkit::Client) {
+/// let oldest_first = client.reporter().list_reports().sort_order(SortOrder::Asc);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
