@@ -14,12 +14,12 @@ use super::FilterValue;
 /// use auditkit::reporter::Filter;
 /// use chrono::NaiveDate;
 ///
-/// let june = |day| NaiveDate::from_ymd_opt(2025, 6, day).expect("a June date");
+/// let (first, last) = (NaiveDate::from_ymd_opt(2025, 6, 1), NaiveDate::from_ymd_opt(2025, 6, 30));
+/// let (first, last) = (first.ok_or("not a date")?, last.ok_or("not a date")?);
 /// let accounts = Filter::field("midaz_onboarding", "account", "id").is_in(["a-1", "a-2"]);
-/// let created = Filter::field("midaz_onboarding", "account", "created_at")
-///     .gte(june(1))
-///     .lte(june(30));
+/// let created = Filter::field("midaz_onboarding", "account", "created_at").gte(first).lte(last);
 /// let amounts = Filter::field("midaz_transaction", "public.operation", "amount").between(100, 1000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// Operators and their wire names: [`eq`](Self::eq) (`eq`, any value matches), [`gt`](Self::gt),

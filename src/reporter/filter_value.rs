@@ -14,11 +14,12 @@ use serde_json::{Number, Value};
 /// use auditkit::reporter::FilterValue;
 /// use chrono::NaiveDate;
 ///
-/// let date = NaiveDate::from_ymd_opt(2025, 6, 1).expect("a valid date");
+/// let date = NaiveDate::from_ymd_opt(2025, 6, 1).ok_or("not a date")?;
 /// assert_eq!(FilterValue::from(date).to_json(), Some(serde_json::json!("2025-06-01")));
 /// assert_eq!(FilterValue::from(12.5).to_json(), Some(serde_json::json!(12.5)));
 /// // NaN has no JSON form: the request that uses it is refused before it is sent.
 /// assert_eq!(FilterValue::from(f64::NAN).to_json(), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilterValue(Result<Value, String>);

@@ -71,12 +71,12 @@ fn body_fields(body: &[u8]) -> Result<Map<String, Value>, Box<SimResponse>> {
         .map(|name| (name.clone(), json!("unexpected field")))
         .collect();
     if !unexpected.is_empty() {
-        let mut refusal = json!({
+        let refusal = json!({
             "code": "TPL-0015",
             "title": "Unexpected Fields in the Request",
             "message": "The request body contains more fields than expected. Remove them and try again.",
+            "fields": unexpected,
         });
-        refusal["fields"] = Value::Object(unexpected);
         return Err(Box::new(SimResponse::json(StatusCode::BAD_REQUEST, &refusal)));
     }
     let missing: Vec<&str> =

@@ -59,7 +59,7 @@ impl Store {
             }
             Some(Entry::Processing) => Verdict::InFlight,
             Some(Entry::Done { in_flight, .. }) if *in_flight > 0 => {
-                *in_flight -= 1;
+                *in_flight = in_flight.saturating_sub(1);
                 Verdict::InFlight
             }
             Some(Entry::Done { answer, .. }) => Verdict::Replay(answer.clone()),

@@ -110,8 +110,9 @@ fn large_file() -> Vec<Bytes> {
     let lines_per_chunk = CHUNK / LINE;
     (0..LARGE_CHUNKS)
         .map(|chunk| {
-            let start = (chunk * 37 % lines_per_chunk) * LINE;
-            block.slice(start..start + CHUNK)
+            let start = chunk.saturating_mul(37) % lines_per_chunk * LINE;
+            let end = start.saturating_add(CHUNK).min(block.len());
+            block.slice(start.min(end)..end)
         })
         .collect()
 }
