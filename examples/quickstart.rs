@@ -12,8 +12,8 @@ use std::time::Duration;
 use auditkit::{
     Client, Error,
     energycap::{self, DistributionStatus},
-    everbridge, qualtrics,
-    testkit::{Fault, Sandbox},
+    everbridge, qualtrics, reporter,
+    testkit::{Fault, ReporterSandbox, Sandbox},
 };
 use chrono::{Datelike, TimeZone, Utc};
 use futures::TryStreamExt;
@@ -29,6 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     energycap_tour(&client).await?;
     qualtrics_tour(&client).await?;
+    reporter_tour(&client).await?;
     everbridge_tour(&sandbox, &client).await?;
     resilience_tour(&sandbox, &client).await?;
     errors_tour(&sandbox).await?;
@@ -156,6 +157,43 @@ async fn qualtrics_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
         brands.len(),
         brands.first().map_or_else(String::new, |e| e.descriptor.to_string())
     );
+    Ok(())
+}
+
+async fn reporter_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    println!("\n== Lerian Reporter: generate, replay, wait, download");
+    let key = auditkit::IdempotencyKey::new("quickstart-balances")?;
+    let generate = || {
+        client
+            .reporter()
+            .generate_report(ReporterSandbox::CSV_TEMPLATE)
+            .filter(
+                reporter::Filter::field("midaz_onboarding", "account", "id").is_in(["A-1", "A-2"]),
+            )
+            .idempotency_key(key.clone())
+    };
+    let created = generate().send().await?;
+    println!("  report {} is {:?} (key {})", created.value.id, created.value.status, created.key);
+    let again = generate().send().await?;
+    println!("  the same key again: report {}, replayed = {}", again.value.id, again.replayed);
+
+    let mut polls = client
+        .reporter()
+        .wait_for_report(&created.value.id)
+        .poll_interval(Duration::from_millis(100))
+        .statuses();
+    let mut finished = None;
+    while let Some(report) = polls.try_next().await? {
+        println!("  poll: {:?}", report.status);
+        finished = Some(report);
+    }
+    let Some(report) = finished else { return Ok(()) };
+
+    let download = client.reporter().download_report(&report.id).send().await?;
+    let name = download.filename().unwrap_or("report.csv").to_owned();
+    let path = std::env::temp_dir().join(&name);
+    let written = download.write_to_path(&path).await?;
+    println!("  downloaded {name}: {written} bytes saved to {}", path.display());
     Ok(())
 }
 

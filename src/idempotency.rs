@@ -4,9 +4,15 @@
 //! Every request carries an [`Idempotency`], set once per logical call before the retry
 //! loop: `Safe` (a read), `Keyed` (a write the server deduplicates by key) or `Unsafe` (a
 //! write that would happen twice). The retry decision reads it; see
-//! [`RetryPolicy`](crate::RetryPolicy).
+//! [`RetryPolicy`](crate::RetryPolicy). Each client keeps a [`KeyLedger`] of the keys it
+//! sent, so a key is never sent again with another body.
 
-use std::fmt;
+use std::{
+    collections::{HashMap, VecDeque},
+    fmt,
+    hash::{DefaultHasher, Hash, Hasher},
+    sync::Mutex,
+};
 
 use crate::Error;
 
@@ -59,7 +65,6 @@ impl IdempotencyKey {
     }
 
     /// A fresh random key (a UUID v4).
-    #[allow(dead_code, reason = "Reporter's generate_report fills in a key with this")]
     pub(crate) fn generate() -> Self {
         Self(uuid::Uuid::new_v4().to_string())
     }
@@ -109,7 +114,6 @@ pub struct Idempotent<T> {
 }
 
 impl<T> Idempotent<T> {
-    #[allow(dead_code, reason = "Reporter's generate_report answers with this")]
     pub(crate) fn new(value: T, replayed: bool, key: IdempotencyKey) -> Self {
         Self { value, replayed, key }
     }
@@ -143,6 +147,69 @@ impl Idempotency {
     }
 }
 
+/// How many keys a client remembers: far more than the writes one process makes in the
+/// servers' usual 24 hours of key storage, and at most a few hundred kilobytes.
+const LEDGER_CAPACITY: usize = 4096;
+
+/// The keys one client has sent, each with a fingerprint of the request it carried, so the
+/// same key is never sent with a different request.
+///
+/// Servers (Lerian Reporter among them) answer a reused key from the first request without
+/// comparing bodies, so a caller reusing a key by mistake would silently get the result of
+/// another request. Bounded: past [`LEDGER_CAPACITY`] keys the oldest is forgotten.
+#[derive(Debug, Default)]
+pub(crate) struct KeyLedger {
+    sent: Mutex<Sent>,
+}
+
+#[derive(Debug, Default)]
+struct Sent {
+    fingerprints: HashMap<(IdempotencyKey, u64), u64>,
+    order: VecDeque<(IdempotencyKey, u64)>,
+}
+
+impl KeyLedger {
+    /// Records that `key` goes to `target` (method and URL) with `body`, or refuses when this
+    /// client already sent `key` to `target` with another body. Checked before the first
+    /// attempt; the retries of one call carry the same body and pass.
+    pub(crate) fn claim(
+        &self,
+        key: &IdempotencyKey,
+        target: &str,
+        body: &[u8],
+    ) -> Result<(), String> {
+        let slot = (key.clone(), fingerprint(target.as_bytes()));
+        let body = fingerprint(body);
+        let mut sent = self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match sent.fingerprints.get(&slot) {
+            Some(earlier) if *earlier == body => Ok(()),
+            Some(_) => Err(format!(
+                "the idempotency key `{key}` was already sent by this client with a different \
+                 request body; the server would answer with the result of that earlier request \
+                 instead of acting on this one. Use a new key for a different request"
+            )),
+            None => {
+                if sent.order.len() >= LEDGER_CAPACITY
+                    && let Some(oldest) = sent.order.pop_front()
+                {
+                    sent.fingerprints.remove(&oldest);
+                }
+                sent.order.push_back(slot.clone());
+                sent.fingerprints.insert(slot, body);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A 64-bit digest: std's SipHash with its fixed keys, the same in every run. A collision
+/// would only make the ledger miss a reused key, as it did before the ledger existed.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +240,30 @@ mod tests {
         assert_eq!(Idempotency::of_method(&reqwest::Method::POST), Idempotency::Unsafe);
         assert!(Idempotency::Keyed(IdempotencyKey::generate()).allows_resend());
         assert!(!Idempotency::Unsafe.allows_resend());
+    }
+
+    #[test]
+    fn the_ledger_refuses_a_key_reused_with_another_body_only() {
+        let ledger = KeyLedger::default();
+        let key = IdempotencyKey::new("k-1").unwrap();
+        let target = "POST https://reporter.example/v1/reports";
+        assert_eq!(ledger.claim(&key, target, b"{\"a\":1}"), Ok(()));
+        assert_eq!(ledger.claim(&key, target, b"{\"a\":1}"), Ok(()), "a retry of the same body");
+        let refused = ledger.claim(&key, target, b"{\"a\":2}").unwrap_err();
+        assert!(refused.contains("`k-1`") && refused.contains("new key"), "{refused}");
+        let other_server = "POST https://other.example/v1/reports";
+        assert_eq!(ledger.claim(&key, other_server, b"{\"a\":2}"), Ok(()));
+    }
+
+    #[test]
+    fn the_ledger_forgets_its_oldest_key_past_its_capacity() {
+        let ledger = KeyLedger::default();
+        let key = |n: usize| IdempotencyKey::new(format!("k-{n}")).unwrap();
+        for n in 0..=LEDGER_CAPACITY {
+            ledger.claim(&key(n), "t", b"first").unwrap();
+        }
+        assert_eq!(ledger.sent.lock().unwrap().order.len(), LEDGER_CAPACITY);
+        assert_eq!(ledger.claim(&key(0), "t", b"second"), Ok(()), "k-0 was forgotten");
+        assert!(ledger.claim(&key(LEDGER_CAPACITY), "t", b"second").is_err());
     }
 }

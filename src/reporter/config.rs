@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+use super::protocol::ReporterProtocol;
 use crate::{
     Error, Secret, Vendor,
-    transport::{Endpoint, ErrorBody, StaticHeader, Transport},
+    transport::{Endpoint, StaticHeader, Transport},
 };
 
 /// Reporter settings for [`ClientBuilder::reporter`](crate::ClientBuilder::reporter).
@@ -42,7 +43,12 @@ impl Config {
         self
     }
 
-    /// Sends `X-Organization-Id` (required by older multi-tenant deployments).
+    /// Sends `X-Organization-Id` (required by older multi-tenant deployments, ignored by
+    /// newer ones).
+    ///
+    /// Reporter does not scope idempotency keys per organisation: a key sent for one
+    /// organisation is the same key for every other on the deployment (see
+    /// [`GenerateReport::idempotency_key`](super::GenerateReport::idempotency_key)).
     pub fn organization_id(mut self, id: impl Into<String>) -> Self {
         self.organization_id = Some(id.into());
         self
@@ -78,7 +84,7 @@ impl Config {
             Vendor::Reporter,
             &self.base_url,
             headers,
-            ErrorBody::GENERIC,
+            ReporterProtocol,
         )
     }
 

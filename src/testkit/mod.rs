@@ -42,5 +42,6 @@ pub use crate::timer::VirtualTimer;
 plugin::plugins! {
     energycap::EnergyCap,
     qualtrics::Qualtrics,
+    reporter::Reporter,
     everbridge::Everbridge,
 }

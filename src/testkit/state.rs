@@ -114,10 +114,6 @@ impl SimResponse {
     }
 
     /// An answer streamed in `chunks` (no `Content-Length`).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "until a simulator streams a download (Reporter's will)")
-    )]
     pub(crate) fn chunks(
         status: StatusCode,
         content_type: &'static str,

@@ -24,7 +24,6 @@ impl Answer {
     }
 
     /// A header's value, when it is visible ASCII.
-    #[allow(dead_code, reason = "Reporter reads `X-Idempotency-Replayed` through this")]
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name)?.to_str().ok()
     }
@@ -34,7 +33,6 @@ impl Answer {
 ///
 /// The retries are over once this exists: a body that breaks off is an error in the
 /// stream, never a silent second request.
-#[allow(dead_code, reason = "Reporter's download reads these")]
 pub(crate) struct Streamed {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,

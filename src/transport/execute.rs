@@ -4,7 +4,7 @@
 use tracing::{Instrument, field::Empty};
 
 use super::{Answer, Endpoint, Request, Streamed, failure::Failure};
-use crate::{Error, retry::should_retry};
+use crate::{Error, idempotency::Idempotency, retry::should_retry};
 
 impl Endpoint {
     /// Sends a request with retries; a success comes back buffered.
@@ -15,7 +15,6 @@ impl Endpoint {
 
     /// Sends a request with retries until a success's head arrives, then hands its body over
     /// as a stream: a body that breaks off later is an error in the stream, not a retry.
-    #[allow(dead_code, reason = "Reporter's download streams through this")]
     pub(crate) async fn send_streamed(&self, request: Request) -> Result<Streamed, Error> {
         let span = self.call_span(&request);
         self.with_retries(&request, |attempt| self.streamed(&request, attempt))
@@ -44,13 +43,22 @@ impl Endpoint {
     }
 
     /// Runs `attempt` (given the attempt number) until it succeeds, the failure is not
-    /// worth repeating, or the policy's attempts or time run out.
+    /// worth repeating, or the policy's attempts or time run out. A keyed request this
+    /// client already sent with another body is refused before the first attempt.
     async fn with_retries<R, A: Future<Output = Result<R, Failure>>>(
         &self,
         request: &Request,
         mut attempt: impl FnMut(u32) -> A,
     ) -> Result<R, Error> {
         let transport = self.transport();
+        if let Idempotency::Keyed(key) = &request.idempotency {
+            let target = format!("{} {}", request.method, request.url);
+            let body = request.body.as_deref().unwrap_or_default();
+            transport
+                .keys_sent
+                .claim(key, &target, body)
+                .map_err(|message| Error::invalid_input(request.operation, message))?;
+        }
         let (timer, policy) = (transport.timer(), &transport.retry);
         let started = timer.now();
         let mut number = 0;

@@ -8,6 +8,7 @@
 mod answer;
 mod attempt;
 mod auth;
+mod content_disposition;
 mod decode;
 mod endpoint;
 mod execute;
@@ -19,6 +20,7 @@ mod token_cache;
 
 pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
+pub(crate) use content_disposition::attachment_filename;
 pub(crate) use decode::{ErrorDetails, decode_json, excerpt};
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
 pub(crate) use protocol::Verdict;
@@ -28,10 +30,10 @@ pub(crate) use token_cache::{Token, TokenCache, TokenSource};
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{Error, Jitter, RetryPolicy, Timer};
+use crate::{Error, Jitter, RetryPolicy, Timer, idempotency::KeyLedger};
 
 /// What every vendor shares inside one [`Client`](crate::Client): the connection pool, the
-/// retry policy, the timer and the jitter source.
+/// retry policy, the timer, the jitter source and the idempotency keys sent so far.
 #[derive(Debug)]
 pub(crate) struct Transport {
     http: reqwest::Client,
@@ -40,6 +42,7 @@ pub(crate) struct Transport {
     jitter: Jitter,
     allow_insecure_http: bool,
     max_answer_size: usize,
+    keys_sent: KeyLedger,
 }
 
 /// Transport settings gathered by the [`ClientBuilder`](crate::ClientBuilder).
@@ -72,6 +75,7 @@ impl Transport {
             jitter: settings.jitter,
             max_answer_size: settings.max_answer_size,
             allow_insecure_http: settings.allow_insecure_http,
+            keys_sent: KeyLedger::default(),
         })
     }
 

@@ -61,7 +61,6 @@ impl Request {
 
     /// Sends `key` in header `name`, making a write safe to repeat: every retry of this
     /// call carries the same key.
-    #[allow(dead_code, reason = "Reporter's generate_report is keyed")]
     pub(crate) fn idempotency_key(mut self, name: HeaderName, key: &IdempotencyKey) -> Self {
         if let Ok(value) = HeaderValue::from_str(key.as_str()) {
             self.headers.insert(name, value);

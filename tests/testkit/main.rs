@@ -5,4 +5,5 @@ mod everbridge;
 mod faults;
 mod http;
 mod qualtrics;
+mod reporter;
 mod server;

@@ -1,0 +1,131 @@
+//! `GET /v1/reports` — reports, filtered by status, template and creation day, by page.
+
+use chrono::NaiveDate;
+
+use super::{Report, ReportStatus, SortOrder, operation, paging};
+use crate::{
+    Operation,
+    pagination::{Listing, Paginator, Query},
+    transport::{EndpointSlot, Request},
+};
+
+const OPERATION: Operation = operation("list_reports");
+
+/// Lists reports. Created by [`Service::list_reports`](super::Service::list_reports).
+///
+/// [`send`](Listing::send) reads one page; [`pages`](Listing::pages) and
+/// [`items`](Listing::items) stream them all, page number after page number. Reporter's
+/// `total` counts only the page it answers with, so the listing ends at the first page
+/// holding fewer than `limit` items.
+///
+/// ```no_run
+/// use auditkit::reporter::{ReportStatus, SortOrder};
+/// use futures::TryStreamExt;
+///
+/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+/// let mut finished = client
+///     .reporter()
+///     .list_reports()
+///     .status(ReportStatus::Finished)
+///     .sort_order(SortOrder::Asc)
+///     .limit(100)
+///     .items();
+/// while let Some(report) = finished.try_next().await? {
+///     println!("{} {:?}", report.id, report.completed_at);
+/// }
+/// # Ok(()) }
+/// ```
+pub type ListReports = Listing<ReportsQuery>;
+
+/// The filters of a [`ListReports`] listing. Set them with the listing's methods.
+#[derive(Debug, Clone)]
+#[must_use = "a query does nothing until its listing is read"]
+pub struct ReportsQuery {
+    slot: EndpointSlot,
+    filters: Filters,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Filters {
+    status: Option<ReportStatus>,
+    template_id: Option<String>,
+    created_at: Option<NaiveDate>,
+    page: paging::PageOptions,
+}
+
+impl Filters {
+    fn check(&self) -> Result<(), String> {
+        if self.template_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+            return Err(
+                "`template_id` is empty; leave it out to list every template's reports".into()
+            );
+        }
+        Ok(())
+    }
+
+    /// The filters' values, which tell this listing's continuations from another's.
+    fn identity(&self) -> Vec<String> {
+        vec![
+            self.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            self.template_id.clone().unwrap_or_default(),
+            self.created_at.map(|day| day.to_string()).unwrap_or_default(),
+        ]
+    }
+
+    fn apply(&self, request: Request) -> Request {
+        request
+            .query_opt("status", self.status.as_ref().map(ReportStatus::as_str))
+            .query_opt("templateId", self.template_id.as_deref())
+            .query_opt("createdAt", self.created_at.map(|day| day.format("%Y-%m-%d")))
+    }
+}
+
+impl ListReports {
+    pub(super) fn new(slot: EndpointSlot) -> Self {
+        Listing::of(ReportsQuery { slot, filters: Filters::default() })
+    }
+
+    /// Only reports with this status (`status`). Reporter matches it exactly against the
+    /// stored spelling, so it is sent as `Processing`, `Finished` or `Error` whatever case
+    /// the server writes in its answers.
+    pub fn status(mut self, status: ReportStatus) -> Self {
+        self.query.filters.status = Some(status);
+        self
+    }
+
+    /// Only reports made from this template (`templateId`).
+    pub fn template_id(mut self, id: impl Into<String>) -> Self {
+        self.query.filters.template_id = Some(id.into());
+        self
+    }
+
+    /// Only reports asked for on this day, UTC (`createdAt`).
+    pub fn created_at(mut self, day: NaiveDate) -> Self {
+        self.query.filters.created_at = Some(day);
+        self
+    }
+
+    /// Reports per page (`limit`), 1 to 100; Reporter's default is 10.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.query.filters.page.limit = Some(limit);
+        self
+    }
+
+    /// The order by creation time (`sortOrder`); Reporter's default is newest first.
+    pub fn sort_order(mut self, order: SortOrder) -> Self {
+        self.query.filters.page.sort_order = Some(order);
+        self
+    }
+}
+
+impl Query for ReportsQuery {
+    type Item = Report;
+
+    fn paginator(self) -> Paginator<Report> {
+        let Self { slot, filters } = self;
+        let (page, checked, identity) = (filters.page, filters.check(), filters.identity());
+        paging::paginator(&slot, OPERATION, &["v1", "reports"], page, checked, identity, move |r| {
+            filters.apply(r)
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! Reporter as a sandbox plug-in: how the sandbox starts the simulator and wires a client
+//! to it, and the sandbox's and builder's Reporter accessors.
+
+use std::{sync::Arc, time::Duration};
+
+use url::Url;
+
+use super::{
+    config::Config,
+    handle::ReporterSandbox,
+    routes::{TOKEN, simulator},
+};
+use crate::{
+    ClientBuilder,
+    reporter::Config as ReporterConfig,
+    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+};
+
+/// The organization id the sandbox's client sends as `X-Organization-Id`.
+const ORGANIZATION_ID: &str = "sandbox-organization";
+
+/// The Reporter plug-in, mounted at `/reporter` behind the gateway prefix `/manager`.
+#[derive(Debug)]
+pub(crate) struct Reporter;
+
+impl Plugin for Reporter {
+    type Settings = Config;
+    type Handle = ReporterSandbox;
+    const BASE_PATH: &'static str = "reporter/manager/";
+
+    fn start(settings: Config, _root: &Url) -> (Arc<dyn Simulator>, ReporterSandbox) {
+        let (simulator, handle) = simulator(settings);
+        (Arc::new(simulator), handle)
+    }
+
+    fn configure(client: ClientBuilder, sandbox: &Sandbox) -> ClientBuilder {
+        client.reporter(
+            ReporterConfig::new(sandbox.reporter_url().as_str())
+                .bearer_token(sandbox.reporter_token())
+                .organization_id(ORGANIZATION_ID),
+        )
+    }
+}
+
+impl Sandbox {
+    /// The base URL to give the SDK's Reporter config,
+    /// `http://127.0.0.1:PORT/reporter/manager/` (with a gateway prefix, as some
+    /// deployments have); the SDK appends `v1/…`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auditkit::{Client, reporter};
+    ///
+    /// let sandbox = auditkit::testkit::Sandbox::start().await?;
+    /// let config = reporter::Config::new(sandbox.reporter_url()).bearer_token(sandbox.reporter_token());
+    /// let client = Client::builder().reporter(config).build()?;
+    /// let first = client.reporter().list_templates().send().await?;
+    /// assert!(!first.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn reporter_url(&self) -> Url {
+        self.plugin_url::<Reporter>()
+    }
+
+    /// The only bearer token the Reporter simulator accepts: `sandbox-reporter-token`.
+    pub fn reporter_token(&self) -> &str {
+        TOKEN
+    }
+
+    /// A handle on the Reporter simulator's state, to seed and inspect it.
+    pub fn reporter(&self) -> ReporterSandbox {
+        self.plugin::<Reporter>()
+    }
+}
+
+impl SandboxBuilder {
+    /// A report becomes `Finished` (or `Error`, for the failing template) on its `n`-th
+    /// read (`GET v1/reports/{id}`); until then it is `Processing`. The default is 2; 0
+    /// behaves like 1.
+    pub fn reporter_polls_to_finish(self, n: u32) -> Self {
+        self.plugin_settings::<Reporter>(|config| config.polls_to_finish = Some(n))
+    }
+
+    /// A report finishes once `after` has passed since it was asked for (on Tokio's clock).
+    /// Set without [`reporter_polls_to_finish`](Self::reporter_polls_to_finish), reads no
+    /// longer finish reports; with both, whichever comes first does.
+    pub fn reporter_finish_after(self, after: Duration) -> Self {
+        self.plugin_settings::<Reporter>(|config| config.finish_after = Some(after))
+    }
+
+    /// After a create makes a report, its idempotency key stays in flight for the next `n`
+    /// requests that carry it, which get `409 TPL-0039` before the replays start, as while
+    /// Reporter is still handling the first request. The default is 0.
+    pub fn reporter_in_flight_requests(self, n: u32) -> Self {
+        self.plugin_settings::<Reporter>(|config| config.in_flight_requests = n)
+    }
+
+    /// Writes report statuses in lower case (`processing`, `finished`), as Reporter's
+    /// published example does, instead of the stored spelling.
+    /// [`ReporterSandbox::set_lowercase_status`] changes it later.
+    pub fn reporter_lowercase_status(self, lowercase: bool) -> Self {
+        self.plugin_settings::<Reporter>(|config| config.lowercase_status = lowercase)
+    }
+}
