@@ -185,7 +185,8 @@ impl ClientBuilder {
         {
             return Err(Error::config(
                 "no vendor is configured in the environment: set AUDITKIT_ENERGYCAP_API_KEY, \
-                 AUDITKIT_REPORTER_BASE_URL, AUDITKIT_QUALTRICS_DATACENTER or AUDITKIT_EVERBRIDGE_USERNAME \
+                 AUDITKIT_REPORTER_BASE_URL, AUDITKIT_QUALTRICS_DATACENTER (or _BASE_URL), \
+                 AUDITKIT_EVERBRIDGE_USERNAME or AUDITKIT_EVERBRIDGE_TOKEN \
                  (see `ClientBuilder::from_env`)",
             ));
         }
@@ -385,7 +386,15 @@ mod tests {
     #[test]
     fn from_env_with_nothing_set_names_the_variables() {
         let error = ClientBuilder::from_lookup(&lookup(&[])).unwrap_err();
-        assert!(error.to_string().contains("AUDITKIT_ENERGYCAP_API_KEY"), "{error}");
+        for variable in [
+            "AUDITKIT_ENERGYCAP_API_KEY",
+            "AUDITKIT_REPORTER_BASE_URL",
+            "AUDITKIT_QUALTRICS_DATACENTER",
+            "AUDITKIT_EVERBRIDGE_USERNAME",
+            "AUDITKIT_EVERBRIDGE_TOKEN",
+        ] {
+            assert!(error.to_string().contains(variable), "{variable} missing from {error}");
+        }
     }
 
     #[test]
