@@ -22,9 +22,19 @@ pub struct Prerendered {
 }
 
 impl Prerendered {
-    /// Starts serving what `render` makes of the server's own URL (pages link to it).
+    /// Starts serving what `render` makes of the server's own URL (pages link to it), each
+    /// body found by its whole request target (path and query).
     pub async fn start(
         latency: Duration,
+        render: impl FnOnce(&str) -> HashMap<String, Vec<u8>>,
+    ) -> Self {
+        Self::routed(latency, str::to_owned, render).await
+    }
+
+    /// The same, each body found by `route(target)`.
+    pub async fn routed(
+        latency: Duration,
+        route: fn(&str) -> String,
         render: impl FnOnce(&str) -> HashMap<String, Vec<u8>>,
     ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
@@ -32,17 +42,26 @@ impl Prerendered {
         let bodies = Arc::new(render(&url));
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve(socket, Arc::clone(&bodies), latency));
+                // Small answers would otherwise wait for the client's delayed ACK.
+                let _ = socket.set_nodelay(true);
+                tokio::spawn(serve(socket, Arc::clone(&bodies), latency, route));
             }
         });
         Self { url }
     }
 }
 
+/// The value of query parameter `name` in a request target, as sent.
+pub fn query_value<'a>(target: &'a str, name: &str) -> Option<&'a str> {
+    let query = target.split_once('?')?.1;
+    query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
 async fn serve(
     mut socket: tokio::net::TcpStream,
     bodies: Arc<HashMap<String, Vec<u8>>>,
     latency: Duration,
+    route: fn(&str) -> String,
 ) {
     let mut buffer = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
@@ -62,17 +81,17 @@ async fn serve(
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        let (status, body) = match bodies.get(&target) {
+        let (status, body) = match bodies.get(&route(&target)) {
             Some(body) => ("200 OK", body.as_slice()),
             None => ("404 Not Found", &b"{}"[..]),
         };
-        let answer = format!(
+        let mut answer = format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
             body.len()
-        );
-        if socket.write_all(answer.as_bytes()).await.is_err()
-            || socket.write_all(body).await.is_err()
-        {
+        )
+        .into_bytes();
+        answer.extend_from_slice(body);
+        if socket.write_all(&answer).await.is_err() {
             return;
         }
     }

@@ -35,9 +35,10 @@ impl Protocol for EverbridgeAnswers {
                 hint: RetryHint::ByStatus,
             };
         }
-        // A page that never quotes either key is a success: spare it a second parse.
-        let quoted = |part: &[u8]| part == b"success" || part == b"status";
-        if !body.split(|byte| *byte == b'"').any(quoted) {
+        // A page that never quotes either key is a success: spare it a second parse. (A body
+        // that is not UTF-8 is not JSON either: the decoder reports it.)
+        let Ok(text) = std::str::from_utf8(body) else { return Verdict::Success };
+        if !text.contains("\"success\"") && !text.contains("\"status\"") {
             return Verdict::Success;
         }
         let Ok(outcome) = serde_json::from_slice::<Outcome>(body) else {

@@ -1,8 +1,11 @@
 //! Reading several windows of a listing at once, still yielding pages in order.
 //!
-//! Each window ahead of the reader is walked by its own task into a channel of one page,
-//! and the task asks for the next page only once the reader has taken the previous one: a
-//! listing read `n` windows at a time holds at most `n` pages it has not handed over.
+//! Each window ahead of the reader is walked by its own task into a channel of one page. A
+//! task fetches its next page while the previous one waits in the channel, and then waits
+//! for the reader to take that one: a window holds at most two pages the reader has not
+//! taken, so a listing read `n` windows at a time holds at most `2n`. Fetching one page
+//! behind the waiting one is what lets a window finish in the background: a scroll ends
+//! only on a request that brings nothing, and it would otherwise wait for the reader.
 
 use std::collections::VecDeque;
 
@@ -64,12 +67,11 @@ fn read_ahead<T: Send + 'static>(walk: &Walk<T>, from: Continuation, runtime: &H
     let (sender, receiver) = mpsc::channel(1);
     let task = async move {
         let mut pages = std::pin::pin!(pages);
-        // The slot is reserved before the page is fetched, so the window never runs more
-        // than one page ahead of the reader.
-        while let Ok(slot) = sender.reserve().await {
-            match pages.next().await {
-                Some(page) => slot.send(page),
-                None => return,
+        while let Some(page) = pages.next().await {
+            // Waits while the previous page is still in the channel; fails once the reader
+            // is gone, which ends the task.
+            if sender.send(page).await.is_err() {
+                return;
             }
         }
     };

@@ -69,8 +69,9 @@ impl<Q> Listing<Q> {
     }
 
     /// Reads up to `windows` windows of a listing over a long range at once (default 1),
-    /// still yielding pages and items in order. Each window runs at most one page ahead of
-    /// the reader, so at most `windows` pages wait in memory. A listing over one range, or
+    /// still yielding pages and items in order. Each window holds at most two pages the
+    /// reader has not taken (one waiting, one fetched behind it), so at most `2 × windows`
+    /// pages wait in memory. A listing over one range, or
     /// one with [`max_pages`](Self::max_pages), reads one window at a time. 0 is refused
     /// with [`Error::InvalidInput`] when the listing is read.
     ///

@@ -722,13 +722,19 @@ async fn an_old_single_listing_continuation_resumes_a_one_range_listing() {
 struct SlowWindows {
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// Pages with items the server has answered.
+    served: AtomicUsize,
 }
 
 impl SlowWindows {
     const WINDOWS: u32 = 8;
 
     fn new() -> Arc<Self> {
-        Arc::new(Self { in_flight: AtomicUsize::new(0), max_in_flight: AtomicUsize::new(0) })
+        Arc::new(Self {
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            served: AtomicUsize::new(0),
+        })
     }
 
     fn expected() -> Vec<u32> {
@@ -750,6 +756,7 @@ impl SlowWindows {
                     _ => 1,
                 };
                 let items = if page <= 3 {
+                    source.served.fetch_add(1, SeqCst);
                     (0..2).map(|i| window * 6 + (page - 1) * 2 + i).collect()
                 } else {
                     Vec::new()
@@ -777,6 +784,23 @@ async fn windows_read_at_once_yield_the_same_items_in_the_same_order() {
             assert!(max > 1, "windows were read one at a time");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_reader_holds_at_most_two_pages_per_window_read_at_once() {
+    const AT_ONCE: u32 = 3;
+    let source = SlowWindows::new();
+    let mut pages = source.paginator().concurrency(AT_ONCE).pages();
+    let (mut taken, mut most_waiting) = (0, 0);
+    while let Some(page) = pages.try_next().await.unwrap() {
+        taken += usize::from(!page.is_empty());
+        // Give the windows read ahead every chance to run away from the reader.
+        tokio::time::sleep(Duration::from_millis(15)).await;
+        most_waiting = most_waiting.max(source.served.load(SeqCst) - taken);
+    }
+    assert_eq!(taken, SlowWindows::WINDOWS as usize * 3);
+    assert!(most_waiting <= 2 * AT_ONCE as usize, "{most_waiting} pages waited for the reader");
+    assert!(most_waiting > 1, "the windows did read ahead");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

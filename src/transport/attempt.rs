@@ -12,6 +12,7 @@ use crate::{
     Error, Operation,
     error::{TransportError, TransportErrorKind},
 };
+use bytes::{Bytes, BytesMut};
 use futures::{StreamExt, TryStreamExt};
 
 /// Headers vendors and their gateways use for a request id.
@@ -73,14 +74,29 @@ impl Endpoint {
         if declared.is_some_and(|length| length > limit) {
             return Err(Failure::too_large(limit));
         }
-        let mut body = bytes::BytesMut::new();
+        // A body in one chunk is kept as it came; only a body in several is copied, once,
+        // into a buffer sized by its announced length.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Option<BytesMut> = None;
+        let mut read: usize = 0;
         while let Some(chunk) = response.chunk().await.map_err(Failure::from_reqwest)? {
-            if body.len().saturating_add(chunk.len()) > limit {
+            read = read.saturating_add(chunk.len());
+            if read > limit {
                 return Err(Failure::too_large(limit));
             }
-            body.extend_from_slice(&chunk);
+            match (&mut joined, first.take()) {
+                (Some(buffer), _) => buffer.extend_from_slice(&chunk),
+                (None, None) => first = Some(chunk),
+                (None, Some(earlier)) => {
+                    let mut buffer = BytesMut::with_capacity(declared.unwrap_or(read).max(read));
+                    buffer.extend_from_slice(&earlier);
+                    buffer.extend_from_slice(&chunk);
+                    joined = Some(buffer);
+                }
+            }
         }
-        Ok(Answer { status, headers, body: body.freeze(), request_id })
+        let body = joined.map(BytesMut::freeze).or(first).unwrap_or_default();
+        Ok(Answer { status, headers, body, request_id })
     }
 
     /// The vendor's verdict on a complete answer.
