@@ -19,6 +19,8 @@ struct Inner {
     base_url: Url,
     auth: Box<dyn Authorize>,
     protocol: Box<dyn Protocol>,
+    /// Refuse redirects to another origin (a token endpoint's answer is a credential).
+    own_origin_only: bool,
 }
 
 impl Endpoint {
@@ -64,7 +66,22 @@ impl Endpoint {
             base_url: url,
             auth: Box::new(auth),
             protocol: Box::new(protocol),
+            own_origin_only: false,
         })))
+    }
+
+    /// The same endpoint, refusing every redirect to another origin: for a token endpoint,
+    /// whose answer is a credential the SDK then sends to the vendor. Called right after
+    /// [`new`](Self::new), while the endpoint is not shared yet.
+    pub(crate) fn own_origin_only(mut self) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.own_origin_only = true;
+        }
+        self
+    }
+
+    pub(crate) fn refuses_other_origins(&self) -> bool {
+        self.0.own_origin_only
     }
 
     pub(crate) fn vendor(&self) -> Vendor {
