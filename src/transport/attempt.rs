@@ -129,6 +129,7 @@ impl Endpoint {
 
     /// One buffered attempt: head, body, verdict.
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
+        let _admitted = self.admit().await;
         let head = self.head(request).await?;
         let answer = self.read(head).await?;
         self.judge(answer)
@@ -142,6 +143,7 @@ impl Endpoint {
         request: &Request,
         attempts: u32,
     ) -> Result<Streamed, Failure> {
+        let admitted = self.admit().await;
         let (response, authorization) = self.head(request).await?;
         if !response.status().is_success() {
             let answer = self.judge(self.read((response, authorization)).await?)?;
@@ -152,9 +154,13 @@ impl Endpoint {
         let (status, headers) = (response.status(), response.headers().clone());
         let request_id = request_id(&response);
         let operation = request.operation;
+        // The body holds the request's place among those in flight until it is read or dropped.
         let body = response
             .bytes_stream()
             .map_err(move |error| broken_body(operation, attempts, error))
+            .inspect(move |_| {
+                let _held = &admitted;
+            })
             .boxed();
         Ok(Streamed { status, headers, request_id, body })
     }
