@@ -81,7 +81,8 @@ impl Transport {
             timer: settings.timer,
             jitter: settings.jitter,
             max_answer_size: settings.max_answer_size,
-            max_in_flight: settings.max_in_flight.max(1),
+            // tokio's semaphore panics above its own maximum: `usize::MAX` means "no cap".
+            max_in_flight: settings.max_in_flight.clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
             rate_limits: settings.rate_limits,
             allow_insecure_http: settings.allow_insecure_http,
             keys_sent: KeyLedger::default(),
