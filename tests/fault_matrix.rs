@@ -7,6 +7,9 @@
 //!
 //! The table is [`matrix`]: one row per fault kind, with the expected outcome for each
 //! operation it applies to. A cell that does not apply is left out, not faked.
+//!
+//! `FAULT_MATRIX_CASE=ScrollExpiry` runs only the cells whose `Kind x Op` holds the text;
+//! `FAULT_MATRIX_DEBUG=1` prints each cell's requests and errors.
 
 use std::{
     collections::HashSet,
@@ -41,8 +44,16 @@ const LATENCY: Duration = Duration::from_millis(2500);
 const TINY_ANSWER: usize = 64;
 const BAD_DATE: &str = "30/03/2026 08:15";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Op {
+/// Declares the operations and the list of them all, in one place.
+macro_rules! operations {
+    ($($op:ident),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        enum Op { $($op),* }
+        const ALL_OPS: &[Op] = &[$(Op::$op),*];
+    };
+}
+
+operations! {
     EnergyCapLogs,
     EnergyCapLogDetail,
     EnergyCapRun,
@@ -64,27 +75,6 @@ enum Op {
 }
 
 use Op::*;
-
-const ALL_OPS: [Op; 18] = [
-    EnergyCapLogs,
-    EnergyCapLogDetail,
-    EnergyCapRun,
-    EnergyCapWait,
-    QualtricsLogins,
-    QualtricsRaw,
-    QualtricsActivityTypes,
-    ReporterGenerate,
-    ReporterGet,
-    ReporterList,
-    ReporterTemplates,
-    ReporterTemplate,
-    ReporterWait,
-    ReporterDownload,
-    EverbridgeItems,
-    EverbridgeScroll,
-    EverbridgePages,
-    EverbridgePage,
-];
 
 impl Op {
     /// The vendor as errors name it, and the SDK operations an error of this call may name
@@ -195,9 +185,12 @@ struct Case {
     expect: Expect,
 }
 
+/// What a fault kind expects of one operation; `None` where it does not apply.
+type ExpectFor = fn(Op) -> Option<Expect>;
+
 /// The table: each fault kind with the outcome each operation it applies to must show.
 fn matrix() -> Vec<Case> {
-    let rows: [(Kind, fn(Op) -> Option<Expect>); 13] = [
+    let rows: [(Kind, ExpectFor); 13] = [
         (Burst503, |op| {
             // POST exec without a key is never retried after an answer.
             Some(match op {
@@ -703,10 +696,10 @@ async fn read<T>(
                     }
                 }
                 Some(Err(error)) => {
-                    if let Error::Pagination(paging) = &error {
-                        if let Some(continuation) = paging.continuation() {
-                            resume = Some(continuation.clone());
-                        }
+                    if let Error::Pagination(paging) = &error
+                        && let Some(continuation) = paging.continuation()
+                    {
+                        resume = Some(continuation.clone());
                     }
                     outcome.fail(error);
                     if !recover {
@@ -1119,7 +1112,6 @@ async fn run(case: Case) -> Verdict {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_against_every_operation_it_applies_to_is_an_error_or_a_clean_recovery() {
-    // FAULT_MATRIX_CASE=ScrollExpiry runs only the cells whose "Kind x Op" contains it.
     let only = std::env::var("FAULT_MATRIX_CASE").unwrap_or_default();
     let cases: Vec<Case> = matrix()
         .into_iter()
