@@ -388,7 +388,7 @@ async fn seed(op: Op, env: &mut Env) {
             let qualtrics = env.sandbox.qualtrics();
             qualtrics.clear_events();
             let (from, _) = env.window;
-            env.expected = qualtrics.seed_events("logins", 250, from, from + TimeDelta::days(1));
+            env.expected = qualtrics.seed_events("logins", 120, from, from + TimeDelta::days(1));
         }
         QualtricsActivityTypes => {
             let kinds = setup.qualtrics().list_activity_types().send().await.unwrap();
@@ -419,8 +419,10 @@ async fn seed(op: Op, env: &mut Env) {
             let everbridge = env.sandbox.everbridge();
             everbridge.clear_entries();
             let (from, to) = everbridge_range(op);
-            // Items: 200 a month, so the second request is a month's second batch.
-            let count = if op == EverbridgeItems { 600 } else { 250 };
+            // A month of `.items()` holds about 110 entries, so its second request is that
+            // month's second batch; the one month of the others holds three batches (100,
+            // 100, 10).
+            let count = if op == EverbridgeItems { 330 } else { 210 };
             everbridge.seed_entries(ReportType::Security, count, from, to);
             env.expected = everbridge_expected(op, env);
         }
@@ -796,7 +798,7 @@ async fn run_op(case: &Case, env: &Env) -> Outcome {
                     .list_events::<Logins>()
                     .start_date(from)
                     .end_date(to)
-                    .page_size(100);
+                    .page_size(50);
                 if skip {
                     listing = listing.skip_undecodable(set_aside(env));
                 }
@@ -814,7 +816,7 @@ async fn run_op(case: &Case, env: &Env) -> Outcome {
                     .list_events_raw("logins")
                     .start_date(from)
                     .end_date(to)
-                    .page_size(100);
+                    .page_size(50);
                 if skip {
                     listing = listing.skip_undecodable(set_aside(env));
                 }
