@@ -21,7 +21,7 @@ use std::{
 use auditkit::{
     Client, Error, IdempotencyKey, Jitter, RetryPolicy, TransportErrorKind,
     everbridge::ReportType,
-    pagination::{Continuation, Pages},
+    pagination::{Continuation, Listing, Pages, Query},
     qualtrics::Logins,
     testkit::{Fault, ReporterSandbox, Sandbox, VirtualTimer},
 };
@@ -642,6 +642,23 @@ async fn raw_get(sandbox: &Sandbox, path: &str) -> Value {
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
 }
 
+/// The pages of `listing`, from `resume` on, skipping undecodable items into
+/// `skip`'s list when given one.
+fn paged<Q: Query>(
+    listing: Listing<Q>,
+    skip: Option<&Env>,
+    resume: Option<Continuation>,
+) -> Pages<Q::Item> {
+    let listing = match skip {
+        Some(env) => listing.skip_undecodable(set_aside(env)),
+        None => listing,
+    };
+    match resume {
+        Some(continuation) => listing.resume(continuation).pages(),
+        None => listing.pages(),
+    }
+}
+
 /// Keeps the raw JSON of each item `skip_undecodable` sets aside.
 fn set_aside(env: &Env) -> impl Fn(auditkit::pagination::Undecodable) + Send + Sync + 'static {
     let set_aside = env.set_aside.clone();
@@ -792,38 +809,26 @@ async fn run_op(case: &Case, env: &Env) -> Outcome {
             .await
         }
         QualtricsLogins => {
-            let make = |resume: Option<Continuation>| {
-                let mut listing = client
+            let make = |resume| {
+                let listing = client
                     .qualtrics()
                     .list_events::<Logins>()
                     .start_date(from)
                     .end_date(to)
                     .page_size(50);
-                if skip {
-                    listing = listing.skip_undecodable(set_aside(env));
-                }
-                match resume {
-                    Some(continuation) => listing.resume(continuation).pages(),
-                    None => listing.pages(),
-                }
+                paged(listing, skip.then_some(env), resume)
             };
             read(make, |event| event.id.clone(), None, recover).await
         }
         QualtricsRaw => {
-            let make = |resume: Option<Continuation>| {
-                let mut listing = client
+            let make = |resume| {
+                let listing = client
                     .qualtrics()
                     .list_events_raw("logins")
                     .start_date(from)
                     .end_date(to)
                     .page_size(50);
-                if skip {
-                    listing = listing.skip_undecodable(set_aside(env));
-                }
-                match resume {
-                    Some(continuation) => listing.resume(continuation).pages(),
-                    None => listing.pages(),
-                }
+                paged(listing, skip.then_some(env), resume)
             };
             read(make, |event| event.id.clone(), None, recover).await
         }
@@ -891,28 +896,16 @@ async fn run_op(case: &Case, env: &Env) -> Outcome {
             .await
         }
         ReporterList => {
-            let make = |resume: Option<Continuation>| {
-                let mut listing = client.reporter().list_reports().limit(10);
-                if skip {
-                    listing = listing.skip_undecodable(set_aside(env));
-                }
-                match resume {
-                    Some(continuation) => listing.resume(continuation).pages(),
-                    None => listing.pages(),
-                }
+            let make = |resume| {
+                let listing = client.reporter().list_reports().limit(10);
+                paged(listing, skip.then_some(env), resume)
             };
             read(make, |report| report.id.clone(), None, recover).await
         }
         ReporterTemplates => {
-            let make = |resume: Option<Continuation>| {
-                let mut listing = client.reporter().list_templates().limit(3);
-                if skip {
-                    listing = listing.skip_undecodable(set_aside(env));
-                }
-                match resume {
-                    Some(continuation) => listing.resume(continuation).pages(),
-                    None => listing.pages(),
-                }
+            let make = |resume| {
+                let listing = client.reporter().list_templates().limit(3);
+                paged(listing, skip.then_some(env), resume)
             };
             read(make, |template| template.id.clone(), None, recover).await
         }
