@@ -104,10 +104,8 @@ pub(super) fn page(
             Err(error) => return Err(error),
         };
         let batch_len = page.data.len().saturating_add(rejected.len());
-        if batch_len == 0 {
-            position.forget(sent.as_deref());
-            return Ok(RawPage { items: page.data, next: None, rejected });
-        }
+        // Checked before an empty batch ends the scroll too: when the lost answer held the
+        // last entries, the next answer is the empty one, and only its `start` tells.
         let expected = sent.as_deref().and_then(|id| position.expected(id));
         if let (Some(expected), Some(start)) = (expected, page.start)
             && start > expected
@@ -121,6 +119,10 @@ pub(super) fn page(
                      moved past it"
                 ),
             ));
+        }
+        if batch_len == 0 {
+            position.forget(sent.as_deref());
+            return Ok(RawPage { items: page.data, next: None, rejected });
         }
         // Only an answer without entries ends a scroll: an answer without an id goes on
         // with the id just sent.

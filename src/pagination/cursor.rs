@@ -57,8 +57,10 @@ pub enum Cursor {
 /// repeated. Fields at their default are left out, so a continuation saved by an earlier
 /// version of this crate still loads.
 ///
-/// A scroll id may expire on the server (often after a few minutes without a request): a
-/// continuation holding one is only good for resuming soon after it was saved.
+/// A scroll moves on the server with every request, so a saved scroll id may already be
+/// past batches the caller never got (a prefetched page, an answer that did not decode):
+/// resuming from a continuation that holds one re-reads its window from the start and drops
+/// the `offset` items already delivered, so nothing is lost or repeated.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Continuation {
     #[serde(default, skip_serializing_if = "is_zero_u32")]

@@ -260,6 +260,13 @@ impl<T: Send + 'static> Walk<T> {
         let mark = move |continuation: Continuation| continuation.of_listing(identity.as_deref());
         async_stream::stream! {
             let (mut window, mut cursor, mut offset) = from.into_parts();
+            // A scroll moves on the server with every request, so a saved scroll id can be
+            // past batches the caller never got (a page prefetched, then dropped; an answer
+            // that did not decode): resumed, it would skip them without a word. Re-read the
+            // window instead, dropping the `offset` items already delivered.
+            if matches!(cursor, Some(Cursor::Scroll(_))) {
+                cursor = None;
+            }
             // Items of the window still to drop: a restart after an expired cursor.
             let mut to_drop = if cursor.is_none() { offset } else { 0 };
             let mut guard = LoopGuard::new(operation);
