@@ -1,0 +1,93 @@
+//! Property tests that feed every response and error decoder arbitrary bytes, arbitrary JSON
+//! and mutated valid bodies: each call gives a value or an error, never a panic, and an
+//! error's text stays short whatever the server sent.
+//!
+//! CI runs 256 cases per property (a few seconds); `PROPTEST_CASES=100000` runs a long pass
+//! (see the README's Fuzzing section). Failures are printed with the shrunk input and never
+//! written to disk.
+
+mod core;
+mod energycap;
+mod everbridge;
+mod inputs;
+mod qualtrics;
+mod reporter;
+
+use bytes::Bytes;
+use proptest::test_runner::Config;
+use reqwest::{StatusCode, header::HeaderMap};
+
+use crate::{
+    Error, Operation,
+    transport::{Answer, Protocol, Verdict, failure::Failure},
+};
+
+/// How long an error's `Display` may be, whatever the body held.
+const MAX_DISPLAY_CHARS: usize = 2_000;
+
+/// The proptest configuration of every property here: `PROPTEST_CASES` cases (256 when
+/// unset), and no failure files left behind.
+fn config() -> Config {
+    Config { failure_persistence: None, ..Config::default() }
+}
+
+/// The value when there is one; otherwise asserts the error is a decode error that points
+/// at the problem and reads short.
+fn decoded<T>(result: Result<T, Error>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(error) => {
+            assert_decode_error(&error);
+            None
+        }
+    }
+}
+
+fn assert_decode_error(error: &Error) {
+    let Error::Decode(decode) = error else { panic!("not a decode error: {error:?}") };
+    assert!(
+        !decode.path().is_empty() || !decode.body_excerpt().is_empty(),
+        "a decode error without path or excerpt: {error:?}"
+    );
+    assert_short(error);
+}
+
+fn assert_short(error: &Error) {
+    let text = error.to_string();
+    let chars = text.chars().count();
+    let start: String = text.chars().take(3000).collect();
+    assert!(chars < MAX_DISPLAY_CHARS, "an error's text is {chars} chars long: {start}…");
+}
+
+/// What `protocol` makes of the answer and, for a failure, the error the caller would get,
+/// which must read short.
+fn classified(
+    protocol: &dyn Protocol,
+    operation: Operation,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Error> {
+    let Verdict::Failure { details, hint } = protocol.classify(status, headers, body) else {
+        return None;
+    };
+    let answer = Answer {
+        status,
+        headers: headers.clone(),
+        body: Bytes::copy_from_slice(body),
+        request_id: None,
+    };
+    let failure = Failure::Answered { answer: Box::new(answer), details, hint };
+    let error = failure.into_error(operation, 3, None);
+    assert!(matches!(error, Error::Api(_)), "{error:?}");
+    assert_short(&error);
+    Some(error)
+}
+
+/// A status: the ones the vendors send most, or any other.
+fn status() -> impl proptest::strategy::Strategy<Value = StatusCode> {
+    use proptest::{prelude::*, sample::select};
+    const COMMON: &[u16] = &[200, 201, 204, 400, 401, 403, 404, 409, 429, 500, 502, 503];
+    prop_oneof![select(COMMON), 100u16..600]
+        .prop_map(|code| StatusCode::from_u16(code).unwrap_or(StatusCode::OK))
+}
