@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use reqwest::{StatusCode, header::HeaderMap};
 
-use super::{classified, config, decoded, inputs, status};
+use super::{classified, config, decoded, inputs, status, waited};
 use crate::{
     energycap::{ReportDistributionLog, ReportDistributionLogDetail},
     transport::{ErrorBody, decode_json},
@@ -30,7 +30,12 @@ const SEEDS: &[&str] = &[
 fn every_decoder(status: StatusCode, body: &[u8]) {
     let _ = decoded(decode_json::<Vec<ReportDistributionLog>>(OP, status, None, body));
     let _ = decoded(decode_json::<ReportDistributionLog>(OP, status, None, body));
-    let _ = decoded(decode_json::<ReportDistributionLogDetail>(OP, status, None, body));
+    // A wait reads the detail's status: a failed run's message must be short too.
+    if let Some(detail) =
+        decoded(decode_json::<ReportDistributionLogDetail>(OP, status, None, body))
+    {
+        waited(OP, detail);
+    }
     let _ = classified(&ErrorBody::GENERIC, OP, status, &HeaderMap::new(), body);
 }
 

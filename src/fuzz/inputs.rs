@@ -195,6 +195,11 @@ enum Edit {
         at: usize,
         times: usize,
     },
+    /// Makes the `at`-th string (counting strings only) at least `len` bytes long.
+    Stretch {
+        at: usize,
+        len: usize,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -202,6 +207,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (any::<usize>(), replacement()).prop_map(|(at, with)| Edit::Replace { at, with }),
         2 => (any::<usize>(), any::<usize>()).prop_map(|(at, which)| Edit::Delete { at, which }),
         1 => (any::<usize>(), 2..40usize).prop_map(|(at, times)| Edit::Repeat { at, times }),
+        2 => (any::<usize>(), 2_500..12_000usize).prop_map(|(at, len)| Edit::Stretch { at, len }),
     ]
 }
 
@@ -273,9 +279,22 @@ fn count(value: &Value) -> usize {
     }
 }
 
+/// What an [`Edit`] does to the node it reaches.
+type Change = Box<dyn FnOnce(&mut Value)>;
+
 fn apply(value: &mut Value, edit: Edit) {
+    if let Edit::Stretch { at, len } = edit {
+        let mut strings = Vec::new();
+        strings_mut(value, &mut strings);
+        let count = strings.len();
+        if let Some(text) = strings.get_mut(at % count.max(1)) {
+            let unit = if text.is_empty() { "x".to_owned() } else { text.clone() };
+            **text = unit.repeat(len / unit.len() + 1);
+        }
+        return;
+    }
     let nodes = count(value);
-    let (at, change): (usize, Box<dyn FnOnce(&mut Value)>) = match edit {
+    let (at, change): (usize, Change) = match edit {
         Edit::Replace { at, with } => (at, Box::new(move |node| *node = with)),
         Edit::Delete { at, which } => (
             at,
@@ -290,6 +309,7 @@ fn apply(value: &mut Value, edit: Edit) {
                 _ => {}
             }),
         ),
+        Edit::Stretch { .. } => return,
         Edit::Repeat { at, times } => (
             at,
             Box::new(move |node| {
@@ -306,14 +326,17 @@ fn apply(value: &mut Value, edit: Edit) {
     visit(value, at % nodes, &mut 0, &mut change);
 }
 
+fn strings_mut<'a>(value: &'a mut Value, strings: &mut Vec<&'a mut String>) {
+    match value {
+        Value::String(text) => strings.push(text),
+        Value::Array(items) => items.iter_mut().for_each(|item| strings_mut(item, strings)),
+        Value::Object(fields) => fields.values_mut().for_each(|field| strings_mut(field, strings)),
+        _ => {}
+    }
+}
+
 /// Applies `change` to the node numbered `target` in pre-order.
-#[allow(clippy::type_complexity)]
-fn visit(
-    value: &mut Value,
-    target: usize,
-    seen: &mut usize,
-    change: &mut Option<Box<dyn FnOnce(&mut Value)>>,
-) {
+fn visit(value: &mut Value, target: usize, seen: &mut usize, change: &mut Option<Change>) {
     if *seen == target {
         if let Some(change) = change.take() {
             change(value);
@@ -347,5 +370,8 @@ mod tests {
         assert_eq!(value, serde_json::json!({"a": [null, 2], "b": {"c": 3}}));
         apply(&mut value, Edit::Delete { at: 4, which: 0 });
         assert_eq!(value, serde_json::json!({"a": [null, 2], "b": {}}));
+        let mut value = serde_json::json!({"a": "ab", "b": {"c": "", "d": 1}});
+        apply(&mut value, Edit::Stretch { at: 1, len: 3 });
+        assert_eq!(value, serde_json::json!({"a": "ab", "b": {"c": "xxxx", "d": 1}}));
     }
 }

@@ -19,6 +19,7 @@ use reqwest::{StatusCode, header::HeaderMap};
 
 use crate::{
     Error, Operation,
+    polling::{JobStatus, Progress, wait::job_failed},
     transport::{Answer, Protocol, Verdict, failure::Failure},
 };
 
@@ -82,6 +83,14 @@ fn classified(
     assert!(matches!(error, Error::Api(_)), "{error:?}");
     assert_short(&error);
     Some(error)
+}
+
+/// What a wait makes of a status read: for a failed job, an error that must read short.
+fn waited<S: JobStatus>(operation: Operation, status: S) {
+    let _ = status.status_text();
+    if let Progress::Failed { message } = status.progress() {
+        assert_short(&job_failed(operation, message, status));
+    }
 }
 
 /// A status: the ones the vendors send most, or any other.

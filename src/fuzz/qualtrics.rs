@@ -66,10 +66,10 @@ fn every_decoder(status: StatusCode, body: &[u8]) {
     }
     let _ = parse_error(body);
     let _ = classified(&ErrorBody(parse_error), OP, status, &HeaderMap::new(), body);
-    if let Some(token) = decoded(decode_json::<TokenAnswer>(OP, status, None, body)) {
-        if let Err(error) = token.access_token.header_value("Bearer ", "Qualtrics access token") {
-            assert_short(&error);
-        }
+    if let Some(token) = decoded(decode_json::<TokenAnswer>(OP, status, None, body))
+        && let Err(error) = token.access_token.header_value("Bearer ", "Qualtrics access token")
+    {
+        assert_short(&error);
     }
 }
 

@@ -6,9 +6,12 @@ use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{assert_decode_error, assert_short, classified, config, decoded, inputs, status};
+use super::{
+    assert_decode_error, assert_short, classified, config, decoded, inputs, status, waited,
+};
 use crate::{
     pagination::decode_each,
+    polling::{JobStatus, Progress},
     reporter::{
         Report, Template,
         paging::Envelope,
@@ -32,6 +35,8 @@ const TEMPLATE: &str = r#"{"id":"00000000-0000-4000-8000-000000000001",
 const SEEDS: &[&str] = &[
     REPORT,
     TEMPLATE,
+    r#"{"id":"r-3","status":"Error","metadata":{"error":"template failed"},
+        "completedAt":"2026-04-01T09:00:05Z"}"#,
     r#"{"items":[{"id":"r-1","status":"processing","metadata":{"error":"template failed"}},
         {"id":"r-2","status":"Error","createdAt":"2026-04-01"}],"page":1,"limit":2,"total":2}"#,
     r#"{"items":[{"id":"t-1","outputFormat":"pdf"},{"id":"t-2","description":null}],
@@ -56,7 +61,9 @@ fn page<T: DeserializeOwned>(status: StatusCode, body: &[u8]) {
 
 /// Every Reporter decoder, on one answer.
 fn every_decoder(status: StatusCode, body: &[u8]) {
-    let _ = decoded(decode_json::<Report>(OP, status, None, body));
+    if let Some(report) = decoded(decode_json::<Report>(OP, status, None, body)) {
+        waited(OP, report);
+    }
     let _ = decoded(decode_json::<Template>(OP, status, None, body));
     page::<Report>(status, body);
     page::<Template>(status, body);
@@ -93,10 +100,12 @@ fn the_reporter_seeds_are_bodies_the_decoders_accept() {
     let seeds: Vec<&[u8]> = inputs::seeds(SEEDS).collect();
     assert!(decode_json::<Report>(OP, ok, None, seeds[0]).is_ok());
     assert!(decode_json::<Template>(OP, ok, None, seeds[1]).is_ok());
-    let reports = decode_json::<Envelope<Report>>(OP, ok, None, seeds[2]);
+    let failed = decode_json::<Report>(OP, ok, None, seeds[2]).map(|report| report.progress());
+    assert!(failed.is_ok_and(|progress| matches!(progress, Progress::Failed { .. })));
+    let reports = decode_json::<Envelope<Report>>(OP, ok, None, seeds[3]);
     assert!(reports.is_ok_and(|page| page.items.is_some_and(|items| items.len() == 2)));
-    assert!(decode_json::<Envelope<Template>>(OP, ok, None, seeds[3]).is_ok());
-    for error in &seeds[4..] {
+    assert!(decode_json::<Envelope<Template>>(OP, ok, None, seeds[4]).is_ok());
+    for error in &seeds[5..] {
         let failed =
             classified(&ReporterProtocol, OP, StatusCode::CONFLICT, &HeaderMap::new(), error);
         assert!(failed.is_some_and(|error| error.to_string().contains("TPL-00")));
