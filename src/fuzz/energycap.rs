@@ -1,9 +1,8 @@
 //! EnergyCAP: the list of logs, one log's detail, a run's answer, and error bodies.
 
-use proptest::prelude::*;
 use reqwest::{StatusCode, header::HeaderMap};
 
-use super::{classified, config, decoded, inputs, status, waited};
+use super::{classified, decoded, inputs, waited};
 use crate::{
     energycap::{ReportDistributionLog, ReportDistributionLogDetail},
     transport::{ErrorBody, decode_json},
@@ -39,27 +38,13 @@ fn every_decoder(status: StatusCode, body: &[u8]) {
     let _ = classified(&ErrorBody::GENERIC, OP, status, &HeaderMap::new(), body);
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn energycap_decoders_answer_arbitrary_bytes(body in inputs::bytes(), status in status()) {
-        every_decoder(status, &body);
-    }
-
-    #[test]
-    fn energycap_decoders_answer_arbitrary_json(body in inputs::json_body(), status in status()) {
-        every_decoder(status, &body);
-    }
-
-    #[test]
-    fn energycap_decoders_answer_mutated_valid_bodies(
-        body in inputs::mutated(SEEDS),
-        status in status(),
-    ) {
-        every_decoder(status, &body);
-    }
-}
+decoder_properties!(
+    every_decoder,
+    SEEDS,
+    energycap_decoders_answer_arbitrary_bytes,
+    energycap_decoders_answer_arbitrary_json,
+    energycap_decoders_answer_mutated_valid_bodies,
+);
 
 #[test]
 fn the_energycap_seeds_are_bodies_the_decoders_accept() {

@@ -6,6 +6,31 @@
 //! (see the README's Fuzzing section). Failures are printed with the shrunk input and never
 //! written to disk.
 
+/// The three properties of a vendor, named by the caller: `every_decoder(status, body)`
+/// answers arbitrary bytes, arbitrary JSON, and the valid bodies `seeds` taken apart.
+macro_rules! decoder_properties {
+    ($every_decoder:path, $seeds:expr, $bytes:ident, $json:ident, $mutated:ident $(,)?) => {
+        proptest::proptest! {
+            #![proptest_config($crate::fuzz::config())]
+
+            #[test]
+            fn $bytes(body in $crate::fuzz::inputs::bytes(), status in $crate::fuzz::status()) {
+                $every_decoder(status, &body);
+            }
+
+            #[test]
+            fn $json(body in $crate::fuzz::inputs::json_body(), status in $crate::fuzz::status()) {
+                $every_decoder(status, &body);
+            }
+
+            #[test]
+            fn $mutated(body in $crate::fuzz::inputs::mutated($seeds), status in $crate::fuzz::status()) {
+                $every_decoder(status, &body);
+            }
+        }
+    };
+}
+
 mod core;
 mod energycap;
 mod everbridge;

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use super::{assert_decode_error, assert_short, classified, config, decoded, inputs, status};
+use super::{assert_decode_error, assert_short, classified, config, decoded, inputs};
 use crate::{
     pagination::decode_each,
     qualtrics::{
@@ -102,26 +102,16 @@ fn next_page() -> impl Strategy<Value = String> {
     ]
 }
 
+decoder_properties!(
+    every_decoder,
+    SEEDS,
+    qualtrics_decoders_answer_arbitrary_bytes,
+    qualtrics_decoders_answer_arbitrary_json,
+    qualtrics_decoders_answer_mutated_valid_bodies,
+);
+
 proptest! {
     #![proptest_config(config())]
-
-    #[test]
-    fn qualtrics_decoders_answer_arbitrary_bytes(body in inputs::bytes(), status in status()) {
-        every_decoder(status, &body);
-    }
-
-    #[test]
-    fn qualtrics_decoders_answer_arbitrary_json(body in inputs::json_body(), status in status()) {
-        every_decoder(status, &body);
-    }
-
-    #[test]
-    fn qualtrics_decoders_answer_mutated_valid_bodies(
-        body in inputs::mutated(SEEDS),
-        status in status(),
-    ) {
-        every_decoder(status, &body);
-    }
 
     #[test]
     fn any_next_page_gives_a_token_or_a_short_error(next in next_page()) {

@@ -1,14 +1,11 @@
 //! Lerian Reporter: reports and templates (one, or a page of them), error bodies with their
 //! advice, and the download's file name (fuzzed in `core`).
 
-use proptest::prelude::*;
 use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{
-    assert_decode_error, assert_short, classified, config, decoded, inputs, status, waited,
-};
+use super::{assert_decode_error, assert_short, classified, decoded, inputs, waited};
 use crate::{
     pagination::decode_each,
     polling::{JobStatus, Progress},
@@ -72,27 +69,13 @@ fn every_decoder(status: StatusCode, body: &[u8]) {
     }
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn reporter_decoders_answer_arbitrary_bytes(body in inputs::bytes(), status in status()) {
-        every_decoder(status, &body);
-    }
-
-    #[test]
-    fn reporter_decoders_answer_arbitrary_json(body in inputs::json_body(), status in status()) {
-        every_decoder(status, &body);
-    }
-
-    #[test]
-    fn reporter_decoders_answer_mutated_valid_bodies(
-        body in inputs::mutated(SEEDS),
-        status in status(),
-    ) {
-        every_decoder(status, &body);
-    }
-}
+decoder_properties!(
+    every_decoder,
+    SEEDS,
+    reporter_decoders_answer_arbitrary_bytes,
+    reporter_decoders_answer_arbitrary_json,
+    reporter_decoders_answer_mutated_valid_bodies,
+);
 
 #[test]
 fn the_reporter_seeds_are_bodies_the_decoders_accept() {
