@@ -9,7 +9,7 @@ use reqwest::{
 };
 use serde_json::Value;
 
-use super::{assert_decode_error, classified, config, inputs};
+use super::{any_bytes, any_json, assert_decode_error, classified, config, inputs};
 use crate::{
     Operation, Vendor,
     datetime::parse,
@@ -105,12 +105,12 @@ proptest! {
 
     #[test]
     fn the_generic_error_body_reads_any_body_into_a_short_error(
-        body in prop_oneof![inputs::bytes(), inputs::json_body()],
+        body in prop_oneof![any_bytes(), any_json()],
         status in 100u16..600,
     ) {
         let Ok(status) = StatusCode::from_u16(status) else { return Ok(()) };
-        let _ = ErrorDetails::generic(&body);
-        let failed = classified(&ErrorBody::GENERIC, OP, status, &HeaderMap::new(), &body);
+        let _ = ErrorDetails::generic(&body.0);
+        let failed = classified(&ErrorBody::GENERIC, OP, status, &HeaderMap::new(), &body.0);
         assert_eq!(failed.is_some(), !status.is_success());
     }
 
