@@ -3,7 +3,8 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use crate::{
-    Error, Jitter, RetryPolicy, Timer, energycap, everbridge, qualtrics, reporter,
+    Error, Jitter, RateLimit, RetryPolicy, Timer, Vendor, energycap, everbridge, qualtrics,
+    reporter,
     timer::TokioTimer,
     transport::{Transport, TransportSettings},
 };
@@ -120,7 +121,13 @@ pub struct ClientBuilder {
     timer: Option<Arc<dyn Timer>>,
     jitter: Jitter,
     max_answer_size: usize,
+    max_in_flight: usize,
+    rate_limits: Vec<(Vendor, RateLimit)>,
 }
+
+/// The default [`ClientBuilder::max_in_flight`]: enough to keep a vendor busy, too few for
+/// a fan-out to open thousands of connections.
+const DEFAULT_MAX_IN_FLIGHT: usize = 32;
 
 /// The default [`ClientBuilder::max_answer_size`]: 64 MiB, far above any page the vendors
 /// send, far below what would hurt a collector's host.
@@ -140,6 +147,8 @@ impl Default for ClientBuilder {
             timer: None,
             jitter: Jitter::random(),
             max_answer_size: DEFAULT_MAX_ANSWER_SIZE,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            rate_limits: Vec::new(),
         }
     }
 }
@@ -264,6 +273,32 @@ impl ClientBuilder {
         self
     }
 
+    /// The most requests to one vendor in flight at once (default 32, at least 1). Further
+    /// requests wait for a place, so a large fan-out (a thousand streams on one client)
+    /// neither opens a connection each nor floods the vendor. A streamed download holds its
+    /// place until its body is read or dropped. Each vendor has its own places.
+    ///
+    /// ```
+    /// let builder = auditkit::Client::builder().max_in_flight(8);
+    /// ```
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = requests.max(1);
+        self
+    }
+
+    /// Limits the requests sent to `vendor` on the client's side (see [`RateLimit`]). No
+    /// limit by default; setting one for a vendor again replaces it.
+    ///
+    /// ```
+    /// use auditkit::{Client, RateLimit, Vendor};
+    /// let builder = Client::builder().rate_limit(Vendor::Qualtrics, RateLimit::per_second(50.0));
+    /// ```
+    pub fn rate_limit(mut self, vendor: Vendor, limit: RateLimit) -> Self {
+        self.rate_limits.retain(|(limited, _)| *limited != vendor);
+        self.rate_limits.push((vendor, limit));
+        self
+    }
+
     /// The random factor in retry and poll waits. Default: [`Jitter::random`]; a test can
     /// make every wait exact with [`Jitter::fixed`].
     pub fn jitter(mut self, jitter: Jitter) -> Self {
@@ -296,6 +331,8 @@ impl ClientBuilder {
             timer: self.timer.unwrap_or_else(|| Arc::new(TokioTimer)),
             jitter: self.jitter,
             max_answer_size: self.max_answer_size,
+            max_in_flight: self.max_in_flight,
+            rate_limits: self.rate_limits,
         })?);
         let endpoint = |result: Option<Result<_, Error>>| result.transpose();
         Ok(Client {

@@ -50,6 +50,7 @@ pub use idempotency::{IdempotencyKey, Idempotent};
 pub use retry::{Jitter, RetryPolicy};
 pub use secret::Secret;
 pub use timer::Timer;
+pub use transport::RateLimit;
 pub use vendor::{Operation, Vendor};
 
 /// `Result` with [`Error`] as the error type.

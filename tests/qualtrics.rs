@@ -445,6 +445,107 @@ fn oauth_client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// Regression: a 401 with a cached token never renewed it, so a revoked token failed every
+/// call until its own expiry.
+#[tokio::test]
+async fn a_refused_oauth_token_is_renewed_once_and_the_call_retried() {
+    let server = MockServer::start().await;
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = issued.clone();
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(move |_: &Request| {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": format!("token-{n}"), "expires_in": 3600}))
+        })
+        .mount(&server)
+        .await;
+    // The first token was revoked on the server's side.
+    let revoked =
+        json!({"meta": {"error": {"errorCode": "AUTH_6.1", "errorMessage": "token revoked"}}});
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(revoked))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/API/v3/logs"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(qualtrics_page(json!([login("e-1")]), None)),
+        )
+        .mount(&server)
+        .await;
+    let client = oauth_client(&server);
+
+    let page = client.qualtrics().list_events::<Logins>().send().await.unwrap();
+
+    assert_eq!(page.len(), 1);
+    assert_eq!(issued.load(Ordering::SeqCst), 2, "one renewal");
+    let api_calls = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "GET")
+        .count();
+    assert_eq!(api_calls, 2, "one retry");
+}
+
+#[tokio::test]
+async fn a_credential_that_stays_refused_is_renewed_only_once() {
+    let server = MockServer::start().await;
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = issued.clone();
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(move |_: &Request| {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": format!("token-{n}"), "expires_in": 3600}))
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+    let client = oauth_client(&server);
+
+    let error = client.qualtrics().list_events::<Logins>().send().await.unwrap_err();
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(issued.load(Ordering::SeqCst), 2);
+}
+
+/// Regression: a token endpoint's redirect to another origin was followed and the foreign
+/// token then used on the API.
+#[tokio::test]
+async fn a_token_endpoint_redirect_to_another_origin_is_refused() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/oauth2/token", elsewhere.uri())),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "foreign", "expires_in": 3600})),
+        )
+        .mount(&elsewhere)
+        .await;
+    let client = oauth_client(&server);
+
+    let error = client.qualtrics().list_events::<Logins>().send().await.unwrap_err();
+
+    assert!(error.to_string().contains("another origin"), "{error}");
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+    let api = server.received_requests().await.unwrap();
+    assert!(api.iter().all(|r| r.method.as_str() == "POST"), "the API was never called");
+}
+
 #[tokio::test]
 async fn oauth_asks_for_one_token_for_many_concurrent_calls() {
     let (server, issued) = token_server(3600).await;

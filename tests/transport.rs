@@ -245,3 +245,26 @@ async fn a_request_timeout_is_retried_and_then_reported_as_a_timeout() {
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_vendors_rate_limit_spaces_its_requests_and_no_other_vendors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([log_json(1, "Complete")])))
+        .mount(&server)
+        .await;
+    let (builder, timer) = energycap_builder(&server);
+    let limited = auditkit::RateLimit::per_second(10.0).burst(1);
+    let client = builder.rate_limit(auditkit::Vendor::EnergyCap, limited).build().unwrap();
+    for _ in 0..3 {
+        client.energycap().report_distribution_logs().send().await.unwrap();
+    }
+    assert_eq!(timer.sleeps(), [Duration::from_millis(100); 2]);
+
+    let (builder, timer) = energycap_builder(&server);
+    let client = builder.rate_limit(auditkit::Vendor::Qualtrics, limited).build().unwrap();
+    for _ in 0..3 {
+        client.energycap().report_distribution_logs().send().await.unwrap();
+    }
+    assert!(timer.sleeps().is_empty(), "EnergyCAP is not limited");
+}

@@ -73,7 +73,8 @@ impl fmt::Display for ApiError {
             write!(f, " [{code}]")?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            // The next step follows after a `;`: a vendor's closing full stop would double it.
+            write!(f, ": {}", message.trim_end().trim_end_matches('.'))?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;

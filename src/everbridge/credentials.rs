@@ -120,7 +120,8 @@ impl Credentials {
                     token_root,
                     StaticHeader::default(),
                     ErrorBody::GENERIC,
-                )?;
+                )?
+                .own_origin_only();
                 let grant =
                     PasswordGrant { token_endpoint, client_id, client_secret, username, password };
                 let cache = TokenCache::new(grant, transport.timer().clone());

@@ -135,6 +135,7 @@ fn classified(
         headers: headers.clone(),
         body: Bytes::copy_from_slice(body),
         request_id: None,
+        authorization: None,
     };
     let failure = Failure::Answered { answer: Box::new(answer), details, hint };
     let error = failure.into_error(operation, 3, None);

@@ -109,8 +109,8 @@ pub(crate) struct RawPage<T> {
     pub(crate) rejected: Vec<Undecodable>,
 }
 
+#[cfg(test)]
 impl<T> RawPage<T> {
-    #[allow(dead_code, reason = "the fetches of the vendors whose pages decode whole")]
     pub(crate) fn new(items: Vec<T>, next: Option<Cursor>) -> Self {
         Self { items, next, rejected: Vec::new() }
     }

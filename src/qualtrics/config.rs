@@ -128,7 +128,8 @@ impl Config {
                     &account_root(&api_url),
                     StaticHeader::new(AUTHORIZATION, basic),
                     ErrorBody::GENERIC,
-                )?;
+                )?
+                .own_origin_only();
                 Endpoint::new(
                     transport.clone(),
                     Vendor::Qualtrics,

@@ -21,7 +21,6 @@ pub(crate) enum FailureClass {
 
 /// What a vendor's protocol says about one failed answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[allow(dead_code, reason = "the Everbridge and Reporter protocols give these hints")]
 pub(crate) enum RetryHint {
     /// Decide by the status ([`is_retryable_status`]).
     #[default]

@@ -2,7 +2,10 @@
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
-use reqwest::{StatusCode, header::HeaderMap};
+use reqwest::{
+    StatusCode,
+    header::{HeaderMap, HeaderValue},
+};
 use serde::de::DeserializeOwned;
 
 use super::decode_json;
@@ -15,6 +18,8 @@ pub(crate) struct Answer {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) request_id: Option<String>,
+    /// The credential the request carried (marked sensitive), to renew it on a 401.
+    pub(crate) authorization: Option<HeaderValue>,
 }
 
 impl Answer {

@@ -14,15 +14,21 @@ use crate::{
 };
 use bytes::{Bytes, BytesMut};
 use futures::{StreamExt, TryStreamExt};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 
 /// Headers vendors and their gateways use for a request id.
 const REQUEST_ID_HEADERS: [&str; 5] =
     ["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid", "x-amz-request-id"];
 
 impl Endpoint {
-    /// Sends `request`, walking redirects, and returns the first answer that is not one.
-    /// Credentials are added on every hop that stays on the vendor's origin, and only there.
-    pub(super) async fn head(&self, request: &Request) -> Result<reqwest::Response, Failure> {
+    /// Sends `request`, walking redirects, and returns the first answer that is not one,
+    /// with the `Authorization` it carried. Credentials are added on every hop that stays on
+    /// the vendor's origin, and only there; an endpoint that only takes its own origin (a
+    /// token endpoint) refuses a redirect to another.
+    pub(super) async fn head(
+        &self,
+        request: &Request,
+    ) -> Result<(reqwest::Response, Option<HeaderValue>), Failure> {
         let transport = self.transport();
         let own_origin = self.base_url().origin();
         let mut url = request.url.clone();
@@ -36,6 +42,7 @@ impl Endpoint {
                     .await
                     .map_err(Failure::Fatal)?;
             }
+            let authorization = headers.get(AUTHORIZATION).cloned();
             let mut builder = transport.http.request(method.clone(), url.clone()).headers(headers);
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
@@ -45,6 +52,14 @@ impl Endpoint {
                 .map_err(Failure::redirect)?
             {
                 check_scheme(&hop.url, transport.allow_insecure_http).map_err(Failure::redirect)?;
+                if self.refuses_other_origins() && hop.url.origin() != own_origin {
+                    return Err(Failure::redirect(format!(
+                        "the {} redirect points to {}, another origin; this endpoint's answers \
+                         are credentials, so the SDK does not take them from elsewhere",
+                        response.status(),
+                        hop.url.origin().ascii_serialization()
+                    )));
+                }
                 tracing::debug!(status = response.status().as_u16(), to = %hop.url.origin().ascii_serialization(), "following redirect");
                 if !hop.keep_body {
                     body = None;
@@ -57,14 +72,17 @@ impl Endpoint {
             if let Some(id) = request_id(&response) {
                 span.record("request_id", id.as_str());
             }
-            return Ok(response);
+            return Ok((response, authorization));
         }
         Err(Failure::redirect(format!("more than {MAX_REDIRECTS} redirects in a row")))
     }
 
     /// Reads the whole body of `response`, up to the client's `max_answer_size`: a larger
     /// one is refused as soon as its length says so, or as soon as it grows past it.
-    pub(super) async fn read(&self, mut response: reqwest::Response) -> Result<Answer, Failure> {
+    pub(super) async fn read(
+        &self,
+        (mut response, authorization): (reqwest::Response, Option<HeaderValue>),
+    ) -> Result<Answer, Failure> {
         let limit = self.transport().max_answer_size;
         let status = response.status();
         let request_id = request_id(&response);
@@ -96,7 +114,7 @@ impl Endpoint {
             }
         }
         let body = joined.map(BytesMut::freeze).or(first).unwrap_or_default();
-        Ok(Answer { status, headers, body, request_id })
+        Ok(Answer { status, headers, body, request_id, authorization })
     }
 
     /// The vendor's verdict on a complete answer.
@@ -111,8 +129,9 @@ impl Endpoint {
 
     /// One buffered attempt: head, body, verdict.
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
-        let response = self.head(request).await?;
-        let answer = self.read(response).await?;
+        let _admitted = self.admit().await;
+        let head = self.head(request).await?;
+        let answer = self.read(head).await?;
         self.judge(answer)
     }
 
@@ -124,9 +143,10 @@ impl Endpoint {
         request: &Request,
         attempts: u32,
     ) -> Result<Streamed, Failure> {
-        let response = self.head(request).await?;
+        let admitted = self.admit().await;
+        let (response, authorization) = self.head(request).await?;
         if !response.status().is_success() {
-            let answer = self.judge(self.read(response).await?)?;
+            let answer = self.judge(self.read((response, authorization)).await?)?;
             let body = futures::stream::once(std::future::ready(Ok(answer.body))).boxed();
             let Answer { status, headers, request_id, .. } = answer;
             return Ok(Streamed { status, headers, request_id, body });
@@ -134,9 +154,13 @@ impl Endpoint {
         let (status, headers) = (response.status(), response.headers().clone());
         let request_id = request_id(&response);
         let operation = request.operation;
+        // The body holds the request's place among those in flight until it is read or dropped.
         let body = response
             .bytes_stream()
             .map_err(move |error| broken_body(operation, attempts, error))
+            .inspect(move |_| {
+                let _held = &admitted;
+            })
             .boxed();
         Ok(Streamed { status, headers, request_id, body })
     }

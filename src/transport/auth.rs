@@ -17,6 +17,12 @@ pub(crate) trait Authorize: Send + Sync + fmt::Debug {
         http: &'a reqwest::Client,
         headers: &'a mut HeaderMap,
     ) -> BoxFuture<'a, Result<(), Error>>;
+
+    /// The server refused `sent` (a 401): forget it if it can be renewed, and say whether
+    /// the next attempt will carry a renewed credential. Fixed credentials cannot be.
+    fn reject(&self, _sent: &HeaderValue) -> bool {
+        false
+    }
 }
 
 /// Fixed headers such as `ECI-ApiKey: …` or `Authorization: Basic …`. Values built from a

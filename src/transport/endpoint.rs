@@ -5,7 +5,9 @@ use std::sync::Arc;
 use reqwest::Method;
 use url::Url;
 
-use super::{Authorize, Protocol, Request, Transport, check_scheme};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::{Authorize, Protocol, Request, Transport, check_scheme, rate_limit::Bucket};
 use crate::{Error, Jitter, Operation, Timer, Vendor};
 
 /// A configured vendor API. Cheap to clone; shared by every request builder of the vendor.
@@ -19,6 +21,12 @@ struct Inner {
     base_url: Url,
     auth: Box<dyn Authorize>,
     protocol: Box<dyn Protocol>,
+    /// Refuse redirects to another origin (a token endpoint's answer is a credential).
+    own_origin_only: bool,
+    /// Requests to this API in flight at once, at most.
+    in_flight: Arc<Semaphore>,
+    /// The vendor's client-side rate limit, if the user set one.
+    rate: Option<Bucket>,
 }
 
 impl Endpoint {
@@ -58,13 +66,45 @@ impl Endpoint {
             let path = format!("{}/", url.path());
             url.set_path(&path);
         }
+        let rate = transport
+            .rate_limits
+            .iter()
+            .find(|(limited, _)| *limited == vendor)
+            .map(|(_, limit)| Bucket::new(*limit));
         Ok(Self(Arc::new(Inner {
+            in_flight: Arc::new(Semaphore::new(transport.max_in_flight)),
+            rate,
             transport,
             vendor,
             base_url: url,
             auth: Box::new(auth),
             protocol: Box::new(protocol),
+            own_origin_only: false,
         })))
+    }
+
+    /// Waits for this API's rate limit and for a free place among its requests in flight;
+    /// the place is held until the permit is dropped.
+    pub(crate) async fn admit(&self) -> Option<OwnedSemaphorePermit> {
+        if let Some(bucket) = &self.0.rate {
+            bucket.take(self.timer().as_ref()).await;
+        }
+        // The semaphore is never closed, so acquiring only waits.
+        Arc::clone(&self.0.in_flight).acquire_owned().await.ok()
+    }
+
+    /// The same endpoint, refusing every redirect to another origin: for a token endpoint,
+    /// whose answer is a credential the SDK then sends to the vendor. Called right after
+    /// [`new`](Self::new), while the endpoint is not shared yet.
+    pub(crate) fn own_origin_only(mut self) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.own_origin_only = true;
+        }
+        self
+    }
+
+    pub(crate) fn refuses_other_origins(&self) -> bool {
+        self.0.own_origin_only
     }
 
     pub(crate) fn vendor(&self) -> Vendor {
@@ -158,6 +198,8 @@ impl EndpointSlot {
             timer,
             jitter,
             max_answer_size: 1 << 20,
+            max_in_flight: 32,
+            rate_limits: Vec::new(),
         });
         let endpoint = transport.and_then(|transport| {
             Endpoint::new(

@@ -62,6 +62,7 @@ impl Endpoint {
         let (timer, policy) = (transport.timer(), &transport.retry);
         let started = timer.now();
         let mut number = 0;
+        let mut renewed = false;
         loop {
             number += 1;
             tracing::Span::current().record("attempts", number);
@@ -75,6 +76,14 @@ impl Endpoint {
                 Ok(success) => return Ok(success),
                 Err(failure) => failure,
             };
+            // A token revoked or expired early: renew it once and try again at once, whatever
+            // the retry policy, since nothing about the server is in doubt.
+            if !renewed && failure.refused_credential().is_some_and(|sent| self.auth().reject(sent))
+            {
+                renewed = true;
+                tracing::info!(attempt = number, "the credential was refused; renewing it once");
+                continue;
+            }
             let retry_after = failure.retry_after(timer.wall_clock());
             if number < policy.attempts_limit()
                 && should_retry(failure.class(), &request.idempotency)

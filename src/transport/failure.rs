@@ -73,6 +73,18 @@ impl Failure {
         }
     }
 
+    /// The credential a 401 refused, when the request carried one.
+    pub(super) fn refused_credential(&self) -> Option<&reqwest::header::HeaderValue> {
+        match self {
+            Failure::Answered { answer, .. }
+                if answer.status == reqwest::StatusCode::UNAUTHORIZED =>
+            {
+                answer.authorization.as_ref()
+            }
+            _ => None,
+        }
+    }
+
     /// What the retry decision needs to know.
     pub(super) fn class(&self) -> FailureClass {
         match self {

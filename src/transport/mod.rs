@@ -14,6 +14,7 @@ mod endpoint;
 mod execute;
 pub(crate) mod failure;
 mod protocol;
+mod rate_limit;
 mod redirect;
 mod request;
 mod token_cache;
@@ -25,12 +26,13 @@ pub(crate) use decode::{ErrorDetails, decode_json, excerpt};
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
 pub(crate) use protocol::Verdict;
 pub(crate) use protocol::{ErrorBody, Protocol};
+pub use rate_limit::RateLimit;
 pub(crate) use request::Request;
 pub(crate) use token_cache::{Token, TokenCache, TokenSource};
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{Error, Jitter, RetryPolicy, Timer, idempotency::KeyLedger};
+use crate::{Error, Jitter, RetryPolicy, Timer, Vendor, idempotency::KeyLedger};
 
 /// What every vendor shares inside one [`Client`](crate::Client): the connection pool, the
 /// retry policy, the timer, the jitter source and the idempotency keys sent so far.
@@ -42,6 +44,8 @@ pub(crate) struct Transport {
     jitter: Jitter,
     allow_insecure_http: bool,
     max_answer_size: usize,
+    max_in_flight: usize,
+    rate_limits: Vec<(Vendor, RateLimit)>,
     keys_sent: KeyLedger,
 }
 
@@ -55,6 +59,9 @@ pub(crate) struct TransportSettings {
     pub(crate) timer: Arc<dyn Timer>,
     pub(crate) jitter: Jitter,
     pub(crate) max_answer_size: usize,
+    /// Requests in flight at once per vendor API.
+    pub(crate) max_in_flight: usize,
+    pub(crate) rate_limits: Vec<(Vendor, RateLimit)>,
 }
 
 impl Transport {
@@ -74,6 +81,9 @@ impl Transport {
             timer: settings.timer,
             jitter: settings.jitter,
             max_answer_size: settings.max_answer_size,
+            // tokio's semaphore panics above its own maximum: `usize::MAX` means "no cap".
+            max_in_flight: settings.max_in_flight.clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            rate_limits: settings.rate_limits,
             allow_insecure_http: settings.allow_insecure_http,
             keys_sent: KeyLedger::default(),
         })
