@@ -28,6 +28,9 @@ mod vendor;
 #[macro_use]
 mod wire_enum;
 
+#[cfg(test)]
+mod fuzz;
+
 // One module per vendor: each only describes its API.
 pub mod energycap;
 pub mod everbridge;

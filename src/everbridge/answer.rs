@@ -62,14 +62,14 @@ pub(super) async fn fetch_page(
 }
 
 /// `at`, read as UTC from a time without offset, read instead as local time at `offset`.
-fn in_offset(at: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
+pub(crate) fn in_offset(at: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
     at.checked_sub_signed(TimeDelta::seconds(offset.local_minus_utc().into())).unwrap_or(at)
 }
 
 /// A page, bare or wrapped: in the wrapped form `data` is itself the page.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", bound(deserialize = "E: Deserialize<'de>"))]
-struct Body<E> {
+pub(crate) struct Body<E> {
     #[serde(default)]
     data: Data<E>,
     #[serde(default)]
@@ -96,13 +96,13 @@ enum Data<E> {
 }
 
 /// The page's fields, gathered from wherever the answer put them.
-struct Page<E> {
-    data: Vec<E>,
-    fields: AuditLogPage,
+pub(crate) struct Page<E> {
+    pub(crate) data: Vec<E>,
+    pub(crate) fields: AuditLogPage,
 }
 
 impl<E> Body<E> {
-    fn into_page(self) -> Page<E> {
+    pub(crate) fn into_page(self) -> Page<E> {
         let data = match self.data {
             Data::Page(inner) => return inner.into_page(),
             Data::Entries(entries) => entries,
@@ -122,7 +122,7 @@ impl<E> Body<E> {
 }
 
 impl Body<AuditLogEntry> {
-    fn into_page_of_entries(self) -> AuditLogPage {
+    pub(crate) fn into_page_of_entries(self) -> AuditLogPage {
         let Page { data, fields } = Body::into_page(self);
         AuditLogPage { data, ..fields }
     }
@@ -161,7 +161,7 @@ impl<'de, E: Deserialize<'de>> Deserialize<'de> for Data<E> {
 }
 
 /// Whether an entry's `eventTime` was sent without an offset (as Everbridge documents it).
-fn has_naive_event_time(entry: &Value) -> bool {
+pub(crate) fn has_naive_event_time(entry: &Value) -> bool {
     match entry.get("eventTime") {
         Some(Value::String(text)) => DateTime::parse_from_rfc3339(text.trim()).is_err(),
         _ => false,

@@ -33,15 +33,15 @@
 //! how an answer becomes one (`answer`), the range rules (`range`), and the audit log
 //! endpoint (`audit_log`), read by pageQuery (`page`) or by scroll (`scroll`).
 
-mod answer;
+pub(crate) mod answer;
 mod audit_log;
 mod business_error;
 mod config;
 mod credentials;
 mod models;
-mod oauth;
+pub(crate) mod oauth;
 mod page;
-mod protocol;
+pub(crate) mod protocol;
 mod range;
 mod scroll;
 

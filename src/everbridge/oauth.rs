@@ -33,11 +33,11 @@ pub(super) struct PasswordGrant {
 }
 
 #[derive(Deserialize)]
-struct TokenAnswer {
+pub(crate) struct TokenAnswer {
     #[serde(default)]
-    id_token: Option<Secret>,
+    pub(crate) id_token: Option<Secret>,
     #[serde(default)]
-    expires_in: Option<u64>,
+    pub(crate) expires_in: Option<u64>,
 }
 
 impl TokenSource for PasswordGrant {

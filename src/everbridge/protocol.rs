@@ -12,7 +12,7 @@ use crate::{
 
 /// Everbridge's [`Protocol`]: a 2xx is a success unless its body says otherwise.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct EverbridgeAnswers;
+pub(crate) struct EverbridgeAnswers;
 
 /// The parts of a body that tell a failure, whatever else it holds.
 #[derive(Deserialize)]

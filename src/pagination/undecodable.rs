@@ -82,7 +82,7 @@ pub(crate) fn decode_each<T: DeserializeOwned>(
                     path,
                     excerpt: excerpt(raw.as_bytes()),
                     request_id: None,
-                    source: error.into_inner(),
+                    source: DecodeError::bounded_source(error.into_inner()),
                 }));
                 rejected.push(Undecodable { raw, error });
             }

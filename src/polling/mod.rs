@@ -12,7 +12,7 @@
 //!
 //! A vendor describes its job's states by implementing [`JobStatus`] on its model.
 
-mod wait;
+pub(crate) mod wait;
 
 pub use wait::Wait;
 

@@ -10,7 +10,7 @@ use crate::{
     error::{JobFailed, WaitTimeout},
     retry::{Backoff, Spread},
     timer::saturating_add,
-    transport::EndpointSlot,
+    transport::{EndpointSlot, excerpt},
 };
 
 /// The shortest pause between polls, whatever `poll_interval` says: a server is not to be
@@ -118,6 +118,21 @@ impl<S> Wait<S> {
     }
 }
 
+/// The error of a job that failed: the vendor's words cut short, as in any error (the
+/// whole status stays in [`JobFailed::status`]).
+pub(crate) fn job_failed<S: JobStatus>(
+    operation: Operation,
+    message: Option<String>,
+    status: S,
+) -> Error {
+    Error::JobFailed(Box::new(JobFailed {
+        operation,
+        message: message.map(|message| excerpt(message.as_bytes())),
+        last_status: excerpt(status.status_text().as_bytes()),
+        status: Box::new(status),
+    }))
+}
+
 impl<S: JobStatus> Wait<S> {
     /// Each status read, in order; ends after the final one, or with an error.
     ///
@@ -149,7 +164,7 @@ impl<S: JobStatus> Wait<S> {
                 let now = match poll().await {
                     Ok(status) => match status.progress() {
                         Progress::Running => {
-                            last_status = Some(status.status_text());
+                            last_status = Some(excerpt(status.status_text().as_bytes()));
                             yield Ok(status);
                             timer.now()
                         }
@@ -158,9 +173,7 @@ impl<S: JobStatus> Wait<S> {
                             return;
                         }
                         Progress::Failed { message } => {
-                            let last_status = status.status_text();
-                            let status = Box::new(status);
-                            yield Err(Error::JobFailed(Box::new(JobFailed { operation, message, last_status, status })));
+                            yield Err(job_failed(operation, message, status));
                             return;
                         }
                     },
@@ -240,6 +253,27 @@ mod tests {
         fn status_text(&self) -> String {
             self.0.to_owned()
         }
+    }
+
+    #[test]
+    fn a_job_that_failed_with_a_long_message_makes_a_short_error() {
+        // Regression (found by the fuzz properties): a report's `metadata.error` or an
+        // unknown status went whole into the error text.
+        struct Verbose;
+        impl JobStatus for Verbose {
+            fn progress(&self) -> Progress {
+                Progress::Failed { message: Some("m".repeat(10_000)) }
+            }
+            fn status_text(&self) -> String {
+                "s".repeat(10_000)
+            }
+        }
+        let Progress::Failed { message } = Verbose.progress() else { unreachable!() };
+        let error = job_failed(OP, message, Verbose);
+        assert!(error.to_string().len() < 1_000, "{error}");
+        let Error::JobFailed(failed) = &error else { panic!("{error:?}") };
+        assert!(failed.message().is_some_and(|m| m.starts_with("mmm") && m.ends_with('…')));
+        assert!(failed.status::<Verbose>().is_some(), "the whole status stays");
     }
 
     /// A wait whose polls answer from `script` in order, then `done`; the poll count is

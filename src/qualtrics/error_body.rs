@@ -29,7 +29,7 @@ struct ErrorPart {
 
 /// Reads Qualtrics' `meta` envelope; anything else (a gateway's HTML page) falls back to
 /// the generic reading.
-pub(super) fn parse_error(body: &[u8]) -> ErrorDetails {
+pub(crate) fn parse_error(body: &[u8]) -> ErrorDetails {
     match serde_json::from_slice::<Body>(body) {
         Ok(Body { meta }) => {
             let (code, message) =

@@ -20,12 +20,12 @@
 
 mod activity;
 mod config;
-mod error_body;
+pub(crate) mod error_body;
 mod list_activity_types;
 mod list_events;
 mod models;
-mod oauth;
-mod paging;
+pub(crate) mod oauth;
+pub(crate) mod paging;
 
 pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
 pub use config::{Config, Credentials};

@@ -26,10 +26,10 @@ pub(super) struct ClientCredentials {
 }
 
 #[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: Secret,
+pub(crate) struct TokenAnswer {
+    pub(crate) access_token: Secret,
     #[serde(default)]
-    expires_in: Option<u64>,
+    pub(crate) expires_in: Option<u64>,
 }
 
 impl ClientCredentials {

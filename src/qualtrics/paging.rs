@@ -9,22 +9,22 @@ use url::Url;
 use crate::{
     Error, Operation,
     pagination::{Cursor, FetchPage, RawPage, decode_each},
-    transport::{Endpoint, Request},
+    transport::{Endpoint, Request, excerpt},
 };
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
-struct Envelope<T> {
-    result: ResultPart<T>,
+pub(crate) struct Envelope<T> {
+    pub(crate) result: ResultPart<T>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
-struct ResultPart<T> {
+pub(crate) struct ResultPart<T> {
     #[serde(default = "Vec::new")]
-    elements: Vec<T>,
+    pub(crate) elements: Vec<T>,
     #[serde(default)]
-    next_page: Option<String>,
+    pub(crate) next_page: Option<String>,
 }
 
 /// Pages of a Qualtrics list: `first` builds the request with its filters (without a
@@ -79,7 +79,11 @@ pub(super) fn pages<T: DeserializeOwned + Send + 'static>(
 /// The token in a `nextPage`. Sources disagree on what it holds, so both are read: a URL
 /// (absolute, or a path on the API's host) whose `skipToken` is used, or a bare token. A
 /// URL on another origin is refused: the SDK will not send the token, or anything, there.
-fn skip_token(base: &Url, operation: Operation, next_page: &str) -> Result<String, Error> {
+pub(crate) fn skip_token(
+    base: &Url,
+    operation: Operation,
+    next_page: &str,
+) -> Result<String, Error> {
     let url = match Url::parse(next_page) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => url,
         // A path on the API's host carries its token in the query; a bare token may also
@@ -90,7 +94,10 @@ fn skip_token(base: &Url, operation: Operation, next_page: &str) -> Result<Strin
             base.join(next_page).map_err(|e| {
                 Error::pagination(
                     operation,
-                    format!("nextPage `{next_page}` is not a valid path: {e}"),
+                    format!(
+                        "nextPage `{}` is not a valid path: {e}",
+                        excerpt(next_page.as_bytes())
+                    ),
                 )
             })?
         }
@@ -113,7 +120,11 @@ fn skip_token(base: &Url, operation: Operation, next_page: &str) -> Result<Strin
         .ok_or_else(|| {
             Error::pagination(
                 operation,
-                format!("the server's nextPage URL `{url}` has no skipToken"),
+                // The URL is the server's: quoted short, whatever its length.
+                format!(
+                    "the server's nextPage URL `{}` has no skipToken",
+                    excerpt(url.as_str().as_bytes())
+                ),
             )
         })
 }
@@ -150,6 +161,15 @@ mod tests {
             skip_token(&base(), OP, "https://evil.example/API/v3/logs?skipToken=x").unwrap_err();
         assert!(matches!(error, Error::Pagination(_)));
         assert!(error.to_string().contains("https://evil.example"), "{error}");
+    }
+
+    #[test]
+    fn a_long_next_page_without_a_token_makes_a_short_error() {
+        // Regression (found by the fuzz properties): the whole URL went into the error text.
+        let next = format!("https://iad1.qualtrics.com/API/v3/{}", "a".repeat(10_000));
+        let error = skip_token(&base(), OP, &next).unwrap_err();
+        assert!(error.to_string().len() < 1_000, "{error}");
+        assert!(error.to_string().contains("no skipToken"), "{error}");
     }
 
     #[test]

@@ -95,11 +95,11 @@ fn check_limit(limit: Option<u32>) -> Result<(), String> {
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
-struct Envelope<T> {
+pub(crate) struct Envelope<T> {
     #[serde(default)]
-    items: Option<Vec<T>>,
+    pub(crate) items: Option<Vec<T>>,
     #[serde(default)]
-    limit: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 
 /// Pages of a Reporter list: `filters` adds the list's query to each request, `page` the

@@ -31,7 +31,7 @@ const NOT_FINISHED_ADVICE: &str =
 /// except `TPL-0039`, which is retried whatever its status (the retry rules still allow it
 /// only for a keyed request, and only within the retry budget).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct ReporterProtocol;
+pub(crate) struct ReporterProtocol;
 
 impl Protocol for ReporterProtocol {
     fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Verdict {
@@ -82,7 +82,7 @@ fn error_details(body: &[u8]) -> ErrorDetails {
 
 /// Adds the next step to the error of a code a caller can act on. The SDK's words go after
 /// the vendor's message, which the transport has cut to an excerpt, so they are never cut.
-pub(super) fn advise(error: Error) -> Error {
+pub(crate) fn advise(error: Error) -> Error {
     let Error::Api(mut api) = error else { return error };
     let advice = match api.code.as_deref() {
         Some(IN_FLIGHT) => IN_FLIGHT_ADVICE,

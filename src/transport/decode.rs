@@ -98,7 +98,7 @@ fn decode_tracking_path<T: DeserializeOwned>(
             path,
             excerpt: excerpt(body),
             request_id: request_id.map(str::to_owned),
-            source,
+            source: DecodeError::bounded_source(source),
         }))
     })
 }
@@ -136,6 +136,31 @@ mod tests {
         assert_eq!(decode.path(), "[1].id");
         assert!(decode.body_excerpt().starts_with("[{\"id\":1}"));
         assert!(error.to_string().contains("report_distribution_logs"), "{error}");
+    }
+
+    #[test]
+    fn a_decode_error_quoting_a_long_value_from_the_body_stays_short() {
+        // Regression (found by the fuzz properties): serde_json quotes a whole string of the
+        // wrong type, the timestamp reader a whole unreadable text, so a 10,000-character
+        // value made a 10,000-character error.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Row {
+            id: Option<u32>,
+            #[serde(default, with = "serde_with::As::<Option<crate::datetime::Tolerant>>")]
+            at: Option<chrono::DateTime<chrono::Utc>>,
+        }
+        let op = Operation::new(Vendor::Everbridge, "audit_log");
+        let long = "T".repeat(10_000);
+        for body in [format!(r#"[{{"id":"{long}"}}]"#), format!(r#"[{{"at":"{long}"}}]"#)] {
+            let error = decode_json::<Vec<Row>>(op, StatusCode::OK, None, body.as_bytes());
+            let error = error.unwrap_err();
+            let text = error.to_string();
+            assert!(text.len() < 1_500, "{} bytes: {text}", text.len());
+            assert!(text.contains("line 1 column"), "{text}");
+            let source = std::error::Error::source(&error).map(ToString::to_string);
+            assert!(source.is_some_and(|source| source.len() < 500));
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::{
 };
 
 #[derive(Debug)]
-pub(super) enum Failure {
+pub(crate) enum Failure {
     /// The server answered, and the vendor's protocol calls it a failure.
     Answered { answer: Box<Answer>, details: ErrorDetails, hint: RetryHint },
     Transport {
@@ -111,7 +111,7 @@ impl Failure {
         }
     }
 
-    pub(super) fn into_error(
+    pub(crate) fn into_error(
         self,
         operation: Operation,
         attempts: u32,

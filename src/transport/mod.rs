@@ -12,7 +12,7 @@ mod content_disposition;
 mod decode;
 mod endpoint;
 mod execute;
-mod failure;
+pub(crate) mod failure;
 mod protocol;
 mod rate_limit;
 mod redirect;

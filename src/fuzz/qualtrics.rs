@@ -1,0 +1,140 @@
+//! Qualtrics: the list envelope of every activity type (typed and raw), the activity types,
+//! `nextPage`, the `meta` error body and the OAuth token answer.
+
+use proptest::prelude::*;
+use reqwest::{StatusCode, header::HeaderMap};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+use super::{assert_decode_error, assert_short, classified, config, decoded, inputs};
+use crate::{
+    pagination::decode_each,
+    qualtrics::{
+        ActivityTypeInfo, Event, LoginDescriptor, PasswordResetDescriptor, SessionDescriptor,
+        error_body::parse_error, oauth::TokenAnswer, paging::Envelope, paging::skip_token,
+    },
+    transport::{ErrorBody, decode_json},
+};
+
+const OP: crate::Operation = crate::Operation::new(crate::Vendor::Qualtrics, "fuzz");
+
+const SEEDS: &[&str] = &[
+    include_str!("../../tests/fixtures/qualtrics/list_events_logins.json"),
+    r#"{"result":{"elements":[{"id":"e-2","timestamp":"2026-03-30T08:15:00+0000",
+        "descriptor":{"userId":"UR_1","sessionId":"s-1","startTime":"2026-03-30T08:00:00Z"}}],
+        "nextPage":"https://iad1.qualtrics.com/API/v3/logs?activityType=session_creations&skipToken=YWJj"},
+        "meta":{"httpStatus":"200 - OK","requestId":"r-1"}}"#,
+    r#"{"result":{"elements":[{"id":"e-3","timestamp":"2026-03-30","descriptor":null},
+        {"id":"e-4","descriptor":{"userId":"UR_2","isSuccessful":"yes"}}],"nextPage":"/API/v3/logs?skipToken=dDI="},
+        "meta":{"httpStatus":"200 - OK"}}"#,
+    r#"{"result":{"elements":[{"name":"logins","additionalFilters":["userId","isSuccessful"]},
+        {"name":"password_resets","additionalFilters":[]}],"nextPage":"eyJvZmZzZXQiOjEwMH0="}}"#,
+    r#"{"meta":{"httpStatus":"400 - Bad Request","error":{"errorMessage":"Invalid skipToken",
+        "errorCode":"QVAL_5"},"requestId":"r-9"}}"#,
+    r#"{"access_token":"eyJhbGciOi.x.y","token_type":"Bearer","expires_in":3600,"scope":"manage:all"}"#,
+];
+
+fn base() -> Url {
+    Url::parse("https://iad1.qualtrics.com/API/v3/").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A listing's page the way `paging::pages` reads it: whole, else item by item.
+fn page<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Option<Option<String>> {
+    if let Some(envelope) = decoded(decode_json::<Envelope<T>>(OP, status, None, body)) {
+        return Some(envelope.result.next_page);
+    }
+    let envelope = decoded(decode_json::<Envelope<Value>>(OP, status, None, body))?;
+    let (_, rejected) = decode_each::<T>(OP, envelope.result.elements);
+    rejected.iter().for_each(|item| assert_decode_error(item.error()));
+    Some(envelope.result.next_page)
+}
+
+/// Every Qualtrics decoder, on one answer.
+fn every_decoder(status: StatusCode, body: &[u8]) {
+    let next_pages = [
+        page::<Event<LoginDescriptor>>(status, body),
+        page::<Event<SessionDescriptor>>(status, body),
+        page::<Event<PasswordResetDescriptor>>(status, body),
+        page::<Event<Value>>(status, body),
+        page::<ActivityTypeInfo>(status, body),
+    ];
+    for next in next_pages.into_iter().flatten().flatten() {
+        if let Err(error) = skip_token(&base(), OP, &next) {
+            assert_short(&error);
+        }
+    }
+    let _ = parse_error(body);
+    let _ = classified(&ErrorBody(parse_error), OP, status, &HeaderMap::new(), body);
+    if let Some(token) = decoded(decode_json::<TokenAnswer>(OP, status, None, body))
+        && let Err(error) = token.access_token.header_value("Bearer ", "Qualtrics access token")
+    {
+        assert_short(&error);
+    }
+}
+
+fn next_page() -> impl Strategy<Value = String> {
+    prop_oneof![
+        inputs::json().prop_map(|value| match value {
+            Value::String(text) => text,
+            other => other.to_string(),
+        }),
+        (
+            proptest::collection::vec(any::<char>(), 0..40).prop_map(String::from_iter),
+            prop::sample::select(
+                &[
+                    "https://iad1.qualtrics.com/API/v3/logs?skipToken=",
+                    "https://iad1.qualtrics.com:443/API/v3/logs?a=1&skipToken=",
+                    "http://iad1.qualtrics.com/API/v3/logs?skipToken=",
+                    "https://evil.example/?skipToken=",
+                    "/API/v3/logs?skipToken=",
+                    "//evil.example/x?skipToken=",
+                    "/",
+                    "page:",
+                ][..]
+            )
+        )
+            .prop_map(|(tail, head)| format!("{head}{tail}")),
+        (2_500..20_000usize).prop_map(|n| format!("/{}?skipToken=x", "a".repeat(n))),
+        (2_500..20_000usize).prop_map(|n| format!("https://x.example/{}", "a".repeat(n))),
+        (2_500..20_000usize)
+            .prop_map(|n| format!("https://iad1.qualtrics.com/API/v3/{}", "a".repeat(n))),
+    ]
+}
+
+decoder_properties!(
+    every_decoder,
+    SEEDS,
+    qualtrics_decoders_answer_arbitrary_bytes,
+    qualtrics_decoders_answer_arbitrary_json,
+    qualtrics_decoders_answer_mutated_valid_bodies,
+);
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn any_next_page_gives_a_token_or_a_short_error(next in next_page()) {
+        match skip_token(&base(), OP, &next) {
+            Ok(_) => {}
+            Err(error) => {
+                assert!(matches!(error, crate::Error::Pagination(_)), "{error:?}");
+                assert_short(&error);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_qualtrics_seeds_are_bodies_the_decoders_accept() {
+    let ok = StatusCode::OK;
+    let seeds: Vec<&[u8]> = inputs::seeds(SEEDS).collect();
+    let logins = decode_json::<Envelope<Event<LoginDescriptor>>>(OP, ok, None, seeds[0]);
+    assert!(logins.is_ok_and(|page| !page.result.elements.is_empty()));
+    let sessions = decode_json::<Envelope<Event<SessionDescriptor>>>(OP, ok, None, seeds[1]);
+    assert!(sessions.is_ok_and(|page| page.result.next_page.is_some()));
+    assert!(decode_json::<Envelope<Event<Value>>>(OP, ok, None, seeds[2]).is_ok());
+    assert!(decode_json::<Envelope<ActivityTypeInfo>>(OP, ok, None, seeds[3]).is_ok());
+    assert_eq!(parse_error(seeds[4]).code.as_deref(), Some("QVAL_5"));
+    assert!(decode_json::<TokenAnswer>(OP, ok, None, seeds[5]).is_ok());
+}

@@ -1,0 +1,96 @@
+//! Lerian Reporter: reports and templates (one, or a page of them), error bodies with their
+//! advice, and the download's file name (fuzzed in `core`).
+
+use reqwest::{StatusCode, header::HeaderMap};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{assert_decode_error, assert_short, classified, decoded, inputs, waited};
+use crate::{
+    pagination::decode_each,
+    polling::{JobStatus, Progress},
+    reporter::{
+        Report, Template,
+        paging::Envelope,
+        protocol::{ReporterProtocol, advise},
+    },
+    transport::decode_json,
+};
+
+const OP: crate::Operation = crate::Operation::new(crate::Vendor::Reporter, "fuzz");
+
+const REPORT: &str = r#"{"id":"019c96a0-0000-7000-8000-000000000001",
+    "templateId":"00000000-0000-4000-8000-000000000001","filters":{"midaz_onboarding":
+    {"account":{"id":{"in":["a-1"]}}}},"status":"Finished","metadata":null,
+    "createdAt":"2026-04-01T12:00:00.123456789Z","updatedAt":"2026-04-01T09:00:05.000-03:00",
+    "completedAt":"2026-04-01T09:00:05.000-03:00","deletedAt":null}"#;
+
+const TEMPLATE: &str = r#"{"id":"00000000-0000-4000-8000-000000000001",
+    "description":"Balances","outputFormat":"CSV","fileName":"t_1744119295.tpl",
+    "createdAt":"2026-01-05T09:30:00Z","updatedAt":"2026-02-10T14:00:00.250Z"}"#;
+
+const SEEDS: &[&str] = &[
+    REPORT,
+    TEMPLATE,
+    r#"{"id":"r-3","status":"Error","metadata":{"error":"template failed"},
+        "completedAt":"2026-04-01T09:00:05Z"}"#,
+    r#"{"items":[{"id":"r-1","status":"processing","metadata":{"error":"template failed"}},
+        {"id":"r-2","status":"Error","createdAt":"2026-04-01"}],"page":1,"limit":2,"total":2}"#,
+    r#"{"items":[{"id":"t-1","outputFormat":"pdf"},{"id":"t-2","description":null}],
+        "page":2,"limit":100,"total":2}"#,
+    r#"{"code":"TPL-0015","title":"Unexpected Fields in the Request",
+        "message":"The request contains unexpected fields.","fields":{"name":"not allowed","x":null}}"#,
+    r#"{"code":"TPL-0039","title":"Duplicate Request In Flight",
+        "message":"A request with this key is being processed."}"#,
+    r#"{"code":"TPL-0029","title":"Report not finished"}"#,
+];
+
+/// A page the way `paging::pages` reads it: whole, else item by item.
+fn page<T: DeserializeOwned>(status: StatusCode, body: &[u8]) {
+    if decoded(decode_json::<Envelope<T>>(OP, status, None, body)).is_some() {
+        return;
+    }
+    if let Some(envelope) = decoded(decode_json::<Envelope<Value>>(OP, status, None, body)) {
+        let (_, rejected) = decode_each::<T>(OP, envelope.items.unwrap_or_default());
+        rejected.iter().for_each(|item| assert_decode_error(item.error()));
+    }
+}
+
+/// Every Reporter decoder, on one answer.
+fn every_decoder(status: StatusCode, body: &[u8]) {
+    if let Some(report) = decoded(decode_json::<Report>(OP, status, None, body)) {
+        waited(OP, report);
+    }
+    let _ = decoded(decode_json::<Template>(OP, status, None, body));
+    page::<Report>(status, body);
+    page::<Template>(status, body);
+    if let Some(error) = classified(&ReporterProtocol, OP, status, &HeaderMap::new(), body) {
+        assert_short(&advise(error));
+    }
+}
+
+decoder_properties!(
+    every_decoder,
+    SEEDS,
+    reporter_decoders_answer_arbitrary_bytes,
+    reporter_decoders_answer_arbitrary_json,
+    reporter_decoders_answer_mutated_valid_bodies,
+);
+
+#[test]
+fn the_reporter_seeds_are_bodies_the_decoders_accept() {
+    let ok = StatusCode::OK;
+    let seeds: Vec<&[u8]> = inputs::seeds(SEEDS).collect();
+    assert!(decode_json::<Report>(OP, ok, None, seeds[0]).is_ok());
+    assert!(decode_json::<Template>(OP, ok, None, seeds[1]).is_ok());
+    let failed = decode_json::<Report>(OP, ok, None, seeds[2]).map(|report| report.progress());
+    assert!(failed.is_ok_and(|progress| matches!(progress, Progress::Failed { .. })));
+    let reports = decode_json::<Envelope<Report>>(OP, ok, None, seeds[3]);
+    assert!(reports.is_ok_and(|page| page.items.is_some_and(|items| items.len() == 2)));
+    assert!(decode_json::<Envelope<Template>>(OP, ok, None, seeds[4]).is_ok());
+    for error in &seeds[5..] {
+        let failed =
+            classified(&ReporterProtocol, OP, StatusCode::CONFLICT, &HeaderMap::new(), error);
+        assert!(failed.is_some_and(|error| error.to_string().contains("TPL-00")));
+    }
+}
