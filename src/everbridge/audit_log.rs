@@ -143,10 +143,11 @@ impl AuditLog {
     ///
     /// ```no_run
     /// use auditkit::everbridge::ReportType;
-    /// use chrono::{TimeZone, Utc};
+    /// use chrono::{DateTime, Utc};
     ///
-    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-    /// let (from, to) = (Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap());
+    /// # async fn demo(client: auditkit::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let from: DateTime<Utc> = "2026-05-01T00:00:00Z".parse()?;
+    /// let to: DateTime<Utc> = "2026-06-01T00:00:00Z".parse()?;
     /// let first = client.everbridge().audit_log(ReportType::Contact, from, to).page(1).send().await?;
     /// println!("{:?} entries in May", first.total_count);
     /// # Ok(()) }
@@ -160,12 +161,13 @@ impl AuditLog {
     ///
     /// ```no_run
     /// use auditkit::everbridge::ReportType;
-    /// use chrono::{TimeZone, Utc};
+    /// use chrono::{DateTime, Utc};
     /// use futures::TryStreamExt;
     ///
-    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-    /// let may = (Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap());
-    /// let mut pages = client.everbridge().audit_log(ReportType::Security, may.0, may.1).max_pages(3).pages();
+    /// # async fn demo(client: auditkit::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let (from, to): (DateTime<Utc>, DateTime<Utc>) =
+    ///     ("2026-05-01T00:00:00Z".parse()?, "2026-06-01T00:00:00Z".parse()?);
+    /// let mut pages = client.everbridge().audit_log(ReportType::Security, from, to).max_pages(3).pages();
     /// while let Some(page) = pages.try_next().await? {
     ///     println!("page {}: {} entries", page.number(), page.len());
     /// }
