@@ -91,6 +91,22 @@ pub(crate) fn calendar_months(from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Ran
     months
 }
 
+/// `at - duration`, or the earliest representable time when that is out of range.
+pub(crate) fn saturating_sub(at: DateTime<Utc>, duration: std::time::Duration) -> DateTime<Utc> {
+    chrono::TimeDelta::from_std(duration)
+        .ok()
+        .and_then(|delta| at.checked_sub_signed(delta))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// `at + duration`, or the latest representable time when that is out of range.
+pub(crate) fn saturating_add(at: DateTime<Utc>, duration: std::time::Duration) -> DateTime<Utc> {
+    chrono::TimeDelta::from_std(duration)
+        .ok()
+        .and_then(|delta| at.checked_add_signed(delta))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// Midnight UTC on the first day of the month after `at`'s; `None` past chrono's range.
 fn next_month_start(at: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let (year, month) =

@@ -11,8 +11,10 @@ mod base64;
 #[macro_use]
 mod boxed_stream;
 mod client;
+pub mod collect;
 mod datetime;
 mod error;
+mod fingerprint;
 mod idempotency;
 #[macro_use]
 mod model;
@@ -43,8 +45,8 @@ pub mod testkit;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, ConfigError, DecodeError, Error, InvalidInput, JobFailed, PaginationError,
-    TransportError, TransportErrorKind, WaitTimeout,
+    ApiError, CheckpointError, ConfigError, DecodeError, Error, InvalidInput, JobFailed,
+    PaginationError, TransportError, TransportErrorKind, WaitTimeout,
 };
 pub use idempotency::{IdempotencyKey, Idempotent};
 pub use retry::{Jitter, RetryPolicy};

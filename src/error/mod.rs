@@ -1,6 +1,7 @@
 //! `auditkit::Error`: one error type for every vendor and every failure.
 
 mod api;
+mod checkpoint;
 mod decode;
 mod input;
 mod pagination;
@@ -8,6 +9,7 @@ mod transport;
 mod wait;
 
 pub use api::ApiError;
+pub use checkpoint::CheckpointError;
 pub use decode::DecodeError;
 pub use input::{ConfigError, InvalidInput};
 pub use pagination::PaginationError;
@@ -71,6 +73,10 @@ pub enum Error {
     /// A paginated listing stopped because continuing would lose, repeat or leak data.
     #[error(transparent)]
     Pagination(Box<PaginationError>),
+    /// A [`collect::CheckpointStore`](crate::collect::CheckpointStore) could not read or
+    /// save a checkpoint.
+    #[error(transparent)]
+    Checkpoint(Box<CheckpointError>),
 }
 
 impl Error {
@@ -151,6 +157,12 @@ impl Error {
                 cursor_expired: e.cursor_expired,
                 continuation: e.continuation.clone(),
             })),
+            Error::Checkpoint(e) => Error::Checkpoint(Box::new(CheckpointError {
+                action: e.action,
+                path: e.path.clone(),
+                message: e.message.clone(),
+                source: None,
+            })),
         }
     }
 
@@ -176,7 +188,7 @@ impl Error {
             Error::WaitTimeout(e) => Some(e.operation),
             Error::JobFailed(e) => Some(e.operation),
             Error::Pagination(e) => Some(e.operation),
-            Error::Config(_) | Error::NotConfigured(_) => None,
+            Error::Config(_) | Error::NotConfigured(_) | Error::Checkpoint(_) => None,
         }
     }
 

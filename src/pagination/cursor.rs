@@ -136,13 +136,7 @@ impl Continuation {
 /// then a 64-bit FNV-1a hash of `filters` (each part separated, so `["ab", "c"]` and
 /// `["a", "bc"]` differ).
 pub(crate) fn listing_identity(operation: Operation, filters: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in filters {
-        for byte in part.bytes().chain([0x1f]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    let hash = crate::fingerprint::fnv64(filters.iter().map(|part| part.as_bytes()));
     let vendor = operation.vendor().to_string().to_ascii_lowercase().replace(' ', "_");
     format!("{vendor}.{}:{hash:016x}", operation.name())
 }

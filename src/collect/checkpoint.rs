@@ -1,0 +1,319 @@
+//! Where a collector stands: what it has listed and which keys it has delivered.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::fingerprint::fnv128;
+
+/// A collector's position, saved by a [`CheckpointStore`](super::CheckpointStore) when a
+/// [`Batch`](super::Batch) is committed.
+///
+/// It holds the high-water mark (the end of the last window listed in full, never an
+/// event's own time, which would miss the events published late), the keys delivered
+/// inside the overlap before it (as 128-bit hashes), the subjects whose last state was not
+/// final, and the caller's annotations. It is a serde value: any store can keep it.
+///
+/// ```
+/// use auditkit::collect::Checkpoint;
+///
+/// let saved = r#"{"source":"qualtrics/logins","high_water_mark":"2026-11-22T10:00:00Z"}"#;
+/// let checkpoint: Checkpoint = serde_json::from_str(saved)?;
+/// assert_eq!(checkpoint.source(), "qualtrics/logins");
+/// assert_eq!(checkpoint.remembered_keys(), 0);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    source: String,
+    high_water_mark: Option<DateTime<Utc>>,
+    /// Keys older than this were forgotten to respect `max_keys`: no window starts before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    floor: Option<DateTime<Utc>>,
+    #[serde(default)]
+    seen: SeenKeys,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pending: BTreeMap<String, PendingState>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<String, serde_json::Value>,
+}
+
+/// The last delivered, not yet final, state of a subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PendingState {
+    #[serde(with = "hex128")]
+    key: u128,
+    time: DateTime<Utc>,
+}
+
+impl Checkpoint {
+    pub(crate) fn new(source: String) -> Self {
+        Self {
+            source,
+            high_water_mark: None,
+            floor: None,
+            seen: SeenKeys::default(),
+            pending: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+        }
+    }
+
+    /// The source this checkpoint belongs to.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The end of the last window listed in full; `None` before the first one.
+    pub fn high_water_mark(&self) -> Option<DateTime<Utc>> {
+        self.high_water_mark
+    }
+
+    /// How many delivered keys it remembers.
+    pub fn remembered_keys(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// The subjects whose last delivered state was not final: the next run asks for them.
+    pub fn pending_subjects(&self) -> impl Iterator<Item = &str> {
+        self.pending.keys().map(String::as_str)
+    }
+
+    pub(crate) fn is_pending(&self, subject: &str) -> bool {
+        self.pending.contains_key(subject)
+    }
+
+    /// A value the caller saved with this checkpoint (see [`Batch::annotate`](super::Batch::annotate)).
+    pub fn annotation(&self, name: &str) -> Option<&serde_json::Value> {
+        self.annotations.get(name)
+    }
+
+    /// All annotations, by name.
+    pub fn annotations(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.annotations
+    }
+
+    pub(crate) fn annotate(&mut self, name: String, value: serde_json::Value) {
+        self.annotations.insert(name, value);
+    }
+
+    /// Where the next run starts: the overlap before the high-water mark, never before the
+    /// floor.
+    pub(crate) fn resume_from(&self, overlap: std::time::Duration) -> Option<DateTime<Utc>> {
+        let from = crate::datetime::saturating_sub(self.high_water_mark?, overlap);
+        Some(self.floor.map_or(from, |floor| from.max(floor)))
+    }
+
+    /// Whether `key` was delivered, as an event or as the current state of its subject.
+    pub(crate) fn is_delivered(&self, key: &str, subject: Option<&str>) -> bool {
+        let hash = fnv128([key.as_bytes()]);
+        let unchanged = subject
+            .and_then(|subject| self.pending.get(subject))
+            .is_some_and(|pending| pending.key == hash);
+        unchanged || self.seen.contains(hash)
+    }
+
+    /// Records `key` as delivered; a subject's state that is not final stays pending.
+    pub(crate) fn deliver(
+        &mut self,
+        key: &str,
+        time: DateTime<Utc>,
+        subject: Option<(&str, bool)>,
+    ) {
+        let hash = fnv128([key.as_bytes()]);
+        self.seen.insert(time, hash);
+        match subject {
+            Some((id, true)) => {
+                self.pending.remove(id);
+            }
+            Some((id, false)) => {
+                self.pending.insert(id.to_owned(), PendingState { key: hash, time });
+            }
+            None => {}
+        }
+    }
+
+    /// Moves the high-water mark to `end` (a window listed in full), forgets the keys before
+    /// the overlap, then the oldest keys beyond `max_keys` (raising the floor so no window
+    /// starts before the keys still known), and the oldest pending subjects beyond it.
+    pub(crate) fn complete_window(
+        &mut self,
+        end: DateTime<Utc>,
+        overlap: std::time::Duration,
+        max_keys: usize,
+    ) {
+        let hwm = self.high_water_mark.map_or(end, |hwm| hwm.max(end));
+        self.high_water_mark = Some(hwm);
+        self.seen.forget_before(crate::datetime::saturating_sub(hwm, overlap));
+        if let Some(floor) = self.seen.keep_newest(max_keys, hwm) {
+            tracing::warn!(
+                source = %self.source,
+                %floor,
+                max_keys,
+                "more keys in the overlap than max_keys: the oldest are forgotten and the overlap starts at the floor"
+            );
+            self.floor = Some(self.floor.map_or(floor, |old| old.max(floor)));
+        }
+        while self.pending.len() > max_keys {
+            let oldest = self.pending.iter().min_by_key(|(_, state)| state.time);
+            let Some(id) = oldest.map(|(id, _)| id.clone()) else { break };
+            tracing::warn!(source = %self.source, subject = %id, "too many pending subjects: no longer rechecked");
+            self.pending.remove(&id);
+        }
+    }
+}
+
+/// Delivered keys by time, for lookup and for forgetting the oldest.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct SeenKeys {
+    by_time: BTreeMap<DateTime<Utc>, Vec<u128>>,
+    all: HashSet<u128>,
+}
+
+impl SeenKeys {
+    fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    fn contains(&self, hash: u128) -> bool {
+        self.all.contains(&hash)
+    }
+
+    fn insert(&mut self, time: DateTime<Utc>, hash: u128) {
+        if self.all.insert(hash) {
+            self.by_time.entry(time).or_default().push(hash);
+        }
+    }
+
+    fn forget_before(&mut self, limit: DateTime<Utc>) {
+        let kept = self.by_time.split_off(&limit);
+        for hash in std::mem::replace(&mut self.by_time, kept).into_values().flatten() {
+            self.all.remove(&hash);
+        }
+    }
+
+    /// Forgets whole instants, oldest first and only before `limit`, until at most `max`
+    /// keys remain; returns the instant just after the last one forgotten, when any was:
+    /// every key delivered from there on is still known.
+    fn keep_newest(&mut self, max: usize, limit: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut forgotten = None;
+        while self.all.len() > max {
+            let Some(entry) = self.by_time.first_entry() else { break };
+            if *entry.key() >= limit {
+                break;
+            }
+            forgotten = Some(*entry.key());
+            for hash in entry.remove() {
+                self.all.remove(&hash);
+            }
+        }
+        forgotten.map(|instant| {
+            instant.checked_add_signed(chrono::TimeDelta::nanoseconds(1)).unwrap_or(instant)
+        })
+    }
+}
+
+/// On the wire: `{"<RFC 3339 time>": ["<32 hex digits>", …], …}`.
+impl Serialize for SeenKeys {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let hex: BTreeMap<&DateTime<Utc>, Vec<String>> = self
+            .by_time
+            .iter()
+            .map(|(time, hashes)| (time, hashes.iter().map(|h| format!("{h:032x}")).collect()))
+            .collect();
+        hex.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SeenKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let hex = BTreeMap::<DateTime<Utc>, Vec<String>>::deserialize(deserializer)?;
+        let mut seen = SeenKeys::default();
+        for (time, hashes) in hex {
+            for text in hashes {
+                seen.insert(time, hex128::parse(&text).map_err(serde::de::Error::custom)?);
+            }
+        }
+        Ok(seen)
+    }
+}
+
+mod hex128 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn parse(text: &str) -> Result<u128, String> {
+        u128::from_str_radix(text, 16).map_err(|_| format!("`{text}` is not a 128-bit hex key"))
+    }
+
+    pub(super) fn serialize<S: Serializer>(value: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("{value:032x}"))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<u128, D::Error> {
+        parse(&String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_checkpoint_round_trips_through_json() {
+        let mut checkpoint = Checkpoint::new("test/source".into());
+        checkpoint.deliver("a", at(1), None);
+        checkpoint.deliver("run-7:In Progress", at(2), Some(("run-7", false)));
+        checkpoint.complete_window(at(3), std::time::Duration::from_secs(3 * 3600), 100);
+        checkpoint.annotate("output_bytes".into(), serde_json::json!(1234));
+        let json = serde_json::to_string(&checkpoint).unwrap();
+        let back: Checkpoint = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, checkpoint);
+        assert!(back.is_delivered("a", None));
+        assert!(back.is_delivered("run-7:In Progress", Some("run-7")));
+        assert!(!back.is_delivered("run-7:Complete", Some("run-7")));
+        assert_eq!(back.pending_subjects().collect::<Vec<_>>(), ["run-7"]);
+        assert_eq!(back.annotation("output_bytes"), Some(&serde_json::json!(1234)));
+    }
+
+    #[test]
+    fn keys_before_the_overlap_are_forgotten_when_a_window_completes() {
+        let mut checkpoint = Checkpoint::new("s".into());
+        checkpoint.deliver("old", at(1), None);
+        checkpoint.deliver("recent", at(5), None);
+        checkpoint.complete_window(at(6), std::time::Duration::from_secs(2 * 3600), 100);
+        assert!(!checkpoint.is_delivered("old", None));
+        assert!(checkpoint.is_delivered("recent", None));
+        assert_eq!(checkpoint.resume_from(std::time::Duration::from_secs(2 * 3600)), Some(at(4)));
+    }
+
+    #[test]
+    fn beyond_max_keys_the_oldest_instants_go_and_the_floor_rises() {
+        let mut checkpoint = Checkpoint::new("s".into());
+        for (hour, key) in [(1, "a"), (2, "b"), (2, "c"), (3, "d")] {
+            checkpoint.deliver(key, at(hour), None);
+        }
+        checkpoint.complete_window(at(4), std::time::Duration::from_secs(10 * 3600), 2);
+        // "a" and both keys of 02:00 go (instants are forgotten whole), "d" stays.
+        assert_eq!(checkpoint.remembered_keys(), 1);
+        assert!(checkpoint.is_delivered("d", None));
+        let just_after_two = at(2) + chrono::TimeDelta::nanoseconds(1);
+        let overlap = std::time::Duration::from_secs(10 * 3600);
+        assert_eq!(checkpoint.resume_from(overlap), Some(just_after_two));
+    }
+
+    #[test]
+    fn a_final_state_ends_the_subject_s_recheck() {
+        let mut checkpoint = Checkpoint::new("s".into());
+        checkpoint.deliver("r:Processing", at(1), Some(("r", false)));
+        checkpoint.deliver("r:Finished", at(1), Some(("r", true)));
+        assert_eq!(checkpoint.pending_subjects().count(), 0);
+    }
+}

@@ -1,0 +1,274 @@
+//! The collector: the settings of a collection, and the two ways to run it.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use chrono::{DateTime, Utc};
+
+use super::{Batch, CheckpointStore, MemoryStore, Settings, Source, run::Run};
+use crate::{Error, Operation};
+
+boxed_stream! {
+    /// The batches of a [`Collector`] run, in order: a `Stream` of
+    /// `Result<Batch<E>, Error>` (`Send`, `Unpin`, `'static`).
+    pub struct Batches<E> yields Result<Batch<E>, Error>;
+}
+
+/// Reads what is new at a source since the last committed batch, without losing events the
+/// vendor publishes late and without delivering any event twice.
+///
+/// Each run lists from the checkpoint's high-water mark minus the
+/// [overlap](Self::overlap) up to now minus the [lag](Self::lag), in [steps](Self::step),
+/// drops the events already delivered (the checkpoint keeps their keys for the overlap),
+/// and yields the others in [`Batch`]es. The checkpoint moves when a batch is
+/// [committed](Batch::commit), after the sink has it.
+///
+/// **The promise.** No event is lost and none is delivered twice across committed batches,
+/// for events the vendor publishes at most lag + overlap after their time. A crash between
+/// the sink and the commit delivers that batch again, with the same keys (at least once):
+/// a sink that keeps keys, or one that records its position in the checkpoint (see
+/// [`Batch::annotate`] and the `export` example), turns that into exactly once.
+///
+/// Memory holds one step's keys plus at most [`max_keys`](Self::max_keys) from the overlap.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use auditkit::collect::{Collector, FileStore};
+/// use auditkit::everbridge::ReportType;
+/// use futures::TryStreamExt;
+///
+/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+/// let collector = Collector::new(client.everbridge().audit_log_source(ReportType::Security))
+///     .store(FileStore::new("everbridge-security.checkpoint.json"))
+///     .lag(Duration::from_secs(15 * 60));
+/// let mut batches = collector.follow(Duration::from_secs(300));
+/// while let Some(batch) = batches.try_next().await? {
+///     println!("{} new entries", batch.events().len());
+///     batch.commit().await?;
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "a collector does nothing until `.run()` or `.follow()` is read"]
+pub struct Collector<S: Source> {
+    pub(crate) source: Arc<S>,
+    pub(crate) store: Arc<dyn CheckpointStore>,
+    pub(crate) settings: Settings,
+    pub(crate) batch_size: usize,
+    pub(crate) max_keys: usize,
+    pub(crate) start_at: Option<DateTime<Utc>>,
+    pub(crate) until: Option<DateTime<Utc>>,
+}
+
+impl<S: Source> Collector<S> {
+    /// A collector over `source`, with the vendor's [`Settings`] and checkpoints in memory
+    /// (set a [`store`](Self::store) to keep them across processes).
+    pub fn new(source: S) -> Self {
+        let settings = source.settings();
+        Self {
+            source: Arc::new(source),
+            store: Arc::new(MemoryStore::new()),
+            settings,
+            batch_size: 1000,
+            max_keys: 100_000,
+            start_at: None,
+            until: None,
+        }
+    }
+
+    /// Where checkpoints are loaded from and committed to.
+    pub fn store(mut self, store: impl CheckpointStore) -> Self {
+        self.store = Arc::new(store);
+        self
+    }
+
+    /// How far behind now a run reads (the vendor's default otherwise): an event published
+    /// up to this late after its time is never missed.
+    pub fn lag(mut self, lag: Duration) -> Self {
+        self.settings.lag = lag;
+        self
+    }
+
+    /// How much a run reads again before the last high-water mark (the vendor's default
+    /// otherwise), to catch events published later than the lag.
+    pub fn overlap(mut self, overlap: Duration) -> Self {
+        self.settings.overlap = overlap;
+        self
+    }
+
+    /// The length of the windows a run lists, each committed as it completes (the vendor's
+    /// default otherwise). 0 is refused with [`Error::InvalidInput`] when the run starts.
+    pub fn step(mut self, step: Duration) -> Self {
+        self.settings.step = Some(step);
+        self
+    }
+
+    /// Without a checkpoint, start here instead of the vendor's lookback before now. A
+    /// saved checkpoint always wins.
+    pub fn start_at(mut self, start: DateTime<Utc>) -> Self {
+        self.start_at = Some(start);
+        self
+    }
+
+    /// Never read past this instant (a run reads up to the earlier of it and now minus the
+    /// lag): with [`start_at`](Self::start_at), a fixed range.
+    pub fn until(mut self, end: DateTime<Utc>) -> Self {
+        self.until = Some(end);
+        self
+    }
+
+    /// At most this many events (and undecodable items) per batch; default 1,000. A batch
+    /// also ends with each step. 0 is refused with [`Error::InvalidInput`].
+    pub fn batch_size(mut self, events: usize) -> Self {
+        self.batch_size = events;
+        self
+    }
+
+    /// At most this many keys remembered from the overlap (default 100,000). Beyond it the
+    /// oldest are forgotten and the next run does not read before the ones still known,
+    /// which shortens the overlap (a warning is logged). 0 is refused.
+    pub fn max_keys(mut self, keys: usize) -> Self {
+        self.max_keys = keys;
+        self
+    }
+
+    /// The settings in effect.
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    /// One run: loads the checkpoint, lists up to now minus the lag, and ends.
+    ///
+    /// ```no_run
+    /// use auditkit::collect::{Collector, FileStore};
+    /// use auditkit::qualtrics::Logins;
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let collector = Collector::new(client.qualtrics().event_source::<Logins>())
+    ///     .store(FileStore::new("logins.checkpoint.json"));
+    /// let mut batches = collector.run();
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     batch.commit().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The stream yields the source's errors (after the client's retries) and
+    /// [`Error::Checkpoint`] when the checkpoint cannot be read, then ends; nothing after
+    /// the last batch handed out counts as delivered.
+    pub fn run(&self) -> Batches<S::Event> {
+        let run = Run::new(self);
+        Batches::new(async_stream::stream! {
+            let mut run = match run {
+                Ok(run) => run,
+                Err(error) => {
+                    yield Err(error);
+                    return;
+                }
+            };
+            if let Err(error) = run.load().await {
+                yield Err(error);
+                return;
+            }
+            run.start();
+            loop {
+                match run.next_batch().await {
+                    Ok(Some(batch)) => yield Ok(batch),
+                    Ok(None) => return,
+                    Err(error) => {
+                        yield Err(error);
+                        return;
+                    }
+                }
+            }
+        })
+    }
+
+    /// Runs again and again, `interval` after each run ends, until the stream is dropped.
+    ///
+    /// An error is yielded and the next run, `interval` later, starts again after the last
+    /// batch handed out: a caller that logs errors and keeps reading loses nothing.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use auditkit::collect::Collector;
+    /// use auditkit::qualtrics::Logins;
+    /// use futures::StreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let mut batches = Collector::new(client.qualtrics().event_source::<Logins>())
+    ///     .follow(Duration::from_secs(60));
+    /// while let Some(next) = batches.next().await {
+    ///     match next {
+    ///         Ok(batch) => batch.commit().await?,
+    ///         Err(error) => eprintln!("will try again: {error}"),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn follow(&self, interval: Duration) -> Batches<S::Event> {
+        let run = Run::new(self);
+        let timer = self.source.timer();
+        Batches::new(async_stream::stream! {
+            let mut run = match run {
+                Ok(run) => run,
+                Err(error) => {
+                    yield Err(error);
+                    return;
+                }
+            };
+            loop {
+                match run.load().await {
+                    Ok(()) => {
+                        run.start();
+                        loop {
+                            match run.next_batch().await {
+                                Ok(Some(batch)) => yield Ok(batch),
+                                Ok(None) => break,
+                                Err(error) => {
+                                    yield Err(error);
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Err(error) => yield Err(error),
+                }
+                timer.sleep(interval).await;
+            }
+        })
+    }
+
+    pub(crate) fn operation(&self) -> Operation {
+        Operation::new(self.source.vendor(), "collect")
+    }
+}
+
+impl<S: Source> Clone for Collector<S> {
+    fn clone(&self) -> Self {
+        Self {
+            source: Arc::clone(&self.source),
+            store: Arc::clone(&self.store),
+            settings: self.settings,
+            batch_size: self.batch_size,
+            max_keys: self.max_keys,
+            start_at: self.start_at,
+            until: self.until,
+        }
+    }
+}
+
+impl<S: Source> fmt::Debug for Collector<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Collector")
+            .field("source", &self.source.id())
+            .field("store", &self.store)
+            .field("settings", &self.settings)
+            .field("batch_size", &self.batch_size)
+            .field("max_keys", &self.max_keys)
+            .field("start_at", &self.start_at)
+            .field("until", &self.until)
+            .finish()
+    }
+}

@@ -1,0 +1,186 @@
+//! Checkpoints in one JSON file, replaced atomically: write a temporary file, flush it to
+//! disk, rename it over the old one, flush the directory.
+
+use std::{
+    collections::BTreeMap,
+    io::Write,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+
+use super::{Checkpoint, CheckpointStore};
+use crate::{CheckpointError, Error};
+
+/// The checkpoints of any number of sources in one JSON file, replaced atomically on each
+/// save: a crash mid-save leaves the previous file whole.
+///
+/// Only one process should write a file at a time. Clones share the file and its lock, so
+/// several collectors of one process can share a store.
+///
+/// ```no_run
+/// use auditkit::collect::{Collector, FileStore};
+/// use auditkit::qualtrics::Logins;
+///
+/// # fn demo(client: auditkit::Client) {
+/// let store = FileStore::new("/var/lib/auditkit/checkpoints.json");
+/// let collector = Collector::new(client.qualtrics().event_source::<Logins>()).store(store);
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    path: Arc<PathBuf>,
+    /// The file as last read or written (only this store writes it).
+    file: Arc<Mutex<Option<StoreFile>>>,
+}
+
+/// The file's shape; `format` lets a later version read older files.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StoreFile {
+    format: u32,
+    checkpoints: BTreeMap<String, Checkpoint>,
+}
+
+const FORMAT: u32 = 1;
+
+impl FileStore {
+    /// A store in the file at `path` (created on the first save; its directory must exist).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: Arc::new(path.into()), file: Arc::new(Mutex::new(None)) }
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's contents, read on first use.
+    async fn cached<'a>(
+        &self,
+        cache: &'a mut Option<StoreFile>,
+    ) -> Result<&'a mut StoreFile, Error> {
+        if cache.is_none() {
+            let path = Arc::clone(&self.path);
+            *cache = Some(blocking(move || read(&path)).await?);
+        }
+        Ok(cache.get_or_insert_with(StoreFile::default))
+    }
+}
+
+impl CheckpointStore for FileStore {
+    fn load<'a>(&'a self, source: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
+        Box::pin(async move {
+            let mut cache = self.file.lock().await;
+            Ok(self.cached(&mut cache).await?.checkpoints.get(source).cloned())
+        })
+    }
+
+    fn save<'a>(&'a self, checkpoint: &'a Checkpoint) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(async move {
+            let mut cache = self.file.lock().await;
+            let file = self.cached(&mut cache).await?;
+            let previous =
+                file.checkpoints.insert(checkpoint.source().to_owned(), checkpoint.clone());
+            file.format = FORMAT;
+            let path = Arc::clone(&self.path);
+            let written = serde_json::to_vec_pretty(&*file).map_err(|error| {
+                CheckpointError::at("save", path.to_path_buf(), error.to_string())
+            });
+            let result = match written {
+                Ok(bytes) => blocking(move || write_atomically(&path, &bytes)).await,
+                Err(error) => Err(error.into()),
+            };
+            if result.is_err() {
+                // The file still holds the previous checkpoint: so must the cache.
+                match previous {
+                    Some(previous) => {
+                        file.checkpoints.insert(previous.source().to_owned(), previous)
+                    }
+                    None => file.checkpoints.remove(checkpoint.source()),
+                };
+            }
+            result
+        })
+    }
+}
+
+/// Runs file I/O off the async worker threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, CheckpointError> + Send + 'static,
+) -> Result<T, Error> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(Error::from),
+        Err(join) => {
+            Err(CheckpointError::new("use", format!("the file task failed: {join}")).into())
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<StoreFile, CheckpointError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(StoreFile::default());
+        }
+        Err(error) => return Err(CheckpointError::io("read", path.to_owned(), error)),
+    };
+    let file: StoreFile = serde_json::from_slice(&bytes).map_err(|error| {
+        CheckpointError::at(
+            "read",
+            path.to_owned(),
+            format!(
+                "the file is not a checkpoint file ({error}); it was not written by this store, \
+                 or was changed by hand: restore it from a backup, or remove it to start over \
+                 (the next run then starts from the lookback)"
+            ),
+        )
+    })?;
+    if file.format > FORMAT {
+        return Err(CheckpointError::at(
+            "read",
+            path.to_owned(),
+            format!(
+                "the file has format {}, newer than this auditkit reads ({FORMAT}): upgrade auditkit",
+                file.format
+            ),
+        ));
+    }
+    Ok(file)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
+    let io = |error| CheckpointError::io("save", path.to_owned(), error);
+    let temporary = temporary_path(path);
+    let mut out = std::fs::File::create(&temporary).map_err(io)?;
+    out.write_all(bytes).map_err(io)?;
+    out.sync_all().map_err(io)?;
+    drop(out);
+    std::fs::rename(&temporary, path).map_err(io)?;
+    sync_directory(path).map_err(io)
+}
+
+/// `<name>.tmp` beside the file, so the rename stays within one file system.
+fn temporary_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+    name.push(".tmp");
+    path.with_file_name(name)
+}
+
+/// Makes the rename itself durable. Directories cannot be opened for syncing on Windows,
+/// where the rename is durable once it returns.
+fn sync_directory(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let directory = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(directory)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}

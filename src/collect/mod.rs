@@ -1,0 +1,48 @@
+//! Continuous collection: fetch what is new at a source since the last run, never miss an
+//! event the vendor publishes late, never deliver one twice.
+//!
+//! A [`Collector`] reads a [`Source`] (each vendor module provides its own) in windows from
+//! the [`Checkpoint`]'s high-water mark minus an overlap up to now minus a lag, drops the
+//! events it already delivered, and yields the rest in [`Batch`]es. The checkpoint moves
+//! when the caller [commits](Batch::commit) a batch after its sink has it, into a
+//! [`CheckpointStore`] ([`FileStore`] writes one JSON file atomically).
+//!
+//! ```no_run
+//! use auditkit::collect::{Collector, FileStore};
+//! use auditkit::qualtrics::Logins;
+//! use futures::TryStreamExt;
+//!
+//! # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+//! let collector = Collector::new(client.qualtrics().event_source::<Logins>())
+//!     .store(FileStore::new("checkpoints.json"));
+//! let mut batches = collector.run();
+//! while let Some(batch) = batches.try_next().await? {
+//!     for event in batch.events() {
+//!         println!("{}", event.key);
+//!     }
+//!     batch.commit().await?;
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! One concept per file: the source trait and what it yields (`source`), the collector and
+//! its settings (`collector`), one run's windows, deduplication and batching (`run`),
+//! batches (`batch`), the checkpoint (`checkpoint`), stores (`store`, `file_store`), and
+//! keys for events without an id (`content_key`).
+
+mod batch;
+mod checkpoint;
+mod collector;
+mod content_key;
+mod file_store;
+mod run;
+mod source;
+mod store;
+
+pub use batch::{Batch, Rejected};
+pub use checkpoint::Checkpoint;
+pub use collector::{Batches, Collector};
+pub use content_key::ContentKeys;
+pub use file_store::FileStore;
+pub use source::{Collected, Listed, ListedStream, Settings, Source, Subject, Window};
+pub use store::{CheckpointStore, MemoryStore};

@@ -1,0 +1,216 @@
+//! What a collector reads: one vendor listing, by time window.
+
+use std::{ops::Range, sync::Arc, time::Duration};
+
+use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
+
+use crate::{Error, Timer, Vendor, pagination::Undecodable};
+
+/// A vendor listing a [`Collector`](super::Collector) can read by time window.
+///
+/// Each vendor module provides its sources (such as
+/// [`qualtrics::EventSource`](crate::qualtrics::EventSource)); a source describes only the
+/// vendor: how to list a window, each event's key and time, and the vendor's defaults. The
+/// windows, the overlap, the deduplication and the checkpoint are the collector's.
+///
+/// ```no_run
+/// use auditkit::collect::{Collector, Source};
+/// use auditkit::qualtrics::Logins;
+///
+/// # fn demo(client: auditkit::Client) {
+/// let source = client.qualtrics().event_source::<Logins>();
+/// println!("{} (lag {:?})", source.id(), source.settings().lag);
+/// let collector = Collector::new(source);
+/// # }
+/// ```
+pub trait Source: Send + Sync + 'static {
+    /// What the source delivers.
+    type Event: Send + 'static;
+
+    /// A name for this source, unique among the sources sharing a checkpoint store
+    /// (`qualtrics/logins`). A checkpoint saved under another name is refused.
+    fn id(&self) -> String;
+
+    /// The vendor, for errors.
+    fn vendor(&self) -> Vendor;
+
+    /// The vendor's defaults for lag, overlap, step and the first run's start.
+    fn settings(&self) -> Settings;
+
+    /// The clock "now" is read from: the client's [`Timer`].
+    fn timer(&self) -> Arc<dyn Timer>;
+
+    /// The events whose time is in `window.range`, and the current state of each subject in
+    /// `window.recheck`, in any order. An event outside the range that is not a recheck is
+    /// ignored by the collector (a vendor without a date filter lists everything).
+    fn list(&self, window: &Window) -> ListedStream<Self::Event>;
+}
+
+/// What [`Source::list`] returns: the window's events, in any order.
+pub type ListedStream<E> = BoxStream<'static, Result<Listed<E>, Error>>;
+
+/// One window a collector asks a [`Source`] for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Window {
+    /// From (inclusive) to (exclusive).
+    pub range: Range<DateTime<Utc>>,
+    /// Subjects whose last delivered state was not final (an EnergyCAP run in progress, a
+    /// report being generated): the source lists their current state too, whatever their
+    /// time. Only the first window of a run carries them.
+    pub recheck: Vec<String>,
+}
+
+impl Window {
+    /// A window over `range` with nothing to recheck.
+    ///
+    /// ```
+    /// use auditkit::collect::Window;
+    /// use chrono::{Duration, Utc};
+    ///
+    /// let now = Utc::now();
+    /// let window = Window::new(now - Duration::hours(1)..now);
+    /// assert!(window.recheck.is_empty());
+    /// ```
+    pub fn new(range: Range<DateTime<Utc>>) -> Self {
+        Self { range, recheck: Vec::new() }
+    }
+
+    /// Whether `time` falls in the window's range.
+    pub fn contains(&self, time: DateTime<Utc>) -> bool {
+        self.range.contains(&time)
+    }
+}
+
+/// What a source's listing yields: an event, or an item it could not decode.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Listed<E> {
+    /// An event with its key and time.
+    Event(Collected<E>),
+    /// An item whose JSON could not be read as an event; the collector delivers it in
+    /// [`Batch::undecodable`](super::Batch::undecodable) (once, keyed by its content) and
+    /// the collection goes on.
+    Undecodable(Undecodable),
+}
+
+/// An event with what the collector needs to deliver it exactly once.
+///
+/// ```
+/// use auditkit::collect::Collected;
+/// use chrono::Utc;
+///
+/// let event = Collected::new("log-7:In Progress", Utc::now(), "payload").subject("log-7", false);
+/// assert_eq!(event.key, "log-7:In Progress");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Collected<E> {
+    /// Stable across runs and processes: the same event always has the same key, two
+    /// events never share one. A sink may use it to drop a batch it already has.
+    pub key: String,
+    /// When the event happened, by the vendor's clock: it places the event in a window.
+    pub time: DateTime<Utc>,
+    /// The event.
+    pub event: E,
+    /// For an event that reports the state of something that still changes: that thing's
+    /// id and whether this state is final.
+    pub subject: Option<Subject>,
+}
+
+impl<E> Collected<E> {
+    /// An event that never changes once published.
+    pub fn new(key: impl Into<String>, time: DateTime<Utc>, event: E) -> Self {
+        Self { key: key.into(), time, event, subject: None }
+    }
+
+    /// Marks the event as the state of subject `id` (its key names the state, such as
+    /// `"id:Processing"`); until a final state is delivered, the collector asks the
+    /// source for the subject on every run.
+    pub fn subject(mut self, id: impl Into<String>, settled: bool) -> Self {
+        self.subject = Some(Subject { id: id.into(), settled });
+        self
+    }
+}
+
+/// The thing a [`Collected`] event reports the state of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Subject {
+    /// Its id at the vendor.
+    pub id: String,
+    /// Whether this state is final.
+    pub settled: bool,
+}
+
+/// How far behind "now" a collector reads, how much it reads again, and in what steps.
+///
+/// Each source gives its vendor's defaults ([`Source::settings`]); the
+/// [`Collector`](super::Collector) setters override them.
+///
+/// ```
+/// use std::time::Duration;
+/// use auditkit::collect::Settings;
+///
+/// let settings = Settings::default().lag(Duration::from_secs(600));
+/// assert_eq!(settings.lag, Duration::from_secs(600));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Settings {
+    /// A run reads up to now minus the lag: events the vendor publishes up to this late are
+    /// never missed.
+    pub lag: Duration,
+    /// A run reads again this much before where the last one stopped, and drops the events
+    /// it already delivered: events published later than the lag, up to lag plus overlap,
+    /// are still delivered, once.
+    pub overlap: Duration,
+    /// A run lists its range in windows of this length, and moves the checkpoint past each
+    /// one (memory holds the keys of one window). `None`: the whole range in one window.
+    pub step: Option<Duration>,
+    /// Without a checkpoint, the first run starts this long before now.
+    pub lookback: Duration,
+}
+
+impl Default for Settings {
+    /// 5 minutes of lag, 1 hour of overlap, 1-day steps, 7 days of lookback.
+    fn default() -> Self {
+        Self {
+            lag: Duration::from_secs(5 * 60),
+            overlap: Duration::from_secs(60 * 60),
+            step: Some(Duration::from_secs(24 * 60 * 60)),
+            lookback: Duration::from_secs(7 * 24 * 60 * 60),
+        }
+    }
+}
+
+impl Settings {
+    /// With this lag.
+    #[must_use]
+    pub fn lag(mut self, lag: Duration) -> Self {
+        self.lag = lag;
+        self
+    }
+
+    /// With this overlap.
+    #[must_use]
+    pub fn overlap(mut self, overlap: Duration) -> Self {
+        self.overlap = overlap;
+        self
+    }
+
+    /// With this step (`None`: one window per run).
+    #[must_use]
+    pub fn step(mut self, step: Option<Duration>) -> Self {
+        self.step = step;
+        self
+    }
+
+    /// With this lookback.
+    #[must_use]
+    pub fn lookback(mut self, lookback: Duration) -> Self {
+        self.lookback = lookback;
+        self
+    }
+}

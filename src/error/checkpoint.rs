@@ -1,0 +1,74 @@
+//! A checkpoint that could not be read or saved.
+
+use std::{error::Error as StdError, fmt, io, path::PathBuf};
+
+/// A checkpoint store failed to read or save a checkpoint. See
+/// [`Error::Checkpoint`](crate::Error::Checkpoint).
+#[derive(Debug)]
+pub struct CheckpointError {
+    pub(crate) action: &'static str,
+    pub(crate) path: Option<PathBuf>,
+    pub(crate) message: String,
+    pub(crate) source: Option<io::Error>,
+}
+
+impl CheckpointError {
+    /// An error of a custom [`CheckpointStore`](crate::collect::CheckpointStore): `action`
+    /// is what failed (`"read"`, `"save"`), `message` says why and what to do.
+    ///
+    /// ```
+    /// use auditkit::{CheckpointError, Error};
+    ///
+    /// let error = Error::from(CheckpointError::new("save", "the database is read-only"));
+    /// assert!(error.to_string().contains("read-only"));
+    /// ```
+    pub fn new(action: &'static str, message: impl Into<String>) -> Self {
+        Self { action, path: None, message: message.into(), source: None }
+    }
+
+    pub(crate) fn io(action: &'static str, path: PathBuf, source: io::Error) -> Self {
+        let message = match source.kind() {
+            io::ErrorKind::PermissionDenied => {
+                format!("{source}: make the file and its directory writable by this process")
+            }
+            _ => source.to_string(),
+        };
+        Self { action, path: Some(path), message, source: Some(source) }
+    }
+
+    pub(crate) fn at(action: &'static str, path: PathBuf, message: impl Into<String>) -> Self {
+        Self { action, path: Some(path), message: message.into(), source: None }
+    }
+
+    /// The file involved, for a file store.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
+    }
+
+    /// What went wrong and what to do.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for CheckpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not {} the collector's checkpoint", self.action)?;
+        if let Some(path) = &self.path {
+            write!(f, " at {}", path.display())?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl StdError for CheckpointError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_ref().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+impl From<CheckpointError> for crate::Error {
+    fn from(error: CheckpointError) -> Self {
+        crate::Error::Checkpoint(Box::new(error))
+    }
+}
