@@ -162,4 +162,36 @@ impl<Q: Query> Listing<Q> {
     pub fn items(self) -> Items<Q::Item> {
         self.paginator().items()
     }
+
+    /// Every item, with the items that could not be decoded in their place (each before the
+    /// items of the page it came with), for a reader that must keep both: a collector.
+    pub(crate) fn items_or_undecodable(
+        self,
+    ) -> futures::stream::BoxStream<'static, Result<Result<Q::Item, Undecodable>, Error>> {
+        use std::{
+            collections::VecDeque,
+            sync::{Arc, Mutex},
+        };
+        let set_aside = Arc::new(Mutex::new(VecDeque::new()));
+        let handler = {
+            let set_aside = Arc::clone(&set_aside);
+            move |item| set_aside.lock().unwrap_or_else(|p| p.into_inner()).push_back(item)
+        };
+        let mut items = self.skip_undecodable(handler).items();
+        // The handler runs while a page is decoded, before its first item is yielded: the
+        // items set aside so far come first. Memory: one page's worth at most.
+        let take = move || set_aside.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+        Box::pin(async_stream::stream! {
+            loop {
+                let next = items.next().await;
+                while let Some(item) = take() {
+                    yield Ok(Err(item));
+                }
+                match next {
+                    Some(item) => yield item.map(Ok),
+                    None => return,
+                }
+            }
+        })
+    }
 }
