@@ -46,3 +46,6 @@ pub use content_key::ContentKeys;
 pub use file_store::FileStore;
 pub use source::{Collected, Listed, ListedStream, Settings, Source, Subject, Window};
 pub use store::{CheckpointStore, MemoryStore};
+
+#[cfg(test)]
+mod tests;
