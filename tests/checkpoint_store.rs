@@ -42,6 +42,9 @@ async fn a_checkpoint_round_trips_through_the_file_store_across_processes() {
     assert_eq!(reopened.load("qualtrics/logins").await.unwrap(), Some(logins));
     assert_eq!(reopened.load("everbridge/security").await.unwrap(), Some(security));
     assert_eq!(reopened.load("reporter/reports").await.unwrap(), None);
+    let sources: Vec<_> =
+        reopened.checkpoints().await.unwrap().iter().map(|c| c.source().to_owned()).collect();
+    assert_eq!(sources, ["everbridge/security", "qualtrics/logins"]);
     assert!(!path.with_file_name("checkpoints.json.tmp").exists(), "no temporary file left");
 }
 
