@@ -23,19 +23,25 @@ fn login(id: &str) -> serde_json::Value {
     json!({"id": id, "timestamp": "2026-11-01T10:00:00.000Z", "datacenter": "ST3", "source": "s", "descriptor": {"userId": "UR_1"}})
 }
 
-/// Regression: `"descriptor": null` failed its whole page, and resuming fetched the same
-/// page again, forever.
-#[tokio::test]
-async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
+/// A server answering every request with one last page: `e-1`, then `middle`, then `e-3`.
+async fn one_page_around(middle: serde_json::Value) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let mut blank = login("e-2");
-    blank["descriptor"] = serde_json::Value::Null;
-    let page = qualtrics_page(json!([login("e-1"), blank, login("e-3")]), None);
+    let page = qualtrics_page(json!([login("e-1"), middle, login("e-3")]), None);
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(page))
         .mount(&server)
         .await;
     let (client, _) = qualtrics_client(&server);
+    (server, client)
+}
+
+/// Regression: `"descriptor": null` failed its whole page, and resuming fetched the same
+/// page again, forever.
+#[tokio::test]
+async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
+    let mut blank = login("e-2");
+    blank["descriptor"] = serde_json::Value::Null;
+    let (_server, client) = one_page_around(blank).await;
 
     let events: Vec<_> =
         client.qualtrics().list_events::<Logins>().items().try_collect().await.unwrap();
@@ -50,15 +56,9 @@ async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
 /// the same page again, forever (also in `list_events_raw`). Now the event keeps the text.
 #[tokio::test]
 async fn an_event_with_an_unreadable_timestamp_is_listed_with_the_text_kept_raw_or_typed() {
-    let server = MockServer::start().await;
     let mut odd = login("e-2");
     odd["timestamp"] = json!("16/09/2020 03:55");
-    let page = qualtrics_page(json!([login("e-1"), odd, login("e-3")]), None);
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page))
-        .mount(&server)
-        .await;
-    let (client, _) = qualtrics_client(&server);
+    let (_server, client) = one_page_around(odd).await;
 
     let raw: Vec<_> =
         client.qualtrics().list_events_raw("logins").items().try_collect().await.unwrap();
