@@ -1,0 +1,49 @@
+//! `network_endpoint` and `location`: where a request came from or went to.
+
+use serde::{Deserialize, Serialize};
+
+/// The `network_endpoint` object: a host by IP address or name.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NetworkEndpoint {
+    /// The IP address (v4 or v6), as the vendor sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The host name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Where the address is, by geolocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl NetworkEndpoint {
+    /// `Some` endpoint when any of its fields is known.
+    pub(crate) fn known(self) -> Option<Self> {
+        (self != Self::default()).then_some(self)
+    }
+}
+
+/// The `location` object: a place, by IP geolocation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Location {
+    /// The city.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The ISO 3166-1 alpha-2 country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The region or state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The latitude in decimal degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// The longitude in decimal degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long: Option<f64>,
+}

@@ -1,0 +1,123 @@
+//! The objects the events point at: `user`, `organization`, `actor`, `session`,
+//! `service` and `managed_entity`.
+
+use serde::{Deserialize, Serialize};
+
+/// The name OCSF objects get when the vendor names nothing: several of them must carry a
+/// name or an id.
+pub(crate) const UNKNOWN: &str = "Unknown";
+
+/// The `user` object: a user by id and name, and their organization.
+///
+/// ```
+/// let user = auditkit::ocsf::User::identified(Some("UR_1".into()), None);
+/// assert_eq!(user.uid.as_deref(), Some("UR_1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// The vendor's id of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The user's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The user's organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<Organization>,
+}
+
+impl User {
+    /// The user with this id and name. OCSF wants at least one of the two: when both are
+    /// `None`, the name is `"Unknown"`.
+    ///
+    /// ```
+    /// let user = auditkit::ocsf::User::identified(None, None);
+    /// assert_eq!(user.name.as_deref(), Some("Unknown"));
+    /// ```
+    pub fn identified(uid: Option<String>, name: Option<String>) -> Self {
+        let name = match (&uid, name) {
+            (None, None) => Some(UNKNOWN.to_owned()),
+            (_, name) => name,
+        };
+        Self { uid, name, org: None }
+    }
+}
+
+/// The `organization` object: a tenant and, within it, an organizational unit.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Organization {
+    /// The organization's id (the Qualtrics brand, the Everbridge account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The organization's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The organizational unit's id (the Everbridge organization).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ou_uid: Option<String>,
+    /// The organizational unit's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ou_name: Option<String>,
+}
+
+impl Organization {
+    /// `Some` organization when any of its fields is known.
+    pub(crate) fn known(self) -> Option<Self> {
+        (self != Self::default()).then_some(self)
+    }
+}
+
+/// The `actor` object: who performed the activity.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Actor {
+    /// The acting user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    /// The acting user's session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
+}
+
+/// The `session` object: a logon session.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Session {
+    /// The vendor's id of the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+}
+
+impl Session {
+    /// The session with this id.
+    ///
+    /// ```
+    /// assert_eq!(auditkit::ocsf::Session::with_uid("s-1").uid.as_deref(), Some("s-1"));
+    /// ```
+    pub fn with_uid(uid: impl Into<String>) -> Self {
+        Self { uid: Some(uid.into()) }
+    }
+}
+
+/// The `service` object: the service a user authenticates to.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Service {
+    /// The service's name (the Qualtrics product, `ControlPanel`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `managed_entity` object: what a management activity acted on.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ManagedEntity {
+    /// The vendor's id of the entity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The entity's name or description, in the vendor's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
