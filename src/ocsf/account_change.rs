@@ -31,6 +31,10 @@ impl AccountChangeActivity {
     }
 
     /// The schema's caption (`activity_name`).
+    ///
+    /// ```
+    /// assert_eq!(auditkit::ocsf::AccountChangeActivity::PasswordReset.caption(), "Password Reset");
+    /// ```
     pub const fn caption(self) -> &'static str {
         match self {
             Self::PasswordChange => "Password Change",
@@ -67,6 +71,8 @@ pub struct AccountChange {
 impl AccountChange {
     /// An event of `activity` on `user`'s account at `at` (see [`BaseEvent`] for a
     /// missing time).
+    ///
+    /// See [`AccountChange`] for an example.
     pub fn new(
         activity: AccountChangeActivity,
         at: Option<DateTime<Utc>>,

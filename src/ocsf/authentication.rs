@@ -31,6 +31,10 @@ impl AuthenticationActivity {
     }
 
     /// The schema's caption (`activity_name`).
+    ///
+    /// ```
+    /// assert_eq!(auditkit::ocsf::AuthenticationActivity::Logon.caption(), "Logon");
+    /// ```
     pub const fn caption(self) -> &'static str {
         match self {
             Self::Logon => "Logon",
@@ -84,6 +88,8 @@ pub struct Authentication {
 
 impl Authentication {
     /// An event of `activity` by `user` at `at` (see [`BaseEvent`] for a missing time).
+    ///
+    /// See [`Authentication`] for an example.
     pub fn new(
         activity: AuthenticationActivity,
         at: Option<DateTime<Utc>>,

@@ -3,6 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 /// The `network_endpoint` object: a host by IP address or name.
+///
+/// ```
+/// let mut endpoint = auditkit::ocsf::NetworkEndpoint::default();
+/// endpoint.ip = Some("3.209.162.21".into());
+/// assert_eq!(serde_json::to_value(&endpoint)?, serde_json::json!({"ip": "3.209.162.21"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkEndpoint {
@@ -25,6 +32,13 @@ impl NetworkEndpoint {
 }
 
 /// The `location` object: a place, by IP geolocation.
+///
+/// ```
+/// let mut location = auditkit::ocsf::Location::default();
+/// location.country = Some("US".into());
+/// assert_eq!(serde_json::to_value(&location)?, serde_json::json!({"country": "US"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Location {

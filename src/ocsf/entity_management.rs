@@ -51,7 +51,8 @@ pub enum EntityManagementActivity {
 }
 
 impl EntityManagementActivity {
-    /// The activity whose schema caption is `caption` (any case), else Other.
+    /// The activity whose schema caption is `caption` (any case), else Other; see the
+    /// type's example.
     pub fn from_caption(caption: &str) -> Self {
         let word = caption.trim();
         ACTIVITIES.iter().find(|(_, known)| known.eq_ignore_ascii_case(word)).map_or_else(
@@ -60,7 +61,7 @@ impl EntityManagementActivity {
         )
     }
 
-    /// The `activity_id`.
+    /// The `activity_id`; see the type's example.
     pub fn id(&self) -> i32 {
         match self {
             Self::Unknown => 0,
@@ -69,7 +70,8 @@ impl EntityManagementActivity {
         }
     }
 
-    /// The caption (`activity_name`): the schema's, or the source's word for Other.
+    /// The caption (`activity_name`): the schema's, or the source's word for Other; see
+    /// the type's example.
     pub fn caption(&self) -> &str {
         match self {
             Self::Unknown => "Unknown",
@@ -106,6 +108,8 @@ pub struct EntityManagement {
 
 impl EntityManagement {
     /// An event of `activity` on `entity` at `at` (see [`BaseEvent`] for a missing time).
+    ///
+    /// See [`EntityManagement`] for an example.
     pub fn new(
         activity: &EntityManagementActivity,
         at: Option<DateTime<Utc>>,

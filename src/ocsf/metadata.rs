@@ -56,6 +56,12 @@ impl Metadata {
 }
 
 /// The `product` object: the software that logged the event.
+///
+/// ```
+/// let product = auditkit::ocsf::Metadata::new("Qualtrics", "Qualtrics").product;
+/// assert_eq!(serde_json::to_value(&product)?, serde_json::json!({"name": "Qualtrics", "vendor_name": "Qualtrics"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Product {
@@ -71,6 +77,12 @@ pub struct Product {
 }
 
 /// The `feature` object: the part of a product that logged the event.
+///
+/// ```
+/// let feature = auditkit::ocsf::Feature::named("EB Admin");
+/// assert_eq!(serde_json::to_value(&feature)?, serde_json::json!({"name": "EB Admin"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Feature {

@@ -45,6 +45,16 @@ impl User {
 }
 
 /// The `organization` object: a tenant and, within it, an organizational unit.
+///
+/// ```
+/// use auditkit::ocsf::Organization;
+///
+/// let mut org = Organization::default();
+/// org.uid = Some("295910361792516".into());
+/// org.ou_name = Some("Operations".into());
+/// assert_eq!(serde_json::to_value(&org)?, serde_json::json!({"uid": "295910361792516", "ou_name": "Operations"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
@@ -70,6 +80,15 @@ impl Organization {
 }
 
 /// The `actor` object: who performed the activity.
+///
+/// ```
+/// use auditkit::ocsf::{Actor, User};
+///
+/// let mut actor = Actor::default();
+/// actor.user = Some(User::identified(None, Some("Ada".into())));
+/// assert_eq!(serde_json::to_value(&actor)?, serde_json::json!({"user": {"name": "Ada"}}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Actor {
@@ -82,6 +101,12 @@ pub struct Actor {
 }
 
 /// The `session` object: a logon session.
+///
+/// ```
+/// let session = auditkit::ocsf::Session::new("s-1");
+/// assert_eq!(serde_json::to_value(&session)?, serde_json::json!({"uid": "s-1"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
@@ -94,14 +119,21 @@ impl Session {
     /// The session with this id.
     ///
     /// ```
-    /// assert_eq!(auditkit::ocsf::Session::with_uid("s-1").uid.as_deref(), Some("s-1"));
+    /// assert_eq!(auditkit::ocsf::Session::new("s-1").uid.as_deref(), Some("s-1"));
     /// ```
-    pub fn with_uid(uid: impl Into<String>) -> Self {
+    pub fn new(uid: impl Into<String>) -> Self {
         Self { uid: Some(uid.into()) }
     }
 }
 
 /// The `service` object: the service a user authenticates to.
+///
+/// ```
+/// let mut service = auditkit::ocsf::Service::default();
+/// service.name = Some("ControlPanel".into());
+/// assert_eq!(serde_json::to_value(&service)?, serde_json::json!({"name": "ControlPanel"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Service {
@@ -111,6 +143,13 @@ pub struct Service {
 }
 
 /// The `managed_entity` object: what a management activity acted on.
+///
+/// ```
+/// let mut entity = auditkit::ocsf::ManagedEntity::default();
+/// entity.uid = Some("42".into());
+/// assert_eq!(serde_json::to_value(&entity)?, serde_json::json!({"uid": "42"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ManagedEntity {

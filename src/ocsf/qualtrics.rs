@@ -72,7 +72,7 @@ pub fn logon(event: &Event<LoginDescriptor>) -> Authentication {
     );
     logon.base.succeeded(login.is_successful);
     logon.base.status_detail.clone_from(&login.failure_reason);
-    logon.session = login.session_id.clone().map(Session::with_uid);
+    logon.session = login.session_id.clone().map(Session::new);
     logon.service = Some(service(login.product.clone()));
     logon.dst_endpoint = destination(event);
     let mut placed = EVENT.to_vec();
@@ -133,7 +133,7 @@ pub fn logoff(event: &Event<SessionDescriptor>) -> Authentication {
         metadata(event, SessionTerminations::NAME, brand),
         user(session.user_id.clone(), None, brand),
     );
-    logoff.session = session.session_id.clone().map(Session::with_uid);
+    logoff.session = session.session_id.clone().map(Session::new);
     logoff.service = Some(service(None));
     logoff.dst_endpoint = destination(event);
     placed.extend::<[&[&str]; 4]>([
@@ -177,7 +177,7 @@ pub fn password_reset(event: &Event<PasswordResetDescriptor>) -> AccountChange {
     );
     let agent = Actor {
         user: reset.agent_user_id.clone().map(|agent| user(Some(agent), None, brand)),
-        session: reset.agent_session_id.clone().map(Session::with_uid),
+        session: reset.agent_session_id.clone().map(Session::new),
     };
     change.base.actor = (agent != Actor::default()).then_some(agent);
     let mut placed = EVENT.to_vec();
