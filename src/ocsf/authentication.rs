@@ -58,6 +58,7 @@ impl AuthenticationActivity {
 /// ```
 ///
 /// OCSF asks for `service` or `dst_endpoint`: the mappings always set `service`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Authentication {
@@ -67,22 +68,16 @@ pub struct Authentication {
     /// The user who authenticates (required).
     pub user: User,
     /// The service authenticated to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
     /// The host that took the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dst_endpoint: Option<NetworkEndpoint>,
     /// The session the logon opened or the logoff closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
     /// The protocol: `0` Unknown, `4` OpenID, `5` SAML, `6` OAUTH 2.0, `99` Other, ….
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_protocol_id: Option<i32>,
     /// The protocol's caption, or the vendor's word for an Other protocol.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_protocol: Option<String>,
     /// Whether a second factor was used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_mfa: Option<bool>,
 }
 

@@ -43,6 +43,7 @@ pub(crate) struct Class {
 /// them. `time` is the vendor's timestamp in epoch milliseconds; when the vendor sent
 /// none, `time` is 0 and `unmapped.auditkit.time` says so (the library does not read the
 /// clock, and a time of its own would pass for the vendor's).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BaseEvent {
@@ -75,21 +76,16 @@ pub struct BaseEvent {
     /// The outcome's caption, or the vendor's word for an Other outcome.
     pub status: String,
     /// Why it failed, in the vendor's words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
     /// Who acted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
     /// Where the request came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_endpoint: Option<NetworkEndpoint>,
     /// Every source field no attribute holds, under its wire name and at its place in the
     /// source (nulls dropped), so nothing the vendor sent is lost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unmapped: Option<Map<String, Value>>,
     /// The source event as text. The mappings leave it empty (everything is already in the
     /// attributes and `unmapped`); set it when a consumer wants the original too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_data: Option<String>,
 }
 

@@ -10,17 +10,15 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(serde_json::to_value(&endpoint)?, serde_json::json!({"ip": "3.209.162.21"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NetworkEndpoint {
     /// The IP address (v4 or v6), as the vendor sent it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// The host name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Where the address is, by geolocation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
 }
 
@@ -39,25 +37,20 @@ impl NetworkEndpoint {
 /// assert_eq!(serde_json::to_value(&location)?, serde_json::json!({"country": "US"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Location {
     /// The city.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The ISO 3166-1 alpha-2 country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The region or state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The latitude in decimal degrees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     /// The longitude in decimal degrees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long: Option<f64>,
 }

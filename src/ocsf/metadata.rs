@@ -13,6 +13,7 @@ use super::SCHEMA_VERSION;
 /// assert_eq!(metadata.version, SCHEMA_VERSION);
 /// assert_eq!(metadata.product.name.as_deref(), Some("Qualtrics"));
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Metadata {
@@ -21,17 +22,13 @@ pub struct Metadata {
     /// The OCSF schema version the event follows: [`SCHEMA_VERSION`].
     pub version: String,
     /// The vendor's id of the event (Qualtrics' event `id`; Everbridge entries have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// The log the event was read from: the Qualtrics activity type (`logins`, …) or the
     /// Everbridge report type (`Security`, `Contact`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_name: Option<String>,
     /// The vendor's name for the kind of event (Everbridge's `eventType`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_code: Option<String>,
     /// The tenant: the Qualtrics brand, the Everbridge account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_uid: Option<String>,
 }
 
@@ -62,17 +59,15 @@ impl Metadata {
 /// assert_eq!(serde_json::to_value(&product)?, serde_json::json!({"name": "Qualtrics", "vendor_name": "Qualtrics"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Product {
     /// The product's name (`Qualtrics`, `Everbridge Suite`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The vendor's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor_name: Option<String>,
     /// The part of the product that logged it (Everbridge's `source`, `EB Admin`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<Feature>,
 }
 
@@ -83,11 +78,11 @@ pub struct Product {
 /// assert_eq!(serde_json::to_value(&feature)?, serde_json::json!({"name": "EB Admin"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Feature {
     /// The feature's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 

@@ -13,17 +13,15 @@ pub(crate) const UNKNOWN: &str = "Unknown";
 /// let user = auditkit::ocsf::User::identified(Some("UR_1".into()), None);
 /// assert_eq!(user.uid.as_deref(), Some("UR_1"));
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// The vendor's id of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The user's organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<Organization>,
 }
 
@@ -55,20 +53,17 @@ impl User {
 /// assert_eq!(serde_json::to_value(&org)?, serde_json::json!({"uid": "295910361792516", "ou_name": "Operations"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
     /// The organization's id (the Qualtrics brand, the Everbridge account).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// The organization's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The organizational unit's id (the Everbridge organization).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ou_uid: Option<String>,
     /// The organizational unit's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ou_name: Option<String>,
 }
 
@@ -89,14 +84,13 @@ impl Organization {
 /// assert_eq!(serde_json::to_value(&actor)?, serde_json::json!({"user": {"name": "Ada"}}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Actor {
     /// The acting user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// The acting user's session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
 }
 
@@ -107,11 +101,11 @@ pub struct Actor {
 /// assert_eq!(serde_json::to_value(&session)?, serde_json::json!({"uid": "s-1"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// The vendor's id of the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
 
@@ -134,11 +128,11 @@ impl Session {
 /// assert_eq!(serde_json::to_value(&service)?, serde_json::json!({"name": "ControlPanel"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Service {
     /// The service's name (the Qualtrics product, `ControlPanel`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -150,13 +144,12 @@ pub struct Service {
 /// assert_eq!(serde_json::to_value(&entity)?, serde_json::json!({"uid": "42"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ManagedEntity {
     /// The vendor's id of the entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// The entity's name or description, in the vendor's words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
