@@ -35,7 +35,7 @@ use crate::qualtrics::{
 const PRODUCT: &str = "Qualtrics";
 
 /// The fields every Qualtrics mapping places.
-const EVENT: [&[&str]; 3] = [&["id"], &["timestamp"], &["descriptor", "brandId"]];
+const EVENT: [&[&str]; 2] = [&["id"], &["descriptor", "brandId"]];
 
 /// The location's fields, placed when the location is.
 const LOCATION: [&[&str]; 6] = [
@@ -75,7 +75,7 @@ pub fn logon(event: &Event<LoginDescriptor>) -> Authentication {
     logon.session = login.session_id.clone().map(Session::new);
     logon.service = Some(service(login.product.clone()));
     logon.dst_endpoint = destination(event);
-    let mut placed = EVENT.to_vec();
+    let mut placed = always_placed(event);
     placed.extend::<[&[&str]; 9]>([
         &["source"],
         &["descriptor", "userId"],
@@ -119,7 +119,7 @@ pub fn logon(event: &Event<LoginDescriptor>) -> Authentication {
 pub fn logoff(event: &Event<SessionDescriptor>) -> Authentication {
     let session = &event.descriptor;
     let brand = session.brand_id.as_ref();
-    let mut placed = EVENT.to_vec();
+    let mut placed = always_placed(event);
     let at = match (event.timestamp, session.termination_timestamp) {
         (None, Some(ended)) => {
             placed.push(&["descriptor", "terminationTimestamp"]);
@@ -180,7 +180,7 @@ pub fn password_reset(event: &Event<PasswordResetDescriptor>) -> AccountChange {
         session: reset.agent_session_id.clone().map(Session::new),
     };
     change.base.actor = (agent != Actor::default()).then_some(agent);
-    let mut placed = EVENT.to_vec();
+    let mut placed = always_placed(event);
     placed.extend::<[&[&str]; 4]>([
         &["descriptor", "userId"],
         &["descriptor", "agentUserId"],
@@ -205,6 +205,16 @@ impl ToOcsf for Event<PasswordResetDescriptor> {
     fn to_ocsf(&self) -> OcsfEvent {
         password_reset(self).into()
     }
+}
+
+/// The fields every mapping places: the timestamp only when it was read, so a
+/// timestamp kept as the vendor sent it stays in `unmapped`.
+fn always_placed<D>(event: &Event<D>) -> Vec<&'static [&'static str]> {
+    let mut placed = EVENT.to_vec();
+    if event.timestamp.is_some() {
+        placed.push(&["timestamp"]);
+    }
+    placed
 }
 
 fn metadata<D>(event: &Event<D>, activity_type: &str, brand: Option<&String>) -> Metadata {
