@@ -300,7 +300,7 @@ fn an_operation_the_schema_does_not_name_is_other_with_the_vendors_word() {
     assert_eq!(event.base.time, 0);
     assert_eq!(
         event.base.unmapped.unwrap()["auditkit"]["time"],
-        "the vendor sent no timestamp, so `time` is 0"
+        "the vendor sent no timestamp this crate can read, so `time` is 0"
     );
 }
 
@@ -311,4 +311,20 @@ fn an_event_reads_back_as_the_class_it_was() {
         assert_eq!(serde_json::to_value(&back).unwrap(), event);
         assert_eq!(i64::from(back.base().class_uid), event["class_uid"].as_i64().unwrap());
     }
+}
+
+#[test]
+fn a_qualtrics_timestamp_the_crate_cannot_read_stays_in_unmapped_as_sent() {
+    let login: Event<LoginDescriptor> = serde_json::from_value(
+        json!({"id": "e-9", "timestamp": "16/09/2020 03:55", "descriptor": {"userId": "UR_1"}}),
+    )
+    .unwrap();
+    let event = ocsf::qualtrics::logon(&login);
+    assert_eq!(event.base.time, 0);
+    let unmapped = event.base.unmapped.unwrap();
+    assert_eq!(unmapped["timestamp"], "16/09/2020 03:55");
+    assert_eq!(
+        unmapped["auditkit"]["time"],
+        "the vendor sent no timestamp this crate can read, so `time` is 0"
+    );
 }

@@ -9,8 +9,8 @@ use super::{Actor, Metadata, NetworkEndpoint, unmapped};
 /// The Identity & Access Management category (`category_uid` 3).
 const IAM: (i32, &str) = (3, "Identity & Access Management");
 
-/// What the key `unmapped.auditkit.time` says when the vendor sent no timestamp.
-pub(crate) const NO_TIME: &str = "the vendor sent no timestamp, so `time` is 0";
+/// What the key `unmapped.auditkit.time` says when the event has no timestamp.
+pub(crate) const NO_TIME: &str = "the vendor sent no timestamp this crate can read, so `time` is 0";
 
 /// An event class of the IAM category: its `class_uid` and caption.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +41,9 @@ pub(crate) struct Class {
 /// the class's constructor, with `type_uid = class_uid * 100 + activity_id`. `severity_id`
 /// is 1 (Informational): these are records of routine activity, and neither vendor rates
 /// them. `time` is the vendor's timestamp in epoch milliseconds; when the vendor sent
-/// none, `time` is 0 and `unmapped.auditkit.time` says so (the library does not read the
-/// clock, and a time of its own would pass for the vendor's).
+/// none, or one the crate cannot read (kept as sent in `unmapped`), `time` is 0 and
+/// `unmapped.auditkit.time` says so (the library does not read the clock, and a time of
+/// its own would pass for the vendor's).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
