@@ -531,29 +531,38 @@ impl Progress {
     }
 }
 
-/// The OCSF mapping of each source's events (filled in with the `ocsf` feature's mappings).
+/// The OCSF mapping of each source's events, as JSON (`None`: the source has none).
 mod ocsf {
-    use auditkit::{everbridge, qualtrics};
+    use auditkit::{
+        everbridge,
+        ocsf::{self, ToOcsf},
+        qualtrics,
+    };
+    use serde::Serialize;
+
+    fn json(event: impl Serialize) -> Option<serde_json::Value> {
+        serde_json::to_value(event).ok()
+    }
 
     pub(crate) fn none<E>(_: &E) -> Option<serde_json::Value> {
         None
     }
 
-    pub(crate) fn login(_event: &qualtrics::Event<qualtrics::LoginDescriptor>) -> Option<serde_json::Value> {
-        None
+    pub(crate) fn login(event: &qualtrics::Event<qualtrics::LoginDescriptor>) -> Option<serde_json::Value> {
+        json(event.to_ocsf())
     }
 
-    pub(crate) fn logoff(_event: &qualtrics::Event<qualtrics::SessionDescriptor>) -> Option<serde_json::Value> {
-        None
+    pub(crate) fn logoff(event: &qualtrics::Event<qualtrics::SessionDescriptor>) -> Option<serde_json::Value> {
+        json(ocsf::qualtrics::logoff(event))
     }
 
     pub(crate) fn password_reset(
-        _event: &qualtrics::Event<qualtrics::PasswordResetDescriptor>,
+        event: &qualtrics::Event<qualtrics::PasswordResetDescriptor>,
     ) -> Option<serde_json::Value> {
-        None
+        json(event.to_ocsf())
     }
 
-    pub(crate) fn audit_log_entry(_entry: &everbridge::AuditLogEntry) -> Option<serde_json::Value> {
-        None
+    pub(crate) fn audit_log_entry(entry: &everbridge::AuditLogEntry) -> Option<serde_json::Value> {
+        json(entry.to_ocsf())
     }
 }

@@ -39,6 +39,11 @@ pub mod everbridge;
 pub mod qualtrics;
 pub mod reporter;
 
+// What the vendors' events become: a common schema.
+#[cfg(feature = "ocsf")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ocsf")))]
+pub mod ocsf;
+
 #[cfg(feature = "testkit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;

@@ -21,6 +21,7 @@
 mod activity;
 mod config;
 pub(crate) mod error_body;
+mod event;
 mod list_activity_types;
 mod list_events;
 mod models;
@@ -29,11 +30,12 @@ pub(crate) mod paging;
 
 pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
 pub use config::{Config, Credentials};
+pub use event::Event;
 pub use list_activity_types::ListActivityTypes;
 pub use list_events::{EventsQuery, ListEvents, Order};
 pub use models::{
-    ActivityTypeInfo, Authentication, Event, Location, LoginDescriptor, PasswordResetDescriptor,
-    Platform, SessionDescriptor, ValidationRules,
+    ActivityTypeInfo, Authentication, Location, LoginDescriptor, PasswordResetDescriptor, Platform,
+    SessionDescriptor, ValidationRules,
 };
 
 use crate::{Operation, Vendor};
