@@ -311,7 +311,7 @@ fn batches<S>(
     args: &Args,
     store: &FileStore,
     source: S,
-    to_ocsf: fn(&S::Event) -> Option<serde_json::Value>,
+    to_ocsf: fn(&S::Event) -> Option<serde_json::Result<serde_json::Value>>,
 ) -> BoxStream<'static, Result<Prepared, Error>>
 where
     S: Source,
@@ -366,19 +366,20 @@ impl Prepared {
         source: &str,
         mut batch: Batch<E>,
         format: Format,
-        to_ocsf: fn(&E) -> Option<serde_json::Value>,
+        to_ocsf: fn(&E) -> Option<serde_json::Result<serde_json::Value>>,
     ) -> Self {
         let mut lines = Vec::new();
         for Collected { key, time, event, .. } in batch.events() {
-            let line = match format {
-                Format::Raw => serde_json::to_value(RawLine { source, key, time: *time, event }),
-                Format::Ocsf => Ok(to_ocsf(event).map_or(serde_json::Value::Null, |mut ocsf| {
+            let line = match (format, to_ocsf(event)) {
+                (Format::Ocsf, Some(ocsf)) => ocsf.map(|mut ocsf| {
                     // The collector's key: what a SIEM deduplicates on.
                     ocsf["metadata"]["uid"] = key.as_str().into();
                     ocsf
-                })),
+                }),
+                // A source without a mapping is written raw: nothing is dropped.
+                _ => serde_json::to_value(RawLine { source, key, time: *time, event }),
             };
-            push_line(&mut lines, line);
+            push_line(&mut lines, source, key, line);
         }
         for rejected in batch.undecodable() {
             let line = UndecodableLine {
@@ -387,7 +388,7 @@ impl Prepared {
                 undecodable: rejected.item.raw_json(),
                 error: rejected.item.error().to_string(),
             };
-            push_line(&mut lines, serde_json::to_value(line));
+            push_line(&mut lines, source, &rejected.key, serde_json::to_value(line));
         }
         let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
         Self {
@@ -405,11 +406,17 @@ impl Prepared {
     }
 }
 
-fn push_line(lines: &mut Vec<u8>, line: serde_json::Result<serde_json::Value>) {
-    let line = line.unwrap_or_else(|error| serde_json::json!({ "unserializable": error.to_string() }));
-    if line.is_null() {
-        return;
-    }
+/// Appends one JSON line; an event that cannot be written as JSON still leaves a line
+/// with its source, key and the reason.
+fn push_line(
+    lines: &mut Vec<u8>,
+    source: &str,
+    key: &str,
+    line: serde_json::Result<serde_json::Value>,
+) {
+    let line = line.unwrap_or_else(|error| {
+        serde_json::json!({ "source": source, "key": key, "unserializable": error.to_string() })
+    });
     // Writing a `Value` into a `Vec` cannot fail.
     let _ = serde_json::to_writer(&mut *lines, &line);
     lines.push(b'\n');
@@ -540,29 +547,31 @@ mod ocsf {
     };
     use serde::Serialize;
 
-    fn json(event: impl Serialize) -> Option<serde_json::Value> {
-        serde_json::to_value(event).ok()
+    type Line = Option<serde_json::Result<serde_json::Value>>;
+
+    fn json(event: impl Serialize) -> Line {
+        Some(serde_json::to_value(event))
     }
 
-    pub(crate) fn none<E>(_: &E) -> Option<serde_json::Value> {
+    pub(crate) fn none<E>(_: &E) -> Line {
         None
     }
 
-    pub(crate) fn login(event: &qualtrics::Event<qualtrics::LoginDescriptor>) -> Option<serde_json::Value> {
+    pub(crate) fn login(event: &qualtrics::Event<qualtrics::LoginDescriptor>) -> Line {
         json(event.to_ocsf())
     }
 
-    pub(crate) fn logoff(event: &qualtrics::Event<qualtrics::SessionDescriptor>) -> Option<serde_json::Value> {
+    pub(crate) fn logoff(event: &qualtrics::Event<qualtrics::SessionDescriptor>) -> Line {
         json(ocsf::qualtrics::logoff(event))
     }
 
     pub(crate) fn password_reset(
         event: &qualtrics::Event<qualtrics::PasswordResetDescriptor>,
-    ) -> Option<serde_json::Value> {
+    ) -> Line {
         json(event.to_ocsf())
     }
 
-    pub(crate) fn audit_log_entry(entry: &everbridge::AuditLogEntry) -> Option<serde_json::Value> {
+    pub(crate) fn audit_log_entry(entry: &everbridge::AuditLogEntry) -> Line {
         json(entry.to_ocsf())
     }
 }
