@@ -45,4 +45,5 @@ pub use collector::{Batches, Collector};
 pub use content_key::ContentKeys;
 pub use file_store::FileStore;
 pub use source::{Collected, Listed, ListedStream, Settings, Source, Subject, Window};
+pub(crate) use source::listed;
 pub use store::{CheckpointStore, MemoryStore};
