@@ -169,7 +169,7 @@ mod tests {
         let text = String::from_utf8(canonical_json(&a)).unwrap();
         assert!(text.contains(r#""alpha":{"x":1,"y":2}"#), "{text}");
         let parsed: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(parsed["eventTime"], "2026-11-01T10:00:00");
+        assert_eq!(parsed["eventTime"], "2026-11-01T10:00:00Z");
     }
 
     #[test]
