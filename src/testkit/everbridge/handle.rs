@@ -132,7 +132,9 @@ impl EverbridgeSandbox {
 
     /// Removes every entry of both report types.
     pub fn clear_entries(&self) {
-        self.lock().entries.values_mut().for_each(Vec::clear);
+        let mut state = self.lock();
+        state.entries.values_mut().for_each(Vec::clear);
+        state.late_entries = 0;
     }
 
     /// Whether the account has the "Event Logging, Reporting & Alerting Policy" enabled

@@ -2,6 +2,7 @@
 //! scrolls, the OAuth tokens issued, and the switches a test flips.
 
 use std::{
+    borrow::Cow,
     collections::{BTreeMap, HashMap},
     time::Duration,
 };
@@ -42,6 +43,8 @@ pub(super) struct State {
     pub(super) wrapped: bool,
     /// Entries added while it is set get a publication time.
     pub(super) late: Option<LateEvents>,
+    /// How many entries were given one: while none were, pages are slices of the state.
+    pub(super) late_entries: usize,
     pub(super) logging_policy: bool,
 }
 
@@ -67,6 +70,7 @@ impl State {
             today: config.today,
             wrapped: config.wrapped,
             late: config.late,
+            late_entries: 0,
             logging_policy: true,
         }
     }
@@ -90,6 +94,7 @@ impl State {
             let key = Key { at, n: self.entries_made };
             keys.push(key);
             let published = self.late.map(|late| late.publication(&key.n.to_le_bytes(), at));
+            self.late_entries += usize::from(published.is_some());
             entries.push(Entry { key, body: body(), published });
         }
         // Two sorted runs: the stable sort merges them in linear time.
@@ -98,19 +103,23 @@ impl State {
     }
 
     /// The entries of `report_type` from `from` to `to`, both inclusive, oldest first,
-    /// that are published at `now`.
+    /// that are published at `now`: a slice of the state unless some entries are late.
     pub(super) fn between(
         &self,
         report_type: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Vec<&Entry> {
+    ) -> Cow<'_, [Entry]> {
         let entries = self.entries.get(report_type).map(Vec::as_slice).unwrap_or_default();
         let start = entries.partition_point(|entry| entry.key.at < from);
         let end = entries.partition_point(|entry| entry.key.at <= to).max(start);
+        let range = &entries[start..end];
+        if self.late_entries == 0 {
+            return Cow::Borrowed(range);
+        }
         let published = |entry: &&Entry| entry.published.is_none_or(|at| at <= now);
-        entries[start..end].iter().filter(published).collect()
+        Cow::Owned(range.iter().filter(published).cloned().collect())
     }
 
     /// Forgets the scrolls idle for longer than the idle time.
