@@ -74,13 +74,15 @@ mod tests {
         let max = Duration::from_secs(600);
         let late = LateEvents::new(0.25, max);
         let delays: Vec<_> =
-            (0..4000).map(|n| late.publication(&n.to_le_bytes(), at) - at).collect();
+            (0..4000_u64).map(|n| late.publication(&n.to_le_bytes(), at) - at).collect();
         let count = delays.iter().filter(|delay| **delay > TimeDelta::zero()).count();
         assert!((800..1200).contains(&count), "{count}");
         assert!(delays.iter().all(|delay| *delay <= TimeDelta::seconds(600)));
         assert!(delays.iter().any(|delay| *delay > TimeDelta::seconds(300)));
         assert_eq!(late.publication(b"7", at), late.publication(b"7", at));
-        assert!((0..100).all(|n| LateEvents::on_time().publication(&n.to_le_bytes(), at) == at));
+        assert!(
+            (0..100_u64).all(|n| LateEvents::on_time().publication(&n.to_le_bytes(), at) == at)
+        );
         assert_eq!(LateEvents::new(f64::NAN, max), LateEvents::new(0.0, max));
     }
 }
