@@ -5,7 +5,7 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use auditkit::{
     Client, Timer,
-    collect::{Batch, Collector, FileStore, MemoryStore, Source},
+    collect::{Batch, Batches, Collected, Collector, FileStore, MemoryStore, Rejected, Source},
     everbridge::{AuditLogEntry, ReportType},
     qualtrics::Logins,
     testkit::{LateEvents, ReporterSandbox, Sandbox, VirtualTimer},
@@ -53,6 +53,21 @@ async fn follow_until<S: Source>(
 /// A client with no vendor configured: enough to read a source's defaults.
 fn unconfigured() -> Client {
     Client::builder().build().unwrap()
+}
+
+/// Reads a run to its end, committing every batch: the events and the undecodable items.
+async fn drain<E>(mut batches: Batches<E>) -> (Vec<Collected<E>>, Vec<Rejected>) {
+    let (mut events, mut undecodable) = (Vec::new(), Vec::new());
+    while let Some(mut batch) = batches.try_next().await.unwrap() {
+        events.extend(batch.take_events());
+        undecodable.extend(batch.take_undecodable());
+        batch.commit().await.unwrap();
+    }
+    (events, undecodable)
+}
+
+fn keys_of<E>(events: Vec<Collected<E>>) -> Vec<String> {
+    events.into_iter().map(|event| event.key).collect()
 }
 
 fn assert_once(keys: &[String]) {
@@ -134,14 +149,9 @@ async fn an_energycap_run_is_delivered_in_progress_then_complete_and_no_longer_r
     let source_id = source.id();
     let collector = Collector::new(source).store(store.clone());
     let run = || async {
-        let mut keys = Vec::new();
-        let mut batches = collector.run();
-        while let Some(mut batch) = batches.try_next().await.unwrap() {
-            keys.extend(batch.take_events().into_iter().map(|event| event.key));
-            batch.commit().await.unwrap();
-        }
+        let (events, _) = drain(collector.run()).await;
         timer.sleep(10 * MINUTE).await;
-        keys
+        keys_of(events)
     };
 
     assert_eq!(run().await, [format!("{id}:In Progress")]);
@@ -170,11 +180,7 @@ async fn a_reporter_report_is_delivered_processing_then_finished_once_each() {
     let mut keys = Vec::new();
     for _ in 0..6 {
         timer.sleep(2 * MINUTE).await;
-        let mut batches = collector.run();
-        while let Some(mut batch) = batches.try_next().await.unwrap() {
-            keys.extend(batch.take_events().into_iter().map(|event| event.key));
-            batch.commit().await.unwrap();
-        }
+        keys.extend(keys_of(drain(collector.run()).await.0));
     }
     assert_eq!(keys, [format!("{id}:Processing"), format!("{id}:Finished")]);
     let checkpoint = store.get("reporter/reports").unwrap();
@@ -214,12 +220,7 @@ async fn a_restart_from_the_file_store_delivers_nothing_twice_and_loses_nothing(
     assert!(!uncommitted.is_empty());
     drop(first);
 
-    let mut again = Vec::new();
-    let mut second = collector().run();
-    while let Some(mut batch) = second.try_next().await.unwrap() {
-        again.extend(batch.take_events().into_iter().map(|event| event.key));
-        batch.commit().await.unwrap();
-    }
+    let again = keys_of(drain(collector().run()).await.0);
     assert!(uncommitted.iter().all(|key| again.contains(key)));
     committed.extend(again);
     assert_once(&committed);
@@ -244,12 +245,9 @@ async fn an_undecodable_event_is_delivered_once_as_undecodable_and_the_collectio
 
     let (mut keys, mut undecodable) = (Vec::new(), Vec::new());
     for _ in 0..3 {
-        let mut batches = collector.run();
-        while let Some(mut batch) = batches.try_next().await.unwrap() {
-            keys.extend(batch.take_events().into_iter().map(|event| event.key));
-            undecodable.extend(batch.take_undecodable());
-            batch.commit().await.unwrap();
-        }
+        let (events, rejected) = drain(collector.run()).await;
+        keys.extend(keys_of(events));
+        undecodable.extend(rejected);
         timer.sleep(10 * MINUTE).await;
     }
     assert_eq!(undecodable.len(), 1);
@@ -296,11 +294,7 @@ async fn an_everbridge_collector_resumes_across_the_month_boundary() {
     }
     drop(first);
     sandbox.clear_requests();
-    let mut second = collector().run();
-    while let Some(mut batch) = second.try_next().await.unwrap() {
-        delivered.extend(batch.take_events().into_iter().map(|event| event.event));
-        batch.commit().await.unwrap();
-    }
+    delivered.extend(drain(collector().run()).await.0.into_iter().map(|event| event.event));
 
     let ids: Vec<i64> = delivered.iter().filter_map(|entry| entry.entity_id).collect();
     assert_eq!(ids.len(), seeded.len());
