@@ -23,19 +23,25 @@ fn login(id: &str) -> serde_json::Value {
     json!({"id": id, "timestamp": "2026-11-01T10:00:00.000Z", "datacenter": "ST3", "source": "s", "descriptor": {"userId": "UR_1"}})
 }
 
-/// Regression: `"descriptor": null` failed its whole page, and resuming fetched the same
-/// page again, forever.
-#[tokio::test]
-async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
+/// A server answering every request with one last page: `e-1`, then `middle`, then `e-3`.
+async fn one_page_around(middle: serde_json::Value) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let mut blank = login("e-2");
-    blank["descriptor"] = serde_json::Value::Null;
-    let page = qualtrics_page(json!([login("e-1"), blank, login("e-3")]), None);
+    let page = qualtrics_page(json!([login("e-1"), middle, login("e-3")]), None);
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(page))
         .mount(&server)
         .await;
     let (client, _) = qualtrics_client(&server);
+    (server, client)
+}
+
+/// Regression: `"descriptor": null` failed its whole page, and resuming fetched the same
+/// page again, forever.
+#[tokio::test]
+async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
+    let mut blank = login("e-2");
+    blank["descriptor"] = serde_json::Value::Null;
+    let (_server, client) = one_page_around(blank).await;
 
     let events: Vec<_> =
         client.qualtrics().list_events::<Logins>().items().try_collect().await.unwrap();
@@ -47,12 +53,38 @@ async fn a_null_descriptor_decodes_as_the_default_and_the_listing_goes_on() {
 }
 
 /// Regression: one timestamp in an unexpected spelling failed its page, and resuming fetched
-/// the same page again, forever (also in `list_events_raw`).
+/// the same page again, forever (also in `list_events_raw`). Now the event keeps the text.
+#[tokio::test]
+async fn an_event_with_an_unreadable_timestamp_is_listed_with_the_text_kept_raw_or_typed() {
+    let mut odd = login("e-2");
+    odd["timestamp"] = json!("16/09/2020 03:55");
+    let (_server, client) = one_page_around(odd).await;
+
+    let raw: Vec<_> =
+        client.qualtrics().list_events_raw("logins").items().try_collect().await.unwrap();
+    let ids: Vec<&str> = raw.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e-1", "e-2", "e-3"]);
+    assert_eq!(raw[1].timestamp, None);
+    assert_eq!(raw[1].timestamp_unreadable, Some(json!("16/09/2020 03:55")));
+    assert_eq!(raw[1].descriptor["userId"], "UR_1");
+    assert!(raw[0].timestamp.is_some() && raw[0].timestamp_unreadable.is_none());
+    // An archive of the raw events keeps the vendor's text under `timestamp`.
+    let archived = serde_json::to_value(&raw[1]).unwrap();
+    assert_eq!(archived["timestamp"], "16/09/2020 03:55");
+    assert!(archived.get("timestamp_unreadable").is_none(), "{archived}");
+
+    let typed: Vec<_> =
+        client.qualtrics().list_events::<Logins>().items().try_collect().await.unwrap();
+    assert_eq!(typed.len(), 3);
+    assert_eq!(typed[1].timestamp_unreadable, Some(json!("16/09/2020 03:55")));
+    assert_eq!(typed[1].descriptor.user_id.as_deref(), Some("UR_1"));
+}
+
 #[tokio::test]
 async fn an_undecodable_event_fails_by_default_or_is_skipped_and_reported_on_request() {
     let server = MockServer::start().await;
     let mut odd = login("e-2");
-    odd["timestamp"] = json!("the day before yesterday");
+    odd["descriptor"]["isSuccessful"] = json!("yes");
     let first = qualtrics_page(json!([login("e-1"), odd]), Some("t2".into()));
     Mock::given(method("GET"))
         .and(query_param("skipToken", "t2"))
@@ -70,7 +102,7 @@ async fn an_undecodable_event_fails_by_default_or_is_skipped_and_reported_on_req
 
     let error = client.qualtrics().list_events::<Logins>().items().try_collect::<Vec<_>>().await;
     let Err(Error::Decode(decode)) = &error else { panic!("{error:?}") };
-    assert_eq!(decode.path(), "[1].timestamp");
+    assert_eq!(decode.path(), "[1].descriptor.isSuccessful");
 
     let set_aside = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = Arc::clone(&set_aside);
@@ -89,20 +121,16 @@ async fn an_undecodable_event_fails_by_default_or_is_skipped_and_reported_on_req
     let set_aside = set_aside.lock().unwrap().clone();
     assert_eq!(set_aside.len(), 1);
     assert!(
-        set_aside[0].0.contains("\"e-2\"") && set_aside[0].0.contains("the day before"),
+        set_aside[0].0.contains("\"e-2\"") && set_aside[0].0.contains("\"yes\""),
         "{set_aside:?}"
     );
-    assert!(set_aside[0].1.contains("[1].timestamp"), "{set_aside:?}");
+    assert!(set_aside[0].1.contains("[1].descriptor.isSuccessful"), "{set_aside:?}");
 
-    let raw: Vec<_> = client
-        .qualtrics()
-        .list_events_raw("logins")
-        .skip_undecodable(|_| {})
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(raw.len(), 2);
+    // The raw listing does not read the descriptor, so it has nothing to fail on.
+    let raw: Vec<_> =
+        client.qualtrics().list_events_raw("logins").items().try_collect().await.unwrap();
+    assert_eq!(raw.len(), 3);
+    assert_eq!(raw[1].descriptor["isSuccessful"], "yes");
 }
 
 #[tokio::test]

@@ -57,6 +57,25 @@ impl FileStore {
         &self.path
     }
 
+    /// Every checkpoint in the file, by source: for a tool that records something across
+    /// sources (the `export` example takes the largest committed output length).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), auditkit::Error> {
+    /// let store = auditkit::collect::FileStore::new("checkpoints.json");
+    /// for checkpoint in store.checkpoints().await? {
+    ///     println!("{}: {:?}", checkpoint.source(), checkpoint.high_water_mark());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Checkpoint`] when the file cannot be read or is not a checkpoint file.
+    pub async fn checkpoints(&self) -> Result<Vec<Checkpoint>, Error> {
+        let mut cache = self.file.lock().await;
+        Ok(self.cached(&mut cache).await?.checkpoints.values().cloned().collect())
+    }
+
     /// The file's contents, read on first use.
     async fn cached<'a>(
         &self,

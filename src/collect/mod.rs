@@ -47,3 +47,6 @@ pub use file_store::FileStore;
 pub(crate) use source::listed;
 pub use source::{Collected, Listed, ListedStream, Settings, Source, Subject, Window};
 pub use store::{CheckpointStore, MemoryStore};
+
+#[cfg(test)]
+mod tests;

@@ -24,6 +24,7 @@
 mod activity;
 mod config;
 pub(crate) mod error_body;
+mod event;
 mod event_source;
 mod list_activity_types;
 mod list_events;
@@ -33,12 +34,13 @@ pub(crate) mod paging;
 
 pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
 pub use config::{Config, Credentials};
+pub use event::Event;
 pub use event_source::EventSource;
 pub use list_activity_types::ListActivityTypes;
 pub use list_events::{EventsQuery, ListEvents, Order};
 pub use models::{
-    ActivityTypeInfo, Authentication, Event, Location, LoginDescriptor, PasswordResetDescriptor,
-    Platform, SessionDescriptor, ValidationRules,
+    ActivityTypeInfo, Authentication, Location, LoginDescriptor, PasswordResetDescriptor, Platform,
+    SessionDescriptor, ValidationRules,
 };
 
 use crate::{Operation, Vendor};

@@ -1,4 +1,4 @@
-//! Qualtrics audit events and their descriptors, as the API sends them.
+//! The descriptors of Qualtrics audit events, and the activity types, as the API sends them.
 //!
 //! Every descriptor field may be null or missing, so every field is an `Option`; fields
 //! this SDK does not know yet are kept in `other`, so an archive loses nothing.
@@ -6,34 +6,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_with::serde_as;
-
-use crate::datetime::Tolerant;
-
-/// One audit event. `D` is the descriptor type of the activity type asked for (see
-/// [`ActivityType`](super::ActivityType)); the element itself does not name its type.
-#[serde_as]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(deserialize = "D: Deserialize<'de> + Default"))]
-#[non_exhaustive]
-pub struct Event<D> {
-    /// The event's identifier.
-    pub id: String,
-    /// When it happened.
-    #[serde_as(as = "Option<Tolerant>")]
-    #[serde(default)]
-    pub timestamp: Option<DateTime<Utc>>,
-    /// The Qualtrics datacenter that recorded it (`ST3`, …).
-    #[serde(default)]
-    pub datacenter: Option<String>,
-    /// The host or service that recorded it.
-    #[serde(default)]
-    pub source: Option<String>,
-    /// What happened, shaped by the activity type. A missing or `null` descriptor is the
-    /// type's default (every field `None`).
-    #[serde(default, deserialize_with = "crate::model::null_as_default")]
-    pub descriptor: D,
-}
 
 open_model! {
     /// Where a request came from, by IP geolocation.

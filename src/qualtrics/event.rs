@@ -1,0 +1,261 @@
+//! One Qualtrics audit event, and how it keeps a timestamp no reader here knows.
+//!
+//! An event whose only problem is its timestamp's spelling is still an event: it decodes
+//! with `timestamp: None` and the value as sent in `timestamp_unreadable`, in the typed
+//! listings and the raw one alike, so a vendor's new spelling neither stalls an export nor
+//! loses what the server sent.
+
+use std::{borrow::Cow, fmt};
+
+use chrono::{DateTime, Utc};
+use serde::{
+    Deserialize, Deserializer, Serialize, Serializer,
+    de::{self, MapAccess, SeqAccess, Visitor, value},
+    ser::SerializeStruct,
+};
+use serde_json::Value;
+use serde_with::ser::SerializeAsWrap;
+
+use crate::datetime::{Tolerant, parse};
+
+/// One audit event. `D` is the descriptor type of the activity type asked for (see
+/// [`ActivityType`](super::ActivityType)); the element itself does not name its type.
+///
+/// ```no_run
+/// use auditkit::qualtrics::Logins;
+/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+/// let page = client.qualtrics().list_events::<Logins>().send().await?;
+/// for event in page.items() {
+///     match (event.timestamp, &event.timestamp_unreadable) {
+///         (Some(at), _) => println!("{} at {at}", event.id),
+///         (None, Some(as_sent)) => println!("{} at {as_sent} (as sent)", event.id),
+///         (None, None) => println!("{} at an unknown time", event.id),
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// Serializing an event writes the wire shape back (`id`, `timestamp`, `datacenter`,
+/// `source`, `descriptor`), so an archive of events reads back as the same events.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Event<D> {
+    /// The event's identifier.
+    pub id: String,
+    /// When it happened, read with the tolerant format (RFC 3339 at any precision and
+    /// offset, `+0000`, no seconds, no offset, a bare date).
+    ///
+    /// `None` when the server sent no timestamp, or one in a spelling this crate cannot
+    /// read: then the event still decodes, and
+    /// [`timestamp_unreadable`](Self::timestamp_unreadable) keeps what the server sent.
+    pub timestamp: Option<DateTime<Utc>>,
+    /// The `timestamp` the server sent, verbatim, when it is not a date-time this crate can
+    /// read (`"16/09/2020 03:55"`, a number, …); `None` when `timestamp` was read or absent.
+    ///
+    /// It is not a wire field of its own: serializing the event writes it back under
+    /// `timestamp` (unless `timestamp` has been set since), so an archive keeps the
+    /// vendor's text.
+    pub timestamp_unreadable: Option<Value>,
+    /// The Qualtrics datacenter that recorded it (`ST3`, …).
+    pub datacenter: Option<String>,
+    /// The host or service that recorded it.
+    pub source: Option<String>,
+    /// What happened, shaped by the activity type. A missing or `null` descriptor is the
+    /// type's default (every field `None`).
+    pub descriptor: D,
+}
+
+/// The event as the wire has it; only the timestamp is read differently.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "D: Deserialize<'de> + Default"))]
+struct WireEvent<D> {
+    id: String,
+    #[serde(default)]
+    timestamp: WireTimestamp,
+    #[serde(default)]
+    datacenter: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default, deserialize_with = "crate::model::null_as_default")]
+    descriptor: D,
+}
+
+impl<'de, D: Deserialize<'de> + Default> Deserialize<'de> for Event<D> {
+    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        let wire = WireEvent::<D>::deserialize(deserializer)?;
+        let (timestamp, timestamp_unreadable) = match wire.timestamp {
+            WireTimestamp::Absent => (None, None),
+            WireTimestamp::Read(at) => (Some(at), None),
+            WireTimestamp::Unreadable(as_sent) => (None, Some(as_sent)),
+        };
+        Ok(Event {
+            id: wire.id,
+            timestamp,
+            timestamp_unreadable,
+            datacenter: wire.datacenter,
+            source: wire.source,
+            descriptor: wire.descriptor,
+        })
+    }
+}
+
+impl<D: Serialize> Serialize for Event<D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut event = serializer.serialize_struct("Event", 5)?;
+        event.serialize_field("id", &self.id)?;
+        match (&self.timestamp, &self.timestamp_unreadable) {
+            (None, Some(as_sent)) => event.serialize_field("timestamp", as_sent)?,
+            (read, _) => event.serialize_field(
+                "timestamp",
+                &SerializeAsWrap::<Option<DateTime<Utc>>, Option<Tolerant>>::new(read),
+            )?,
+        }
+        event.serialize_field("datacenter", &self.datacenter)?;
+        event.serialize_field("source", &self.source)?;
+        event.serialize_field("descriptor", &self.descriptor)?;
+        event.end()
+    }
+}
+
+/// A timestamp field that never fails: read, or kept as sent.
+#[derive(Default)]
+enum WireTimestamp {
+    #[default]
+    Absent,
+    Read(DateTime<Utc>),
+    Unreadable(Value),
+}
+
+impl WireTimestamp {
+    fn of_text(text: Cow<'_, str>) -> Self {
+        match parse(&text) {
+            Some(at) => Self::Read(at),
+            None => Self::Unreadable(Value::String(text.into_owned())),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WireTimestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TimestampVisitor)
+    }
+}
+
+/// Reads a string in place (no copy unless it is unreadable); anything else is kept as JSON.
+struct TimestampVisitor;
+
+impl<'de> Visitor<'de> for TimestampVisitor {
+    type Value = WireTimestamp;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a timestamp")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::of_text(Cow::Borrowed(text)))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::of_text(Cow::Owned(text)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::Absent)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::Absent)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
+        WireTimestamp::deserialize(inner)
+    }
+
+    fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::Unreadable(Value::Bool(flag)))
+    }
+
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::Unreadable(Value::from(number)))
+    }
+
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::Unreadable(Value::from(number)))
+    }
+
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Self::Value, E> {
+        Ok(WireTimestamp::Unreadable(Value::from(number)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(value::SeqAccessDeserializer::new(seq)).map(WireTimestamp::Unreadable)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(value::MapAccessDeserializer::new(map)).map(WireTimestamp::Unreadable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn event(timestamp: Value) -> Value {
+        json!({"id": "e-1", "timestamp": timestamp, "datacenter": "ST3", "source": "s",
+            "descriptor": {"userId": "UR_1"}})
+    }
+
+    #[test]
+    fn an_unreadable_timestamp_is_kept_as_sent_and_written_back_under_timestamp() {
+        for as_sent in [json!("16/09/2020 03:55"), json!(1_600_228_500_000_u64), json!({"at": 1})] {
+            let wire = event(as_sent.clone());
+            let decoded: Event<Value> = serde_json::from_value(wire.clone()).unwrap();
+            assert_eq!(decoded.timestamp, None);
+            assert_eq!(decoded.timestamp_unreadable.as_ref(), Some(&as_sent));
+            assert_eq!(decoded.descriptor["userId"], "UR_1");
+
+            let written = serde_json::to_value(&decoded).unwrap();
+            assert_eq!(written, wire, "the vendor's value, under `timestamp`, and no new key");
+            let again: Event<Value> = serde_json::from_value(written).unwrap();
+            assert_eq!(again, decoded);
+        }
+    }
+
+    #[test]
+    fn a_readable_timestamp_is_read_and_written_as_rfc_3339() {
+        let decoded: Event<Value> =
+            serde_json::from_value(event(json!("2020-09-16T03:55:00+0000"))).unwrap();
+        assert_eq!(
+            decoded.timestamp.map(|at| at.to_rfc3339()).as_deref(),
+            Some("2020-09-16T03:55:00+00:00")
+        );
+        assert_eq!(decoded.timestamp_unreadable, None);
+        let written = serde_json::to_value(&decoded).unwrap();
+        assert_eq!(written["timestamp"], "2020-09-16T03:55:00Z");
+    }
+
+    #[test]
+    fn a_missing_or_null_timestamp_is_neither_read_nor_unreadable() {
+        for wire in [json!({"id": "e-1"}), json!({"id": "e-1", "timestamp": null})] {
+            let decoded: Event<Value> = serde_json::from_value(wire).unwrap();
+            assert_eq!((decoded.timestamp, &decoded.timestamp_unreadable), (None, &None));
+            assert_eq!(serde_json::to_value(&decoded).unwrap()["timestamp"], Value::Null);
+        }
+    }
+
+    #[test]
+    fn a_timestamp_set_by_the_caller_wins_over_the_one_kept_as_sent() {
+        let mut decoded: Event<Value> =
+            serde_json::from_value(event(json!("16/09/2020 03:55"))).unwrap();
+        decoded.timestamp = parse("2020-09-16T03:55:00Z");
+        assert_eq!(serde_json::to_value(&decoded).unwrap()["timestamp"], "2020-09-16T03:55:00Z");
+    }
+
+    #[test]
+    fn an_event_without_an_id_still_fails_and_names_the_field() {
+        let error = serde_json::from_value::<Event<Value>>(json!({"timestamp": "x"})).unwrap_err();
+        assert!(error.to_string().contains("`id`"), "{error}");
+    }
+}
