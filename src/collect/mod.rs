@@ -44,6 +44,7 @@ pub use checkpoint::Checkpoint;
 pub use collector::{Batches, Collector};
 pub use content_key::ContentKeys;
 pub use file_store::FileStore;
+pub(crate) use source::listed;
 pub use source::{Collected, Listed, ListedStream, Settings, Source, Subject, Window};
 pub use store::{CheckpointStore, MemoryStore};
 

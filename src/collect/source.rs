@@ -50,6 +50,21 @@ pub trait Source: Send + Sync + 'static {
 /// What [`Source::list`] returns: the window's events, in any order.
 pub type ListedStream<E> = BoxStream<'static, Result<Listed<E>, Error>>;
 
+/// A listing's items with the undecodable ones in place (from
+/// `Listing::items_or_undecodable`), each item made an event by `event`: what a vendor
+/// source's [`Source::list`] returns.
+pub(crate) fn listed<T: Send + 'static, E: Send + 'static>(
+    items: BoxStream<'static, Result<Result<T, Undecodable>, Error>>,
+    mut event: impl FnMut(T) -> Collected<E> + Send + 'static,
+) -> ListedStream<E> {
+    use futures::StreamExt;
+    Box::pin(items.map(move |item| match item {
+        Ok(Ok(item)) => Ok(Listed::Event(event(item))),
+        Ok(Err(undecodable)) => Ok(Listed::Undecodable(undecodable)),
+        Err(error) => Err(error),
+    }))
+}
+
 /// One window a collector asks a [`Source`] for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -19,9 +19,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! For continuous collection, [`Service::distribution_log_source`] is a
+//! [`collect::Source`](crate::collect::Source) over the logs ([`DistributionLogSource`]).
+//!
 //! API reference: `https://{host}/api/v202106/…`, authenticated with the `ECI-ApiKey` header.
 
 mod config;
+mod distribution_log_source;
 mod models;
 mod report_distribution_log_detail;
 mod report_distribution_logs;
@@ -29,6 +33,7 @@ mod run_report_distribution;
 mod wait_for_distribution;
 
 pub use config::{Config, Host};
+pub use distribution_log_source::DistributionLogSource;
 pub use models::{
     DistributionStatus, ReportDistributionChild, ReportDistributionLog,
     ReportDistributionLogDetail, UserChild,
@@ -56,6 +61,23 @@ impl Service {
     /// ```
     pub fn report_distribution_logs(&self) -> ListReportDistributionLogs {
         ListReportDistributionLogs::new(self.slot.clone())
+    }
+
+    /// The distribution logs as a [`Collector`](crate::collect::Collector)'s source: one
+    /// event per run and status (see [`DistributionLogSource`]).
+    ///
+    /// ```no_run
+    /// use auditkit::collect::Collector;
+    /// use futures::TryStreamExt;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let mut batches = Collector::new(client.energycap().distribution_log_source()).run();
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     batch.commit().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn distribution_log_source(&self) -> DistributionLogSource {
+        DistributionLogSource::new(self.slot.clone())
     }
 
     /// Reads one log with its e-mail settings and errors

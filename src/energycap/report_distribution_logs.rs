@@ -3,7 +3,11 @@
 use reqwest::Method;
 
 use super::{ReportDistributionLog, operation};
-use crate::{Error, Operation, transport::EndpointSlot};
+use crate::{
+    Error, Operation,
+    pagination::{Undecodable, decode_each},
+    transport::{Endpoint, EndpointSlot, Request},
+};
 
 const OPERATION: Operation = operation("report_distribution_logs");
 
@@ -44,9 +48,22 @@ impl ListReportDistributionLogs {
     /// errors ([`Error::Api`] for an error status, [`Error::Decode`] for an unexpected body).
     pub async fn send(self) -> Result<Vec<ReportDistributionLog>, Error> {
         let endpoint = self.slot.get()?;
-        let request = endpoint
+        endpoint.send_json(self.request(endpoint)).await
+    }
+
+    /// Sends the request and decodes each log on its own: the logs, and the ones that do
+    /// not decode, so one odd log does not hide the others from a collector.
+    pub(super) async fn send_each(
+        self,
+    ) -> Result<(Vec<ReportDistributionLog>, Vec<Undecodable>), Error> {
+        let endpoint = self.slot.get()?;
+        let logs: Vec<serde_json::Value> = endpoint.send_json(self.request(endpoint)).await?;
+        Ok(decode_each(OPERATION, logs))
+    }
+
+    fn request(&self, endpoint: &Endpoint) -> Request {
+        endpoint
             .request(OPERATION, Method::GET, &["reportdistribution", "log"])
-            .query_opt("includeInProgress", self.include_in_progress);
-        endpoint.send_json(request).await
+            .query_opt("includeInProgress", self.include_in_progress)
     }
 }

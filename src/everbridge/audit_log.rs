@@ -4,6 +4,7 @@
 use std::{ops::Range, sync::Arc};
 
 use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
 use reqwest::Method;
 
 use super::{
@@ -17,7 +18,7 @@ use super::{
 use crate::{
     Error, Operation,
     datetime::calendar_months,
-    pagination::{Items, Listing, Pages, Paginator, Query, listing_identity},
+    pagination::{Items, Listing, Pages, Paginator, Query, Undecodable, listing_identity},
     transport::{Endpoint, EndpointSlot, Request},
 };
 
@@ -253,6 +254,14 @@ impl AuditLog {
     /// ```
     pub fn item_pages(self) -> Pages<AuditLogEntry> {
         self.with_query(MonthsQuery).pages()
+    }
+
+    /// What [`items`](Self::items) reads, with the entries that do not decode in place:
+    /// a collector's listing.
+    pub(super) fn items_or_undecodable(
+        self,
+    ) -> BoxStream<'static, Result<Result<AuditLogEntry, Undecodable>, Error>> {
+        self.with_query(MonthsQuery).items_or_undecodable()
     }
 }
 

@@ -31,10 +31,12 @@
 //! (`credentials`) and the OAuth password grant (`oauth`), the answers' failures
 //! (`protocol`) and [`BusinessErrorKind`] (`business_error`), the models (`models`) and
 //! how an answer becomes one (`answer`), the range rules (`range`), and the audit log
-//! endpoint (`audit_log`), read by pageQuery (`page`) or by scroll (`scroll`).
+//! endpoint (`audit_log`), read by pageQuery (`page`) or by scroll (`scroll`), and the
+//! collector's source over it ([`AuditLogSource`], `audit_log_source`).
 
 pub(crate) mod answer;
 mod audit_log;
+mod audit_log_source;
 mod business_error;
 mod config;
 mod credentials;
@@ -46,6 +48,7 @@ mod range;
 mod scroll;
 
 pub use audit_log::{AuditLog, AuditLogRange};
+pub use audit_log_source::AuditLogSource;
 pub use business_error::BusinessErrorKind;
 pub use config::{Config, Region};
 pub use credentials::Credentials;
@@ -114,5 +117,25 @@ impl Service {
         to: DateTime<Utc>,
     ) -> AuditLog {
         AuditLog::new(self.slot.clone(), self.settings, report_type, from..to)
+    }
+
+    /// The audit log of `report_type` as a [`Collector`](crate::collect::Collector)'s
+    /// source, each entry keyed by its content (see [`AuditLogSource`]).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use auditkit::{collect::Collector, everbridge::ReportType};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let source = client.everbridge().audit_log_source(ReportType::Contact);
+    /// let mut batches = Collector::new(source).follow(Duration::from_secs(600));
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     batch.commit().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn audit_log_source(&self, report_type: ReportType) -> AuditLogSource {
+        AuditLogSource::new(self.slot.clone(), self.settings, report_type)
     }
 }

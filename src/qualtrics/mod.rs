@@ -15,6 +15,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! For continuous collection, [`Service::event_source`] is a
+//! [`collect::Source`](crate::collect::Source) over one activity type ([`EventSource`]).
+//!
 //! API reference: `https://{datacenter}.qualtrics.com/API/v3/logs`, authenticated with
 //! `X-API-TOKEN` or an OAuth bearer token (scope `read:activity_logs`).
 
@@ -22,6 +25,7 @@ mod activity;
 mod config;
 pub(crate) mod error_body;
 mod event;
+mod event_source;
 mod list_activity_types;
 mod list_events;
 mod models;
@@ -31,6 +35,7 @@ pub(crate) mod paging;
 pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
 pub use config::{Config, Credentials};
 pub use event::Event;
+pub use event_source::EventSource;
 pub use list_activity_types::ListActivityTypes;
 pub use list_events::{EventsQuery, ListEvents, Order};
 pub use models::{
@@ -75,6 +80,41 @@ impl Service {
         activity_type: impl Into<String>,
     ) -> ListEvents<serde_json::Value> {
         ListEvents::new(self.slot.clone(), activity_type.into().into())
+    }
+
+    /// Events of activity type `A` as a [`Collector`](crate::collect::Collector)'s source,
+    /// keyed by event id (see [`EventSource`]).
+    ///
+    /// ```no_run
+    /// use auditkit::{collect::Collector, qualtrics::PasswordResets};
+    /// use futures::TryStreamExt;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let mut batches = Collector::new(client.qualtrics().event_source::<PasswordResets>()).run();
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     batch.commit().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn event_source<A: ActivityType>(&self) -> EventSource<A::Descriptor> {
+        EventSource::new(self.slot.clone(), A::NAME.into())
+    }
+
+    /// Events of any activity type, by its wire name, as a collector's source with the
+    /// descriptor as JSON.
+    ///
+    /// ```no_run
+    /// use auditkit::collect::{Collector, Source};
+    /// # fn demo(client: auditkit::Client) {
+    /// let brands = client.qualtrics().raw_event_source("brands");
+    /// assert_eq!(brands.id(), "qualtrics/brands");
+    /// let collector = Collector::new(brands);
+    /// # }
+    /// ```
+    pub fn raw_event_source(
+        &self,
+        activity_type: impl Into<String>,
+    ) -> EventSource<serde_json::Value> {
+        EventSource::new(self.slot.clone(), activity_type.into().into())
     }
 
     /// The activity types this account can query, with their extra filters.

@@ -29,7 +29,8 @@
 //! `/manager`), authenticated with `Authorization: Bearer …` where the auth plugin is on.
 //! The calls and their Reporter quirks: [`GenerateReport`] (idempotency keys, replays and
 //! the keys a failed request leaves stuck), [`Filter`], [`ListReports`] (page numbers;
-//! `total` counts one page), [`WaitForReport`] and [`Download`].
+//! `total` counts one page), [`WaitForReport`] and [`Download`]; for continuous
+//! collection, [`ReportSource`] (one event per report and status).
 
 mod config;
 mod download;
@@ -44,6 +45,7 @@ mod list_templates;
 pub(crate) mod paging;
 pub(crate) mod protocol;
 mod report;
+mod report_source;
 mod template;
 mod wait_for_report;
 
@@ -59,6 +61,7 @@ pub use list_reports::{ListReports, ReportsQuery};
 pub use list_templates::{ListTemplates, TemplatesQuery};
 pub use paging::SortOrder;
 pub use report::{Report, ReportStatus};
+pub use report_source::ReportSource;
 pub use template::{OutputFormat, Template};
 pub use wait_for_report::WaitForReport;
 
@@ -113,6 +116,23 @@ impl Service {
     /// ```
     pub fn list_reports(&self) -> ListReports {
         ListReports::new(self.slot.clone())
+    }
+
+    /// The reports as a [`Collector`](crate::collect::Collector)'s source: one event per
+    /// report and status (see [`ReportSource`]).
+    ///
+    /// ```no_run
+    /// use auditkit::collect::Collector;
+    /// use futures::TryStreamExt;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let mut batches = Collector::new(client.reporter().report_source()).run();
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     batch.commit().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn report_source(&self) -> ReportSource {
+        ReportSource::new(self.slot.clone())
     }
 
     /// Lists report templates (`GET v1/templates`).

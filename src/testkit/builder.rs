@@ -7,6 +7,8 @@ use std::{fmt, io, net::SocketAddr, sync::Arc};
 use tokio::{net::TcpListener, sync::watch};
 use url::Url;
 
+use crate::Timer;
+
 use super::{
     faults::FaultQueue,
     plugin::{Handles, Settings},
@@ -36,6 +38,8 @@ pub struct SandboxBuilder {
     pub(super) settings: Settings,
     /// Simulators mounted by hand, which win over a plug-in's at the same prefix.
     simulators: Vec<Arc<dyn Simulator>>,
+    /// The clock the simulators read "now" from; the system's when `None`.
+    clock: Option<Arc<dyn Timer>>,
 }
 
 impl fmt::Debug for SandboxBuilder {
@@ -44,11 +48,37 @@ impl fmt::Debug for SandboxBuilder {
         f.debug_struct("SandboxBuilder")
             .field("settings", &self.settings)
             .field("simulators", &prefixes)
+            .field("clock", &self.clock)
             .finish()
     }
 }
 
 impl SandboxBuilder {
+    /// The clock the simulators read "now" from (the system's by default), also given to
+    /// the clients of [`Sandbox::client_builder`]: with a [`VirtualTimer`](super::VirtualTimer),
+    /// a test moves the vendors' time and the SDK's together by sleeping on it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::{sync::Arc, time::Duration};
+    /// use auditkit::{Timer, testkit::{Sandbox, VirtualTimer}};
+    ///
+    /// let timer = Arc::new(VirtualTimer::new());
+    /// let sandbox = Sandbox::builder().timer(timer.clone()).start().await?;
+    /// let before = sandbox.now();
+    /// timer.sleep(Duration::from_secs(3600)).await;
+    /// assert_eq!((sandbox.now() - before).num_seconds(), 3600);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The seeds are made at the system's time when the sandbox starts: pair this with
+    /// [`VirtualTimer::new`](super::VirtualTimer::new), which starts there too.
+    pub fn timer(mut self, timer: Arc<dyn Timer>) -> Self {
+        self.clock = Some(timer);
+        self
+    }
+
     /// Mounts another vendor simulator, replacing any already mounted at the same prefix.
     #[cfg_attr(not(test), expect(dead_code, reason = "tests mount simulators of their own"))]
     pub(crate) fn simulator(mut self, simulator: Arc<dyn Simulator>) -> Self {
@@ -67,7 +97,7 @@ impl SandboxBuilder {
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let base_url = root_url(listener.local_addr()?)?;
 
-        let Self { mut settings, mut simulators } = self;
+        let Self { mut settings, mut simulators, clock } = self;
         let plugins = plugins();
         let mut handles = Handles::default();
         for plugin in &plugins {
@@ -82,6 +112,7 @@ impl SandboxBuilder {
             simulators,
             faults: FaultQueue::default(),
             recorder: Recorder::default(),
+            clock,
         });
         let (shutdown, stopped) = watch::channel(());
         runtime.spawn(serve(listener, Arc::clone(&shared), stopped));

@@ -22,6 +22,7 @@
 
 mod builder;
 mod faults;
+mod late;
 mod lock;
 mod plugin;
 mod recorder;
@@ -31,6 +32,7 @@ mod state;
 
 pub use builder::SandboxBuilder;
 pub use faults::{Fault, FaultBody};
+pub use late::LateEvents;
 pub use recorder::RecordedRequest;
 pub use sandbox::Sandbox;
 

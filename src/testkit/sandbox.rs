@@ -88,6 +88,12 @@ impl Sandbox {
         self.shared.faults.clear();
     }
 
+    /// "Now" for the simulators: the [`timer`](SandboxBuilder::timer)'s wall clock, or the
+    /// system's.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.shared.now()
+    }
+
     /// Every request received so far, oldest first, whatever answered it (simulator, fault
     /// or 404).
     pub fn requests(&self) -> Vec<RecordedRequest> {
@@ -119,7 +125,13 @@ impl Sandbox {
     /// let client = sandbox.client_builder().retry(auditkit::RetryPolicy::none()).build()?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// With a [`timer`](SandboxBuilder::timer) on the sandbox, the client uses it too.
     pub fn client_builder(&self) -> ClientBuilder {
-        self.plugins.iter().fold(Client::builder(), |client, plugin| plugin.configure(client, self))
+        let client = match &self.shared.clock {
+            Some(clock) => Client::builder().timer(Arc::clone(clock)),
+            None => Client::builder(),
+        };
+        self.plugins.iter().fold(client, |client, plugin| plugin.configure(client, self))
     }
 }

@@ -5,6 +5,7 @@
 use std::{fmt, sync::Arc};
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use hyper::{
     HeaderMap, Method, StatusCode,
     header::{CONTENT_TYPE, HeaderName, HeaderValue},
@@ -16,6 +17,7 @@ use super::{
     faults::{Effect, FaultQueue, Fired},
     recorder::{RecordedRequest, Recorder},
 };
+use crate::Timer;
 
 /// One simulated vendor API, mounted under a path prefix of the sandbox.
 ///
@@ -42,6 +44,8 @@ pub(crate) struct SimRequest {
     pub(crate) body: Bytes,
     /// The sandbox root (`http://127.0.0.1:PORT/`), for answers that carry absolute URLs.
     pub(crate) base_url: Url,
+    /// "Now" by the sandbox's clock, when the request arrived.
+    pub(crate) now: DateTime<Utc>,
 }
 
 impl SimRequest {
@@ -159,6 +163,8 @@ pub(crate) struct Shared {
     pub(crate) simulators: Vec<Arc<dyn Simulator>>,
     pub(crate) faults: FaultQueue,
     pub(crate) recorder: Recorder,
+    /// The clock the simulators read "now" from; the system's when `None`.
+    pub(crate) clock: Option<Arc<dyn Timer>>,
 }
 
 impl fmt::Debug for Shared {
@@ -173,6 +179,11 @@ impl fmt::Debug for Shared {
 }
 
 impl Shared {
+    /// "Now" by the sandbox's clock.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.as_ref().map_or_else(Utc::now, |clock| clock.wall_clock())
+    }
+
     /// Records the request, applies the first matching fault, and lets the simulator that
     /// owns the path answer.
     pub(crate) async fn respond(
@@ -205,6 +216,7 @@ impl Shared {
             headers,
             body,
             base_url: self.base_url.clone(),
+            now: self.now(),
         };
         let Some(Fired { effect, extras }) = self.faults.fire(request.method.as_str(), path) else {
             return Ok(self.route(request));

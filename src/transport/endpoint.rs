@@ -182,6 +182,15 @@ impl EndpointSlot {
     pub(crate) fn is_configured(&self) -> bool {
         self.endpoint.is_some()
     }
+
+    /// The client's timer; tokio's when the vendor is not configured (its requests then
+    /// fail with [`Error::NotConfigured`] before any wait).
+    pub(crate) fn timer(&self) -> Arc<dyn Timer> {
+        match &self.endpoint {
+            Some(endpoint) => Arc::clone(endpoint.timer()),
+            None => Arc::new(crate::timer::TokioTimer),
+        }
+    }
 }
 
 #[cfg(test)]

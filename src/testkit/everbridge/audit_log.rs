@@ -58,12 +58,12 @@ impl State {
                 )));
             }
         };
-        Ok(self.render(&batch))
+        Ok(self.render(&batch, request.now))
     }
 
-    fn render(&self, batch: &Batch) -> Vec<u8> {
+    fn render(&self, batch: &Batch, now: DateTime<Utc>) -> Vec<u8> {
         let Query { report_type, from, to } = batch.query;
-        let all = self.between(report_type, from, to);
+        let all = self.between(report_type, from, to, now);
         let rest = all.get(batch.start..).unwrap_or_default();
         let page = Page {
             current_page_no: batch.number,
@@ -96,7 +96,9 @@ impl State {
         if (from.year(), from.month()) != (to.year(), to.month()) {
             return Err(Refusal::Business(NOT_ONE_MONTH));
         }
-        let oldest = self.today().checked_sub_months(Months::new(6)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        // "Today" by the sandbox's clock, unless pinned.
+        let today = self.today.unwrap_or(request.now);
+        let oldest = today.checked_sub_months(Months::new(6)).unwrap_or(DateTime::<Utc>::MIN_UTC);
         if from < oldest {
             return Err(Refusal::Business(OLDER_THAN_SIX_MONTHS));
         }
@@ -123,7 +125,7 @@ impl State {
         let Some(scroll) = self.scrolls.get(&id).cloned() else {
             return Err(Refusal::Business(SCROLL_GONE));
         };
-        let all = self.between(scroll.report_type, scroll.from, scroll.to);
+        let all = self.between(scroll.report_type, scroll.from, scroll.to, request.now);
         let start = scroll.after.map_or(0, |after| all.partition_point(|entry| entry.key <= after));
         let rest = all.get(start..).unwrap_or_default();
         let last = rest[..rest.len().min(PAGE_SIZE)].last();

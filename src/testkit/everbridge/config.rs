@@ -18,4 +18,5 @@ pub(crate) struct Config {
     pub(crate) scroll_idle: Option<Duration>,
     /// Answers wrapped in `{"data": …, "success": true, "type": …}` instead of bare.
     pub(crate) wrapped: bool,
+    pub(crate) late: Option<super::super::LateEvents>,
 }

@@ -25,6 +25,9 @@ pub(super) enum Body {
 pub(super) struct Entry {
     pub(super) key: Key,
     pub(super) body: Body,
+    /// When the entry may first be listed (see [`LateEvents`](crate::testkit::LateEvents));
+    /// `None`: always.
+    pub(super) published: Option<DateTime<Utc>>,
 }
 
 const ACCOUNT_ID: i64 = 295_910_361_792_516;
@@ -144,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_generated_entry_looks_like_the_published_example() {
-        let entry = Entry { key: Key { at: at("2020-09-16T03:55:47"), n: 7 }, body: Body::Generated };
+        let entry = Entry { key: Key { at: at("2020-09-16T03:55:47"), n: 7 }, body: Body::Generated, published: None };
         let json = entry.to_json("Security");
         assert_eq!(json["eventTime"], "2020-09-16T03:55:47");
         assert_eq!(json["accountId"], 295_910_361_792_516_i64);

@@ -10,7 +10,10 @@ use super::{
     entries::{Body, spread},
     state::{State, report_type},
 };
-use crate::{everbridge::ReportType, testkit::lock::lock};
+use crate::{
+    everbridge::ReportType,
+    testkit::{LateEvents, lock::lock},
+};
 
 /// A handle on the Everbridge simulator's state, from
 /// [`Sandbox::everbridge`](crate::testkit::Sandbox::everbridge).
@@ -129,7 +132,9 @@ impl EverbridgeSandbox {
 
     /// Removes every entry of both report types.
     pub fn clear_entries(&self) {
-        self.lock().entries.values_mut().for_each(Vec::clear);
+        let mut state = self.lock();
+        state.entries.values_mut().for_each(Vec::clear);
+        state.late_entries = 0;
     }
 
     /// Whether the account has the "Event Logging, Reporting & Alerting Policy" enabled
@@ -141,6 +146,29 @@ impl EverbridgeSandbox {
     /// Whether answers are wrapped in `{"data": …, "success": true, "type": …}`.
     pub fn set_wrapped(&self, wrapped: bool) {
         self.lock().wrapped = wrapped;
+    }
+
+    /// Publishes the entries added from now on late, as [`LateEvents`] says (`None`: each
+    /// is listed as soon as it is added, whatever its `eventTime`). The builder's
+    /// [`everbridge_late_events`](crate::testkit::SandboxBuilder::everbridge_late_events)
+    /// also covers the seed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// use auditkit::{everbridge::ReportType, testkit::{LateEvents, Sandbox}};
+    /// use chrono::Duration as Span;
+    ///
+    /// let sandbox = Sandbox::start().await?;
+    /// let everbridge = sandbox.everbridge();
+    /// everbridge.set_late_events(Some(LateEvents::new(0.5, Duration::from_secs(600))));
+    /// // The next hour's entries, each listed once the sandbox's clock passes its publication.
+    /// everbridge.seed_entries(ReportType::Security, 60, sandbox.now(), sandbox.now() + Span::hours(1));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_late_events(&self, late: Option<LateEvents>) {
+        self.lock().late = late;
     }
 
     /// "Today" for the 6-month rule, from now on.

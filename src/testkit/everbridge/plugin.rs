@@ -15,7 +15,7 @@ use super::{
 use crate::{
     ClientBuilder,
     everbridge::{Config as EverbridgeConfig, Credentials, Region},
-    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
 };
 
 /// The Everbridge plug-in, mounted at `/everbridge`.
@@ -123,5 +123,13 @@ impl SandboxBuilder {
     /// from the start (default bare).
     pub fn everbridge_wrapped(self, wrapped: bool) -> Self {
         self.plugin_settings::<Everbridge>(|config| config.wrapped = wrapped)
+    }
+
+    /// Publishes Everbridge entries late, as [`LateEvents`] says: the seed and every entry
+    /// added later (see [`EverbridgeSandbox::set_late_events`](crate::testkit::EverbridgeSandbox::set_late_events)).
+    /// An entry is not listed before its publication time by the sandbox's
+    /// [`timer`](Self::timer).
+    pub fn everbridge_late_events(self, late: LateEvents) -> Self {
+        self.plugin_settings::<Everbridge>(|config| config.late = Some(late))
     }
 }

@@ -49,10 +49,10 @@ mod tests {
         for ago in (0..SEEDED_MONTHS).rev() {
             let (start, end) = month(today, ago).unwrap_or_default();
             let seconds_before_end = end - chrono::TimeDelta::seconds(1);
-            per_month.push(state.between("Security", start, seconds_before_end).len());
+            per_month.push(state.between("Security", start, seconds_before_end, today).len());
         }
         assert_eq!(per_month, [30, 30, 30, 0, 30, 30, 30]);
-        assert_eq!(state.between("Contact", DateTime::<Utc>::MIN_UTC, today).len(), 60);
+        assert_eq!(state.between("Contact", DateTime::<Utc>::MIN_UTC, today, today).len(), 60);
         assert!(state.entries["Security"].iter().all(|entry| entry.key.at < today));
     }
 }

@@ -2,6 +2,7 @@
 //! scrolls, the OAuth tokens issued, and the switches a test flips.
 
 use std::{
+    borrow::Cow,
     collections::{BTreeMap, HashMap},
     time::Duration,
 };
@@ -10,6 +11,7 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::{
+    super::LateEvents,
     config::{Config, DEFAULT_SCROLL_IDLE, DEFAULT_TOKEN_LIFETIME},
     entries::{Body, Entry, Key},
 };
@@ -39,6 +41,10 @@ pub(super) struct State {
     pub(super) entries_made: u64,
     pub(super) today: Option<DateTime<Utc>>,
     pub(super) wrapped: bool,
+    /// Entries added while it is set get a publication time.
+    pub(super) late: Option<LateEvents>,
+    /// How many entries were given one: while none were, pages are slices of the state.
+    pub(super) late_entries: usize,
     pub(super) logging_policy: bool,
 }
 
@@ -63,6 +69,8 @@ impl State {
             entries_made: 0,
             today: config.today,
             wrapped: config.wrapped,
+            late: config.late,
+            late_entries: 0,
             logging_policy: true,
         }
     }
@@ -85,24 +93,33 @@ impl State {
             self.entries_made += 1;
             let key = Key { at, n: self.entries_made };
             keys.push(key);
-            entries.push(Entry { key, body: body() });
+            let published = self.late.map(|late| late.publication(&key.n.to_le_bytes(), at));
+            self.late_entries += usize::from(published.is_some());
+            entries.push(Entry { key, body: body(), published });
         }
         // Two sorted runs: the stable sort merges them in linear time.
         entries.sort_by_key(|entry| entry.key);
         keys
     }
 
-    /// The entries of `report_type` from `from` to `to`, both inclusive, oldest first.
+    /// The entries of `report_type` from `from` to `to`, both inclusive, oldest first,
+    /// that are published at `now`: a slice of the state unless some entries are late.
     pub(super) fn between(
         &self,
         report_type: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> &[Entry] {
+        now: DateTime<Utc>,
+    ) -> Cow<'_, [Entry]> {
         let entries = self.entries.get(report_type).map(Vec::as_slice).unwrap_or_default();
         let start = entries.partition_point(|entry| entry.key.at < from);
         let end = entries.partition_point(|entry| entry.key.at <= to).max(start);
-        &entries[start..end]
+        let range = &entries[start..end];
+        if self.late_entries == 0 {
+            return Cow::Borrowed(range);
+        }
+        let published = |entry: &&Entry| entry.published.is_none_or(|at| at <= now);
+        Cow::Owned(range.iter().filter(published).cloned().collect())
     }
 
     /// Forgets the scrolls idle for longer than the idle time.

@@ -40,4 +40,5 @@ pub enum NextPageMode {
 pub(crate) struct Config {
     pub(crate) token_lifetime: Option<Duration>,
     pub(crate) next_page: NextPageMode,
+    pub(crate) late: Option<super::super::LateEvents>,
 }

@@ -12,7 +12,7 @@ use super::{
     ids::{EVENT_SALT, spread, uuid_like},
     state::{Key, State, Stored},
 };
-use crate::testkit::lock::lock;
+use crate::testkit::{LateEvents, lock::lock};
 
 /// A handle on the Qualtrics simulator's state, from
 /// [`Sandbox::qualtrics`](crate::testkit::Sandbox::qualtrics): seed events, read them back,
@@ -114,7 +114,7 @@ impl QualtricsSandbox {
                 let n = state.next_event_number();
                 let id = uuid_like(EVENT_SALT, n);
                 let event = generate(activity_type, n, &id, at);
-                Stored { key: Key { at, id }, event }
+                Stored { key: Key { at, id }, event, published: None }
             })
             .collect();
         // Timestamps only tie in windows too short for `count`; ids then decide.
@@ -167,6 +167,29 @@ impl QualtricsSandbox {
     /// types, as an account keeps its types when nothing happened lately.
     pub fn clear_events(&self) {
         self.lock().events.values_mut().for_each(Vec::clear);
+    }
+
+    /// Publishes the events added from now on late, as [`LateEvents`] says (`None`: each
+    /// is listed as soon as it is added, whatever its timestamp). The builder's
+    /// [`qualtrics_late_events`](crate::testkit::SandboxBuilder::qualtrics_late_events)
+    /// also covers the seed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// use auditkit::testkit::{LateEvents, Sandbox};
+    /// use chrono::Duration as Span;
+    ///
+    /// let sandbox = Sandbox::start().await?;
+    /// let qualtrics = sandbox.qualtrics();
+    /// qualtrics.set_late_events(Some(LateEvents::new(0.5, Duration::from_secs(600))));
+    /// // The next hour's logins, each listed once the sandbox's clock passes its publication.
+    /// qualtrics.seed_events("logins", 60, sandbox.now(), sandbox.now() + Span::hours(1));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_late_events(&self, late: Option<LateEvents>) {
+        self.lock().late = late;
     }
 
     /// What `result.nextPage` holds from now on; see [`NextPageMode`].

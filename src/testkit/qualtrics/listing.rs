@@ -80,7 +80,8 @@ pub(super) fn take_page<'e>(
     events: impl Iterator<Item = &'e Stored>,
     query: &LogsQuery<'_>,
 ) -> (Vec<&'e Stored>, bool) {
-    let mut matching = events.filter(|stored| query.accepts(&stored.event));
+    let mut matching =
+        events.filter(|stored| stored.is_published(query.now) && query.accepts(&stored.event));
     let page: Vec<&Stored> = matching.by_ref().take(query.page_size).collect();
     let more = matching.next().is_some();
     (page, more)

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     ClientBuilder,
     qualtrics::{Config as QualtricsConfig, Credentials as QualtricsCredentials},
-    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
 };
 
 /// The Qualtrics plug-in, mounted at `/qualtrics`.
@@ -118,5 +118,13 @@ impl SandboxBuilder {
     /// later.
     pub fn qualtrics_next_page(self, mode: NextPageMode) -> Self {
         self.plugin_settings::<Qualtrics>(|config| config.next_page = mode)
+    }
+
+    /// Publishes Qualtrics events late, as [`LateEvents`] says: the seed and every event
+    /// added later (see [`QualtricsSandbox::set_late_events`](crate::testkit::QualtricsSandbox::set_late_events)).
+    /// An event is not listed before its publication time by the sandbox's
+    /// [`timer`](Self::timer).
+    pub fn qualtrics_late_events(self, late: LateEvents) -> Self {
+        self.plugin_settings::<Qualtrics>(|config| config.late = Some(late))
     }
 }

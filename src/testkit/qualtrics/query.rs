@@ -49,6 +49,8 @@ pub(super) struct LogsQuery<'a> {
     pub(super) end: DateTime<Utc>,
     /// The last event of the previous page.
     pub(super) after: Option<Key>,
+    /// When the request arrived: events published later are not listed yet.
+    pub(super) now: DateTime<Utc>,
 }
 
 impl<'a> LogsQuery<'a> {
@@ -109,7 +111,7 @@ impl<'a> LogsQuery<'a> {
                 Refusal::bad_request("QVAL_5", format!("skipToken `{token}` is not valid"))
             })?),
         };
-        Ok(Self { activity_type, filters, page_size, order, start, end, after })
+        Ok(Self { activity_type, filters, page_size, order, start, end, after, now })
     }
 
     pub(super) fn accepts(&self, event: &Value) -> bool {

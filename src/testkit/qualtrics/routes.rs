@@ -38,7 +38,7 @@ impl Simulator for QualtricsSimulator {
     }
 
     fn handle(&self, request: &SimRequest) -> SimResponse {
-        self.sandbox.lock().handle(request, Utc::now())
+        self.sandbox.lock().handle(request, request.now)
     }
 }
 

@@ -25,7 +25,7 @@ impl State {
                 let n = state.next_event_number();
                 let id = uuid_like(EVENT_SALT, n);
                 let event = generate(activity_type, variant, &id, at);
-                batch.push(Stored { key: Key { at, id }, event });
+                batch.push(Stored { key: Key { at, id }, event, published: None });
             }
             batch.sort_by(|a, b| a.key.cmp(&b.key));
             state.insert_batch(activity_type, batch);

@@ -11,6 +11,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::{
+    super::LateEvents,
     config::{Config, DEFAULT_TOKEN_LIFETIME, NextPageMode},
     ids::{format_time, truncate_to_millis},
 };
@@ -26,13 +27,15 @@ pub(super) struct Key {
 pub(super) struct Stored {
     pub(super) key: Key,
     pub(super) event: Value,
+    /// When the event may first be listed (see [`LateEvents`]); `None`: always.
+    pub(super) published: Option<DateTime<Utc>>,
 }
 
 impl Stored {
     /// Reads (and where missing, fills in) the id and timestamp of an added event.
     pub(super) fn from_value(mut event: Value, fresh_id: String, now: DateTime<Utc>) -> Self {
         let Value::Object(fields) = &mut event else {
-            return Self { key: Key { at: now, id: fresh_id }, event };
+            return Self { key: Key { at: now, id: fresh_id }, event, published: None };
         };
         let id = match fields.get("id") {
             Some(Value::String(id)) => id.clone(),
@@ -52,7 +55,12 @@ impl Stored {
                 at
             }
         };
-        Self { key: Key { at, id }, event }
+        Self { key: Key { at, id }, event, published: None }
+    }
+
+    /// Whether the event is listed at `now`.
+    pub(super) fn is_published(&self, now: DateTime<Utc>) -> bool {
+        self.published.is_none_or(|published| published <= now)
     }
 }
 
@@ -68,6 +76,8 @@ pub(super) struct State {
     pub(super) tokens_issued: usize,
     pub(super) events_made: u64,
     pub(super) requests_answered: u64,
+    /// Events added while it is set get a publication time.
+    pub(super) late: Option<LateEvents>,
 }
 
 impl State {
@@ -80,6 +90,7 @@ impl State {
             tokens_issued: 0,
             events_made: 0,
             requests_answered: 0,
+            late: config.late,
         }
     }
 
@@ -88,14 +99,23 @@ impl State {
         self.events_made
     }
 
-    pub(super) fn insert(&mut self, activity_type: &str, stored: Stored) {
+    /// Gives `stored` its publication time, when events are published late.
+    fn stamp(&self, stored: &mut Stored) {
+        if let Some(late) = &self.late {
+            stored.published = Some(late.publication(stored.key.id.as_bytes(), stored.key.at));
+        }
+    }
+
+    pub(super) fn insert(&mut self, activity_type: &str, mut stored: Stored) {
+        self.stamp(&mut stored);
         let events = self.events.entry(activity_type.to_owned()).or_default();
         events.retain(|old| old.key.id != stored.key.id);
         let at = events.partition_point(|old| old.key < stored.key);
         events.insert(at, stored);
     }
 
-    pub(super) fn insert_batch(&mut self, activity_type: &str, batch: Vec<Stored>) {
+    pub(super) fn insert_batch(&mut self, activity_type: &str, mut batch: Vec<Stored>) {
+        batch.iter_mut().for_each(|stored| self.stamp(stored));
         let events = self.events.entry(activity_type.to_owned()).or_default();
         events.extend(batch);
         // Two sorted runs: the stable sort merges them in linear time.

@@ -60,6 +60,7 @@ pub(super) fn call(
         headers: header_map,
         body: Bytes::from(body.to_owned()),
         base_url: Url::parse("http://127.0.0.1:9/").unwrap_or_else(|e| panic!("{e}")),
+        now,
     };
     let response = sandbox.lock().handle(&request, now);
     let body = serde_json::from_slice(&response.body.into_bytes()).unwrap_or(Value::Null);

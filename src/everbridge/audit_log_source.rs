@@ -1,0 +1,193 @@
+//! The audit log of one report type as a collector [`Source`]: entries have no id, so each
+//! is keyed by its content and its ordinal among identical entries.
+
+use std::{sync::Arc, time::Duration};
+
+use serde_json::Value;
+
+use super::{AuditLog, AuditLogEntry, ReportType, config::Settings as RequestSettings};
+use crate::{
+    Timer, Vendor,
+    collect::{Collected, ContentKeys, ListedStream, Settings, Source, Window, listed},
+    transport::EndpointSlot,
+};
+
+/// The audit log of one report type, for a [`Collector`](crate::collect::Collector).
+/// Created by [`Service::audit_log_source`](super::Service::audit_log_source).
+///
+/// ```no_run
+/// use auditkit::collect::{Collector, FileStore};
+/// use auditkit::everbridge::ReportType;
+/// use futures::TryStreamExt;
+///
+/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+/// let source = client.everbridge().audit_log_source(ReportType::Security);
+/// let mut batches = Collector::new(source).store(FileStore::new("security.json")).run();
+/// while let Some(batch) = batches.try_next().await? {
+///     for entry in batch.events() {
+///         println!("{} {:?} {:?}", entry.key, entry.event.user_name, entry.event.operation_type);
+///     }
+///     batch.commit().await?;
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// A window is read as [`AuditLog::items`] reads a range (split into calendar months, each
+/// scrolled); an entry that does not decode is delivered in
+/// [`Batch::undecodable`](crate::collect::Batch::undecodable). Its id is
+/// `everbridge/security` or `everbridge/contact`.
+///
+/// **Keys.** Entries have no id of their own, so an entry's key is a hash of its canonical
+/// JSON (the known fields in a fixed order, the others sorted by name, whatever serde
+/// features are on) and its ordinal among the identical entries of the listing
+/// ([`ContentKeys`]): the same entry listed again, in another window or another run, has
+/// the same key, and two identical entries (same second, same everything) stay two.
+/// Identical entries share their time, so they always fall in the same window. An entry's
+/// time is its `eventTime` (the window's start when it has none).
+///
+/// The defaults ([`Source::settings`]): a lag of 15 minutes and an overlap of 2 hours
+/// (Everbridge writes its audit log asynchronously and does not say how late an entry may
+/// appear: generous margins cost only a re-read), 1-day steps, and a first run 30 days
+/// back.
+///
+/// **The 6-month rule.** Everbridge serves only the past 6 months: a run whose checkpoint
+/// is older than about 6 months is refused with [`Error::InvalidInput`](crate::Error::InvalidInput)
+/// before any request (the entries before the limit are gone at the vendor). Move on with a
+/// new checkpoint (another store file, or
+/// [`Collector::start_at`](crate::collect::Collector::start_at) within the past 6 months
+/// on an empty store), and record the gap.
+#[derive(Debug, Clone)]
+pub struct AuditLogSource {
+    slot: EndpointSlot,
+    settings: RequestSettings,
+    report_type: ReportType,
+}
+
+impl AuditLogSource {
+    pub(super) fn new(
+        slot: EndpointSlot,
+        settings: RequestSettings,
+        report_type: ReportType,
+    ) -> Self {
+        Self { slot, settings, report_type }
+    }
+}
+
+impl Source for AuditLogSource {
+    type Event = AuditLogEntry;
+
+    fn id(&self) -> String {
+        format!("everbridge/{}", self.report_type.as_str().to_ascii_lowercase())
+    }
+
+    fn vendor(&self) -> Vendor {
+        Vendor::Everbridge
+    }
+
+    fn settings(&self) -> Settings {
+        Settings::default()
+            .lag(Duration::from_secs(15 * 60))
+            .overlap(Duration::from_secs(2 * 60 * 60))
+            .step(Some(Duration::from_secs(24 * 60 * 60)))
+            .lookback(Duration::from_secs(30 * 24 * 60 * 60))
+    }
+
+    fn timer(&self) -> Arc<dyn Timer> {
+        self.slot.timer()
+    }
+
+    fn list(&self, window: &Window) -> ListedStream<AuditLogEntry> {
+        let log = AuditLog::new(
+            self.slot.clone(),
+            self.settings,
+            self.report_type.clone(),
+            window.range.clone(),
+        );
+        let start = window.range.start;
+        let mut keys = ContentKeys::new();
+        listed(log.items_or_undecodable(), move |entry: AuditLogEntry| {
+            let key = keys.key(&canonical_json(&entry));
+            Collected::new(key, entry.event_time.unwrap_or(start), entry)
+        })
+    }
+}
+
+/// The entry's JSON with every object's keys sorted: the same bytes for the same entry,
+/// whatever order the server sent unknown fields in.
+fn canonical_json(entry: &AuditLogEntry) -> Vec<u8> {
+    let mut out = Vec::new();
+    // An entry is made of JSON values and strings: it always serializes.
+    write_sorted(&serde_json::to_value(entry).unwrap_or_default(), &mut out);
+    out
+}
+
+fn write_sorted(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Object(fields) => {
+            let mut sorted: Vec<_> = fields.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (n, (name, value)) in sorted.into_iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                write_sorted(&Value::String(name.clone()), out);
+                out.push(b':');
+                write_sorted(value, out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                write_sorted(item, out);
+            }
+            out.push(b']');
+        }
+        scalar => out.extend(scalar.to_string().into_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(json: &str) -> AuditLogEntry {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn the_canonical_json_ignores_the_order_of_unknown_fields_but_not_their_values() {
+        let a = entry(r#"{"eventTime":"2026-11-01T10:00:00","zeta":1,"alpha":{"y":2,"x":1}}"#);
+        let b = entry(r#"{"alpha":{"x":1,"y":2},"zeta":1,"eventTime":"2026-11-01T10:00:00"}"#);
+        let c = entry(r#"{"alpha":{"x":1,"y":3},"zeta":1,"eventTime":"2026-11-01T10:00:00"}"#);
+        assert_eq!(canonical_json(&a), canonical_json(&b));
+        assert_ne!(canonical_json(&a), canonical_json(&c));
+        let text = String::from_utf8(canonical_json(&a)).unwrap();
+        assert!(text.contains(r#""alpha":{"x":1,"y":2}"#), "{text}");
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["eventTime"], "2026-11-01T10:00:00Z");
+    }
+
+    #[test]
+    fn the_same_entries_listed_again_get_the_same_keys_and_twins_stay_two() {
+        let twin = entry(r#"{"eventTime":"2026-11-01T10:00:00","operationType":"Update"}"#);
+        let other = entry(r#"{"eventTime":"2026-11-01T10:00:01","operationType":"Update"}"#);
+        let keys_of = |listing: &[&AuditLogEntry]| {
+            let mut keys = ContentKeys::new();
+            listing.iter().map(|entry| keys.key(&canonical_json(entry))).collect::<Vec<_>>()
+        };
+        let first = keys_of(&[&twin, &other, &twin]);
+        assert_eq!(first.len(), 3);
+        assert_ne!(first[0], first[2]);
+        // Another window lists the same entries in another order: the same set of keys.
+        let mut again = keys_of(&[&other, &twin, &twin]);
+        let mut first_sorted = first.clone();
+        again.sort();
+        first_sorted.sort();
+        assert_eq!(again, first_sorted);
+    }
+}
