@@ -272,10 +272,25 @@ fn sources(
             VendorArg::Qualtrics => {
                 let q = client.qualtrics();
                 streams.push(batches(args, store, q.event_source::<Logins>(), ocsf::login));
-                streams.push(batches(args, store, q.event_source::<SessionTerminations>(), ocsf::logoff));
-                streams.push(batches(args, store, q.event_source::<PasswordResets>(), ocsf::password_reset));
+                streams.push(batches(
+                    args,
+                    store,
+                    q.event_source::<SessionTerminations>(),
+                    ocsf::logoff,
+                ));
+                streams.push(batches(
+                    args,
+                    store,
+                    q.event_source::<PasswordResets>(),
+                    ocsf::password_reset,
+                ));
                 if !ocsf {
-                    streams.push(batches(args, store, q.event_source::<SessionCreations>(), ocsf::none));
+                    streams.push(batches(
+                        args,
+                        store,
+                        q.event_source::<SessionCreations>(),
+                        ocsf::none,
+                    ));
                 }
             }
             VendorArg::Everbridge => {
@@ -438,8 +453,15 @@ impl Output {
             .filter_map(|checkpoint| checkpoint.annotation("output_bytes")?.as_u64())
             .max()
             .unwrap_or(0);
-        let io = |error: io::Error| Failure::Output(format!("cannot open {}: {error}", path.display()));
-        let mut file = OpenOptions::new().create(true).truncate(false).read(true).write(true).open(path).map_err(io)?;
+        let io =
+            |error: io::Error| Failure::Output(format!("cannot open {}: {error}", path.display()));
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(io)?;
         let length = file.metadata().map_err(io)?.len();
         if length < committed {
             return Err(Failure::Output(format!(
@@ -469,7 +491,8 @@ impl Output {
             return Ok(self.length);
         }
         let bytes = if self.gzip {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
             encoder.write_all(lines)?;
             encoder.finish()?
         } else {
@@ -498,7 +521,10 @@ impl Progress {
             ProgressBar::hidden()
         } else {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         };

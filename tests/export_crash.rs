@@ -11,6 +11,7 @@ mod export;
 
 use std::{
     collections::{BTreeMap, BTreeSet},
+    io::Read,
     path::Path,
     process::{Command, ExitCode, Stdio},
     time::Duration,
@@ -22,16 +23,27 @@ use clap::Parser;
 use serde_json::{Value, json};
 
 const CHILD: &str = "AUDITKIT_EXPORT_CHILD";
-const INTERRUPTED_RUNS: usize = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Output {
+    Plain,
+    Gzip,
+}
 
 fn main() -> ExitCode {
     if std::env::var_os(CHILD).is_some() {
         let args = std::env::args().skip_while(|arg| arg != "--").skip(1);
-        return export::run(export::Args::parse_from(std::iter::once("export".to_owned()).chain(args)));
+        return export::run(export::Args::parse_from(
+            std::iter::once("export".to_owned()).chain(args),
+        ));
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(killed_and_resumed_exports_write_every_event_exactly_once());
-    println!("test export_crash ... ok");
+    runtime.block_on(killed_and_resumed_exports_write_every_event_exactly_once(Output::Plain, 12));
+    println!("test killed_and_resumed_exports_write_every_event_exactly_once ... ok");
+    runtime.block_on(killed_and_resumed_exports_write_every_event_exactly_once(Output::Gzip, 6));
+    println!("test killed_and_resumed_gzip_exports_write_every_event_exactly_once ... ok");
+    runtime.block_on(an_ocsf_export_writes_one_ocsf_event_per_event_and_bad_arguments_exit_2());
+    println!("test an_ocsf_export_writes_one_ocsf_event_per_event_and_bad_arguments_exit_2 ... ok");
     ExitCode::SUCCESS
 }
 
@@ -45,18 +57,28 @@ impl Lcg {
     }
 }
 
-async fn killed_and_resumed_exports_write_every_event_exactly_once() {
+async fn killed_and_resumed_exports_write_every_event_exactly_once(kind: Output, runs: usize) {
     let sandbox = Sandbox::start().await.expect("sandbox");
     let now = Utc::now();
     let (from, to) = (now - TimeDelta::days(4), now - TimeDelta::hours(12));
+    // Only what the test seeds: the sandbox's sample data goes.
+    sandbox.qualtrics().clear_events();
+    sandbox.everbridge().clear_entries();
     let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (activity, count) in [("logins", 300), ("session_terminations", 150), ("password_resets", 60)] {
+    for (activity, count) in
+        [("logins", 300), ("session_terminations", 150), ("password_resets", 60)]
+    {
         let ids = sandbox.qualtrics().seed_events(activity, count, from + TimeDelta::hours(1), to);
         expected.insert(format!("qualtrics/{activity}"), ids.into_iter().collect());
     }
     // Everbridge entries have no id: the test knows them by entityId, plus two identical
     // rows that must stay two.
-    let ids = sandbox.everbridge().seed_entries(ReportType::Security, 400, from + TimeDelta::hours(1), to);
+    let ids = sandbox.everbridge().seed_entries(
+        ReportType::Security,
+        400,
+        from + TimeDelta::hours(1),
+        to,
+    );
     let mut everbridge: Vec<String> = ids.iter().map(i64::to_string).collect();
     let twin_time = (to - TimeDelta::hours(2)).format("%Y-%m-%dT%H:%M:%S").to_string();
     for _ in 0..2 {
@@ -69,14 +91,18 @@ async fn killed_and_resumed_exports_write_every_event_exactly_once() {
 
     let dir = std::env::temp_dir().join(format!("auditkit-export-crash-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    let output = dir.join("events.jsonl");
-    let seed = 0x5eed_u64 ^ u64::from(now.timestamp_subsec_nanos());
-    println!("export_crash: seed {seed:#x}, output {}", output.display());
+    let output = dir.join(if kind == Output::Gzip { "events.jsonl.gz" } else { "events.jsonl" });
+    // AUDITKIT_EXPORT_CRASH_SEED=<printed seed> replays a run's kill points.
+    let seed = std::env::var("AUDITKIT_EXPORT_CRASH_SEED")
+        .ok()
+        .and_then(|seed| u64::from_str_radix(seed.trim_start_matches("0x"), 16).ok())
+        .unwrap_or(0x5eed_u64 ^ u64::from(now.timestamp_subsec_nanos()));
+    println!("export_crash: {kind:?}, seed {seed:#x}, output {}", output.display());
     let mut random = Lcg(seed);
 
     let mut interrupted = 0;
-    for run in 0..INTERRUPTED_RUNS {
-        let mut command = export_command(&sandbox, &output, from, to);
+    for run in 0..runs {
+        let mut command = export_command(&sandbox, &output, from, to, kind);
         if run % 2 == 0 {
             // Right after a batch is on disk, before its commit.
             command.arg("--abort-after-write").arg((1 + random.below(4)).to_string());
@@ -84,18 +110,18 @@ async fn killed_and_resumed_exports_write_every_event_exactly_once() {
             interrupted += usize::from(!status.success());
         } else {
             let mut child = command.spawn().expect("spawn export");
-            tokio::time::sleep(Duration::from_millis(20 + random.below(200))).await;
+            tokio::time::sleep(Duration::from_millis(5 + random.below(60))).await;
             interrupted += usize::from(child.try_wait().expect("wait").is_none());
             let _ = child.kill();
             let _ = child.wait();
         }
     }
-    let last = export_command(&sandbox, &output, from, to).status().expect("spawn export");
+    let last = export_command(&sandbox, &output, from, to, kind).status().expect("spawn export");
     assert!(last.success(), "the final run fails: {last}");
-    println!("export_crash: {interrupted} of {INTERRUPTED_RUNS} runs were interrupted mid-export");
-    assert!(interrupted >= INTERRUPTED_RUNS / 2, "too few runs were interrupted: {interrupted}");
+    println!("export_crash: {interrupted} of {runs} runs were interrupted mid-export");
+    assert!(interrupted >= runs / 2, "too few runs were interrupted: {interrupted}");
 
-    let written = read_lines(&output);
+    let written = read_lines(&output, kind);
     let mut keys = BTreeSet::new();
     let mut got: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut everbridge_got = Vec::new();
@@ -104,7 +130,9 @@ async fn killed_and_resumed_exports_write_every_event_exactly_once() {
         let key = line["key"].as_str().expect("key").to_owned();
         assert!(keys.insert((source.clone(), key.clone())), "written twice: {source} {key}");
         if source.starts_with("qualtrics/") {
-            got.entry(source).or_default().insert(line["event"]["id"].as_str().expect("id").to_owned());
+            got.entry(source)
+                .or_default()
+                .insert(line["event"]["id"].as_str().expect("id").to_owned());
         } else {
             assert_eq!(source, "everbridge/security", "{line}");
             everbridge_got.push(line["event"]["entityId"].to_string());
@@ -117,7 +145,13 @@ async fn killed_and_resumed_exports_write_every_event_exactly_once() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn export_command(sandbox: &Sandbox, output: &Path, from: chrono::DateTime<Utc>, to: chrono::DateTime<Utc>) -> Command {
+fn export_command(
+    sandbox: &Sandbox,
+    output: &Path,
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+    kind: Output,
+) -> Command {
     let mut command = Command::new(std::env::current_exe().expect("test binary"));
     command
         .env_clear()
@@ -127,7 +161,16 @@ fn export_command(sandbox: &Sandbox, output: &Path, from: chrono::DateTime<Utc>,
         .env("AUDITKIT_EVERBRIDGE_BASE_URL", sandbox.everbridge_url().as_str())
         .env("AUDITKIT_EVERBRIDGE_USERNAME", sandbox.everbridge_username())
         .env("AUDITKIT_EVERBRIDGE_PASSWORD", sandbox.everbridge_password())
-        .args(["--", "--vendor", "qualtrics", "--vendor", "everbridge", "--quiet", "--batch-size", "40"])
+        .args([
+            "--",
+            "--vendor",
+            "qualtrics",
+            "--vendor",
+            "everbridge",
+            "--quiet",
+            "--batch-size",
+            "40",
+        ])
         .arg("--from")
         .arg(from.to_rfc3339())
         .arg("--to")
@@ -136,10 +179,63 @@ fn export_command(sandbox: &Sandbox, output: &Path, from: chrono::DateTime<Utc>,
         .arg(output)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    if kind == Output::Gzip {
+        command.arg("--gzip");
+    }
     command
 }
 
-fn read_lines(path: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(path).expect("output");
-    text.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))).collect()
+fn read_lines(path: &Path, kind: Output) -> Vec<Value> {
+    let mut text = String::new();
+    let file = std::fs::File::open(path).expect("output");
+    match kind {
+        // One gzip member per batch: a reader of concatenated members reads them all.
+        Output::Gzip => flate2::read::MultiGzDecoder::new(file).read_to_string(&mut text),
+        Output::Plain => std::io::BufReader::new(file).read_to_string(&mut text),
+    }
+    .expect("readable output");
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+async fn an_ocsf_export_writes_one_ocsf_event_per_event_and_bad_arguments_exit_2() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    sandbox.qualtrics().clear_events();
+    sandbox.everbridge().clear_entries();
+    let now = Utc::now();
+    let (from, to) = (now - TimeDelta::days(2), now - TimeDelta::hours(12));
+    sandbox.qualtrics().seed_events("logins", 30, from, to);
+    sandbox.qualtrics().seed_events("session_terminations", 20, from, to);
+    sandbox.qualtrics().seed_events("password_resets", 10, from, to);
+    sandbox.everbridge().seed_entries(ReportType::Contact, 40, from, to);
+    let dir = std::env::temp_dir().join(format!("auditkit-export-ocsf-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let output = dir.join("ocsf.jsonl");
+
+    let mut command = export_command(&sandbox, &output, from, to, Output::Plain);
+    let status = command.args(["--format", "ocsf"]).status().expect("spawn export");
+    assert!(status.success(), "{status}");
+    let lines = read_lines(&output, Output::Plain);
+    let mut classes = BTreeMap::new();
+    let mut uids = BTreeSet::new();
+    for line in &lines {
+        *classes.entry(line["class_uid"].as_u64().expect("class_uid")).or_insert(0) += 1;
+        assert_eq!(line["metadata"]["version"], "1.8.0", "{line}");
+        assert!(uids.insert(line["metadata"]["uid"].as_str().expect("uid").to_owned()), "{line}");
+    }
+    // Logins and logoffs are Authentication, resets Account Change, Everbridge Entity Management.
+    assert_eq!(classes, BTreeMap::from([(3001, 10), (3002, 50), (3004, 40)]));
+
+    let mut command = export_command(&sandbox, &dir.join("other.jsonl"), from, to, Output::Plain);
+    let status =
+        command.args(["--format", "ocsf", "--vendor", "energycap"]).status().expect("spawn");
+    assert_eq!(status.code(), Some(2), "OCSF has no EnergyCAP mapping: a usage error");
+    let status = export_command(&sandbox, &output, from, to, Output::Plain)
+        .arg("--batch-size")
+        .arg("0")
+        .status()
+        .expect("spawn");
+    assert_eq!(status.code(), Some(2), "a batch size of 0 is refused by the command line");
+    let _ = std::fs::remove_dir_all(&dir);
 }
