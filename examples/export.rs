@@ -21,6 +21,10 @@ use std::{
     io::{self, IsTerminal, Seek, SeekFrom, Write},
     path::{Path, PathBuf},
     process::ExitCode,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -40,6 +44,7 @@ use futures::{
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use tracing_subscriber::layer::SubscriberExt;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -196,6 +201,7 @@ async fn export(args: Args) -> Result<(), Failure> {
     let mut output = Output::open(&output_path, args.gzip, &store).await?;
     let batches = sources(&client, &args, &store)?;
     let mut progress = Progress::new(args.quiet);
+    progress.count_requests();
 
     let mut written: u64 = 0;
     let mut batches = stream::select_all(batches);
@@ -505,7 +511,7 @@ impl Output {
     }
 }
 
-/// Events, batches and rate on stderr, only when it is a terminal.
+/// Events, pages and rate on stderr, only when it is a terminal.
 struct Progress {
     bar: ProgressBar,
     quiet: bool,
@@ -513,6 +519,7 @@ struct Progress {
     events: u64,
     undecodable: u64,
     batches: u64,
+    requests: Arc<AtomicU64>,
 }
 
 impl Progress {
@@ -521,14 +528,32 @@ impl Progress {
             ProgressBar::hidden()
         } else {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}") {
+                bar.set_style(style);
+            }
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         };
-        Self { bar, quiet, started: Instant::now(), events: 0, undecodable: 0, batches: 0 }
+        let requests = Arc::new(AtomicU64::new(0));
+        Self {
+            bar,
+            quiet,
+            started: Instant::now(),
+            events: 0,
+            undecodable: 0,
+            batches: 0,
+            requests,
+        }
+    }
+
+    /// Counts the pages fetched: each is one `auditkit.request` span of the SDK's tracing.
+    fn count_requests(&self) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        let counter = RequestCounter(Arc::clone(&self.requests));
+        let _ =
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(counter));
     }
 
     fn batch(&mut self, source: &str, events: usize, undecodable: usize) {
@@ -537,8 +562,9 @@ impl Progress {
         self.batches = self.batches.saturating_add(1);
         let rate = self.events as f64 / self.started.elapsed().as_secs_f64().max(0.001);
         self.bar.set_message(format!(
-            "{} events, {} batches, {rate:.0} events/s (last: {source})",
-            self.events, self.batches
+            "{} events, {} pages, {rate:.0} events/s (last: {source})",
+            self.events,
+            self.requests.load(Ordering::Relaxed)
         ));
     }
 
@@ -560,6 +586,22 @@ impl Progress {
                 self.batches,
                 output.display()
             );
+        }
+    }
+}
+
+/// Counts the SDK's requests from the spans it opens for them.
+struct RequestCounter(Arc<AtomicU64>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RequestCounter {
+    fn on_new_span(
+        &self,
+        attributes: &tracing::span::Attributes<'_>,
+        _: &tracing::span::Id,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if attributes.metadata().name() == "auditkit.request" {
+            self.0.fetch_add(1, Ordering::Relaxed);
         }
     }
 }

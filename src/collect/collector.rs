@@ -158,31 +158,7 @@ impl<S: Source> Collector<S> {
     /// [`Error::Checkpoint`] when the checkpoint cannot be read, then ends; nothing after
     /// the last batch handed out counts as delivered.
     pub fn run(&self) -> Batches<S::Event> {
-        let run = Run::new(self);
-        Batches::new(async_stream::stream! {
-            let mut run = match run {
-                Ok(run) => run,
-                Err(error) => {
-                    yield Err(error);
-                    return;
-                }
-            };
-            if let Err(error) = run.load().await {
-                yield Err(error);
-                return;
-            }
-            run.start();
-            loop {
-                match run.next_batch().await {
-                    Ok(Some(batch)) => yield Ok(batch),
-                    Ok(None) => return,
-                    Err(error) => {
-                        yield Err(error);
-                        return;
-                    }
-                }
-            }
-        })
+        self.batches(None)
     }
 
     /// Runs again and again, `interval` after each run ends, until the stream is dropped.
@@ -208,6 +184,11 @@ impl<S: Source> Collector<S> {
     /// # Ok(()) }
     /// ```
     pub fn follow(&self, interval: Duration) -> Batches<S::Event> {
+        self.batches(Some(interval))
+    }
+
+    /// One run, or a run every `interval` after the last one ended.
+    fn batches(&self, interval: Option<Duration>) -> Batches<S::Event> {
         let run = Run::new(self);
         let timer = self.source.timer();
         Batches::new(async_stream::stream! {
@@ -235,6 +216,7 @@ impl<S: Source> Collector<S> {
                     }
                     Err(error) => yield Err(error),
                 }
+                let Some(interval) = interval else { return };
                 timer.sleep(interval).await;
             }
         })

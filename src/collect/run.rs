@@ -7,20 +7,14 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use super::{
-    Batch, Checkpoint, CheckpointStore, Collected, Collector, Listed, ListedStream, Rejected,
-    Settings, Source, Window, batch::Annotations, content_key::undecodable_key,
+    Batch, Checkpoint, Collected, Collector, Listed, ListedStream, Rejected, Source, Window,
+    batch::Annotations, content_key::undecodable_key,
 };
 use crate::{Error, Operation, datetime};
 
 /// A collector's state across its runs (one run for `run()`, many for `follow()`).
 pub(crate) struct Run<S: Source> {
-    source: Arc<S>,
-    store: Arc<dyn CheckpointStore>,
-    settings: Settings,
-    batch_size: usize,
-    max_keys: usize,
-    start_at: Option<DateTime<Utc>>,
-    until: Option<DateTime<Utc>>,
+    collector: Collector<S>,
     operation: Operation,
     /// `None` until loaded from the store.
     state: Option<Checkpoint>,
@@ -51,13 +45,7 @@ impl<S: Source> Run<S> {
             return refuse("step is 0: give a positive duration");
         }
         Ok(Self {
-            source: Arc::clone(&collector.source),
-            store: Arc::clone(&collector.store),
-            settings: collector.settings,
-            batch_size: collector.batch_size,
-            max_keys: collector.max_keys,
-            start_at: collector.start_at,
-            until: collector.until,
+            collector: collector.clone(),
             operation,
             state: None,
             handed_out: None,
@@ -76,8 +64,8 @@ impl<S: Source> Run<S> {
         if self.state.is_some() {
             return Ok(());
         }
-        let id = self.source.id();
-        let checkpoint = match self.store.load(&id).await? {
+        let id = self.collector.source.id();
+        let checkpoint = match self.collector.store.load(&id).await? {
             Some(saved) if saved.source() != id => {
                 return Err(Error::invalid_input(
                     self.operation,
@@ -101,16 +89,19 @@ impl<S: Source> Run<S> {
     /// Plans the windows of a new run, from the checkpoint to now minus the lag.
     pub(crate) fn start(&mut self) {
         let Some(state) = &self.state else { return };
-        let now = self.source.timer().wall_clock();
-        let mut to = datetime::saturating_sub(now, self.settings.lag);
-        if let Some(until) = self.until {
+        let now = self.collector.source.timer().wall_clock();
+        let mut to = datetime::saturating_sub(now, self.collector.settings.lag);
+        if let Some(until) = self.collector.until {
             to = to.min(until);
         }
-        let from = state.resume_from(self.settings.overlap).unwrap_or_else(|| {
-            self.start_at.unwrap_or_else(|| datetime::saturating_sub(now, self.settings.lookback))
+        let from = state.resume_from(self.collector.settings.overlap).unwrap_or_else(|| {
+            self.collector
+                .start_at
+                .unwrap_or_else(|| datetime::saturating_sub(now, self.collector.settings.lookback))
         });
         tracing::debug!(source = %state.source(), %from, %to, "collector run");
-        self.windows = Windows { next: from, end: to, step: self.settings.step, first: true };
+        self.windows =
+            Windows { next: from, end: to, step: self.collector.settings.step, first: true };
         self.outside = 0;
     }
 
@@ -126,7 +117,7 @@ impl<S: Source> Run<S> {
                     _ => Vec::new(),
                 };
                 let window = Window { range, recheck };
-                let listing = self.source.list(&window);
+                let listing = self.collector.source.list(&window);
                 self.listing = Some((window, listing));
                 continue;
             };
@@ -152,7 +143,11 @@ impl<S: Source> Run<S> {
                     return Err(error);
                 }
                 None => {
-                    state.complete_window(window.range.end, self.settings.overlap, self.max_keys);
+                    state.complete_window(
+                        window.range.end,
+                        self.collector.settings.overlap,
+                        self.collector.max_keys,
+                    );
                     self.listing = None;
                     self.moved = true;
                     if self.outside > 0 {
@@ -168,7 +163,7 @@ impl<S: Source> Run<S> {
                     continue;
                 }
             }
-            if self.events.len().saturating_add(self.rejected.len()) >= self.batch_size {
+            if self.events.len().saturating_add(self.rejected.len()) >= self.collector.batch_size {
                 return Ok(self.cut_if(true));
             }
         }
@@ -200,7 +195,7 @@ impl<S: Source> Run<S> {
             events: std::mem::take(&mut self.events),
             undecodable: std::mem::take(&mut self.rejected),
             checkpoint,
-            store: Arc::clone(&self.store),
+            store: Arc::clone(&self.collector.store),
             annotations: Arc::clone(&self.annotations),
         })
     }

@@ -350,3 +350,15 @@ async fn annotations_are_saved_with_the_checkpoint_and_come_back_on_the_next_run
     batch.commit().await.unwrap();
     assert_eq!(store.get("fake/events").unwrap().annotation("output_bytes"), Some(&42.into()));
 }
+
+#[test]
+fn batch_streams_and_commits_are_send_and_static() {
+    fn send_static<T: Send + 'static>(_: &T) {}
+    let collector = Collector::new(FakeSource::new());
+    send_static(&collector.run());
+    send_static(&collector.follow(MINUTE));
+    fn commit(batch: Batch<String>) {
+        send_static(&batch.commit());
+    }
+    let _ = commit;
+}
