@@ -6,7 +6,7 @@
 //! code in child processes of itself (`AUDITKIT_EXPORT_CHILD` set), which it can kill.
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/export.rs"]
+#[path = "../examples/export/main.rs"]
 mod export;
 
 use std::{
