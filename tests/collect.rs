@@ -333,3 +333,60 @@ async fn the_sandbox_lists_a_late_event_only_once_its_publication_time_has_passe
     timer.sleep(6 * MINUTE).await;
     assert_eq!(list().await, 50);
 }
+
+#[tokio::test]
+async fn a_report_that_cannot_be_read_again_does_not_stop_the_collection_and_is_read_next_run() {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+
+    let server = MockServer::start().await;
+    let created = Utc::now() - TimeDelta::hours(2);
+    let report = |status: &str| json!({ "id": "r-1", "templateId": "t-1", "status": status, "createdAt": created.to_rfc3339() });
+    let list = |items: serde_json::Value| {
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "items": items, "page": 1, "limit": 100, "total": 1 }))
+    };
+    let mount_lists = || async {
+        Mock::given(matchers::path("/v1/reports"))
+            .and(matchers::query_param("createdAt", created.format("%Y-%m-%d").to_string()))
+            .respond_with(list(json!([report("Processing")])))
+            .mount(&server)
+            .await;
+        Mock::given(matchers::path("/v1/reports"))
+            .respond_with(list(json!([])))
+            .mount(&server)
+            .await;
+    };
+    mount_lists().await;
+    let client = Client::builder()
+        .reporter(auditkit::reporter::Config::new(server.uri()))
+        .retry(auditkit::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let store = MemoryStore::new();
+    let collector = Collector::new(client.reporter().report_source()).store(store.clone());
+    assert_eq!(keys_of(drain(collector.run()).await.0), ["r-1:Processing"]);
+
+    // Read again, the report's answer does not decode (an id that is not text): the run
+    // still completes, and the report stays pending.
+    Mock::given(matchers::path("/v1/reports/r-1"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({ "id": 1, "status": "Finished" })),
+        )
+        .mount(&server)
+        .await;
+    let (events, _) = drain(collector.run()).await;
+    assert!(events.is_empty());
+    assert_eq!(
+        store.get("reporter/reports").unwrap().pending_subjects().collect::<Vec<_>>(),
+        ["r-1"]
+    );
+
+    server.reset().await;
+    mount_lists().await;
+    Mock::given(matchers::path("/v1/reports/r-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(report("Finished")))
+        .mount(&server)
+        .await;
+    assert_eq!(keys_of(drain(collector.run()).await.0), ["r-1:Finished"]);
+    assert_eq!(store.get("reporter/reports").unwrap().pending_subjects().count(), 0);
+}

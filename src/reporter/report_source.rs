@@ -49,7 +49,9 @@ const PAGE_SIZE: u32 = 100;
 /// start when it has none), and its subject the report: a report seen `Processing` is
 /// delivered, then read again on every run of the collector until `Finished` or `Error`
 /// is delivered, once. A report that is gone (404) when read again is skipped with a
-/// warning.
+/// warning; one that cannot be read for another lasting reason (an answer that does not
+/// decode) is skipped with a warning too and read again on the next run, so it never
+/// stops the collection of the others.
 ///
 /// The defaults ([`Source::settings`]): a lag of a minute (a report is listed as soon as
 /// it is asked for), an overlap of an hour, 1-day steps, and a first run 7 days back.
@@ -104,7 +106,14 @@ impl Source for ReportSource {
                         tracing::warn!(report = %id, "a report being generated is gone: skipped");
                         None
                     }
-                    Err(error) => Some(Err(error)),
+                    Err(error) if error.is_retryable() => Some(Err(error)),
+                    // One report that cannot be read (an answer that does not decode, a 4xx)
+                    // must not stop the collection: it stays pending and is read again on
+                    // the next run.
+                    Err(error) => {
+                        tracing::warn!(report = %id, %error, "a report being generated cannot be read: read again next run");
+                        None
+                    }
                 }
             }
         });
