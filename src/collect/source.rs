@@ -92,6 +92,23 @@ impl Window {
         Self { range, recheck: Vec::new() }
     }
 
+    /// The time to give an event that has none of its own (or one that cannot be read):
+    /// the window's last instant. It places the event in this window, and the collector
+    /// remembers its key at least as long as the vendor can list it again.
+    ///
+    /// ```
+    /// use auditkit::collect::Window;
+    /// use chrono::{Duration, Utc};
+    ///
+    /// let now = Utc::now();
+    /// let window = Window::new(now - Duration::hours(1)..now);
+    /// assert!(window.contains(window.fallback_time()));
+    /// ```
+    pub fn fallback_time(&self) -> DateTime<Utc> {
+        let last = self.range.end.checked_sub_signed(chrono::TimeDelta::nanoseconds(1));
+        last.map_or(self.range.start, |last| last.max(self.range.start))
+    }
+
     /// Whether `time` falls in the window's range.
     pub fn contains(&self, time: DateTime<Utc>) -> bool {
         self.range.contains(&time)

@@ -29,6 +29,9 @@ struct Published {
     time: DateTime<Utc>,
     published: DateTime<Utc>,
     subject: Option<(String, bool)>,
+    /// The vendor lists it by `time` but does not say it: the source gives the window's
+    /// fallback time.
+    timeless: bool,
 }
 
 /// Events appear at their publication time; `fail_next` makes the next listing fail after
@@ -57,6 +60,7 @@ impl FakeSource {
             time,
             published: time + delay,
             subject: None,
+            timeless: false,
         });
     }
 
@@ -68,6 +72,7 @@ impl FakeSource {
             time,
             published: self.timer.wall_clock(),
             subject: Some((subject.into(), settled)),
+            timeless: false,
         });
     }
 
@@ -109,7 +114,8 @@ impl Source for FakeSource {
                     || e.subject.as_ref().is_some_and(|(id, _)| window.recheck.contains(id))
             })
             .map(|e| {
-                let mut event = Collected::new(&e.key, e.time, e.key.clone());
+                let time = if e.timeless { window.fallback_time() } else { e.time };
+                let mut event = Collected::new(&e.key, time, e.key.clone());
                 if let Some((id, settled)) = &e.subject {
                     event = event.subject(id, *settled);
                 }
@@ -361,4 +367,24 @@ fn batch_streams_and_commits_are_send_and_static() {
         send_static(&batch.commit());
     }
     let _ = commit;
+}
+
+#[tokio::test]
+async fn an_event_without_a_time_of_its_own_is_delivered_once_while_the_overlap_lists_it_again() {
+    let source = FakeSource::new();
+    source.events.lock().unwrap().push(Published {
+        key: "timeless".into(),
+        time: start() + minutes(50),
+        published: start() + minutes(50),
+        subject: None,
+        timeless: true,
+    });
+    let collector = Collector::new(source.clone()).start_at(start());
+    source.advance(HOUR).await;
+    let mut delivered = Vec::new();
+    for _ in 0..12 {
+        delivered.extend(run_and_commit(&collector).await);
+        source.advance(10 * MINUTE).await;
+    }
+    assert_eq!(delivered, ["timeless"]);
 }

@@ -41,10 +41,10 @@ use crate::{
 /// `energycap/distribution_logs`.
 ///
 /// An event's key is `"{report_distribution_log_id}:{status}"`, its time the run's
-/// `beginDate` (the window's start when it has none), and its subject the run: a run seen
-/// `In Progress` is delivered, then checked again on every run of the collector until a
-/// final status (`Complete`, `Not sent`, `Some reports not sent`) is delivered, once. A
-/// status this SDK does not know is not final.
+/// `beginDate` (the window's last instant when it has none: see [`Window::fallback_time`]),
+/// and its subject the run: a run seen `In Progress` is delivered, then checked again on
+/// every run of the collector until a final status (`Complete`, `Not sent`, `Some reports
+/// not sent`) is delivered, once. A status this SDK does not know is not final.
 ///
 /// The defaults ([`Source::settings`]): no lag (a log appears when its run starts), an
 /// overlap of a day, one window per collector run (one request whatever the range), and
@@ -85,11 +85,12 @@ impl Source for DistributionLogSource {
 
     fn list(&self, window: &Window) -> ListedStream<ReportDistributionLog> {
         let logs = ListReportDistributionLogs::new(self.slot.clone()).include_in_progress(true);
-        let start = window.range.start;
+        let fallback = window.fallback_time();
         Box::pin(futures::stream::once(logs.send_each()).flat_map(move |answer| {
             let listed: Vec<_> = match answer {
                 Ok((logs, undecodable)) => {
-                    let events = logs.into_iter().map(|log| Listed::Event(collected(log, start)));
+                    let events =
+                        logs.into_iter().map(|log| Listed::Event(collected(log, fallback)));
                     undecodable.into_iter().map(Listed::Undecodable).chain(events).map(Ok).collect()
                 }
                 Err(error) => vec![Err(error)],
@@ -100,12 +101,15 @@ impl Source for DistributionLogSource {
 }
 
 /// The log as an event: keyed by run and status, the run its subject.
-fn collected(log: ReportDistributionLog, start: DateTime<Utc>) -> Collected<ReportDistributionLog> {
+fn collected(
+    log: ReportDistributionLog,
+    fallback: DateTime<Utc>,
+) -> Collected<ReportDistributionLog> {
     let id = log.report_distribution_log_id.to_string();
     let status = log.status.as_ref().map_or("", |status| status.as_str());
     let settled = log.status.as_ref().is_some_and(|status| status.is_finished());
     let key = format!("{id}:{status}");
-    let time = log.begin_date.unwrap_or(start);
+    let time = log.begin_date.unwrap_or(fallback);
     Collected::new(key, time, log).subject(id, settled)
 }
 

@@ -43,7 +43,8 @@ use crate::{
 /// ([`ContentKeys`]): the same entry listed again, in another window or another run, has
 /// the same key, and two identical entries (same second, same everything) stay two.
 /// Identical entries share their time, so they always fall in the same window. An entry's
-/// time is its `eventTime` (the window's start when it has none).
+/// time is its `eventTime` (the window's last instant when it has none: see
+/// [`Window::fallback_time`]).
 ///
 /// The defaults ([`Source::settings`]): a lag of 15 minutes and an overlap of 2 hours
 /// (Everbridge writes its audit log asynchronously and does not say how late an entry may
@@ -103,11 +104,11 @@ impl Source for AuditLogSource {
             self.report_type.clone(),
             window.range.clone(),
         );
-        let start = window.range.start;
+        let fallback = window.fallback_time();
         let mut keys = ContentKeys::new();
         listed(log.items_or_undecodable(), move |entry: AuditLogEntry| {
             let key = keys.key(&canonical_json(&entry));
-            Collected::new(key, entry.event_time.unwrap_or(start), entry)
+            Collected::new(key, entry.event_time.unwrap_or(fallback), entry)
         })
     }
 }

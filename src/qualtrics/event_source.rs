@@ -37,10 +37,11 @@ const PAGE_SIZE: u32 = 1000;
 ///
 /// A window is one [`ListEvents`] listing, `startDate` = the window's start (inclusive),
 /// `endDate` = its end (exclusive), 1,000 events a page. Its id is `qualtrics/<activity
-/// type>`. An event's key is its `id`; its time is its `timestamp`, or the window's start
-/// when the timestamp is missing or unreadable (Qualtrics filters on it, so such an event
-/// is not expected; it is still delivered once, in the window that listed it). An event
-/// that does not decode (a descriptor that is not an object, say) is delivered in
+/// type>`. An event's key is its `id`; its time is its `timestamp`, or the window's last
+/// instant ([`Window::fallback_time`]) when the timestamp is missing or unreadable
+/// (Qualtrics filters on it, so such an event is not expected; it is still delivered once,
+/// in the window that listed it). An event that does not decode (a descriptor that is not
+/// an object, say) is delivered in
 /// [`Batch::undecodable`](crate::collect::Batch::undecodable).
 ///
 /// The defaults ([`Source::settings`]): a lag of 5 minutes and an overlap of an hour
@@ -88,9 +89,9 @@ impl<D: DeserializeOwned + Default + Send + 'static> Source for EventSource<D> {
             .start_date(window.range.start)
             .end_date(window.range.end)
             .page_size(PAGE_SIZE);
-        let start = window.range.start;
+        let fallback = window.fallback_time();
         listed(events.items_or_undecodable(), move |event: Event<D>| {
-            let time = event.timestamp.unwrap_or(start);
+            let time = event.timestamp.unwrap_or(fallback);
             Collected::new(event.id.clone(), time, event)
         })
     }

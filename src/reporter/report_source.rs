@@ -46,12 +46,12 @@ const PAGE_SIZE: u32 = 100;
 /// `reporter/reports`.
 ///
 /// An event's key is `"{id}:{status}"`, its time the report's `createdAt` (the window's
-/// start when it has none), and its subject the report: a report seen `Processing` is
-/// delivered, then read again on every run of the collector until `Finished` or `Error`
-/// is delivered, once. A report that is gone (404) when read again is skipped with a
-/// warning; one that cannot be read for another lasting reason (an answer that does not
-/// decode) is skipped with a warning too and read again on the next run, so it never
-/// stops the collection of the others.
+/// last instant when it has none: see [`Window::fallback_time`]), and its subject the
+/// report: a report seen `Processing` is delivered, then read again on every run of the
+/// collector until `Finished` or `Error` is delivered, once. A report that is gone (404)
+/// when read again is skipped with a warning; one that cannot be read for another lasting
+/// reason (an answer that does not decode) is skipped with a warning too and read again on
+/// the next run, so it never stops the collection of the others.
 ///
 /// The defaults ([`Source::settings`]): a lag of a minute (a report is listed as soon as
 /// it is asked for), an overlap of an hour, 1-day steps, and a first run 7 days back.
@@ -90,18 +90,18 @@ impl Source for ReportSource {
     }
 
     fn list(&self, window: &Window) -> ListedStream<Report> {
-        let start = window.range.start;
+        let fallback = window.fallback_time();
         let slot = self.slot.clone();
         let created = stream::iter(days(window)).flat_map(move |day| {
             let reports = ListReports::new(slot.clone()).created_at(day).limit(PAGE_SIZE);
-            listed(reports.items_or_undecodable(), move |report| collected(report, start))
+            listed(reports.items_or_undecodable(), move |report| collected(report, fallback))
         });
         let slot = self.slot.clone();
         let rechecked = stream::iter(window.recheck.clone()).filter_map(move |id| {
             let report = GetReport::new(slot.clone(), id.clone()).send();
             async move {
                 match report.await {
-                    Ok(report) => Some(Ok(Listed::Event(collected(report, start)))),
+                    Ok(report) => Some(Ok(Listed::Event(collected(report, fallback)))),
                     Err(Error::Api(gone)) if gone.status() == StatusCode::NOT_FOUND => {
                         tracing::warn!(report = %id, "a report being generated is gone: skipped");
                         None
@@ -130,11 +130,11 @@ fn days(window: &Window) -> Vec<NaiveDate> {
 }
 
 /// The report as an event: keyed by id and status, the report its subject.
-fn collected(report: Report, start: DateTime<Utc>) -> Collected<Report> {
+fn collected(report: Report, fallback: DateTime<Utc>) -> Collected<Report> {
     let status = report.status.as_ref().map_or("", |status| status.as_str());
     let settled = matches!(report.status, Some(ReportStatus::Finished | ReportStatus::Error));
     let key = format!("{}:{status}", report.id);
-    let (id, time) = (report.id.clone(), report.created_at.unwrap_or(start));
+    let (id, time) = (report.id.clone(), report.created_at.unwrap_or(fallback));
     Collected::new(key, time, report).subject(id, settled)
 }
 
