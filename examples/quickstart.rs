@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use auditkit::{
     Client, Error,
+    collect::{Collector, MemoryStore},
     energycap::{self, DistributionStatus},
     everbridge, qualtrics, reporter,
     testkit::{Fault, ReporterSandbox, Sandbox},
@@ -31,6 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     qualtrics_tour(&client).await?;
     reporter_tour(&client).await?;
     everbridge_tour(&sandbox, &client).await?;
+    collect_tour(&sandbox, &client).await?;
     resilience_tour(&sandbox, &client).await?;
     errors_tour(&sandbox).await?;
 
@@ -253,6 +255,31 @@ async fn everbridge_tour(
         println!("  {error}");
     }
     sandbox.everbridge().set_logging_policy(true);
+    Ok(())
+}
+
+async fn collect_tour(sandbox: &Sandbox, client: &Client) -> Result<(), Error> {
+    println!("\n== Collect: what is new since the last run, each event once");
+    let collector = Collector::new(client.qualtrics().event_source::<qualtrics::Logins>())
+        .store(MemoryStore::new())
+        .start_at(Utc::now() - chrono::Duration::days(30));
+    for run in 1..=2 {
+        if run == 2 {
+            // One login arrives late: its time is an hour ago, a window already collected.
+            let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
+            sandbox.qualtrics().add_event(
+                "logins",
+                serde_json::json!({ "timestamp": an_hour_ago.to_rfc3339(), "descriptor": { "username": "late@example.com" } }),
+            );
+        }
+        let (mut events, mut batches) = (0, collector.run());
+        while let Some(batch) = batches.try_next().await? {
+            events += batch.events().len();
+            batch.commit().await?; // after the sink has the batch
+        }
+        println!("  run {run}: {events} new login{}", if events == 1 { "" } else { "s" });
+    }
+    println!("  (the second run re-read the last hour and delivered only the late login)");
     Ok(())
 }
 
