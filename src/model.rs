@@ -53,16 +53,6 @@ impl<'de> Deserialize<'de> for TolerantTime {
     }
 }
 
-/// Reads `null` as `T::default()`: a vendor that sends `null` where an object belongs
-/// means "nothing to say", not "this event is broken".
-pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
-}
-
 /// Writes an optional timestamp as RFC 3339, as [`Tolerant`] does.
 pub(crate) fn serialize_tolerant<S: Serializer>(
     value: &Option<DateTime<Utc>>,

@@ -276,8 +276,10 @@ fn fields_the_sdk_does_not_know_end_up_in_unmapped_under_their_wire_names() {
     let mut location = login.descriptor.location.clone().unwrap_or_default();
     location.other.insert("timezone".into(), json!("America/New_York"));
     login.descriptor.location = Some(location);
+    login.other.insert("region".into(), json!("us-east"));
     let logon = ocsf::qualtrics::logon(&login);
     let unmapped = logon.base.unmapped.unwrap();
+    assert_eq!(unmapped["region"], "us-east");
     assert_eq!(unmapped["descriptor"]["riskLevel"], "high");
     assert_eq!(unmapped["descriptor"]["location"]["timezone"], "America/New_York");
 

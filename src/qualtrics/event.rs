@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{
     Deserialize, Deserializer, Serialize, Serializer,
     de::{self, MapAccess, SeqAccess, Visitor, value},
-    ser::SerializeStruct,
+    ser::SerializeMap,
 };
 use serde_json::Value;
 use serde_with::ser::SerializeAsWrap;
@@ -63,56 +63,80 @@ pub struct Event<D> {
     /// What happened, shaped by the activity type. A missing or `null` descriptor is the
     /// type's default (every field `None`).
     pub descriptor: D,
-}
-
-/// The event as the wire has it; only the timestamp is read differently.
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "D: Deserialize<'de> + Default"))]
-struct WireEvent<D> {
-    id: String,
-    #[serde(default)]
-    timestamp: WireTimestamp,
-    #[serde(default)]
-    datacenter: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default, deserialize_with = "crate::model::null_as_default")]
-    descriptor: D,
+    /// Top-level fields this SDK does not know yet, exactly as the vendor sent them (and
+    /// written back when the event is serialized), so an archive loses nothing.
+    pub other: serde_json::Map<String, Value>,
 }
 
 impl<'de, D: Deserialize<'de> + Default> Deserialize<'de> for Event<D> {
     fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
-        let wire = WireEvent::<D>::deserialize(deserializer)?;
-        let (timestamp, timestamp_unreadable) = match wire.timestamp {
+        deserializer.deserialize_map(EventVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Reads the known fields in place and keeps the others, without serde's `flatten` (which
+/// would buffer every event).
+struct EventVisitor<D>(std::marker::PhantomData<D>);
+
+impl<'de, D: Deserialize<'de> + Default> Visitor<'de> for EventVisitor<D> {
+    type Value = Event<D>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Qualtrics event object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event<D>, A::Error> {
+        let (mut id, mut timestamp) = (None, WireTimestamp::Absent);
+        let (mut datacenter, mut source, mut descriptor) = (None, None, None);
+        let mut other = serde_json::Map::new();
+        while let Some(crate::model::FieldName(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value::<String>()?),
+                "timestamp" => timestamp = map.next_value()?,
+                "datacenter" => datacenter = map.next_value()?,
+                "source" => source = map.next_value()?,
+                "descriptor" => descriptor = map.next_value::<Option<D>>()?,
+                _ => {
+                    let value = map.next_value()?;
+                    other.insert(key.into_owned(), value);
+                }
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        let (timestamp, timestamp_unreadable) = match timestamp {
             WireTimestamp::Absent => (None, None),
             WireTimestamp::Read(at) => (Some(at), None),
             WireTimestamp::Unreadable(as_sent) => (None, Some(as_sent)),
         };
         Ok(Event {
-            id: wire.id,
+            id,
             timestamp,
             timestamp_unreadable,
-            datacenter: wire.datacenter,
-            source: wire.source,
-            descriptor: wire.descriptor,
+            datacenter,
+            source,
+            descriptor: descriptor.unwrap_or_default(),
+            other,
         })
     }
 }
 
 impl<D: Serialize> Serialize for Event<D> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut event = serializer.serialize_struct("Event", 5)?;
-        event.serialize_field("id", &self.id)?;
+        let mut event = serializer.serialize_map(Some(self.other.len().saturating_add(5)))?;
+        event.serialize_entry("id", &self.id)?;
         match (&self.timestamp, &self.timestamp_unreadable) {
-            (None, Some(as_sent)) => event.serialize_field("timestamp", as_sent)?,
-            (read, _) => event.serialize_field(
+            (None, Some(as_sent)) => event.serialize_entry("timestamp", as_sent)?,
+            (read, _) => event.serialize_entry(
                 "timestamp",
                 &SerializeAsWrap::<Option<DateTime<Utc>>, Option<Tolerant>>::new(read),
             )?,
         }
-        event.serialize_field("datacenter", &self.datacenter)?;
-        event.serialize_field("source", &self.source)?;
-        event.serialize_field("descriptor", &self.descriptor)?;
+        event.serialize_entry("datacenter", &self.datacenter)?;
+        event.serialize_entry("source", &self.source)?;
+        event.serialize_entry("descriptor", &self.descriptor)?;
+        for (name, value) in &self.other {
+            event.serialize_entry(name, value)?;
+        }
         event.end()
     }
 }
@@ -257,5 +281,20 @@ mod tests {
     fn an_event_without_an_id_still_fails_and_names_the_field() {
         let error = serde_json::from_value::<Event<Value>>(json!({"timestamp": "x"})).unwrap_err();
         assert!(error.to_string().contains("`id`"), "{error}");
+    }
+
+    #[test]
+    fn a_top_level_field_the_sdk_does_not_know_is_kept_and_written_back() {
+        let wire = json!({
+            "id": "e-1", "timestamp": "2026-11-22T10:00:00Z", "descriptor": {"userId": "UR_1"},
+            "riskScore": 7, "actor": {"kind": "api"}
+        });
+        let event: Event<Value> = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(event.other["riskScore"], 7);
+        assert_eq!(event.other["actor"], json!({"kind": "api"}));
+        let written = serde_json::to_value(&event).unwrap();
+        assert_eq!(written["riskScore"], 7);
+        assert_eq!(written["actor"], json!({"kind": "api"}));
+        assert_eq!(written["descriptor"], json!({"userId": "UR_1"}));
     }
 }
