@@ -8,10 +8,25 @@ use auditkit::{
     collect::{Checkpoint, CheckpointStore, FileStore},
 };
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("auditkit-store-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A directory of its own for each test, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("auditkit-store-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn checkpoint(source: &str, hwm: &str, key_hash: &str) -> Checkpoint {
@@ -26,7 +41,8 @@ fn checkpoint(source: &str, hwm: &str, key_hash: &str) -> Checkpoint {
 
 #[tokio::test]
 async fn a_checkpoint_round_trips_through_the_file_store_across_processes() {
-    let path = scratch("checkpoints.json");
+    let scratch = Scratch::new();
+    let path = scratch.path("checkpoints.json");
     let logins =
         checkpoint("qualtrics/logins", "2026-11-22T10:00:00Z", "0123456789abcdef0123456789abcdef");
     let security = checkpoint(
@@ -50,7 +66,8 @@ async fn a_checkpoint_round_trips_through_the_file_store_across_processes() {
 
 #[tokio::test]
 async fn a_torn_write_leaves_the_previous_checkpoint_readable() {
-    let path = scratch("checkpoints.json");
+    let scratch = Scratch::new();
+    let path = scratch.path("checkpoints.json");
     let before =
         checkpoint("qualtrics/logins", "2026-11-22T10:00:00Z", "0123456789abcdef0123456789abcdef");
     FileStore::new(&path).save(&before).await.unwrap();
@@ -68,7 +85,8 @@ async fn a_torn_write_leaves_the_previous_checkpoint_readable() {
 
 #[tokio::test]
 async fn a_damaged_file_is_an_error_naming_the_file_and_the_way_out() {
-    let path = scratch("checkpoints.json");
+    let scratch = Scratch::new();
+    let path = scratch.path("checkpoints.json");
     std::fs::write(&path, br#"{"format":1,"checkpoints":{"qualtrics/logins":{"sour"#).unwrap();
     let error = FileStore::new(&path).load("qualtrics/logins").await.unwrap_err();
     let Error::Checkpoint(detail) = &error else { panic!("{error:?}") };
@@ -79,7 +97,8 @@ async fn a_damaged_file_is_an_error_naming_the_file_and_the_way_out() {
 
 #[tokio::test]
 async fn a_file_from_a_newer_auditkit_is_refused_not_overwritten() {
-    let path = scratch("checkpoints.json");
+    let scratch = Scratch::new();
+    let path = scratch.path("checkpoints.json");
     std::fs::write(&path, br#"{"format":99,"checkpoints":{}}"#).unwrap();
     let store = FileStore::new(&path);
     let error = store.save(&checkpoint("a/b", "2026-11-22T10:00:00Z", "00")).await.unwrap_err();
@@ -89,7 +108,8 @@ async fn a_file_from_a_newer_auditkit_is_refused_not_overwritten() {
 
 #[tokio::test]
 async fn a_save_that_cannot_be_written_is_an_error_and_the_store_keeps_the_old_one() {
-    let path = scratch("missing-directory").join("checkpoints.json");
+    let scratch = Scratch::new();
+    let path = scratch.path("missing-directory").join("checkpoints.json");
     let store = FileStore::new(&path);
     let error = store.save(&checkpoint("a/b", "2026-11-22T10:00:00Z", "00")).await.unwrap_err();
     assert!(matches!(error, Error::Checkpoint(_)), "{error:?}");
