@@ -98,6 +98,8 @@ pub(crate) use envelope::{Envelope, PageCursor, PageNumber};
 // For the Qualtrics (page token) and Everbridge (scroll id) envelopes, once migrated.
 #[allow(unused_imports)]
 pub(crate) use envelope::{PageToken, ScrollId};
+#[cfg(test)]
+pub(crate) use identity::identity_of;
 pub(crate) use identity::listing_identity;
 pub use listing::{Listing, Query};
 pub(crate) use page::RawPage;

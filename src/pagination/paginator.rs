@@ -19,7 +19,8 @@ use crate::{Error, Operation};
 
 /// Fetches one page of a listing over one range: `None` for its first page, otherwise the
 /// cursor of the page to fetch. The future owns everything it needs (an `Arc` of the
-/// client, the filters), so streams built on it borrow nothing.
+/// client, the filters), so streams built on it borrow nothing. An envelope listing's is
+/// built by [`Paginator::of_envelope`]; a vendor writing its own is on the old path.
 pub(crate) type FetchPage<T> =
     Arc<dyn Fn(Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
 

@@ -117,7 +117,6 @@ impl fmt::Debug for UndecodablePolicy {
 /// Decodes the items of a page one by one, for a page that did not decode as a whole: the
 /// items that decode, in order, and the ones that do not (their JSON re-serialised).
 // old path: removed once every vendor is an envelope
-
 pub(crate) fn decode_each<T: DeserializeOwned>(
     operation: Operation,
     items: Vec<serde_json::Value>,

@@ -58,3 +58,7 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
 }
 
 type NextPage = Result<Option<PageNumber>, String>;
+
+#[cfg(test)]
+#[path = "paging_tests.rs"]
+mod tests;
