@@ -98,15 +98,9 @@ impl<T: Send + 'static> Walk<T> {
         async_stream::stream! {
             let mut at = Position::start(from);
             let mut guard = LoopGuard::new(operation);
-            let mut prefetched = None;
-            let mut fetched: u32 = 0;
+            let mut requests = Requests { fetch, prefetch, max_pages, made: 0, prefetched: None };
             loop {
-                let result = match prefetched.take() {
-                    Some(handle) => handle.await,
-                    None => fetch(at.window, at.cursor.clone()).await,
-                };
-                fetched = fetched.saturating_add(1);
-                let raw = match result {
+                let raw = match requests.next(at.window, &at.cursor).await {
                     Ok(raw) => raw,
                     Err(error) => {
                         let restart = Continuation::restart(at.window, at.offset);
@@ -128,11 +122,12 @@ impl<T: Send + 'static> Walk<T> {
                 };
                 at.deliver(&mut items);
                 let following = windows::following(at.window, windows, next, at.offset).map(&mark);
-                let page = Page { items, undecodable, continuation: following.clone(), number: fetched };
+                let number = requests.made;
+                let page = Page { items, undecodable, continuation: following.clone(), number };
                 // The page at the `max_pages` limit keeps its continuation (built above) so
                 // the caller can resume later; only the fetching stops.
-                let within_limit = max_pages.is_none_or(|max| fetched < max);
-                let Some(following) = following.filter(|f| within_limit && f.window() < until) else {
+                let goes_on = |f: &Continuation| requests.may_go_on() && f.window() < until;
+                let Some(following) = following.filter(goes_on) else {
                     yield Ok(page);
                     return;
                 };
@@ -142,11 +137,42 @@ impl<T: Send + 'static> Walk<T> {
                     (at.offset, at.to_drop) = (0, 0);
                 }
                 (at.window, at.cursor) = (next_window, next_cursor);
-                if prefetch {
-                    prefetched = start_prefetch(&fetch, at.window, at.cursor.clone());
-                }
+                requests.prefetch(at.window, &at.cursor);
                 yield Ok(page);
             }
+        }
+    }
+}
+
+/// The requests of one walk: counted against `max_pages`, and the next one started ahead
+/// when the listing prefetches.
+struct Requests<T> {
+    fetch: FetchWindowPage<T>,
+    prefetch: bool,
+    max_pages: Option<u32>,
+    made: u32,
+    prefetched: Option<RemoteHandle<Result<RawPage<T>, Error>>>,
+}
+
+impl<T: Send + 'static> Requests<T> {
+    /// The page at `cursor` in `window`: the one prefetched, or fetched now.
+    async fn next(&mut self, window: u32, cursor: &Option<Cursor>) -> Result<RawPage<T>, Error> {
+        self.made = self.made.saturating_add(1);
+        match self.prefetched.take() {
+            Some(handle) => handle.await,
+            None => (self.fetch)(window, cursor.clone()).await,
+        }
+    }
+
+    /// Whether `max_pages` leaves room for another request.
+    fn may_go_on(&self) -> bool {
+        self.max_pages.is_none_or(|max| self.made < max)
+    }
+
+    /// Starts the request for the page at `cursor` in `window` when the listing prefetches.
+    fn prefetch(&mut self, window: u32, cursor: &Option<Cursor>) {
+        if self.prefetch {
+            self.prefetched = start_prefetch(&self.fetch, window, cursor.clone());
         }
     }
 }
