@@ -29,13 +29,25 @@
 //!     fn split<I: DeserializeOwned>(body: Body<I>) -> (Vec<I>, Option<i64>) {
 //!         (body.items.unwrap_or_default(), body.limit)
 //!     }
-//!     fn with_cursor(&self, request: Request, cursor: Option<&PageNumber>) -> Result<Request, String> {
+//!     fn with_cursor(&self, request: Request, cursor: Option<&PageNumber>) -> Result<Request, Error> {
 //!         Ok(request.query("page", cursor.map_or(1, |page| page.0)))
 //!     }
 //!     fn next(&self, sent: Option<&PageNumber>, limit: &Option<i64>, on_page: usize)
-//!         -> Result<Option<PageNumber>, String> { /* a full page means another one */ }
+//!         -> Result<Option<PageNumber>, Error> { /* a full page means another one */ }
 //! }
-//! // The query: Paginator::of_envelope(operation, endpoint, ReporterPages::new(limit), request)
+//!
+//! // The query (`reporter/list_templates.rs`): filters checked, first request built.
+//! impl Query for TemplatesQuery {
+//!     type Item = Template;
+//!     fn paginator(self) -> Paginator<Template> {
+//!         let Self { slot, filters } = self;
+//!         let envelope = paging::ReporterPages::new(filters.page.limit);
+//!         Paginator::over(&slot, OPERATION, envelope, |endpoint| {   // Err(String): InvalidInput
+//!             let request = endpoint.request(OPERATION, Method::GET, &["v1", "templates"]);
+//!             filters.page.apply(filters.apply(request))
+//!         })
+//!     }
+//! }
 //! ```
 //!
 //! # How the other vendors are written on it
@@ -43,18 +55,21 @@
 //! - **Qualtrics** (`{"result":{"elements":[…],"nextPage":…}}`): `Cursor = PageToken`,
 //!   `Meta = Option<String>` (the `nextPage` field), `CURSOR_PARAMS = ["skipToken"]`. `next`
 //!   reads `nextPage` as a URL or a bare token and keeps its `skipToken`; a URL of another
-//!   origin makes `next` return `Err` (the generic fetch makes it `Error::Pagination`; if
-//!   Qualtrics' error must stay another variant, widen that `String` to an enum then).
+//!   origin makes `next` return its error (the envelope holds the endpoint's origin, or
+//!   `Meta` carries the parsed URL). `with_cursor` adds `skipToken`.
 //! - **Everbridge scroll** (`{"data":[…],"scrollId":…}`, wrapped in `{"result":…}` or bare):
 //!   `Cursor = ScrollId`; `Body<T>` is an untagged enum of the wrapped and bare shapes whose
 //!   `split` flattens both; the per-entry `eventTime` offset is adjusted in the entry's own
 //!   `Deserialize` (or a `Meta`-driven map after `split`), so it stays per item and pure.
 //!   The position check between batches belongs in `next` (it sees the sent cursor and
-//!   what came back; `Meta` carries the batch's position). Months are windows: add a
+//!   what came back; `Meta` carries the batch's `start`, the envelope value a
+//!   `Mutex`ed position, as `scroll.rs` has today, and returns `Error::cursor_expired`);
+//!   an answer saying the scroll is gone becomes `cursor_expired` in
+//!   [`failed`](Envelope::failed). Months are windows: add a
 //!   windowed constructor next to [`Paginator::of_envelope`](super::Paginator) that takes
 //!   one first request per window and hashes them all into the identity.
-//! - **Everbridge pageQuery**: `Cursor = PageNumber`; `with_cursor` returns `Err` past page
-//!   100, before the request, with its specific message.
+//! - **Everbridge pageQuery**: `Cursor = PageNumber`; `with_cursor` returns its own
+//!   `Error::pagination` past page 100, before the request.
 //!
 //! Typed cursors ([`PageToken`], [`ScrollId`], [`PageNumber`]) convert to and from the
 //! serialisable [`Cursor`] kept in a [`Continuation`](super::Continuation); a continuation
@@ -65,7 +80,7 @@ use std::fmt::Debug;
 use serde::de::DeserializeOwned;
 
 use super::Cursor;
-use crate::transport::Request;
+use crate::{Error, transport::Request};
 
 /// A cursor as one listing knows it: one kind of [`Cursor`], typed.
 pub(crate) trait PageCursor: Clone + Debug + Send + Sync + 'static {
@@ -163,22 +178,30 @@ pub(crate) trait Envelope: Send + Sync + 'static {
     /// The page's items, in the server's order, and the rest.
     fn split<T: DeserializeOwned>(body: Self::Body<T>) -> (Vec<T>, Self::Meta);
 
-    /// The listing's request for the page at `cursor` (`None`: the first page), or why
-    /// that page cannot be asked for (sent as [`Error::InvalidInput`](crate::Error), before
-    /// any request).
+    /// The listing's request for the page at `cursor` (`None`: the first page), or the
+    /// error that refuses to ask for it, before any request (Everbridge's pageQuery past
+    /// page 100). `request.operation` names the listing in errors.
     fn with_cursor(
         &self,
         request: Request,
         cursor: Option<&Self::Cursor>,
-    ) -> Result<Request, String>;
+    ) -> Result<Request, Error>;
 
-    /// The cursor of the next page, `None` when this one is the last; `Err` when the answer
-    /// cannot be paged on (sent as [`Error::Pagination`](crate::Error)). `on_page` counts
-    /// the items the server sent, undecodable ones included.
+    /// The cursor of the next page, `None` when this one is the last, or the error that
+    /// stops the listing (Qualtrics' next page on another origin, Everbridge's scroll that
+    /// jumped). `on_page` counts the items the server sent, undecodable ones included.
     fn next(
         &self,
         sent: Option<&Self::Cursor>,
         meta: &Self::Meta,
         on_page: usize,
-    ) -> Result<Option<Self::Cursor>, String>;
+    ) -> Result<Option<Self::Cursor>, Error>;
+
+    /// The error a failed request for the page at `sent` becomes: by default itself. A
+    /// vendor whose server forgets cursors turns its "unknown cursor" answer into
+    /// [`Error::cursor_expired`] here, so the listing's error carries a restart.
+    fn failed(&self, sent: Option<&Self::Cursor>, error: Error) -> Error {
+        let _ = sent;
+        error
+    }
 }

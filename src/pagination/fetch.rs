@@ -21,15 +21,11 @@ pub(crate) async fn fetch<E: Envelope>(
     cursor: Option<&E::Cursor>,
 ) -> Result<RawPage<E::Item>, Error> {
     let operation = first.operation;
-    let request = envelope
-        .with_cursor(first.clone(), cursor)
-        .map_err(|message| Error::invalid_input(operation, message))?;
-    let answer = endpoint.send(request).await?;
+    let request = envelope.with_cursor(first.clone(), cursor)?;
+    let answer = endpoint.send(request).await.map_err(|error| envelope.failed(cursor, error))?;
     let request_id = answer.request_id.as_deref();
     let page = decode_page::<E>(operation, answer.status, request_id, &answer.body)?;
-    let next = envelope
-        .next(cursor, &page.meta, page.on_page())
-        .map_err(|message| Error::pagination(operation, message))?;
+    let next = envelope.next(cursor, &page.meta, page.on_page())?;
     let next = next.map(|cursor| cursor.to_cursor());
     Ok(RawPage { items: page.items, next, rejected: page.undecodable })
 }

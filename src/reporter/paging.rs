@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::{
+    Error,
     pagination::{Envelope, PageNumber},
     transport::Request,
 };
@@ -44,7 +45,7 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
         (body.items.unwrap_or_default(), body.limit)
     }
 
-    fn with_cursor(&self, request: Request, page: Option<&PageNumber>) -> Result<Request, String> {
+    fn with_cursor(&self, request: Request, page: Option<&PageNumber>) -> Result<Request, Error> {
         Ok(request.query("page", page.map_or(1, |page| page.0)))
     }
 
@@ -57,7 +58,7 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
     }
 }
 
-type NextPage = Result<Option<PageNumber>, String>;
+type NextPage = Result<Option<PageNumber>, Error>;
 
 #[cfg(test)]
 #[path = "paging_tests.rs"]
