@@ -80,3 +80,85 @@ pub(crate) fn decode_raw_items<T: DeserializeOwned>(
     }
     (items, undecodable)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::{
+        Vendor,
+        pagination::{PageToken, envelope::PageCursor},
+        transport::Request,
+    };
+
+    /// A token-paged envelope, `{"data":[…],"next":"…"}`, as a vendor would write one.
+    struct TokenPages;
+
+    #[derive(Deserialize)]
+    #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+    struct Body<T> {
+        data: Vec<T>,
+        next: Option<String>,
+    }
+
+    impl Envelope for TokenPages {
+        type Item = u32;
+        type Cursor = PageToken;
+        type Body<T: DeserializeOwned> = Body<T>;
+        type Meta = Option<String>;
+        const CURSOR_PARAMS: &'static [&'static str] = &["token"];
+
+        fn split<T: DeserializeOwned>(body: Body<T>) -> (Vec<T>, Option<String>) {
+            (body.data, body.next)
+        }
+
+        fn with_cursor(
+            &self,
+            request: Request,
+            cursor: Option<&PageToken>,
+        ) -> Result<Request, Error> {
+            Ok(request.query_opt("token", cursor.map(|token| &token.0)))
+        }
+
+        fn next(
+            &self,
+            _: Option<&PageToken>,
+            next: &Option<String>,
+            _: usize,
+        ) -> Result<Option<PageToken>, Error> {
+            Ok(next.clone().map(PageToken))
+        }
+    }
+
+    const OP: Operation = Operation::new(Vendor::Qualtrics, "list_events");
+
+    fn decode(body: &str) -> Result<DecodedPage<u32, Option<String>>, Error> {
+        decode_page::<TokenPages>(OP, StatusCode::OK, None, body.as_bytes())
+    }
+
+    #[test]
+    fn a_page_decodes_whole_or_item_by_item_keeping_each_bad_items_own_bytes() {
+        let page = decode(r#"{"data":[1,2],"next":"t-2"}"#).unwrap();
+        assert_eq!((page.items, page.meta.as_deref()), (vec![1, 2], Some("t-2")));
+
+        let bad = "{ \"b\" :\t[ 1 ] , \"a\":null }";
+        let page =
+            decode(&format!("\u{feff}{{\"data\":[1, {bad} ,\"3\", 4],\"next\":null}}")).unwrap();
+        assert_eq!(page.items, [1, 4]);
+        assert_eq!(page.on_page(), 4);
+        let raws: Vec<&str> = page.undecodable.iter().map(Undecodable::raw_json).collect();
+        assert_eq!(raws, [bad, "\"3\""]);
+        let Error::Decode(decode_error) = page.undecodable[1].error() else { panic!() };
+        assert_eq!(decode_error.path(), "[2]..", "the root of item 2, as `decode_each` says it");
+        assert_eq!(PageToken("t".into()).to_cursor(), crate::pagination::Cursor::Token("t".into()));
+    }
+
+    #[test]
+    fn an_envelope_that_does_not_decode_is_the_typed_attempts_error() {
+        let error = decode(r#"{"data":[1],"next":7}"#).unwrap_err();
+        let Error::Decode(decode_error) = &error else { panic!("{error:?}") };
+        assert_eq!(decode_error.path(), "next");
+        assert!(matches!(decode("not json"), Err(Error::Decode(_))));
+    }
+}
