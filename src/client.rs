@@ -18,9 +18,9 @@ use crate::{
 ///
 /// # async fn demo() -> Result<(), auditkit::Error> {
 /// let client = Client::builder()
-///     .energycap(energycap::Config::new(energycap::Host::UsEast, "api-key"))
+///     .energycap(energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("api-key")))
 ///     .build()?;
-/// let logs = client.energycap().report_distribution_logs().send().await?;
+/// let logs = client.energycap().list_report_distribution_logs().send().await?;
 /// println!("{} distribution runs", logs.len());
 /// # Ok(()) }
 /// ```
@@ -101,7 +101,7 @@ impl fmt::Debug for Client {
 ///
 /// # fn demo() -> Result<(), auditkit::Error> {
 /// let client = Client::builder()
-///     .energycap(energycap::Config::new(energycap::Host::Eu, "api-key"))
+///     .energycap(energycap::Config::new(energycap::Host::Eu, energycap::Credentials::api_key("api-key")))
 ///     .retry(RetryPolicy::default().max_attempts(5))
 ///     .timeout(Duration::from_secs(60))
 ///     .build()?;
@@ -375,8 +375,8 @@ mod tests {
     fn request_futures_and_waits_are_send_and_static() {
         fn assert_send<T: Send + 'static>(_: T) {}
         let client = Client::builder().build().unwrap();
-        assert_send(client.energycap().report_distribution_logs().send());
-        assert_send(client.energycap().report_distribution_log_detail(1).send());
+        assert_send(client.energycap().list_report_distribution_logs().send());
+        assert_send(client.energycap().get_report_distribution_log(1).send());
         assert_send(client.energycap().run_report_distribution(1).send());
         assert_send(std::future::IntoFuture::into_future(
             client.energycap().wait_for_distribution(1),
@@ -404,8 +404,9 @@ mod tests {
     /// and error texts and sent as Basic auth.
     #[test]
     fn a_base_url_with_a_password_is_refused_without_showing_it() {
-        let config = energycap::Config::new(energycap::Host::UsEast, "k")
-            .base_url("https://admin:hunter2@energycap.example.com");
+        let config =
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("k"))
+                .base_url("https://admin:hunter2@energycap.example.com");
         let error = Client::builder().energycap(config).build().unwrap_err();
         let text = format!("{error} {error:?}");
         assert!(text.contains("user name or password"), "{text}");
@@ -415,8 +416,9 @@ mod tests {
     /// Regression: a padded EnergyCAP base URL gave a misleading "invalid port".
     #[test]
     fn a_padded_base_url_is_trimmed() {
-        let config = energycap::Config::new(energycap::Host::UsEast, "k")
-            .base_url("  https://energycap.example.com/  ");
+        let config =
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("k"))
+                .base_url("  https://energycap.example.com/  ");
         assert!(Client::builder().energycap(config).build().is_ok());
     }
 

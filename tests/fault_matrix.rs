@@ -81,11 +81,11 @@ impl Op {
     /// (a wait names itself or the read it polls with).
     fn names(self) -> (&'static str, &'static [&'static str]) {
         match self {
-            EnergyCapLogs => ("EnergyCAP", &["report_distribution_logs"]),
-            EnergyCapLogDetail => ("EnergyCAP", &["report_distribution_log_detail"]),
+            EnergyCapLogs => ("EnergyCAP", &["list_report_distribution_logs"]),
+            EnergyCapLogDetail => ("EnergyCAP", &["get_report_distribution_log"]),
             EnergyCapRun => ("EnergyCAP", &["run_report_distribution"]),
             EnergyCapWait => {
-                ("EnergyCAP", &["wait_for_distribution", "report_distribution_log_detail"])
+                ("EnergyCAP", &["wait_for_distribution", "get_report_distribution_log"])
             }
             QualtricsLogins | QualtricsRaw => ("Qualtrics", &["list_events"]),
             QualtricsActivityTypes => ("Qualtrics", &["list_activity_types"]),
@@ -769,7 +769,7 @@ async fn run_op(case: &Case, env: &Env) -> Outcome {
                 || async {
                     let logs = client
                         .energycap()
-                        .report_distribution_logs()
+                        .list_report_distribution_logs()
                         .include_in_progress(true)
                         .send()
                         .await?;
@@ -790,7 +790,7 @@ async fn run_op(case: &Case, env: &Env) -> Outcome {
                             .max_wait(Duration::from_secs(60))
                             .await?
                     } else {
-                        client.energycap().report_distribution_log_detail(id).send().await?
+                        client.energycap().get_report_distribution_log(id).send().await?
                     };
                     Ok(vec![detail.log.report_distribution_log_id.to_string()])
                 },

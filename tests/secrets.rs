@@ -76,29 +76,35 @@ impl Seen {
 
 async fn energycap(sandbox: &Sandbox, seen: &mut Seen) {
     let url = sandbox.energycap_url();
-    let config = energycap::Config::new(energycap::Host::UsEast, sandbox.energycap_api_key())
-        .base_url(url.as_str());
+    let config = energycap::Config::new(
+        energycap::Host::UsEast,
+        energycap::Credentials::api_key(sandbox.energycap_api_key()),
+    )
+    .base_url(url.as_str());
     seen.config(&config);
     let client = seen.build(Client::builder().energycap(config));
     sandbox.inject(Fault::status(503).path("/energycap/").times(1));
     let logs = client
         .energycap()
-        .report_distribution_logs()
+        .list_report_distribution_logs()
         .include_in_progress(true)
         .send()
         .await
         .unwrap();
     assert!(!logs.is_empty());
-    client.energycap().report_distribution_log_detail(101).send().await.unwrap();
+    client.energycap().get_report_distribution_log(101).send().await.unwrap();
     let run = client.energycap().run_report_distribution(1).send().await.unwrap();
     client.energycap().wait_for_distribution(run.report_distribution_log_id).await.unwrap();
-    seen.failed(client.energycap().report_distribution_log_detail(999_999).send().await);
+    seen.failed(client.energycap().get_report_distribution_log(999_999).send().await);
 
-    let wrong =
-        energycap::Config::new(energycap::Host::UsEast, WRONG_ENERGYCAP_KEY).base_url(url.as_str());
+    let wrong = energycap::Config::new(
+        energycap::Host::UsEast,
+        energycap::Credentials::api_key(WRONG_ENERGYCAP_KEY),
+    )
+    .base_url(url.as_str());
     seen.config(&wrong);
     let refused = seen.build(Client::builder().energycap(wrong));
-    seen.failed(refused.energycap().report_distribution_logs().send().await);
+    seen.failed(refused.energycap().list_report_distribution_logs().send().await);
 }
 
 async fn qualtrics(sandbox: &Sandbox, seen: &mut Seen) {

@@ -7,7 +7,10 @@
 //!
 //! # async fn demo() -> Result<(), auditkit::Error> {
 //! let client = Client::builder()
-//!     .energycap(energycap::Config::new(energycap::Host::UsEast, "api-key"))
+//!     .energycap(energycap::Config::new(
+//!         energycap::Host::UsEast,
+//!         energycap::Credentials::api_key("api-key"),
+//!     ))
 //!     .build()?;
 //! let run = client.energycap().run_report_distribution(42).send().await?;
 //! let done = client
@@ -25,20 +28,22 @@
 //! API reference: `https://{host}/api/v202106/…`, authenticated with the `ECI-ApiKey` header.
 
 mod config;
+mod credentials;
 mod distribution_log_source;
+mod get_report_distribution_log;
 mod models;
-mod report_distribution_log_detail;
 mod report_distribution_logs;
 mod run_report_distribution;
 mod wait_for_distribution;
 
 pub use config::{Config, Host};
+pub use credentials::Credentials;
 pub use distribution_log_source::DistributionLogSource;
+pub use get_report_distribution_log::GetReportDistributionLog;
 pub use models::{
     DistributionStatus, ReportDistributionChild, ReportDistributionLog,
     ReportDistributionLogDetail, UserChild,
 };
-pub use report_distribution_log_detail::GetReportDistributionLogDetail;
 pub use report_distribution_logs::ListReportDistributionLogs;
 pub use run_report_distribution::RunReportDistribution;
 pub use wait_for_distribution::WaitForDistribution;
@@ -56,10 +61,10 @@ impl Service {
     ///
     /// ```no_run
     /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-    /// let logs = client.energycap().report_distribution_logs().include_in_progress(true).send().await?;
+    /// let logs = client.energycap().list_report_distribution_logs().include_in_progress(true).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn report_distribution_logs(&self) -> ListReportDistributionLogs {
+    pub fn list_report_distribution_logs(&self) -> ListReportDistributionLogs {
         ListReportDistributionLogs::new(self.slot.clone())
     }
 
@@ -85,14 +90,14 @@ impl Service {
     ///
     /// ```no_run
     /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-    /// let detail = client.energycap().report_distribution_log_detail(7).send().await?;
+    /// let detail = client.energycap().get_report_distribution_log(7).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn report_distribution_log_detail(
+    pub fn get_report_distribution_log(
         &self,
         report_distribution_log_id: i32,
-    ) -> GetReportDistributionLogDetail {
-        GetReportDistributionLogDetail::new(self.slot.clone(), report_distribution_log_id)
+    ) -> GetReportDistributionLog {
+        GetReportDistributionLog::new(self.slot.clone(), report_distribution_log_id)
     }
 
     /// Starts a run of a report distribution now (`POST reportdistribution/{id}/exec`).
