@@ -156,8 +156,10 @@ async fn qualtrics(sandbox: &Sandbox, seen: &mut Seen) {
 }
 
 async fn reporter(sandbox: &Sandbox, seen: &mut Seen) {
-    let config = reporter::Config::new(sandbox.reporter_url().as_str())
-        .bearer_token(sandbox.reporter_token());
+    let config = reporter::Config::new(
+        sandbox.reporter_url().as_str(),
+        reporter::Credentials::bearer(sandbox.reporter_token()),
+    );
     seen.config(&config);
     let client = seen.build(Client::builder().reporter(config));
     sandbox.inject(Fault::status(503).path("/reporter/").times(1));
@@ -177,8 +179,10 @@ async fn reporter(sandbox: &Sandbox, seen: &mut Seen) {
         client.reporter().generate_report(ReporterSandbox::FAILING_TEMPLATE).send_and_wait().await,
     );
 
-    let wrong =
-        reporter::Config::new(sandbox.reporter_url().as_str()).bearer_token(WRONG_REPORTER_TOKEN);
+    let wrong = reporter::Config::new(
+        sandbox.reporter_url().as_str(),
+        reporter::Credentials::bearer(WRONG_REPORTER_TOKEN),
+    );
     seen.config(&wrong);
     let refused = seen.build(Client::builder().reporter(wrong));
     seen.failed(refused.reporter().list_templates().send().await);

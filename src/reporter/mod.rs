@@ -7,7 +7,10 @@
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
-//!     .reporter(reporter::Config::new("https://reporter.example.com/manager").bearer_token("token"))
+//!     .reporter(reporter::Config::new(
+//!         "https://reporter.example.com/manager",
+//!         reporter::Credentials::bearer("token"),
+//!     ))
 //!     .build()?;
 //! let created = client
 //!     .reporter()
@@ -33,6 +36,7 @@
 //! collection, [`ReportSource`] (one event per report and status).
 
 mod config;
+mod credentials;
 mod download;
 mod download_report;
 mod filter;
@@ -50,6 +54,7 @@ mod template;
 mod wait_for_report;
 
 pub use config::Config;
+pub use credentials::Credentials;
 pub use download::Download;
 pub use download_report::DownloadReport;
 pub use filter::Filter;
