@@ -125,7 +125,7 @@ async fn a_token_endpoints_absurd_lifetime_neither_panics_nor_sticks() {
             .qualtrics(
                 qualtrics::Config::new(
                     "iad1",
-                    qualtrics::Credentials::oauth_client_credentials("id", "secret"),
+                    qualtrics::Credentials::client_credentials("id", "secret"),
                 )
                 .base_url(format!("{}/API/v3", server.uri())),
             )

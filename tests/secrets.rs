@@ -111,7 +111,7 @@ async fn qualtrics(sandbox: &Sandbox, seen: &mut Seen) {
     let url = sandbox.qualtrics_url();
     let schemes = [
         qualtrics::Credentials::api_token(sandbox.qualtrics_api_token()),
-        qualtrics::Credentials::oauth_client_credentials(
+        qualtrics::Credentials::client_credentials(
             sandbox.qualtrics_client_id(),
             sandbox.qualtrics_client_secret(),
         ),
@@ -143,7 +143,7 @@ async fn qualtrics(sandbox: &Sandbox, seen: &mut Seen) {
     }
 
     let wrong_token = qualtrics::Credentials::api_token(WRONG_QUALTRICS_TOKEN);
-    let wrong_secret = qualtrics::Credentials::oauth_client_credentials(
+    let wrong_secret = qualtrics::Credentials::client_credentials(
         sandbox.qualtrics_client_id(),
         WRONG_QUALTRICS_SECRET,
     );

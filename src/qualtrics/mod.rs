@@ -23,6 +23,7 @@
 
 mod activity;
 mod config;
+mod credentials;
 pub(crate) mod error_body;
 mod event;
 mod event_source;
@@ -33,7 +34,8 @@ pub(crate) mod oauth;
 pub(crate) mod paging;
 
 pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
-pub use config::{Config, Credentials};
+pub use config::Config;
+pub use credentials::Credentials;
 pub use event::Event;
 pub use event_source::EventSource;
 pub use list_activity_types::ListActivityTypes;
