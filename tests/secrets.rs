@@ -196,7 +196,7 @@ async fn everbridge(sandbox: &Sandbox, seen: &mut Seen) {
             sandbox.everbridge_password(),
         ),
         everbridge::Credentials::bearer(sandbox.everbridge_token()),
-        everbridge::Credentials::oauth_password(
+        everbridge::Credentials::password_grant(
             sandbox.everbridge_client_id(),
             sandbox.everbridge_client_secret(),
             sandbox.everbridge_username(),
@@ -230,13 +230,13 @@ async fn everbridge(sandbox: &Sandbox, seen: &mut Seen) {
     let wrong = [
         everbridge::Credentials::basic(sandbox.everbridge_username(), WRONG_EVERBRIDGE_PASSWORD),
         everbridge::Credentials::bearer(WRONG_EVERBRIDGE_TOKEN),
-        everbridge::Credentials::oauth_password(
+        everbridge::Credentials::password_grant(
             sandbox.everbridge_client_id(),
             WRONG_EVERBRIDGE_SECRET,
             sandbox.everbridge_username(),
             sandbox.everbridge_password(),
         ),
-        everbridge::Credentials::oauth_password(
+        everbridge::Credentials::password_grant(
             sandbox.everbridge_client_id(),
             sandbox.everbridge_client_secret(),
             sandbox.everbridge_username(),
