@@ -18,8 +18,8 @@ use crate::{
 /// ```
 /// use auditkit::reporter::{Config, Credentials};
 ///
-/// let config = Config::new("https://reporter.example.com", Credentials::bearer("eyJ-secret-token"))
-///     .organization_id("org-1");
+/// let credentials = Credentials::bearer("eyJ-secret-token");
+/// let config = Config::new("https://reporter.example.com", credentials).organization_id("org-1");
 /// assert!(!format!("{config:?}").contains("eyJ-secret-token"));
 /// ```
 #[derive(Debug, Clone)]

@@ -52,7 +52,8 @@ impl Sandbox {
     /// use auditkit::{Client, reporter};
     ///
     /// let sandbox = auditkit::testkit::Sandbox::start().await?;
-    /// let config = reporter::Config::new(sandbox.reporter_url(), reporter::Credentials::bearer(sandbox.reporter_token()));
+    /// let credentials = reporter::Credentials::bearer(sandbox.reporter_token());
+    /// let config = reporter::Config::new(sandbox.reporter_url(), credentials);
     /// let client = Client::builder().reporter(config).build()?;
     /// let first = client.reporter().list_templates().send().await?;
     /// assert!(!first.is_empty());
