@@ -21,7 +21,7 @@ pub type WaitForDistribution = Wait<ReportDistributionLogDetail>;
 pub(super) fn wait_for_distribution(service: &Service, id: i32) -> WaitForDistribution {
     let reader = service.clone();
     Wait::new(OPERATION, service.slot.clone(), move || {
-        Box::pin(reader.report_distribution_log_detail(id).send())
+        Box::pin(reader.get_report_distribution_log(id).send())
     })
 }
 

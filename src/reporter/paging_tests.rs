@@ -13,7 +13,7 @@ use reqwest::Method;
 use crate::{
     Client, Error,
     pagination::{Continuation, identity_of},
-    reporter::Config,
+    reporter::{Config, Credentials},
     transport::Request,
 };
 
@@ -39,7 +39,7 @@ async fn server() -> MockServer {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().reporter(Config::new(server.uri())).build().unwrap()
+    Client::builder().reporter(Config::new(server.uri(), Credentials::none())).build().unwrap()
 }
 
 #[tokio::test]
