@@ -8,7 +8,7 @@ use futures::StreamExt;
 
 use super::{
     Batch, Checkpoint, Collected, Collector, Listed, ListedStream, Rejected, Source, Window,
-    batch::Annotations, content_key::undecodable_key,
+    batch::Annotations, keys::undecodable_key,
 };
 use crate::{Error, Operation, datetime};
 
@@ -224,7 +224,7 @@ fn reject(
     item: crate::pagination::Undecodable,
     window_end: DateTime<Utc>,
 ) -> Option<Rejected> {
-    let key = undecodable_key(item.raw_json());
+    let key = undecodable_key(item.raw_json().as_bytes());
     if state.is_delivered(&key, None) {
         return None;
     }
