@@ -76,6 +76,20 @@ impl<E> Collected<E> {
         Self::new(key, time, event).subject(id, settled)
     }
 
+    /// The same key, time and subject with the event turned into another type.
+    ///
+    /// ```
+    /// use auditkit::collect::Collected;
+    /// use chrono::Utc;
+    ///
+    /// let event = Collected::new("k-1", Utc::now(), 7).map(|n| n.to_string());
+    /// assert_eq!((event.key.as_str(), event.event.as_str()), ("k-1", "7"));
+    /// ```
+    pub fn map<F>(self, f: impl FnOnce(E) -> F) -> Collected<F> {
+        let Collected { key, time, event, subject } = self;
+        Collected { key, time, event: f(event), subject }
+    }
+
     /// Marks the event as the state of subject `id` (its key names the state, such as
     /// `"id:Processing"`); until a final state is delivered, the collector asks the
     /// source for the subject on every run. [`state_of`](Self::state_of) does both.
