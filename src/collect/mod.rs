@@ -26,8 +26,10 @@
 //! ```
 //!
 //! One concept per file: the source trait (`source`), what it yields (`collected`), the collector and
-//! its settings (`collector`), one run's windows, deduplication and batching (`run`),
-//! batches (`batch`), the checkpoint (`checkpoint`), stores (`store`, `file_store`),
+//! its settings (`collector`), what a run needs, checked once (`plan`), a run's
+//! windows (`windows`), its deduplication and batching (`run`),
+//! batches (`batch`), the checkpoint (`checkpoint`) and its keys
+//! (`seen_keys`), stores (`store`, `file_store`),
 //! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
 
 mod batch;
@@ -37,9 +39,12 @@ mod collected;
 mod collector;
 mod file_store;
 mod keys;
+mod plan;
 mod run;
+mod seen_keys;
 mod source;
 mod store;
+mod windows;
 
 pub use batch::{Batch, Rejected};
 pub use canonical_json::canonical_json;
