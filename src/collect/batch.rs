@@ -95,23 +95,23 @@ impl<E> Batch<E> {
     /// stream maps each into a common type, and commits each batch as it comes:
     ///
     /// ```no_run
-    /// use auditkit::{collect::Collector, qualtrics, reporter};
-    /// use futures::{StreamExt, TryStreamExt, stream};
+    /// use auditkit::{collect::Collector, energycap, reporter};
+    /// use futures::{TryStreamExt, stream};
     ///
     /// #[derive(Debug)]
     /// enum Audit {
-    ///     Login(qualtrics::Event<qualtrics::Logins>),
+    ///     Distribution(energycap::ReportDistributionLog),
     ///     Report(reporter::Report),
     /// }
     ///
     /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-    /// let logins = Collector::new(client.qualtrics().event_source::<qualtrics::Logins>())
+    /// let runs = Collector::new(client.energycap().distribution_log_source())
     ///     .run()
-    ///     .map_ok(|batch| batch.map(Audit::Login));
+    ///     .map_ok(|batch| batch.map(Audit::Distribution));
     /// let reports = Collector::new(client.reporter().report_source())
     ///     .run()
     ///     .map_ok(|batch| batch.map(Audit::Report));
-    /// let mut all = stream::select(logins, reports);
+    /// let mut all = stream::select(runs, reports);
     /// while let Some(batch) = all.try_next().await? {
     ///     for event in batch.events() {
     ///         println!("{}: {:?}", event.key, event.event);
