@@ -90,11 +90,11 @@ fn list_report_distribution_logs(c: &mut Criterion) {
         assert!(logs.len() >= LOGS);
     };
     let auditkit = || async {
-        let logs = client.energycap().report_distribution_logs().send().await.expect("listed");
+        let logs = client.energycap().list_report_distribution_logs().send().await.expect("listed");
         assert!(logs.len() >= LOGS);
     };
     common::ratio(
-        "energycap report_distribution_logs (200 logs)",
+        "energycap list_report_distribution_logs (200 logs)",
         &runtime,
         41,
         auditkit,

@@ -100,7 +100,7 @@ fn list_reports(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let server = runtime.block_on(common::Prerendered::routed(Duration::ZERO, route, |_| pages()));
     let client = Client::builder()
-        .reporter(reporter::Config::new(server.url.as_str()))
+        .reporter(reporter::Config::new(server.url.as_str(), reporter::Credentials::none()))
         .build()
         .expect("a client");
     let http = reqwest::Client::new();

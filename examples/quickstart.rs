@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn energycap_tour(client: &Client) -> Result<(), Error> {
     println!("== EnergyCAP: report distribution logs");
     let logs =
-        client.energycap().report_distribution_logs().include_in_progress(true).send().await?;
+        client.energycap().list_report_distribution_logs().include_in_progress(true).send().await?;
     println!("{} logs (in-progress runs included):", logs.len());
     for log in &logs {
         let distribution = log.report_distribution.as_ref();
@@ -61,7 +61,7 @@ async fn energycap_tour(client: &Client) -> Result<(), Error> {
     {
         let detail = client
             .energycap()
-            .report_distribution_log_detail(with_errors.report_distribution_log_id)
+            .get_report_distribution_log(with_errors.report_distribution_log_id)
             .send()
             .await?;
         println!(
@@ -289,7 +289,7 @@ async fn resilience_tour(sandbox: &Sandbox, client: &Client) -> Result<(), Error
     sandbox.inject(Fault::status(429).retry_after("1"));
     let before = sandbox.requests().len();
     let started = std::time::Instant::now();
-    let logs = client.energycap().report_distribution_logs().send().await?;
+    let logs = client.energycap().list_report_distribution_logs().send().await?;
     println!(
         "  got {} logs after {} requests in {:.1?} (backoff, then the server's Retry-After)",
         logs.len(),
@@ -303,16 +303,19 @@ async fn errors_tour(sandbox: &Sandbox) -> Result<(), Error> {
     println!("\n== Errors say who, what, and what to do next");
     let wrong_key = Client::builder()
         .energycap(
-            energycap::Config::new(energycap::Host::UsEast, "not-the-key")
-                .base_url(sandbox.energycap_url()),
+            energycap::Config::new(
+                energycap::Host::UsEast,
+                energycap::Credentials::api_key("not-the-key"),
+            )
+            .base_url(sandbox.energycap_url()),
         )
         .build()?;
-    if let Err(error) = wrong_key.energycap().report_distribution_logs().send().await {
+    if let Err(error) = wrong_key.energycap().list_report_distribution_logs().send().await {
         println!("  {error}");
     }
     let insecure = Client::builder()
         .energycap(
-            energycap::Config::new(energycap::Host::UsEast, "key")
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("key"))
                 .base_url("http://energycap.example.com"),
         )
         .build();

@@ -11,7 +11,7 @@ macro_rules! vendor_service {
                         )]
         #[derive(Debug, Clone)]
         pub struct Service {
-            slot: $crate::transport::EndpointSlot,
+            pub(super) slot: $crate::transport::EndpointSlot,
         }
 
         impl Service {
@@ -19,7 +19,7 @@ macro_rules! vendor_service {
                 Self { slot: $crate::transport::EndpointSlot::new($vendor, endpoint) }
             }
 
-            #[doc = concat!("Whether the client was built with a ", $name, " [`Config`].")]
+            #[doc = concat!("Whether the client was built with a ", $name, " [`Config`](super::Config).")]
             ///
             /// ```
             /// # fn demo() -> Result<(), auditkit::Error> {

@@ -47,14 +47,14 @@ impl fmt::Display for Vendor {
     }
 }
 
-/// A named SDK operation, such as EnergyCAP's `report_distribution_logs`.
+/// A named SDK operation, such as EnergyCAP's `list_report_distribution_logs`.
 ///
 /// The name is the SDK method that started the request, so an error message points
 /// straight at the calling code.
 ///
 /// ```
 /// # async fn demo(client: auditkit::Client) {
-/// if let Err(error) = client.energycap().report_distribution_logs().send().await {
+/// if let Err(error) = client.energycap().list_report_distribution_logs().send().await {
 ///     if let Some(operation) = error.operation() {
 ///         eprintln!("{} failed", operation.name());
 ///     }
@@ -77,7 +77,7 @@ impl Operation {
         self.vendor
     }
 
-    /// The SDK method name, for example `report_distribution_logs`.
+    /// The SDK method name, for example `list_report_distribution_logs`.
     pub fn name(&self) -> &'static str {
         self.name
     }

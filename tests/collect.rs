@@ -358,7 +358,10 @@ async fn a_report_that_cannot_be_read_again_does_not_stop_the_collection_and_is_
     };
     mount_lists().await;
     let client = Client::builder()
-        .reporter(auditkit::reporter::Config::new(server.uri()))
+        .reporter(auditkit::reporter::Config::new(
+            server.uri(),
+            auditkit::reporter::Credentials::none(),
+        ))
         .retry(auditkit::RetryPolicy::none())
         .build()
         .unwrap();

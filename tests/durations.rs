@@ -46,7 +46,7 @@ async fn every_duration_setter_takes_its_extremes() {
         .build()
         .unwrap();
 
-    let logs = client.energycap().report_distribution_logs().send().await.unwrap();
+    let logs = client.energycap().list_report_distribution_logs().send().await.unwrap();
     assert_eq!(logs.len(), 1);
     assert_eq!(timer.sleeps().len(), 2, "two retries, each waiting as long as allowed");
 
@@ -90,7 +90,7 @@ async fn a_servers_absurd_retry_after_is_capped() {
             )
             .build()
             .unwrap();
-        client.energycap().report_distribution_logs().send().await.unwrap();
+        client.energycap().list_report_distribution_logs().send().await.unwrap();
         assert!(
             timer.sleeps().iter().all(|s| *s <= Duration::from_secs(30)),
             "{retry_after}: {:?}",
@@ -125,7 +125,7 @@ async fn a_token_endpoints_absurd_lifetime_neither_panics_nor_sticks() {
             .qualtrics(
                 qualtrics::Config::new(
                     "iad1",
-                    qualtrics::Credentials::oauth_client_credentials("id", "secret"),
+                    qualtrics::Credentials::client_credentials("id", "secret"),
                 )
                 .base_url(format!("{}/API/v3", server.uri())),
             )

@@ -26,7 +26,7 @@ async fn the_seed_example_response_decodes_including_its_date_only_begin_date() 
         .await;
     let (client, _) = energycap_client(&server);
 
-    let logs = client.energycap().report_distribution_logs().send().await.unwrap();
+    let logs = client.energycap().list_report_distribution_logs().send().await.unwrap();
 
     assert_eq!(logs.len(), 1);
     let log = &logs[0];
@@ -79,7 +79,7 @@ async fn an_unknown_status_and_a_null_end_date_decode() {
         .await;
     let (client, _) = energycap_client(&server);
 
-    let logs = client.energycap().report_distribution_logs().send().await.unwrap();
+    let logs = client.energycap().list_report_distribution_logs().send().await.unwrap();
 
     assert_eq!(logs[0].status, Some(DistributionStatus::Unknown("Queued for retry".into())));
     assert_eq!(logs[0].end_date, None);
@@ -105,9 +105,15 @@ async fn include_in_progress_reaches_the_server_and_every_request_carries_the_ap
         .await;
     let (client, _) = energycap_client(&server);
 
-    client.energycap().report_distribution_logs().include_in_progress(true).send().await.unwrap();
-    client.energycap().report_distribution_logs().send().await.unwrap();
-    client.energycap().report_distribution_log_detail(9).send().await.unwrap();
+    client
+        .energycap()
+        .list_report_distribution_logs()
+        .include_in_progress(true)
+        .send()
+        .await
+        .unwrap();
+    client.energycap().list_report_distribution_logs().send().await.unwrap();
+    client.energycap().get_report_distribution_log(9).send().await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3);
@@ -131,13 +137,13 @@ async fn unauthorized_names_energycap_the_operation_and_the_status() {
         .await;
     let (client, _) = energycap_client(&server);
 
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert!(!error.is_retryable());
     let text = error.to_string();
     for part in
-        ["EnergyCAP", "report_distribution_logs", "401", "Invalid ECI-ApiKey", "credentials"]
+        ["EnergyCAP", "list_report_distribution_logs", "401", "Invalid ECI-ApiKey", "credentials"]
     {
         assert!(text.contains(part), "{part:?} missing from {text:?}");
     }
@@ -200,7 +206,10 @@ async fn exec_is_retried_when_the_connection_was_refused_before_sending() {
     drop(listener);
     let timer = std::sync::Arc::new(auditkit::testkit::VirtualTimer::new());
     let client = Client::builder()
-        .energycap(energycap::Config::new(energycap::Host::UsEast, "k").base_url(url))
+        .energycap(
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("k"))
+                .base_url(url),
+        )
         .retry(RetryPolicy::default().max_attempts(3))
         .timer(timer.clone())
         .build()
@@ -220,7 +229,10 @@ async fn bad_input_fails_before_any_request() {
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
 
     let empty_key = Client::builder()
-        .energycap(energycap::Config::new(energycap::Host::UsEast, "").base_url(server.uri()))
+        .energycap(
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key(""))
+                .base_url(server.uri()),
+        )
         .build()
         .unwrap_err();
     assert!(matches!(empty_key, Error::Config(_)));
@@ -228,7 +240,7 @@ async fn bad_input_fails_before_any_request() {
 
     let plain_http = Client::builder()
         .energycap(
-            energycap::Config::new(energycap::Host::UsEast, "k")
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("k"))
                 .base_url("http://energycap.example.com"),
         )
         .build()
@@ -236,7 +248,7 @@ async fn bad_input_fails_before_any_request() {
     assert!(plain_http.to_string().contains("http://"), "{plain_http}");
     let opted_in = Client::builder()
         .energycap(
-            energycap::Config::new(energycap::Host::UsEast, "k")
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("k"))
                 .base_url("http://energycap.example.com"),
         )
         .allow_insecure_http(true)
@@ -245,7 +257,8 @@ async fn bad_input_fails_before_any_request() {
 
     let not_a_url = Client::builder()
         .energycap(
-            energycap::Config::new(energycap::Host::UsEast, "k").base_url("app.energycap.com"),
+            energycap::Config::new(energycap::Host::UsEast, energycap::Credentials::api_key("k"))
+                .base_url("app.energycap.com"),
         )
         .build()
         .unwrap_err();
@@ -269,7 +282,7 @@ async fn bad_input_fails_before_any_request() {
 async fn an_unconfigured_vendor_names_the_builder_method_to_call() {
     let client = Client::builder().build().unwrap();
 
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
     assert!(matches!(error, Error::NotConfigured(auditkit::Vendor::EnergyCap)));
     assert!(error.to_string().contains(".energycap(..)"), "{error}");
@@ -286,12 +299,12 @@ async fn a_changed_field_type_gives_a_decode_error_with_the_json_path() {
         .await;
     let (client, _) = energycap_client(&server);
 
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
     let Error::Decode(decode) = &error else { panic!("{error:?}") };
     assert_eq!(decode.path(), "[0].reportDistribution.reportDistributionId");
     assert!(decode.body_excerpt().contains("forty-two"));
-    assert!(error.to_string().contains("EnergyCAP report_distribution_logs"), "{error}");
+    assert!(error.to_string().contains("EnergyCAP list_report_distribution_logs"), "{error}");
 }
 
 /// End to end against the sandbox: runs, waits, faults on the wire.
@@ -437,10 +450,10 @@ mod sandbox {
     async fn the_seeded_logs_decode_whatever_date_format_they_use() {
         let (_sandbox, client, _) = sandbox(2).await;
 
-        let finished = client.energycap().report_distribution_logs().send().await.unwrap();
+        let finished = client.energycap().list_report_distribution_logs().send().await.unwrap();
         let all = client
             .energycap()
-            .report_distribution_logs()
+            .list_report_distribution_logs()
             .include_in_progress(true)
             .send()
             .await
@@ -457,7 +470,7 @@ mod sandbox {
         let (sandbox, client, timer) = sandbox(2).await;
         sandbox.inject(Fault::cut_body().path(LOG_PATH));
 
-        let logs = client.energycap().report_distribution_logs().send().await.unwrap();
+        let logs = client.energycap().list_report_distribution_logs().send().await.unwrap();
 
         assert!(!logs.is_empty());
         assert_eq!(sandbox.requests().len(), 2);
@@ -469,7 +482,7 @@ mod sandbox {
         let (sandbox, client, _) = sandbox(2).await;
         sandbox.inject(Fault::malformed_body().path(LOG_PATH));
 
-        let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+        let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
         let Error::Decode(decode) = &error else { panic!("{error:?}") };
         assert!(!decode.body_excerpt().is_empty());
@@ -482,13 +495,16 @@ mod sandbox {
         let sandbox = Sandbox::start().await.unwrap();
         let client = Client::builder()
             .energycap(
-                energycap::Config::new(energycap::Host::UsEast, "wrong-key")
-                    .base_url(sandbox.energycap_url()),
+                energycap::Config::new(
+                    energycap::Host::UsEast,
+                    energycap::Credentials::api_key("wrong-key"),
+                )
+                .base_url(sandbox.energycap_url()),
             )
             .build()
             .unwrap();
 
-        let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+        let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
         assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
         assert!(error.to_string().contains("ECI-ApiKey"), "{error}");

@@ -210,7 +210,7 @@ async fn token_server(expires_in: u64) -> (MockServer, Arc<AtomicUsize>) {
 
 fn oauth_client(server: &MockServer, timer: Arc<VirtualTimer>) -> Client {
     let credentials =
-        Credentials::oauth_password("client-id", "client-secret", "api-user", "api-password");
+        Credentials::password_grant("client-id", "client-secret", "api-user", "api-password");
     Client::builder()
         .everbridge(Config::new(Region::Us, credentials).base_url(format!("{}/rest", server.uri())))
         .timer(timer)
@@ -312,7 +312,7 @@ fn credentials_and_configs_never_print_their_secrets() {
         "{:?} {:?}",
         Config::new(
             Region::Eu,
-            Credentials::oauth_password("id", "s3cr3t-client", "u", "s3cr3t-pass")
+            Credentials::password_grant("id", "s3cr3t-client", "u", "s3cr3t-pass")
         ),
         Credentials::bearer("s3cr3t-token")
     );
@@ -809,7 +809,7 @@ mod sandbox {
             30
         );
 
-        let oauth = with(Credentials::oauth_password(
+        let oauth = with(Credentials::password_grant(
             sandbox.everbridge_client_id(),
             sandbox.everbridge_client_secret(),
             sandbox.everbridge_username(),

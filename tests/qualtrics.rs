@@ -465,7 +465,7 @@ fn oauth_client(server: &MockServer) -> Client {
         .qualtrics(
             qualtrics::Config::new(
                 "iad1",
-                qualtrics::Credentials::oauth_client_credentials("client-id", "client-secret"),
+                qualtrics::Credentials::client_credentials("client-id", "client-secret"),
             )
             .base_url(format!("{}/API/v3", server.uri())),
         )
@@ -699,7 +699,7 @@ mod sandbox {
             .qualtrics(
                 auditkit::qualtrics::Config::new(
                     "sandbox",
-                    auditkit::qualtrics::Credentials::oauth_client_credentials(
+                    auditkit::qualtrics::Credentials::client_credentials(
                         sandbox.qualtrics_client_id(),
                         sandbox.qualtrics_client_secret(),
                     ),
@@ -953,7 +953,7 @@ mod sandbox_wire {
     #[tokio::test]
     async fn the_sdk_with_oauth_asks_for_one_token_and_reuses_it() {
         let sandbox = Sandbox::start().await.unwrap();
-        let credentials = qualtrics::Credentials::oauth_client_credentials(
+        let credentials = qualtrics::Credentials::client_credentials(
             sandbox.qualtrics_client_id(),
             sandbox.qualtrics_client_secret(),
         );

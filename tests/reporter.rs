@@ -82,7 +82,10 @@ async fn a_skipped_undecodable_report_still_counts_towards_a_full_page() {
             .mount(&server)
             .await;
     }
-    let client = Client::builder().reporter(reporter::Config::new(server.uri())).build().unwrap();
+    let client = Client::builder()
+        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
+        .build()
+        .unwrap();
     let skipped = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = skipped.clone();
 
@@ -113,9 +116,11 @@ async fn the_create_request_carries_the_token_organization_key_and_body() {
         .await;
     let client = Client::builder()
         .reporter(
-            reporter::Config::new(format!("{}/manager", server.uri()))
-                .bearer_token("tok-3e1f")
-                .organization_id("org-1"),
+            reporter::Config::new(
+                format!("{}/manager", server.uri()),
+                reporter::Credentials::bearer("tok-3e1f"),
+            )
+            .organization_id("org-1"),
         )
         .build()
         .unwrap();
@@ -832,7 +837,10 @@ mod errors {
     async fn a_wrong_token_is_refused_with_401_and_empty_ids_make_no_request() {
         let sandbox = Sandbox::start().await.unwrap();
         let client = Client::builder()
-            .reporter(reporter::Config::new(sandbox.reporter_url()).bearer_token("wrong"))
+            .reporter(reporter::Config::new(
+                sandbox.reporter_url(),
+                reporter::Credentials::bearer("wrong"),
+            ))
             .build()
             .unwrap();
 

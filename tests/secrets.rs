@@ -76,36 +76,42 @@ impl Seen {
 
 async fn energycap(sandbox: &Sandbox, seen: &mut Seen) {
     let url = sandbox.energycap_url();
-    let config = energycap::Config::new(energycap::Host::UsEast, sandbox.energycap_api_key())
-        .base_url(url.as_str());
+    let config = energycap::Config::new(
+        energycap::Host::UsEast,
+        energycap::Credentials::api_key(sandbox.energycap_api_key()),
+    )
+    .base_url(url.as_str());
     seen.config(&config);
     let client = seen.build(Client::builder().energycap(config));
     sandbox.inject(Fault::status(503).path("/energycap/").times(1));
     let logs = client
         .energycap()
-        .report_distribution_logs()
+        .list_report_distribution_logs()
         .include_in_progress(true)
         .send()
         .await
         .unwrap();
     assert!(!logs.is_empty());
-    client.energycap().report_distribution_log_detail(101).send().await.unwrap();
+    client.energycap().get_report_distribution_log(101).send().await.unwrap();
     let run = client.energycap().run_report_distribution(1).send().await.unwrap();
     client.energycap().wait_for_distribution(run.report_distribution_log_id).await.unwrap();
-    seen.failed(client.energycap().report_distribution_log_detail(999_999).send().await);
+    seen.failed(client.energycap().get_report_distribution_log(999_999).send().await);
 
-    let wrong =
-        energycap::Config::new(energycap::Host::UsEast, WRONG_ENERGYCAP_KEY).base_url(url.as_str());
+    let wrong = energycap::Config::new(
+        energycap::Host::UsEast,
+        energycap::Credentials::api_key(WRONG_ENERGYCAP_KEY),
+    )
+    .base_url(url.as_str());
     seen.config(&wrong);
     let refused = seen.build(Client::builder().energycap(wrong));
-    seen.failed(refused.energycap().report_distribution_logs().send().await);
+    seen.failed(refused.energycap().list_report_distribution_logs().send().await);
 }
 
 async fn qualtrics(sandbox: &Sandbox, seen: &mut Seen) {
     let url = sandbox.qualtrics_url();
     let schemes = [
         qualtrics::Credentials::api_token(sandbox.qualtrics_api_token()),
-        qualtrics::Credentials::oauth_client_credentials(
+        qualtrics::Credentials::client_credentials(
             sandbox.qualtrics_client_id(),
             sandbox.qualtrics_client_secret(),
         ),
@@ -137,7 +143,7 @@ async fn qualtrics(sandbox: &Sandbox, seen: &mut Seen) {
     }
 
     let wrong_token = qualtrics::Credentials::api_token(WRONG_QUALTRICS_TOKEN);
-    let wrong_secret = qualtrics::Credentials::oauth_client_credentials(
+    let wrong_secret = qualtrics::Credentials::client_credentials(
         sandbox.qualtrics_client_id(),
         WRONG_QUALTRICS_SECRET,
     );
@@ -150,8 +156,10 @@ async fn qualtrics(sandbox: &Sandbox, seen: &mut Seen) {
 }
 
 async fn reporter(sandbox: &Sandbox, seen: &mut Seen) {
-    let config = reporter::Config::new(sandbox.reporter_url().as_str())
-        .bearer_token(sandbox.reporter_token());
+    let config = reporter::Config::new(
+        sandbox.reporter_url().as_str(),
+        reporter::Credentials::bearer(sandbox.reporter_token()),
+    );
     seen.config(&config);
     let client = seen.build(Client::builder().reporter(config));
     sandbox.inject(Fault::status(503).path("/reporter/").times(1));
@@ -171,8 +179,10 @@ async fn reporter(sandbox: &Sandbox, seen: &mut Seen) {
         client.reporter().generate_report(ReporterSandbox::FAILING_TEMPLATE).send_and_wait().await,
     );
 
-    let wrong =
-        reporter::Config::new(sandbox.reporter_url().as_str()).bearer_token(WRONG_REPORTER_TOKEN);
+    let wrong = reporter::Config::new(
+        sandbox.reporter_url().as_str(),
+        reporter::Credentials::bearer(WRONG_REPORTER_TOKEN),
+    );
     seen.config(&wrong);
     let refused = seen.build(Client::builder().reporter(wrong));
     seen.failed(refused.reporter().list_templates().send().await);
@@ -186,7 +196,7 @@ async fn everbridge(sandbox: &Sandbox, seen: &mut Seen) {
             sandbox.everbridge_password(),
         ),
         everbridge::Credentials::bearer(sandbox.everbridge_token()),
-        everbridge::Credentials::oauth_password(
+        everbridge::Credentials::password_grant(
             sandbox.everbridge_client_id(),
             sandbox.everbridge_client_secret(),
             sandbox.everbridge_username(),
@@ -220,13 +230,13 @@ async fn everbridge(sandbox: &Sandbox, seen: &mut Seen) {
     let wrong = [
         everbridge::Credentials::basic(sandbox.everbridge_username(), WRONG_EVERBRIDGE_PASSWORD),
         everbridge::Credentials::bearer(WRONG_EVERBRIDGE_TOKEN),
-        everbridge::Credentials::oauth_password(
+        everbridge::Credentials::password_grant(
             sandbox.everbridge_client_id(),
             WRONG_EVERBRIDGE_SECRET,
             sandbox.everbridge_username(),
             sandbox.everbridge_password(),
         ),
-        everbridge::Credentials::oauth_password(
+        everbridge::Credentials::password_grant(
             sandbox.everbridge_client_id(),
             sandbox.everbridge_client_secret(),
             sandbox.everbridge_username(),

@@ -23,7 +23,7 @@ async fn two_503s_then_200_succeeds_after_three_requests() {
         .await;
     let (client, timer) = energycap_client(&server);
 
-    let logs = client.energycap().report_distribution_logs().send().await.unwrap();
+    let logs = client.energycap().list_report_distribution_logs().send().await.unwrap();
 
     assert_eq!(logs.len(), 1);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
@@ -42,7 +42,7 @@ async fn persistent_503_gives_up_at_the_attempt_limit_with_the_count_in_the_erro
     let (builder, _) = energycap_builder(&server);
     let client = builder.retry(RetryPolicy::default().max_attempts(3)).build().unwrap();
 
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
     assert!(error.is_retryable());
@@ -61,7 +61,7 @@ async fn retry_after_in_seconds_is_honoured_exactly() {
     .await;
     let (client, timer) = energycap_client(&server);
 
-    client.energycap().report_distribution_logs().send().await.unwrap();
+    client.energycap().list_report_distribution_logs().send().await.unwrap();
 
     assert_eq!(timer.sleeps(), [Duration::from_secs(7)]);
 }
@@ -80,7 +80,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
     .await;
     let (client, timer) = energycap_client(&server);
 
-    client.energycap().report_distribution_logs().send().await.unwrap();
+    client.energycap().list_report_distribution_logs().send().await.unwrap();
 
     let waited = timer.sleeps()[0];
     assert!(waited > Duration::from_secs(25) && waited <= Duration::from_secs(30), "{waited:?}");
@@ -102,7 +102,7 @@ async fn an_absurd_retry_after_is_capped() {
         .build()
         .unwrap();
 
-    client.energycap().report_distribution_logs().send().await.unwrap();
+    client.energycap().list_report_distribution_logs().send().await.unwrap();
 
     assert_eq!(timer.sleeps(), [Duration::from_secs(15)]);
 }
@@ -118,7 +118,7 @@ async fn a_retry_after_beyond_the_elapsed_budget_stops_retrying_and_reports_it()
     let client =
         builder.retry(RetryPolicy::default().max_elapsed(Duration::from_secs(20))).build().unwrap();
 
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
     assert!(timer.sleeps().is_empty());
     let Error::Api(api) = &error else { panic!("{error:?}") };
@@ -144,7 +144,7 @@ async fn a_redirect_to_another_origin_does_not_carry_the_api_key() {
         .await;
     let (client, _) = energycap_client(&server);
 
-    client.energycap().report_distribution_logs().send().await.unwrap();
+    client.energycap().list_report_distribution_logs().send().await.unwrap();
 
     let received = elsewhere.received_requests().await.unwrap();
     assert_eq!(received.len(), 1, "the redirect was followed");
@@ -172,7 +172,7 @@ async fn a_redirect_within_the_same_origin_keeps_the_api_key() {
         .await;
     let (client, _) = energycap_client(&server);
 
-    assert_eq!(client.energycap().report_distribution_logs().send().await.unwrap().len(), 1);
+    assert_eq!(client.energycap().list_report_distribution_logs().send().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -186,7 +186,7 @@ async fn a_redirect_to_plain_http_elsewhere_is_refused() {
         .await;
     let (client, _) = energycap_client(&server);
 
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
     let Error::Transport(transport) = &error else { panic!("{error:?}") };
     assert_eq!(transport.kind(), auditkit::TransportErrorKind::Redirect);
@@ -200,13 +200,19 @@ async fn debug_output_of_client_config_and_errors_never_contains_the_key() {
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "denied"})))
         .mount(&server)
         .await;
-    let config =
-        energycap::Config::new(energycap::Host::UsEast, ENERGYCAP_KEY).base_url(server.uri());
+    let config = energycap::Config::new(
+        energycap::Host::UsEast,
+        energycap::Credentials::api_key(ENERGYCAP_KEY),
+    )
+    .base_url(server.uri());
     let (builder, _) = energycap_builder(&server);
     let client = builder.build().unwrap();
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
     let empty_key = Client::builder()
-        .energycap(energycap::Config::new(energycap::Host::UsEast, " "))
+        .energycap(energycap::Config::new(
+            energycap::Host::UsEast,
+            energycap::Credentials::api_key(" "),
+        ))
         .build()
         .unwrap_err();
 
@@ -240,7 +246,7 @@ async fn a_request_timeout_is_retried_and_then_reported_as_a_timeout() {
         .build()
         .unwrap();
 
-    let error = client.energycap().report_distribution_logs().send().await.unwrap_err();
+    let error = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
 
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
@@ -257,14 +263,14 @@ async fn a_vendors_rate_limit_spaces_its_requests_and_no_other_vendors() {
     let limited = auditkit::RateLimit::per_second(10.0).burst(1);
     let client = builder.rate_limit(auditkit::Vendor::EnergyCap, limited).build().unwrap();
     for _ in 0..3 {
-        client.energycap().report_distribution_logs().send().await.unwrap();
+        client.energycap().list_report_distribution_logs().send().await.unwrap();
     }
     assert_eq!(timer.sleeps(), [Duration::from_millis(100); 2]);
 
     let (builder, timer) = energycap_builder(&server);
     let client = builder.rate_limit(auditkit::Vendor::Qualtrics, limited).build().unwrap();
     for _ in 0..3 {
-        client.energycap().report_distribution_logs().send().await.unwrap();
+        client.energycap().list_report_distribution_logs().send().await.unwrap();
     }
     assert!(timer.sleeps().is_empty(), "EnergyCAP is not limited");
 }

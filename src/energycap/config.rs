@@ -2,11 +2,10 @@
 
 use std::{str::FromStr, sync::Arc};
 
-use reqwest::header::HeaderName;
-
+use super::Credentials;
 use crate::{
-    Error, Secret, Vendor,
-    transport::{Endpoint, ErrorBody, StaticHeader, Transport},
+    Error, Vendor,
+    transport::{Endpoint, ErrorBody, Transport},
 };
 
 /// The API version every EnergyCAP path in this SDK belongs to.
@@ -69,25 +68,26 @@ impl FromStr for Host {
 /// EnergyCAP settings for [`ClientBuilder::energycap`](crate::ClientBuilder::energycap).
 ///
 /// ```
-/// use auditkit::energycap::{Config, Host};
+/// use auditkit::energycap::{Config, Credentials, Host};
 ///
-/// let config = Config::new(Host::UsEast, "k-5e9a");
+/// let config = Config::new(Host::UsEast, Credentials::api_key("k-5e9a"));
 /// assert!(!format!("{config:?}").contains("k-5e9a"));
 /// // Through a gateway: the SDK appends `api/v202106/…` to this URL.
-/// let proxied = Config::new(Host::UsEast, "k-5e9a").base_url("https://gateway.example.com/energycap");
+/// let proxied = Config::new(Host::UsEast, Credentials::api_key("k-5e9a"))
+///     .base_url("https://gateway.example.com/energycap");
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Config {
     host: Host,
     base_url: Option<String>,
-    api_key: Secret,
+    credentials: Credentials,
 }
 
 impl Config {
-    /// A host and an API key (sent as `ECI-ApiKey`; EnergyCAP keys do not expire).
-    pub fn new(host: Host, api_key: impl Into<Secret>) -> Self {
-        Self { host, base_url: None, api_key: api_key.into() }
+    /// A host and credentials (an API key, sent as `ECI-ApiKey`).
+    pub fn new(host: Host, credentials: Credentials) -> Self {
+        Self { host, base_url: None, credentials }
     }
 
     /// Sends requests to this URL instead of the host's; `api/v202106/…` is appended.
@@ -98,15 +98,9 @@ impl Config {
     }
 
     pub(crate) fn endpoint(self, transport: &Arc<Transport>) -> Result<Endpoint, Error> {
-        if self.api_key.is_blank() {
-            return Err(Error::config(
-                "the EnergyCAP API key is empty; pass the key from EnergyCAP's user settings",
-            ));
-        }
+        let auth = self.credentials.header()?;
         let root = self.base_url.as_deref().unwrap_or(self.host.url());
         let base = format!("{}/{API_PREFIX}", root.trim().trim_end_matches('/'));
-        let key = self.api_key.header_value("", "EnergyCAP API key")?;
-        let auth = StaticHeader::new(HeaderName::from_static("eci-apikey"), key);
         Endpoint::new(transport.clone(), Vendor::EnergyCap, &base, auth, ErrorBody::GENERIC)
     }
 
@@ -118,7 +112,7 @@ impl Config {
             }
             None => Host::UsEast,
         };
-        let mut config = Config::new(host, key);
+        let mut config = Config::new(host, Credentials::api_key(key));
         config.base_url = lookup("AUDITKIT_ENERGYCAP_BASE_URL");
         Ok(Some(config))
     }

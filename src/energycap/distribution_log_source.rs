@@ -34,7 +34,7 @@ use crate::{
 /// ```
 ///
 /// EnergyCAP's list has no date filter and no pages: each window is one
-/// [`report_distribution_logs`](super::Service::report_distribution_logs) call with
+/// [`list_report_distribution_logs`](super::Service::list_report_distribution_logs) call with
 /// `includeInProgress=true`, every log an event (the collector keeps those that began in
 /// the window, and the runs it is waiting on). A log that does not decode is delivered in
 /// [`Batch::undecodable`](crate::collect::Batch::undecodable). Its id is

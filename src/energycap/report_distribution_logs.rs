@@ -9,10 +9,10 @@ use crate::{
     transport::{Endpoint, EndpointSlot, Request},
 };
 
-const OPERATION: Operation = operation("report_distribution_logs");
+const OPERATION: Operation = operation("list_report_distribution_logs");
 
 /// Lists report distribution logs. Created by
-/// [`Service::report_distribution_logs`](super::Service::report_distribution_logs).
+/// [`Service::list_report_distribution_logs`](super::Service::list_report_distribution_logs).
 ///
 /// EnergyCAP does not page this list: one call returns every log.
 #[derive(Debug, Clone)]
@@ -37,7 +37,7 @@ impl ListReportDistributionLogs {
     ///
     /// ```no_run
     /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-    /// for log in client.energycap().report_distribution_logs().send().await? {
+    /// for log in client.energycap().list_report_distribution_logs().send().await? {
     ///     println!("{} {:?}", log.report_distribution_log_id, log.status);
     /// }
     /// # Ok(()) }

@@ -1,6 +1,6 @@
 //! Waiting for a distribution run to finish, by polling its detail.
 
-use super::{GetReportDistributionLogDetail, Service, operation};
+use super::{GetReportDistributionLog, Service, operation};
 use crate::{Operation, polling::Wait, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("wait_for_distribution");
@@ -41,6 +41,6 @@ pub(super) fn wait_for_distribution(service: &Service, id: i32) -> WaitForDistri
 pub(super) fn wait_on(slot: EndpointSlot, id: i32) -> WaitForDistribution {
     let reader = slot.clone();
     Wait::new(OPERATION, slot, move || {
-        Box::pin(GetReportDistributionLogDetail::new(reader.clone(), id).send())
+        Box::pin(GetReportDistributionLog::new(reader.clone(), id).send())
     })
 }

@@ -31,7 +31,7 @@ use crate::{Operation, Vendor, pagination::Continuation, retry::is_retryable_sta
 /// ```
 /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
 /// use auditkit::Error;
-/// match client.energycap().report_distribution_log_detail(7).send().await {
+/// match client.energycap().get_report_distribution_log(7).send().await {
 ///     Ok(detail) => println!("{:?}", detail.log.status),
 ///     Err(Error::Api(e)) if e.status().as_u16() == 404 => println!("no such log"),
 ///     Err(other) => return Err(other),

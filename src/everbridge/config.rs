@@ -91,7 +91,7 @@ impl Config {
     /// Sends requests to this URL (the equivalent of `https://api.everbridge.net/rest`)
     /// instead of the region's.
     ///
-    /// With [`Credentials::oauth_password`], tokens are asked for at
+    /// With [`Credentials::password_grant`], tokens are asked for at
     /// `authorization/v1/tokens` beside the URL's last `rest` segment:
     /// `https://gw.example.com/eb/rest` gets its tokens from
     /// `https://gw.example.com/eb/authorization/v1/tokens`. A URL that does not end in
@@ -150,7 +150,7 @@ impl Config {
                 match client {
                     (None, None) => Credentials::basic(username, password),
                     (Some(id), Some(secret)) => {
-                        Credentials::oauth_password(id, secret, username, password)
+                        Credentials::password_grant(id, secret, username, password)
                     }
                     _ => return Err(half_client()),
                 }
@@ -228,7 +228,7 @@ mod tests {
         ])
         .unwrap()
         .unwrap();
-        assert!(matches!(oauth.credentials, Credentials::OAuthPassword { .. }));
+        assert!(matches!(oauth.credentials, Credentials::PasswordGrant { .. }));
         assert_eq!(oauth.region, Region::Eu);
         let bearer = config(&[("AUDITKIT_EVERBRIDGE_TOKEN", "t")]).unwrap().unwrap();
         assert!(matches!(bearer.credentials, Credentials::Bearer(_)));

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use reqwest::header::AUTHORIZATION;
 
-use super::{oauth::PasswordGrant, protocol::EverbridgeAnswers};
+use super::{oauth::PasswordGrant as PasswordGrantSource, protocol::EverbridgeAnswers};
 use crate::{
     Error, Secret, Vendor,
     transport::{Endpoint, ErrorBody, StaticHeader, TokenCache, Transport, basic_auth},
@@ -18,7 +18,7 @@ use crate::{
 ///
 /// let basic = Credentials::basic("api-user", "hunter2");
 /// let bearer = Credentials::bearer("eyJraWQiOi-token");
-/// let oauth = Credentials::oauth_password("client-id", "shh-5e1b", "api-user", "hunter2");
+/// let oauth = Credentials::password_grant("client-id", "shh-5e1b", "api-user", "hunter2");
 /// let printed = format!("{basic:?} {bearer:?} {oauth:?}");
 /// assert!(!printed.contains("hunter2") && !printed.contains("eyJraWQiOi") && !printed.contains("shh-5e1b"));
 /// ```
@@ -39,7 +39,7 @@ pub enum Credentials {
     /// `rest`, see [`Config::base_url`](super::Config::base_url)) for a token with scope
     /// `openid user-profile role`, sends its `id_token` as the bearer token, caches it and
     /// replaces it a minute before its eight hours end, one request for it at a time.
-    OAuthPassword {
+    PasswordGrant {
         /// The OAuth client id.
         client_id: String,
         /// The OAuth client secret.
@@ -53,25 +53,38 @@ pub enum Credentials {
 
 impl Credentials {
     /// HTTP Basic with a user that has the API User role.
+    ///
+    /// ```
+    /// let credentials = auditkit::everbridge::Credentials::basic("api-user", "hunter2");
+    /// ```
     pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
         Credentials::Basic { username: username.into(), password: password.into() }
     }
 
     /// A bearer token (an OAuth `id_token` obtained elsewhere), sent as
     /// `Authorization: Bearer <token>`.
+    ///
+    /// ```
+    /// let credentials = auditkit::everbridge::Credentials::bearer("eyJraWQiOi-token");
+    /// ```
     pub fn bearer(token: impl Into<Secret>) -> Self {
         Credentials::Bearer(token.into())
     }
 
     /// OAuth's password grant with an OAuth client and an API user; tokens are fetched,
     /// cached and renewed by the SDK.
-    pub fn oauth_password(
+    ///
+    /// ```
+    /// use auditkit::everbridge::Credentials;
+    /// let credentials = Credentials::password_grant("client-id", "client-secret", "api-user", "hunter2");
+    /// ```
+    pub fn password_grant(
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
         username: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        Credentials::OAuthPassword {
+        Credentials::PasswordGrant {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             username: username.into(),
@@ -105,7 +118,7 @@ impl Credentials {
                 let header = token.header_value("Bearer ", "Everbridge bearer token")?;
                 endpoint(StaticHeader::new(AUTHORIZATION, header))
             }
-            Credentials::OAuthPassword { client_id, client_secret, username, password } => {
+            Credentials::PasswordGrant { client_id, client_secret, username, password } => {
                 if [client_id.as_str(), username.as_str()].iter().any(|s| s.trim().is_empty())
                     || client_secret.is_blank()
                     || password.is_blank()
@@ -122,8 +135,13 @@ impl Credentials {
                     ErrorBody::GENERIC,
                 )?
                 .own_origin_only();
-                let grant =
-                    PasswordGrant { token_endpoint, client_id, client_secret, username, password };
+                let grant = PasswordGrantSource {
+                    token_endpoint,
+                    client_id,
+                    client_secret,
+                    username,
+                    password,
+                };
                 let cache = TokenCache::new(grant, transport.timer().clone());
                 Endpoint::new(
                     transport.clone(),
@@ -134,5 +152,23 @@ impl Credentials {
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Credentials;
+
+    #[test]
+    fn debug_never_shows_a_password_token_or_client_secret() {
+        let basic = Credentials::basic("api-user", "pw-1a2b-secret");
+        let bearer = Credentials::bearer("tok-3c4d-secret");
+        let grant =
+            Credentials::password_grant("client-id", "cs-5e6f-secret", "u", "pw-7a8b-secret");
+        let printed = format!("{basic:?} {bearer:?} {grant:?}");
+        for secret in ["pw-1a2b-secret", "tok-3c4d-secret", "cs-5e6f-secret", "pw-7a8b-secret"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("api-user") && printed.contains("client-id"), "{printed}");
     }
 }

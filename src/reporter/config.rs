@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 
-use super::protocol::ReporterProtocol;
+use super::{Credentials, protocol::ReporterProtocol};
 use crate::{
-    Error, Secret, Vendor,
+    Error, Vendor,
     transport::{Endpoint, StaticHeader, Transport},
 };
 
@@ -16,31 +16,25 @@ use crate::{
 /// `/manager` if your deployment has one (the SDK appends `v1/…`).
 ///
 /// ```
-/// use auditkit::reporter::Config;
+/// use auditkit::reporter::{Config, Credentials};
 ///
-/// let config = Config::new("https://reporter.example.com")
-///     .bearer_token("eyJ-secret-token")
-///     .organization_id("org-1");
+/// let credentials = Credentials::bearer("eyJ-secret-token");
+/// let config = Config::new("https://reporter.example.com", credentials).organization_id("org-1");
 /// assert!(!format!("{config:?}").contains("eyJ-secret-token"));
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Config {
     base_url: String,
-    bearer_token: Option<Secret>,
+    credentials: Credentials,
     organization_id: Option<String>,
 }
 
 impl Config {
-    /// A deployment's base URL.
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self { base_url: base_url.into(), bearer_token: None, organization_id: None }
-    }
-
-    /// Sends `Authorization: Bearer <token>` (needed where the auth plugin is on).
-    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
-        self.bearer_token = Some(token.into());
-        self
+    /// A deployment's base URL and credentials ([`Credentials::none`] where the auth
+    /// plugin is off).
+    pub fn new(base_url: impl Into<String>, credentials: Credentials) -> Self {
+        Self { base_url: base_url.into(), credentials, organization_id: None }
     }
 
     /// Sends `X-Organization-Id` (required by older multi-tenant deployments, ignored by
@@ -61,16 +55,7 @@ impl Config {
     }
 
     pub(crate) fn endpoint(self, transport: &Arc<Transport>) -> Result<Endpoint, Error> {
-        let mut headers = StaticHeader::default();
-        if let Some(token) = &self.bearer_token {
-            if token.is_blank() {
-                return Err(Error::config(
-                    "the Reporter bearer token is empty; leave it out if the auth plugin is off",
-                ));
-            }
-            headers = headers
-                .with(AUTHORIZATION, token.header_value("Bearer ", "Reporter bearer token")?);
-        }
+        let mut headers = self.credentials.add_to(StaticHeader::default())?;
         if let Some(id) = &self.organization_id {
             let value = HeaderValue::from_str(id.trim()).map_err(|_| {
                 Error::config(format!(
@@ -90,8 +75,11 @@ impl Config {
 
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
         let Some(base_url) = lookup("AUDITKIT_REPORTER_BASE_URL") else { return Ok(None) };
-        let mut config = Config::new(base_url);
-        config.bearer_token = lookup("AUDITKIT_REPORTER_TOKEN").map(Secret::from);
+        let credentials = match lookup("AUDITKIT_REPORTER_TOKEN") {
+            Some(token) => Credentials::bearer(token),
+            None => Credentials::none(),
+        };
+        let mut config = Config::new(base_url, credentials);
         config.organization_id = lookup("AUDITKIT_REPORTER_ORGANIZATION_ID");
         Ok(Some(config))
     }

@@ -12,7 +12,7 @@
 //! let sandbox = Sandbox::start().await?;
 //! sandbox.inject(Fault::status(503).times(2));
 //! // The shared retry policy rides out both 503s.
-//! let logs = sandbox.client().energycap().report_distribution_logs().send().await?;
+//! let logs = sandbox.client().energycap().list_report_distribution_logs().send().await?;
 //! assert!(!logs.is_empty());
 //! assert_eq!(sandbox.requests().len(), 3);
 //! # Ok(()) }

@@ -15,7 +15,11 @@ pub fn energycap_builder(server: &MockServer) -> (ClientBuilder, Arc<VirtualTime
     let timer = Arc::new(VirtualTimer::new());
     let builder = Client::builder()
         .energycap(
-            energycap::Config::new(energycap::Host::UsEast, ENERGYCAP_KEY).base_url(server.uri()),
+            energycap::Config::new(
+                energycap::Host::UsEast,
+                energycap::Credentials::api_key(ENERGYCAP_KEY),
+            )
+            .base_url(server.uri()),
         )
         .retry(RetryPolicy::default().max_attempts(4))
         .timeout(Duration::from_secs(5))

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     ClientBuilder,
-    energycap::{Config as EnergyCapConfig, Host},
+    energycap::{Config as EnergyCapConfig, Credentials as EnergyCapCredentials, Host},
     testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
 };
 
@@ -32,7 +32,7 @@ impl Plugin for EnergyCap {
 
     fn configure(client: ClientBuilder, sandbox: &Sandbox) -> ClientBuilder {
         client.energycap(
-            EnergyCapConfig::new(Host::UsEast, sandbox.energycap_api_key())
+            EnergyCapConfig::new(Host::UsEast, EnergyCapCredentials::api_key(sandbox.energycap_api_key()))
                 .base_url(sandbox.energycap_url().as_str()),
         )
     }

@@ -52,7 +52,7 @@ impl Sandbox {
     ///
     /// let sandbox = auditkit::testkit::Sandbox::start().await?;
     /// // The OAuth password grant instead of the HTTP Basic that `sandbox.client()` uses.
-    /// let oauth = everbridge::Credentials::oauth_password(
+    /// let oauth = everbridge::Credentials::password_grant(
     ///     sandbox.everbridge_client_id(),
     ///     sandbox.everbridge_client_secret(),
     ///     sandbox.everbridge_username(),

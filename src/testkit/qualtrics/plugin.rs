@@ -55,7 +55,7 @@ impl Sandbox {
     ///
     /// let sandbox = auditkit::testkit::Sandbox::start().await?;
     /// // OAuth instead of the API token that `sandbox.client()` uses.
-    /// let oauth = qualtrics::Credentials::oauth_client_credentials(
+    /// let oauth = qualtrics::Credentials::client_credentials(
     ///     sandbox.qualtrics_client_id(),
     ///     sandbox.qualtrics_client_secret(),
     /// );

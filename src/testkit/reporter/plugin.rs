@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     ClientBuilder,
-    reporter::Config as ReporterConfig,
+    reporter::{Config as ReporterConfig, Credentials as ReporterCredentials},
     testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
 };
 
@@ -35,8 +35,7 @@ impl Plugin for Reporter {
 
     fn configure(client: ClientBuilder, sandbox: &Sandbox) -> ClientBuilder {
         client.reporter(
-            ReporterConfig::new(sandbox.reporter_url().as_str())
-                .bearer_token(sandbox.reporter_token())
+            ReporterConfig::new(sandbox.reporter_url().as_str(), ReporterCredentials::bearer(sandbox.reporter_token()))
                 .organization_id(ORGANIZATION_ID),
         )
     }
@@ -53,7 +52,8 @@ impl Sandbox {
     /// use auditkit::{Client, reporter};
     ///
     /// let sandbox = auditkit::testkit::Sandbox::start().await?;
-    /// let config = reporter::Config::new(sandbox.reporter_url()).bearer_token(sandbox.reporter_token());
+    /// let credentials = reporter::Credentials::bearer(sandbox.reporter_token());
+    /// let config = reporter::Config::new(sandbox.reporter_url(), credentials);
     /// let client = Client::builder().reporter(config).build()?;
     /// let first = client.reporter().list_templates().send().await?;
     /// assert!(!first.is_empty());

@@ -5,18 +5,18 @@ use reqwest::Method;
 use super::{ReportDistributionLogDetail, operation};
 use crate::{Error, Operation, transport::EndpointSlot};
 
-const OPERATION: Operation = operation("report_distribution_log_detail");
+const OPERATION: Operation = operation("get_report_distribution_log");
 
 /// Reads one report distribution log with its e-mail settings and errors. Created by
-/// [`Service::report_distribution_log_detail`](super::Service::report_distribution_log_detail).
+/// [`Service::get_report_distribution_log`](super::Service::get_report_distribution_log).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetReportDistributionLogDetail {
+pub struct GetReportDistributionLog {
     slot: EndpointSlot,
     report_distribution_log_id: i32,
 }
 
-impl GetReportDistributionLogDetail {
+impl GetReportDistributionLog {
     pub(super) fn new(slot: EndpointSlot, report_distribution_log_id: i32) -> Self {
         Self { slot, report_distribution_log_id }
     }
@@ -25,7 +25,7 @@ impl GetReportDistributionLogDetail {
     ///
     /// ```no_run
     /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
-    /// let detail = client.energycap().report_distribution_log_detail(7).send().await?;
+    /// let detail = client.energycap().get_report_distribution_log(7).send().await?;
     /// if let Some(errors) = &detail.errors {
     ///     eprintln!("run 7: {errors}");
     /// }
