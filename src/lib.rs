@@ -13,6 +13,7 @@ mod boxed_stream;
 mod client;
 pub mod collect;
 mod datetime;
+mod download;
 mod error;
 mod fingerprint;
 mod idempotency;
@@ -49,6 +50,7 @@ pub mod ocsf;
 pub mod testkit;
 
 pub use client::{Client, ClientBuilder};
+pub use download::Download;
 pub use error::{
     ApiError, CheckpointError, ConfigError, DecodeError, Error, InvalidInput, JobFailed,
     PaginationError, TransportError, TransportErrorKind, WaitTimeout,

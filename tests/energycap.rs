@@ -357,6 +357,52 @@ mod sandbox {
     }
 
     #[tokio::test]
+    async fn send_and_wait_runs_a_distribution_and_answers_its_complete_detail() {
+        let (sandbox, client, timer) = sandbox(3).await;
+
+        let done = client.energycap().run_report_distribution(1).send_and_wait().await.unwrap();
+
+        assert_eq!(done.log.status, Some(DistributionStatus::Complete));
+        assert_eq!(sandbox.energycap().runs().len(), 1);
+        assert_eq!(timer.sleeps().len(), 2, "three polls, two pauses");
+    }
+
+    /// A behaviour change (issue "seams"): `Not sent` used to end the wait as `Ok`.
+    #[tokio::test]
+    async fn a_run_that_ends_not_sent_fails_the_wait_with_its_errors_and_detail_kept() {
+        let (sandbox, client, _) = sandbox(2).await;
+        sandbox.energycap().set_run_outcome("Not sent", Some("mail server down"));
+
+        let error =
+            client.energycap().run_report_distribution(1).send_and_wait().await.unwrap_err();
+
+        let Error::JobFailed(failed) = &error else { panic!("{error:?}") };
+        assert_eq!(failed.last_status(), "Not sent");
+        assert_eq!(failed.message(), Some("mail server down"));
+        let detail = failed.status::<energycap::ReportDistributionLogDetail>().unwrap();
+        assert_eq!(detail.log.status, Some(DistributionStatus::NotSent));
+        assert!(error.to_string().contains("mail server down"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_run_with_some_reports_not_sent_fails_the_wait_too() {
+        let (sandbox, client, _) = sandbox(2).await;
+        sandbox.energycap().set_run_outcome("Some reports not sent", Some("2 of 5 bounced"));
+        let run = client.energycap().run_report_distribution(2).send().await.unwrap();
+
+        let mut polls =
+            client.energycap().wait_for_distribution(run.report_distribution_log_id).statuses();
+        let first = polls.try_next().await.unwrap().unwrap();
+        assert_eq!(first.log.status, Some(DistributionStatus::InProgress));
+        let error = polls.try_next().await.unwrap_err();
+
+        let Error::JobFailed(failed) = &error else { panic!("{error:?}") };
+        assert_eq!(failed.last_status(), "Some reports not sent");
+        assert_eq!(failed.message(), Some("2 of 5 bounced"));
+        assert!(polls.try_next().await.unwrap().is_none(), "the error ends the statuses");
+    }
+
+    #[tokio::test]
     async fn statuses_stream_every_poll_until_the_run_finishes() {
         let (_sandbox, client, _) = sandbox(3).await;
         let run = client.energycap().run_report_distribution(2).send().await.unwrap();

@@ -89,6 +89,47 @@ impl<E> Batch<E> {
         self.len() == 0
     }
 
+    /// The same batch with each event turned into another type by `f`: keys, times,
+    /// subjects, undecodable items and the checkpoint stay, so [`commit`](Self::commit)
+    /// still records it. A consumer that merges sources of different event types into one
+    /// stream maps each into a common type, and commits each batch as it comes:
+    ///
+    /// ```no_run
+    /// use auditkit::{collect::Collector, energycap, reporter};
+    /// use futures::{TryStreamExt, stream};
+    ///
+    /// #[derive(Debug)]
+    /// enum Audit {
+    ///     Distribution(energycap::ReportDistributionLog),
+    ///     Report(reporter::Report),
+    /// }
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let runs = Collector::new(client.energycap().distribution_log_source())
+    ///     .run()
+    ///     .map_ok(|batch| batch.map(Audit::Distribution));
+    /// let reports = Collector::new(client.reporter().report_source())
+    ///     .run()
+    ///     .map_ok(|batch| batch.map(Audit::Report));
+    /// let mut all = stream::select(runs, reports);
+    /// while let Some(batch) = all.try_next().await? {
+    ///     for event in batch.events() {
+    ///         println!("{}: {:?}", event.key, event.event);
+    ///     }
+    ///     batch.commit().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn map<F>(self, mut f: impl FnMut(E) -> F) -> Batch<F> {
+        Batch {
+            events: self.events.into_iter().map(|event| event.map(&mut f)).collect(),
+            undecodable: self.undecodable,
+            checkpoint: self.checkpoint,
+            store: self.store,
+            annotations: self.annotations,
+        }
+    }
+
     /// The checkpoint that [`commit`](Self::commit) saves.
     pub fn checkpoint(&self) -> &Checkpoint {
         &self.checkpoint

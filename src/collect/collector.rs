@@ -4,7 +4,7 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 
-use super::{Batch, CheckpointStore, MemoryStore, Settings, Source, run::Run};
+use super::{Batch, CheckpointStore, MemoryStore, Settings, Source, plan::Plan, run::Run};
 use crate::{Error, Operation};
 
 boxed_stream! {
@@ -189,16 +189,17 @@ impl<S: Source> Collector<S> {
 
     /// One run, or a run every `interval` after the last one ended.
     fn batches(&self, interval: Option<Duration>) -> Batches<S::Event> {
-        let run = Run::new(self);
-        let timer = self.source.timer();
+        let plan = Plan::new(self);
         Batches::new(async_stream::stream! {
-            let mut run = match run {
-                Ok(run) => run,
+            let plan = match plan {
+                Ok(plan) => plan,
                 Err(error) => {
                     yield Err(error);
                     return;
                 }
             };
+            let timer = Arc::clone(&plan.timer);
+            let mut run = Run::new(plan);
             loop {
                 match run.load().await {
                     Ok(()) => {

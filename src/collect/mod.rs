@@ -25,27 +25,36 @@
 //! # Ok(()) }
 //! ```
 //!
-//! One concept per file: the source trait and what it yields (`source`), the collector and
-//! its settings (`collector`), one run's windows, deduplication and batching (`run`),
-//! batches (`batch`), the checkpoint (`checkpoint`), stores (`store`, `file_store`), and
-//! keys for events without an id (`content_key`).
+//! One concept per file: the source trait (`source`), what it yields (`collected`), the collector and
+//! its settings (`collector`), what a run needs, checked once (`plan`), a run's
+//! windows (`windows`), its deduplication and batching (`run`),
+//! batches (`batch`), the checkpoint (`checkpoint`) and its keys
+//! (`seen_keys`), stores (`store`, `file_store`),
+//! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
 
 mod batch;
+mod canonical_json;
 mod checkpoint;
+mod collected;
 mod collector;
-mod content_key;
 mod file_store;
+mod keys;
+mod plan;
 mod run;
+mod seen_keys;
 mod source;
 mod store;
+mod windows;
 
 pub use batch::{Batch, Rejected};
+pub use canonical_json::canonical_json;
 pub use checkpoint::Checkpoint;
+pub use collected::{Collected, Listed, Subject};
 pub use collector::{Batches, Collector};
-pub use content_key::ContentKeys;
 pub use file_store::FileStore;
+pub use keys::ContentKeys;
 pub(crate) use source::listed;
-pub use source::{Collected, Listed, ListedStream, Settings, Source, Subject, Window};
+pub use source::{ListedStream, Settings, Source, Window};
 pub use store::{CheckpointStore, MemoryStore};
 
 #[cfg(test)]

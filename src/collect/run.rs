@@ -7,15 +7,14 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use super::{
-    Batch, Checkpoint, Collected, Collector, Listed, ListedStream, Rejected, Source, Window,
-    batch::Annotations, content_key::undecodable_key,
+    Batch, Checkpoint, Collected, Listed, ListedStream, Rejected, Source, Window,
+    batch::Annotations, keys::undecodable_key, plan::Plan, windows::Windows,
 };
-use crate::{Error, Operation, datetime};
+use crate::Error;
 
 /// A collector's state across its runs (one run for `run()`, many for `follow()`).
 pub(crate) struct Run<S: Source> {
-    collector: Collector<S>,
-    operation: Operation,
+    plan: Plan<S>,
     /// `None` until loaded from the store.
     state: Option<Checkpoint>,
     /// The state as of the last batch handed out: restored when a run fails, so events
@@ -32,21 +31,9 @@ pub(crate) struct Run<S: Source> {
 }
 
 impl<S: Source> Run<S> {
-    pub(crate) fn new(collector: &Collector<S>) -> Result<Self, Error> {
-        let operation = collector.operation();
-        let refuse = |message: &str| Err(Error::invalid_input(operation, message));
-        if collector.batch_size == 0 {
-            return refuse("batch_size is 0: give at least 1");
-        }
-        if collector.max_keys == 0 {
-            return refuse("max_keys is 0: give at least 1");
-        }
-        if collector.settings.step == Some(std::time::Duration::ZERO) {
-            return refuse("step is 0: give a positive duration");
-        }
-        Ok(Self {
-            collector: collector.clone(),
-            operation,
+    pub(crate) fn new(plan: Plan<S>) -> Self {
+        Self {
+            plan,
             state: None,
             handed_out: None,
             annotations: Arc::new(Mutex::new(Default::default())),
@@ -56,7 +43,7 @@ impl<S: Source> Run<S> {
             rejected: Vec::new(),
             moved: false,
             outside: 0,
-        })
+        }
     }
 
     /// Loads the checkpoint, once.
@@ -64,11 +51,11 @@ impl<S: Source> Run<S> {
         if self.state.is_some() {
             return Ok(());
         }
-        let id = self.collector.source.id();
-        let checkpoint = match self.collector.store.load(&id).await? {
+        let id = &self.plan.id;
+        let checkpoint = match self.plan.store.load(id).await? {
             Some(saved) if saved.source() != id => {
                 return Err(Error::invalid_input(
-                    self.operation,
+                    self.plan.operation,
                     format!(
                         "the store gave the checkpoint of `{}` for source `{id}`: give each \
                          source its own checkpoint",
@@ -77,7 +64,7 @@ impl<S: Source> Run<S> {
                 ));
             }
             Some(saved) => saved,
-            None => Checkpoint::new(id),
+            None => Checkpoint::new(id.clone()),
         };
         *self.annotations.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
             checkpoint.annotations().clone();
@@ -89,19 +76,10 @@ impl<S: Source> Run<S> {
     /// Plans the windows of a new run, from the checkpoint to now minus the lag.
     pub(crate) fn start(&mut self) {
         let Some(state) = &self.state else { return };
-        let now = self.collector.source.timer().wall_clock();
-        let mut to = datetime::saturating_sub(now, self.collector.settings.lag);
-        if let Some(until) = self.collector.until {
-            to = to.min(until);
-        }
-        let from = state.resume_from(self.collector.settings.overlap).unwrap_or_else(|| {
-            self.collector
-                .start_at
-                .unwrap_or_else(|| datetime::saturating_sub(now, self.collector.settings.lookback))
-        });
-        tracing::debug!(source = %state.source(), %from, %to, "collector run");
-        self.windows =
-            Windows { next: from, end: to, step: self.collector.settings.step, first: true };
+        let now = self.plan.timer.wall_clock();
+        let range = self.plan.range(now, state.resume_from(self.plan.settings.overlap));
+        tracing::debug!(source = %state.source(), from = %range.start, to = %range.end, "collector run");
+        self.windows = Windows::new(range, self.plan.settings.step);
         self.outside = 0;
     }
 
@@ -117,7 +95,7 @@ impl<S: Source> Run<S> {
                     _ => Vec::new(),
                 };
                 let window = Window { range, recheck };
-                let listing = self.collector.source.list(&window);
+                let listing = self.plan.source.list(&window);
                 self.listing = Some((window, listing));
                 continue;
             };
@@ -145,8 +123,8 @@ impl<S: Source> Run<S> {
                 None => {
                     state.complete_window(
                         window.range.end,
-                        self.collector.settings.overlap,
-                        self.collector.max_keys,
+                        self.plan.settings.overlap,
+                        self.plan.max_keys.get(),
                     );
                     self.listing = None;
                     self.moved = true;
@@ -163,7 +141,7 @@ impl<S: Source> Run<S> {
                     continue;
                 }
             }
-            if self.events.len().saturating_add(self.rejected.len()) >= self.collector.batch_size {
+            if self.events.len().saturating_add(self.rejected.len()) >= self.plan.batch_size.get() {
                 return Ok(self.cut_if(true));
             }
         }
@@ -195,7 +173,7 @@ impl<S: Source> Run<S> {
             events: std::mem::take(&mut self.events),
             undecodable: std::mem::take(&mut self.rejected),
             checkpoint,
-            store: Arc::clone(&self.collector.store),
+            store: Arc::clone(&self.plan.store),
             annotations: Arc::clone(&self.annotations),
         })
     }
@@ -224,49 +202,11 @@ fn reject(
     item: crate::pagination::Undecodable,
     window_end: DateTime<Utc>,
 ) -> Option<Rejected> {
-    let key = undecodable_key(item.raw_json());
+    let key = undecodable_key(item.raw_json().as_bytes());
     if state.is_delivered(&key, None) {
         return None;
     }
     state.deliver(&key, window_end, None);
     tracing::warn!(%key, error = %item.error(), "an item could not be decoded: delivered as undecodable");
     Some(Rejected { key, item })
-}
-
-/// `[next, end)` in steps, lazily: a tiny step over a long range costs no memory.
-struct Windows {
-    next: DateTime<Utc>,
-    end: DateTime<Utc>,
-    step: Option<std::time::Duration>,
-    first: bool,
-}
-
-impl Windows {
-    fn empty() -> Self {
-        Self {
-            next: DateTime::<Utc>::MIN_UTC,
-            end: DateTime::<Utc>::MIN_UTC,
-            step: None,
-            first: false,
-        }
-    }
-}
-
-impl Iterator for Windows {
-    /// The window, and whether it is the run's first.
-    type Item = (std::ops::Range<DateTime<Utc>>, bool);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.next >= self.end {
-            return None;
-        }
-        let end = match self.step {
-            Some(step) => datetime::saturating_add(self.next, step).min(self.end),
-            None => self.end,
-        };
-        let window = self.next..end;
-        self.next = end;
-        let first = std::mem::replace(&mut self.first, false);
-        Some((window, first))
-    }
 }

@@ -5,6 +5,7 @@ use std::{ops::Range, sync::Arc, time::Duration};
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 
+use super::{Collected, Listed};
 use crate::{Error, Timer, Vendor, pagination::Undecodable};
 
 /// A vendor listing a [`Collector`](super::Collector) can read by time window.
@@ -113,67 +114,6 @@ impl Window {
     pub fn contains(&self, time: DateTime<Utc>) -> bool {
         self.range.contains(&time)
     }
-}
-
-/// What a source's listing yields: an event, or an item it could not decode.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Listed<E> {
-    /// An event with its key and time.
-    Event(Collected<E>),
-    /// An item whose JSON could not be read as an event; the collector delivers it in
-    /// [`Batch::undecodable`](super::Batch::undecodable) (once, keyed by its content) and
-    /// the collection goes on.
-    Undecodable(Undecodable),
-}
-
-/// An event with what the collector needs to deliver it exactly once.
-///
-/// ```
-/// use auditkit::collect::Collected;
-/// use chrono::Utc;
-///
-/// let event = Collected::new("log-7:In Progress", Utc::now(), "payload").subject("log-7", false);
-/// assert_eq!(event.key, "log-7:In Progress");
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Collected<E> {
-    /// Stable across runs and processes: the same event always has the same key, two
-    /// events never share one. A sink may use it to drop a batch it already has.
-    pub key: String,
-    /// When the event happened, by the vendor's clock: it places the event in a window.
-    pub time: DateTime<Utc>,
-    /// The event.
-    pub event: E,
-    /// For an event that reports the state of something that still changes: that thing's
-    /// id and whether this state is final.
-    pub subject: Option<Subject>,
-}
-
-impl<E> Collected<E> {
-    /// An event that never changes once published.
-    pub fn new(key: impl Into<String>, time: DateTime<Utc>, event: E) -> Self {
-        Self { key: key.into(), time, event, subject: None }
-    }
-
-    /// Marks the event as the state of subject `id` (its key names the state, such as
-    /// `"id:Processing"`); until a final state is delivered, the collector asks the
-    /// source for the subject on every run.
-    pub fn subject(mut self, id: impl Into<String>, settled: bool) -> Self {
-        self.subject = Some(Subject { id: id.into(), settled });
-        self
-    }
-}
-
-/// The thing a [`Collected`] event reports the state of.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Subject {
-    /// Its id at the vendor.
-    pub id: String,
-    /// Whether this state is final.
-    pub settled: bool,
 }
 
 /// How far behind "now" a collector reads, how much it reads again, and in what steps.

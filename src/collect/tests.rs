@@ -388,3 +388,54 @@ async fn an_event_without_a_time_of_its_own_is_delivered_once_while_the_overlap_
     }
     assert_eq!(delivered, ["timeless"]);
 }
+
+#[tokio::test]
+async fn mapped_batches_of_two_sources_merge_into_one_stream_and_each_commits_its_own_checkpoint() {
+    #[derive(Debug, PartialEq)]
+    enum Merged {
+        Text(String),
+        Length(usize),
+    }
+    let source = FakeSource::new();
+    source.publish("e1", start() + minutes(1), minutes(0));
+    source.state("run-7", "In Progress", start() + minutes(2), false);
+    source.advance(HOUR).await;
+    let (texts, lengths) = (MemoryStore::new(), MemoryStore::new());
+    let collector =
+        |store: &MemoryStore| Collector::new(source.clone()).store(store.clone()).start_at(start());
+
+    let merged = stream::select(
+        collector(&texts).run().map_ok(|batch| batch.map(Merged::Text)),
+        collector(&lengths).run().map_ok(|batch| batch.map(|event| Merged::Length(event.len()))),
+    );
+    let batches: Vec<Batch<Merged>> = merged.try_collect().await.unwrap();
+    let mut delivered = Vec::new();
+    for batch in batches {
+        delivered.extend(batch.events().iter().map(|e| {
+            (e.key.clone(), e.time, e.subject.as_ref().map(|s| s.settled), format!("{:?}", e.event))
+        }));
+        batch.commit().await.unwrap();
+    }
+    delivered.sort();
+    let running = Some(false);
+    assert_eq!(
+        delivered,
+        [
+            ("e1".to_owned(), start() + minutes(1), None, "Length(2)".to_owned()),
+            ("e1".to_owned(), start() + minutes(1), None, r#"Text("e1")"#.to_owned()),
+            ("run-7:In Progress".into(), start() + minutes(2), running, "Length(17)".into()),
+            (
+                "run-7:In Progress".into(),
+                start() + minutes(2),
+                running,
+                r#"Text("run-7:In Progress")"#.into()
+            ),
+        ]
+    );
+    // Each mapped batch's commit moved its own collector's checkpoint.
+    for store in [&texts, &lengths] {
+        assert!(run_and_commit(&collector(store)).await.is_empty());
+        let saved = store.get("fake/events").unwrap();
+        assert_eq!(saved.pending_subjects().collect::<Vec<_>>(), ["run-7"]);
+    }
+}

@@ -44,7 +44,10 @@ use crate::{
 /// `beginDate` (the window's last instant when it has none: see [`Window::fallback_time`]),
 /// and its subject the run: a run seen `In Progress` is delivered, then checked again on
 /// every run of the collector until a final status (`Complete`, `Not sent`, `Some reports
-/// not sent`) is delivered, once. A status this SDK does not know is not final.
+/// not sent`) is delivered, once. A status this SDK does not know is not final. Final is
+/// what [`DistributionStatus`](super::DistributionStatus)'s [`JobStatus`](crate::polling::JobStatus)
+/// says, the answer [`wait_for_distribution`](super::Service::wait_for_distribution) uses
+/// too.
 ///
 /// The defaults ([`Source::settings`]): no lag (a log appears when its run starts), an
 /// overlap of a day, one window per collector run (one request whatever the range), and
@@ -105,12 +108,8 @@ fn collected(
     log: ReportDistributionLog,
     fallback: DateTime<Utc>,
 ) -> Collected<ReportDistributionLog> {
-    let id = log.report_distribution_log_id.to_string();
-    let status = log.status.as_ref().map_or("", |status| status.as_str());
-    let settled = log.status.as_ref().is_some_and(|status| status.is_finished());
-    let key = format!("{id}:{status}");
-    let time = log.begin_date.unwrap_or(fallback);
-    Collected::new(key, time, log).subject(id, settled)
+    let (id, time) = (log.report_distribution_log_id, log.begin_date.unwrap_or(fallback));
+    Collected::state_of(id.to_string(), time, log)
 }
 
 #[cfg(test)]
@@ -133,6 +132,7 @@ mod tests {
             ("Not sent", "7:Not sent", true),
             ("Some reports not sent", "7:Some reports not sent", true),
             ("Queued", "7:Queued", false),
+            ("", "7:", false),
         ] {
             let event = collected(log(status), start);
             assert_eq!(event.key, key);

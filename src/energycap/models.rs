@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 
-use crate::datetime::Tolerant;
+use crate::{
+    datetime::Tolerant,
+    polling::{JobStatus, Progress},
+};
 
 wire_enum! {
     /// Where a distribution run stands. Matched case-insensitively; any other value is
@@ -28,9 +31,10 @@ wire_enum! {
 }
 
 impl DistributionStatus {
-    /// Whether the run is over: `Complete`, `Not sent` or `Some reports not sent`. A status
-    /// this SDK does not know (`Queued`, `Running`, an empty one) does not count as over,
-    /// so a wait keeps polling until a known final status or its deadline.
+    /// Whether the run is over: `Complete`, `Not sent` or `Some reports not sent` (the
+    /// final statuses of [`JobStatus`], which the wait and the collector source both ask).
+    /// A status this SDK does not know (`Queued`, `Running`, an empty one) does not count
+    /// as over, so a wait keeps polling until a known final status or its deadline.
     ///
     /// ```
     /// use auditkit::energycap::DistributionStatus;
@@ -38,12 +42,44 @@ impl DistributionStatus {
     /// assert!(!DistributionStatus::from("Queued").is_finished());
     /// ```
     pub fn is_finished(&self) -> bool {
-        matches!(
-            self,
-            DistributionStatus::Complete
-                | DistributionStatus::NotSent
-                | DistributionStatus::SomeReportsNotSent
-        )
+        self.is_final()
+    }
+}
+
+/// The one answer to "is the run over, and did it go well?", for
+/// [`wait_for_distribution`](super::Service::wait_for_distribution),
+/// [`send_and_wait`](super::RunReportDistribution::send_and_wait) and the
+/// [`DistributionLogSource`](super::DistributionLogSource) alike.
+///
+/// - `Complete` succeeds.
+/// - `Not sent` fails: the run ended and sent nothing.
+/// - `Some reports not sent` fails too: a distribution exists to deliver its reports, and
+///   some recipients did not get theirs, which a caller who reads only `Ok` would never
+///   learn. The run's detail, with its `errors`, stays in the
+///   [`Error::JobFailed`](crate::Error::JobFailed) for a caller who accepts a partial run.
+/// - `In Progress` and any status this SDK does not know are running: a new final status
+///   is never taken for a success, and the wait's deadline bounds the wait.
+///
+/// ```
+/// use auditkit::{energycap::DistributionStatus, polling::{JobStatus, Progress}};
+///
+/// assert_eq!(DistributionStatus::Complete.progress(), Progress::Succeeded);
+/// assert!(matches!(DistributionStatus::SomeReportsNotSent.progress(), Progress::Failed { .. }));
+/// assert_eq!(DistributionStatus::from("Queued").progress(), Progress::Running);
+/// ```
+impl JobStatus for DistributionStatus {
+    fn progress(&self) -> Progress {
+        match self {
+            DistributionStatus::Complete => Progress::Succeeded,
+            DistributionStatus::NotSent | DistributionStatus::SomeReportsNotSent => {
+                Progress::Failed { message: None }
+            }
+            _ => Progress::Running,
+        }
+    }
+
+    fn status_text(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -129,4 +165,40 @@ pub struct ReportDistributionLogDetail {
     /// What went wrong, for runs with status `Some reports not sent` or `Not sent`.
     #[serde(default)]
     pub errors: Option<String>,
+}
+
+/// A log is where its [`DistributionStatus`] says; without a status, still running.
+impl JobStatus for ReportDistributionLog {
+    fn progress(&self) -> Progress {
+        self.status.as_ref().map_or(Progress::Running, JobStatus::progress)
+    }
+
+    fn status_text(&self) -> String {
+        self.status.as_ref().map_or_else(|| "(no status)".to_owned(), JobStatus::status_text)
+    }
+
+    fn state_text(&self) -> String {
+        self.status.as_ref().map_or_else(String::new, JobStatus::status_text)
+    }
+}
+
+/// A detail is where its log's [`DistributionStatus`] says; a failed run's message is its
+/// `errors`.
+impl JobStatus for ReportDistributionLogDetail {
+    fn progress(&self) -> Progress {
+        match self.log.progress() {
+            Progress::Failed { message } => {
+                Progress::Failed { message: self.errors.clone().or(message) }
+            }
+            progress => progress,
+        }
+    }
+
+    fn status_text(&self) -> String {
+        self.log.status_text()
+    }
+
+    fn state_text(&self) -> String {
+        self.log.state_text()
+    }
 }

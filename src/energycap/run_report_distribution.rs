@@ -3,13 +3,17 @@
 use reqwest::Method;
 use serde::Serialize;
 
-use super::{ReportDistributionLog, operation};
+use super::{ReportDistributionLog, ReportDistributionLogDetail, operation, wait_for_distribution};
 use crate::{Error, Operation, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("run_report_distribution");
 
 /// Starts a run of a report distribution. Created by
 /// [`Service::run_report_distribution`](super::Service::run_report_distribution).
+///
+/// EnergyCAP answers at once with the run's log, `In Progress`; wait for it with
+/// [`wait_for_distribution`](super::Service::wait_for_distribution), or use
+/// [`send_and_wait`](Self::send_and_wait) for both steps.
 ///
 /// Not idempotent: each call sends the reports again. The SDK therefore retries it only
 /// when the request never left (a refused connection), never after a 5xx or a timeout.
@@ -65,5 +69,27 @@ impl RunReportDistribution {
             request = request.json_body(&ExecBody { override_user_ids: user_ids })?;
         }
         endpoint.send_json(request).await
+    }
+
+    /// Starts the run, then waits for it with
+    /// [`wait_for_distribution`](super::Service::wait_for_distribution)'s defaults (10
+    /// minutes at most); the answer is the `Complete` run's detail. For another deadline,
+    /// call [`send`](Self::send), then `wait_for_distribution(id).max_wait(..)`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let done = client.energycap().run_report_distribution(42).send_and_wait().await?;
+    /// println!("run {} sent", done.log.report_distribution_log_id);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`send`](Self::send), then those of the wait: [`Error::JobFailed`] when
+    /// the run ends `Not sent` or `Some reports not sent` (the detail, with its `errors`,
+    /// kept in the error), [`Error::WaitTimeout`] at the deadline.
+    pub async fn send_and_wait(self) -> Result<ReportDistributionLogDetail, Error> {
+        let slot = self.slot.clone();
+        let run = self.send().await?;
+        wait_for_distribution::wait_on(slot, run.report_distribution_log_id).await
     }
 }

@@ -1,42 +1,46 @@
 //! Waiting for a distribution run to finish, by polling its detail.
 
-use super::{ReportDistributionLogDetail, Service, operation};
-use crate::{
-    Operation,
-    polling::{JobStatus, Progress, Wait},
-};
+use super::{GetReportDistributionLog, Service, operation};
+use crate::{Operation, polling::Wait, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("wait_for_distribution");
 
-/// Waits until a distribution run reaches a final status (`Complete`, `Not sent`, `Some
-/// reports not sent`); any other status, known or not, keeps it polling. Created by
-/// [`Service::wait_for_distribution`]; see [`Wait`] for the deadline, the pauses and the
-/// errors.
+/// Waits until a distribution run reaches a final status; any other status, known or not,
+/// keeps it polling. Created by [`Service::wait_for_distribution`] (and used by
+/// [`RunReportDistribution::send_and_wait`](super::RunReportDistribution::send_and_wait));
+/// see [`Wait`] for the deadline, the pauses and the errors.
 ///
-/// Await it for the final [`ReportDistributionLogDetail`] (any final status, including
-/// `Not sent`: check `log.status` and `errors`), or call
-/// [`statuses`](Wait::statuses) to see every poll.
-pub type WaitForDistribution = Wait<ReportDistributionLogDetail>;
+/// Await it for the `Complete` [`ReportDistributionLogDetail`](super::ReportDistributionLogDetail),
+/// or call [`statuses`](Wait::statuses) to see every poll. A run that ends `Not sent` or
+/// `Some reports not sent` ends the wait with [`Error::JobFailed`](crate::Error::JobFailed)
+/// (see [`DistributionStatus`](super::DistributionStatus)'s final statuses): its
+/// [`message`](crate::JobFailed::message) is the run's `errors`, and the detail itself is
+/// [`status::<ReportDistributionLogDetail>()`](crate::JobFailed::status):
+///
+/// ```no_run
+/// use auditkit::{Error, energycap::ReportDistributionLogDetail};
+///
+/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+/// match client.energycap().wait_for_distribution(1001).await {
+///     Ok(done) => println!("sent to {:?} recipients", done.log.number_of_recipients),
+///     Err(Error::JobFailed(failed)) => {
+///         let detail = failed.status::<ReportDistributionLogDetail>();
+///         eprintln!("{}: {:?}", failed.last_status(), detail.and_then(|d| d.errors.as_deref()));
+///     }
+///     Err(other) => return Err(other),
+/// }
+/// # Ok(()) }
+/// ```
+pub type WaitForDistribution = Wait<super::ReportDistributionLogDetail>;
 
 pub(super) fn wait_for_distribution(service: &Service, id: i32) -> WaitForDistribution {
-    let reader = service.clone();
-    Wait::new(OPERATION, service.slot.clone(), move || {
-        Box::pin(reader.get_report_distribution_log(id).send())
-    })
+    wait_on(service.slot.clone(), id)
 }
 
-/// A run is over at any known final status: `Not sent` is the run's result, not a failure
-/// of the wait, so the caller reads it from the detail. An unknown status keeps the wait
-/// polling.
-impl JobStatus for ReportDistributionLogDetail {
-    fn progress(&self) -> Progress {
-        match &self.log.status {
-            Some(status) if status.is_finished() => Progress::Succeeded,
-            _ => Progress::Running,
-        }
-    }
-
-    fn status_text(&self) -> String {
-        self.log.status.as_ref().map_or_else(|| "(no status)".to_owned(), |s| s.as_str().to_owned())
-    }
+/// The wait for run `id`, reading its detail through `slot`.
+pub(super) fn wait_on(slot: EndpointSlot, id: i32) -> WaitForDistribution {
+    let reader = slot.clone();
+    Wait::new(OPERATION, slot, move || {
+        Box::pin(GetReportDistributionLog::new(reader.clone(), id).send())
+    })
 }

@@ -3,8 +3,6 @@
 
 use std::{sync::Arc, time::Duration};
 
-use serde_json::Value;
-
 use super::{AuditLog, AuditLogEntry, ReportType, config::Settings as RequestSettings};
 use crate::{
     Timer, Vendor,
@@ -38,9 +36,9 @@ use crate::{
 /// `everbridge/security` or `everbridge/contact`.
 ///
 /// **Keys.** Entries have no id of their own, so an entry's key is a hash of its canonical
-/// JSON (the known fields in a fixed order, the others sorted by name, whatever serde
-/// features are on) and its ordinal among the identical entries of the listing
-/// ([`ContentKeys`]): the same entry listed again, in another window or another run, has
+/// JSON ([`canonical_json`](crate::collect::canonical_json): fields sorted by name,
+/// whatever order the server sent them in and whatever serde features are on) and its
+/// ordinal among the identical entries of the listing ([`ContentKeys::key_of`]): the same entry listed again, in another window or another run, has
 /// the same key, and two identical entries (same second, same everything) stay two.
 /// Identical entries share their time, so they always fall in the same window. An entry's
 /// time is its `eventTime` (the window's last instant when it has none: see
@@ -107,57 +105,25 @@ impl Source for AuditLogSource {
         let fallback = window.fallback_time();
         let mut keys = ContentKeys::new();
         listed(log.items_or_undecodable(), move |entry: AuditLogEntry| {
-            let key = keys.key(&canonical_json(&entry));
+            let key = keys.key_of(&entry);
             Collected::new(key, entry.event_time.unwrap_or(fallback), entry)
         })
     }
 }
 
-/// The entry's JSON with every object's keys sorted: the same bytes for the same entry,
-/// whatever order the server sent unknown fields in.
-fn canonical_json(entry: &AuditLogEntry) -> Vec<u8> {
-    let mut out = Vec::new();
-    // An entry is made of JSON values and strings: it always serializes.
-    write_sorted(&serde_json::to_value(entry).unwrap_or_default(), &mut out);
-    out
-}
-
-fn write_sorted(value: &Value, out: &mut Vec<u8>) {
-    match value {
-        Value::Object(fields) => {
-            let mut sorted: Vec<_> = fields.iter().collect();
-            sorted.sort_by(|a, b| a.0.cmp(b.0));
-            out.push(b'{');
-            for (n, (name, value)) in sorted.into_iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                write_sorted(&Value::String(name.clone()), out);
-                out.push(b':');
-                write_sorted(value, out);
-            }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                write_sorted(item, out);
-            }
-            out.push(b']');
-        }
-        scalar => out.extend(scalar.to_string().into_bytes()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
+    use crate::collect::canonical_json;
 
     fn entry(json: &str) -> AuditLogEntry {
         serde_json::from_str(json).unwrap()
+    }
+
+    fn canonical(entry: &AuditLogEntry) -> String {
+        canonical_json(&serde_json::to_value(entry).unwrap())
     }
 
     #[test]
@@ -165,12 +131,24 @@ mod tests {
         let a = entry(r#"{"eventTime":"2026-11-01T10:00:00","zeta":1,"alpha":{"y":2,"x":1}}"#);
         let b = entry(r#"{"alpha":{"x":1,"y":2},"zeta":1,"eventTime":"2026-11-01T10:00:00"}"#);
         let c = entry(r#"{"alpha":{"x":1,"y":3},"zeta":1,"eventTime":"2026-11-01T10:00:00"}"#);
-        assert_eq!(canonical_json(&a), canonical_json(&b));
-        assert_ne!(canonical_json(&a), canonical_json(&c));
-        let text = String::from_utf8(canonical_json(&a)).unwrap();
+        assert_eq!(canonical(&a), canonical(&b));
+        assert_ne!(canonical(&a), canonical(&c));
+        let text = canonical(&a);
         assert!(text.contains(r#""alpha":{"x":1,"y":2}"#), "{text}");
         let parsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed["eventTime"], "2026-11-01T10:00:00Z");
+    }
+
+    /// The keys of entries already delivered before canonical JSON moved to `collect`: a
+    /// changed key would deliver those entries again after an upgrade.
+    #[test]
+    fn an_entry_s_key_is_the_one_it_had_before_canonical_json_moved_to_collect() {
+        let entry = entry(
+            r#"{"eventTime":"2026-11-01T10:00:00","userName":"ana","operationType":"Update",
+                "zeta":[1,2.5,-3,"é\n"],"alpha":{"y":null,"x":true}}"#,
+        );
+        // The key the code before the move gave this entry.
+        assert_eq!(ContentKeys::new().key_of(&entry), "d06c4c7ae1c24c65689bf86ae870d9fb-0");
     }
 
     #[test]
@@ -179,7 +157,7 @@ mod tests {
         let other = entry(r#"{"eventTime":"2026-11-01T10:00:01","operationType":"Update"}"#);
         let keys_of = |listing: &[&AuditLogEntry]| {
             let mut keys = ContentKeys::new();
-            listing.iter().map(|entry| keys.key(&canonical_json(entry))).collect::<Vec<_>>()
+            listing.iter().map(|entry| keys.key_of(entry)).collect::<Vec<_>>()
         };
         let first = keys_of(&[&twin, &other, &twin]);
         assert_eq!(first.len(), 3);

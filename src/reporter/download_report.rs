@@ -2,8 +2,8 @@
 
 use reqwest::Method;
 
-use super::{Download, operation, protocol::advise, require_id};
-use crate::{Error, Operation, transport::EndpointSlot};
+use super::{operation, protocol::advise, require_id};
+use crate::{Download, Error, Operation, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("download_report");
 

@@ -5,15 +5,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_with::serde_as;
 
-use crate::datetime::Tolerant;
+use crate::{
+    datetime::Tolerant,
+    polling::{JobStatus, Progress},
+};
 
 wire_enum! {
     /// Where a report stands. Decoded case-insensitively (Reporter stores `Finished`, its
     /// published example writes `processing`); any other value is kept in `Unknown`.
     ///
     /// `PendingExtraction`, which Reporter's docs mention, is a step before `Processing`;
-    /// a wait treats it, and any unknown status, as still running (see
-    /// [`wait_for_report`](super::Service::wait_for_report)).
+    /// it and any unknown status are running (see its [`JobStatus`] and the
+    /// [`Report`]'s, which also reads `completedAt`).
     ///
     /// ```
     /// use auditkit::reporter::ReportStatus;
@@ -98,5 +101,80 @@ impl Report {
     /// Why generation failed: `metadata.error`, when Reporter gives it as text.
     pub fn error_message(&self) -> Option<&str> {
         self.metadata.as_ref()?.get("error")?.as_str()
+    }
+}
+
+/// What the status alone says: `Finished` succeeds, `Error` fails, anything else
+/// (`Processing`, `PendingExtraction`, a status this SDK does not know) is running. A
+/// [`Report`] knows more: see its [`JobStatus`].
+///
+/// ```
+/// use auditkit::{polling::{JobStatus, Progress}, reporter::ReportStatus};
+///
+/// assert_eq!(ReportStatus::Finished.progress(), Progress::Succeeded);
+/// assert!(!ReportStatus::from("Archived").is_final());
+/// ```
+impl JobStatus for ReportStatus {
+    fn progress(&self) -> Progress {
+        match self {
+            ReportStatus::Finished => Progress::Succeeded,
+            ReportStatus::Error => Progress::Failed { message: None },
+            _ => Progress::Running,
+        }
+    }
+
+    fn status_text(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The one answer to "is this report over, and can its file be downloaded?", for
+/// [`wait_for_report`](super::Service::wait_for_report),
+/// [`send_and_wait`](super::GenerateReport::send_and_wait) and the
+/// [`ReportSource`](super::ReportSource) alike.
+///
+/// Its [`ReportStatus`] decides, with one addition: a status this SDK does not know is
+/// running until Reporter also sets `completedAt` (which it does when a report ends, in
+/// `Error` too). **An unknown status with `completedAt` is final, and a failure**: the
+/// report will not change again, so a wait ends (with
+/// [`Error::JobFailed`](crate::Error::JobFailed) naming the status) instead of polling
+/// until its deadline, a collector stops reading it again, and a new final status is never
+/// taken for a file that can be downloaded. A failure's message is `metadata.error`.
+///
+/// ```
+/// use auditkit::{polling::{JobStatus, Progress}, reporter::Report};
+///
+/// let report: Report = serde_json::from_value(serde_json::json!({
+///     "id": "r-1", "status": "Archived", "completedAt": "2026-04-01T12:00:00Z",
+/// }))?;
+/// assert!(matches!(report.progress(), Progress::Failed { .. }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl JobStatus for Report {
+    fn progress(&self) -> Progress {
+        let failed = || Progress::Failed { message: self.error_message().map(str::to_owned) };
+        match &self.status {
+            Some(ReportStatus::Unknown(status)) if self.completed_at.is_some() => {
+                Progress::Failed {
+                    message: Some(self.error_message().map_or_else(
+                        || format!("the report ended with status `{status}`, which this SDK does not know"),
+                        str::to_owned,
+                    )),
+                }
+            }
+            Some(status) => match status.progress() {
+                Progress::Failed { .. } => failed(),
+                progress => progress,
+            },
+            None => Progress::Running,
+        }
+    }
+
+    fn status_text(&self) -> String {
+        self.status.as_ref().map_or_else(|| "(no status)".to_owned(), JobStatus::status_text)
+    }
+
+    fn state_text(&self) -> String {
+        self.status.as_ref().map_or_else(String::new, JobStatus::status_text)
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use futures::{StreamExt, stream};
 use reqwest::StatusCode;
 
-use super::{GetReport, ListReports, Report, ReportStatus};
+use super::{GetReport, ListReports, Report};
 use crate::{
     Error, Timer, Vendor,
     collect::{Collected, Listed, ListedStream, Settings, Source, Window, listed},
@@ -48,7 +48,10 @@ const PAGE_SIZE: u32 = 100;
 /// An event's key is `"{id}:{status}"`, its time the report's `createdAt` (the window's
 /// last instant when it has none: see [`Window::fallback_time`]), and its subject the
 /// report: a report seen `Processing` is delivered, then read again on every run of the
-/// collector until `Finished` or `Error` is delivered, once. A report that is gone (404)
+/// collector until a final state is delivered, once: `Finished`, `Error`, or a status this
+/// SDK does not know with a `completedAt` (the [`Report`]'s
+/// [`JobStatus`](crate::polling::JobStatus) decides, as it does for
+/// [`wait_for_report`](super::Service::wait_for_report)). A report that is gone (404)
 /// when read again is skipped with a warning; one that cannot be read for another lasting
 /// reason (an answer that does not decode) is skipped with a warning too and read again on
 /// the next run, so it never stops the collection of the others.
@@ -131,11 +134,8 @@ fn days(window: &Window) -> Vec<NaiveDate> {
 
 /// The report as an event: keyed by id and status, the report its subject.
 fn collected(report: Report, fallback: DateTime<Utc>) -> Collected<Report> {
-    let status = report.status.as_ref().map_or("", |status| status.as_str());
-    let settled = matches!(report.status, Some(ReportStatus::Finished | ReportStatus::Error));
-    let key = format!("{}:{status}", report.id);
     let (id, time) = (report.id.clone(), report.created_at.unwrap_or(fallback));
-    Collected::new(key, time, report).subject(id, settled)
+    Collected::state_of(id, time, report)
 }
 
 #[cfg(test)]
@@ -162,6 +162,7 @@ mod tests {
             ("PendingExtraction", false),
             ("Finished", true),
             ("Error", true),
+            ("Archived", false),
         ] {
             let report: Report = serde_json::from_value(serde_json::json!({
                 "id": "r-1", "status": status, "createdAt": "2026-11-21T10:00:00Z",
@@ -172,5 +173,29 @@ mod tests {
             assert_eq!(event.subject.map(|s| s.settled), Some(settled));
             assert_eq!(event.time, at("2026-11-21T10:00:00Z"));
         }
+    }
+
+    /// Regression: the wait ended on an unknown status with `completedAt` while this
+    /// source kept reading the report again on every run; both now ask the `Report`.
+    #[test]
+    fn an_unknown_status_with_a_completion_time_settles_the_report_as_it_ends_the_wait() {
+        use crate::polling::JobStatus;
+        let report: Report = serde_json::from_value(serde_json::json!({
+            "id": "r-1", "status": "Archived", "createdAt": "2026-11-21T10:00:00Z",
+            "completedAt": "2026-11-21T10:05:00Z",
+        }))
+        .unwrap();
+        assert!(report.is_final(), "the wait's answer");
+        let event = collected(report, at("2026-11-01T00:00:00Z"));
+        assert_eq!(event.key, "r-1:Archived");
+        assert_eq!(event.subject.map(|s| s.settled), Some(true), "the source's answer");
+    }
+
+    #[test]
+    fn a_report_without_a_status_keeps_its_key_and_is_not_settled() {
+        let report: Report = serde_json::from_value(serde_json::json!({ "id": "r-1" })).unwrap();
+        let event = collected(report, at("2026-11-01T00:00:00Z"));
+        assert_eq!(event.key, "r-1:");
+        assert_eq!(event.subject.map(|s| s.settled), Some(false));
     }
 }

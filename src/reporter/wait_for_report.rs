@@ -1,10 +1,7 @@
 //! Waiting for a report to be generated, by polling it.
 
-use super::{Report, ReportStatus, Service, operation};
-use crate::{
-    Operation,
-    polling::{JobStatus, Progress, Wait},
-};
+use super::{Report, Service, operation};
+use crate::{Operation, polling::Wait};
 
 const OPERATION: Operation = operation("wait_for_report");
 
@@ -37,7 +34,9 @@ const OPERATION: Operation = operation("wait_for_report");
 /// `Processing` and `PendingExtraction` are running. So is a status this SDK does not
 /// know, until Reporter also sets `completedAt` (which it does when a report ends, in
 /// `Error` too): such a report ends the wait as a failure, so a new final status is never
-/// taken for a file that can be downloaded.
+/// taken for a file that can be downloaded. The [`Report`]'s
+/// [`JobStatus`](crate::polling::JobStatus) decides, for the
+/// [`ReportSource`](super::ReportSource) too.
 pub type WaitForReport = Wait<Report>;
 
 pub(super) fn wait_for_report(service: &Service, id: String) -> WaitForReport {
@@ -47,35 +46,12 @@ pub(super) fn wait_for_report(service: &Service, id: String) -> WaitForReport {
     })
 }
 
-impl JobStatus for Report {
-    fn progress(&self) -> Progress {
-        match &self.status {
-            Some(ReportStatus::Finished) => Progress::Succeeded,
-            Some(ReportStatus::Error) => {
-                Progress::Failed { message: self.error_message().map(str::to_owned) }
-            }
-            Some(ReportStatus::Unknown(status)) if self.completed_at.is_some() => {
-                Progress::Failed {
-                    message: Some(self.error_message().map_or_else(
-                        || format!("the report ended with status `{status}`, which this SDK does not know"),
-                        str::to_owned,
-                    )),
-                }
-            }
-            _ => Progress::Running,
-        }
-    }
-
-    fn status_text(&self) -> String {
-        self.status.as_ref().map_or_else(|| "(no status)".to_owned(), |s| s.as_str().to_owned())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::polling::{JobStatus, Progress};
 
     fn report(status: &str, completed: bool, error: Option<&str>) -> Report {
         let mut report = json!({ "id": "r-1", "status": status });
