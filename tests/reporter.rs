@@ -717,6 +717,48 @@ mod listing {
         assert!(sandbox.requests().is_empty());
     }
 
+    /// The identity is derived from the listing's request: every filter and page option
+    /// counts (none can be forgotten), the order the setters are called in does not.
+    #[tokio::test]
+    async fn every_filter_tells_a_continuation_apart_and_the_setters_order_does_not() {
+        let (sandbox, client, _) = sandbox().await;
+        sandbox.reporter().seed_reports(ReporterSandbox::CSV_TEMPLATE, 30);
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let reports = || client.reporter().list_reports();
+        let base = || {
+            reports()
+                .status(ReportStatus::Finished)
+                .template_id(ReporterSandbox::CSV_TEMPLATE)
+                .limit(10)
+                .sort_order(reporter::SortOrder::Asc)
+        };
+        let saved = base().send().await.unwrap().continuation().cloned().unwrap();
+
+        let reordered = reports()
+            .sort_order(reporter::SortOrder::Asc)
+            .limit(10)
+            .template_id(ReporterSandbox::CSV_TEMPLATE)
+            .status(ReportStatus::Finished)
+            .resume(saved.clone());
+        assert_eq!(reordered.send().await.unwrap().len(), 10);
+
+        sandbox.clear_requests();
+        let others = [
+            base().status(ReportStatus::Processing),
+            base().template_id(ReporterSandbox::XML_TEMPLATE),
+            base().created_at(day),
+            base().limit(20),
+            base().sort_order(reporter::SortOrder::Desc),
+        ];
+        for other in others {
+            let error = other.resume(saved.clone()).send().await.unwrap_err();
+            assert!(error.to_string().contains("another listing"), "{error}");
+        }
+        let templates = client.reporter().list_templates().limit(10).resume(saved.clone());
+        assert!(matches!(templates.send().await, Err(Error::InvalidInput(_))));
+        assert!(sandbox.requests().is_empty());
+    }
+
     #[tokio::test]
     async fn a_listing_whose_last_page_is_full_ends_on_the_empty_page_after_it() {
         let (sandbox, client, _) = sandbox().await;

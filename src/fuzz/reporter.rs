@@ -3,15 +3,14 @@
 
 use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::{assert_decode_error, assert_short, classified, decoded, inputs, waited};
 use crate::{
-    pagination::decode_each,
+    pagination::decode_page,
     polling::{JobStatus, Progress},
     reporter::{
         Report, Template,
-        paging::Envelope,
+        paging::{Body, ReporterPages},
         protocol::{ReporterProtocol, advise},
     },
     transport::decode_json,
@@ -45,14 +44,10 @@ const SEEDS: &[&str] = &[
     r#"{"code":"TPL-0029","title":"Report not finished"}"#,
 ];
 
-/// A page the way `paging::pages` reads it: whole, else item by item.
-fn page<T: DeserializeOwned>(status: StatusCode, body: &[u8]) {
-    if decoded(decode_json::<Envelope<T>>(OP, status, None, body)).is_some() {
-        return;
-    }
-    if let Some(envelope) = decoded(decode_json::<Envelope<Value>>(OP, status, None, body)) {
-        let (_, rejected) = decode_each::<T>(OP, envelope.items.unwrap_or_default());
-        rejected.iter().for_each(|item| assert_decode_error(item.error()));
+/// A page as every Reporter listing decodes it: whole, else item by item.
+fn page<T: DeserializeOwned + Send + 'static>(status: StatusCode, body: &[u8]) {
+    if let Some(page) = decoded(decode_page::<ReporterPages<T>>(OP, status, None, body)) {
+        page.undecodable.iter().for_each(|item| assert_decode_error(item.error()));
     }
 }
 
@@ -85,9 +80,9 @@ fn the_reporter_seeds_are_bodies_the_decoders_accept() {
     assert!(decode_json::<Template>(OP, ok, None, seeds[1]).is_ok());
     let failed = decode_json::<Report>(OP, ok, None, seeds[2]).map(|report| report.progress());
     assert!(failed.is_ok_and(|progress| matches!(progress, Progress::Failed { .. })));
-    let reports = decode_json::<Envelope<Report>>(OP, ok, None, seeds[3]);
+    let reports = decode_json::<Body<Report>>(OP, ok, None, seeds[3]);
     assert!(reports.is_ok_and(|page| page.items.is_some_and(|items| items.len() == 2)));
-    assert!(decode_json::<Envelope<Template>>(OP, ok, None, seeds[4]).is_ok());
+    assert!(decode_json::<Body<Template>>(OP, ok, None, seeds[4]).is_ok());
     for error in &seeds[5..] {
         let failed =
             classified(&ReporterProtocol, OP, StatusCode::CONFLICT, &HeaderMap::new(), error);

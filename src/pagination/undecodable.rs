@@ -1,5 +1,7 @@
-//! Items a listing could not decode: by default they fail the listing, or, when the caller
-//! asks, each is handed to the caller with its raw JSON and the listing goes on.
+//! Items a listing could not decode: by default they fail the listing; when the caller asks,
+//! each is handed to the caller with its raw JSON (the server's own bytes) and the listing
+//! goes on. They travel with their [`Page`](super::Page), so the listing's views (items,
+//! items or undecodable, skipped to a handler) read one stream.
 
 use std::{fmt, sync::Arc};
 
@@ -27,7 +29,27 @@ pub struct Undecodable {
 }
 
 impl Undecodable {
-    /// The item's JSON, as the server sent it.
+    /// The item at `raw` (its bytes as the server sent them), which failed at `path`.
+    pub(crate) fn new(
+        operation: Operation,
+        status: StatusCode,
+        raw: String,
+        path: String,
+        source: serde_json::Error,
+    ) -> Self {
+        let error = Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            path,
+            excerpt: excerpt(raw.as_bytes()),
+            request_id: None,
+            source: DecodeError::bounded_source(source),
+        }));
+        Self { raw, error }
+    }
+
+    /// The item's JSON, byte for byte as the server sent it (its whitespace and key order
+    /// kept) when it came with a page decoded by the generic layer.
     pub fn raw_json(&self) -> &str {
         &self.raw
     }
@@ -43,6 +65,33 @@ impl Undecodable {
     }
 }
 
+/// A copy keeps the raw JSON and the error's text, path and status (the decoder's own
+/// error is not `Clone`, so the copy's source holds its message).
+impl Clone for Undecodable {
+    fn clone(&self) -> Self {
+        let error = match &self.error {
+            Error::Decode(decode) => Error::Decode(Box::new(DecodeError {
+                operation: decode.operation,
+                status: decode.status,
+                path: decode.path.clone(),
+                excerpt: decode.excerpt.clone(),
+                request_id: decode.request_id.clone(),
+                source: serde::de::Error::custom(&decode.source),
+            })),
+            // Never built: every `Undecodable` holds a decode error (see its constructors).
+            other => Error::config(other.to_string()),
+        };
+        Self { raw: self.raw.clone(), error }
+    }
+}
+
+/// Equal when the raw JSON and the error's text are.
+impl PartialEq for Undecodable {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw && self.error.to_string() == other.error.to_string()
+    }
+}
+
 /// What a listing does with an item it cannot decode.
 #[derive(Clone, Default)]
 pub(crate) enum UndecodablePolicy {
@@ -51,6 +100,8 @@ pub(crate) enum UndecodablePolicy {
     Fail,
     /// The item is handed to this handler and the listing goes on without it.
     Skip(Arc<dyn Fn(Undecodable) + Send + Sync>),
+    /// The item stays with its page, for a reader that takes both (a collector).
+    Keep,
 }
 
 impl fmt::Debug for UndecodablePolicy {
@@ -58,12 +109,14 @@ impl fmt::Debug for UndecodablePolicy {
         f.write_str(match self {
             UndecodablePolicy::Fail => "Fail",
             UndecodablePolicy::Skip(_) => "Skip",
+            UndecodablePolicy::Keep => "Keep",
         })
     }
 }
 
 /// Decodes the items of a page one by one, for a page that did not decode as a whole: the
-/// items that decode, in order, and the ones that do not.
+/// items that decode, in order, and the ones that do not (their JSON re-serialised).
+// old path: removed once every vendor is an envelope
 pub(crate) fn decode_each<T: DeserializeOwned>(
     operation: Operation,
     items: Vec<serde_json::Value>,

@@ -11,6 +11,7 @@ use crate::{Error, Operation};
 impl<T: Send + 'static> Paginator<T> {
     /// A listing over `windows`, in order: `fetch` gets the window and the cursor within it
     /// (`None` for the window's first page). An empty list makes an empty listing.
+    // old path: removed once every vendor is an envelope (a windowed `of_envelope` replaces it)
     pub(crate) fn over_windows<W: Send + Sync + 'static>(
         operation: Operation,
         windows: Vec<W>,

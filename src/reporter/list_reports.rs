@@ -1,8 +1,9 @@
 //! `GET /v1/reports` — reports, filtered by status, template and creation day, by page.
 
 use chrono::NaiveDate;
+use reqwest::Method;
 
-use super::{Report, ReportStatus, SortOrder, operation, paging};
+use super::{Report, ReportStatus, SortOrder, operation, page_options::PageOptions, paging};
 use crate::{
     Operation,
     pagination::{Listing, Paginator, Query},
@@ -50,7 +51,7 @@ struct Filters {
     status: Option<ReportStatus>,
     template_id: Option<String>,
     created_at: Option<NaiveDate>,
-    page: paging::PageOptions,
+    page: PageOptions,
 }
 
 impl Filters {
@@ -61,15 +62,6 @@ impl Filters {
             );
         }
         Ok(())
-    }
-
-    /// The filters' values, which tell this listing's continuations from another's.
-    fn identity(&self) -> Vec<String> {
-        vec![
-            self.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-            self.template_id.clone().unwrap_or_default(),
-            self.created_at.map(|day| day.to_string()).unwrap_or_default(),
-        ]
     }
 
     fn apply(&self, request: Request) -> Request {
@@ -123,9 +115,11 @@ impl Query for ReportsQuery {
 
     fn paginator(self) -> Paginator<Report> {
         let Self { slot, filters } = self;
-        let (page, checked, identity) = (filters.page, filters.check(), filters.identity());
-        paging::paginator(&slot, OPERATION, &["v1", "reports"], page, checked, identity, move |r| {
-            filters.apply(r)
+        let envelope = paging::ReporterPages::new(filters.page.limit);
+        Paginator::over(&slot, OPERATION, envelope, |endpoint| {
+            filters.check()?;
+            let request = endpoint.request(OPERATION, Method::GET, &["v1", "reports"]);
+            filters.page.apply(filters.apply(request))
         })
     }
 }

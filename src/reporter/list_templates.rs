@@ -1,7 +1,9 @@
 //! `GET /v1/templates` — report templates, filtered by output format and description, by
 //! page.
 
-use super::{OutputFormat, SortOrder, Template, operation, paging};
+use reqwest::Method;
+
+use super::{OutputFormat, SortOrder, Template, operation, page_options::PageOptions, paging};
 use crate::{
     Operation,
     pagination::{Listing, Paginator, Query},
@@ -47,18 +49,10 @@ pub struct TemplatesQuery {
 struct Filters {
     output_format: Option<OutputFormat>,
     description: Option<String>,
-    page: paging::PageOptions,
+    page: PageOptions,
 }
 
 impl Filters {
-    /// The filters' values, which tell this listing's continuations from another's.
-    fn identity(&self) -> Vec<String> {
-        vec![
-            self.output_format.as_ref().map(|f| f.as_str().to_owned()).unwrap_or_default(),
-            self.description.clone().unwrap_or_default(),
-        ]
-    }
-
     fn apply(&self, request: Request) -> Request {
         request
             .query_opt("outputFormat", self.output_format.as_ref().map(OutputFormat::as_str))
@@ -101,15 +95,10 @@ impl Query for TemplatesQuery {
 
     fn paginator(self) -> Paginator<Template> {
         let Self { slot, filters } = self;
-        let (page, identity) = (filters.page, filters.identity());
-        paging::paginator(
-            &slot,
-            OPERATION,
-            &["v1", "templates"],
-            page,
-            Ok(()),
-            identity,
-            move |r| filters.apply(r),
-        )
+        let envelope = paging::ReporterPages::new(filters.page.limit);
+        Paginator::over(&slot, OPERATION, envelope, |endpoint| {
+            let request = endpoint.request(OPERATION, Method::GET, &["v1", "templates"]);
+            filters.page.apply(filters.apply(request))
+        })
     }
 }
