@@ -3,7 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use super::{AuditLog, AuditLogEntry, ReportType, config::Settings as RequestSettings};
+use super::{AuditLogEntry, ListAuditLog, ReportType, config::Settings as RequestSettings};
 use crate::{
     Timer, Vendor,
     collect::{Collected, ContentKeys, ListedStream, Settings, Source, Window, listed},
@@ -30,7 +30,7 @@ use crate::{
 /// # Ok(()) }
 /// ```
 ///
-/// A window is read as [`AuditLog::items`] reads a range (split into calendar months, each
+/// A window is read as [`ListAuditLog`]'s `items()` reads a range (split into calendar months, each
 /// scrolled); an entry that does not decode is delivered in
 /// [`Batch::undecodable`](crate::collect::Batch::undecodable). Its id is
 /// `everbridge/security` or `everbridge/contact`.
@@ -96,7 +96,7 @@ impl Source for AuditLogSource {
     }
 
     fn list(&self, window: &Window) -> ListedStream<AuditLogEntry> {
-        let log = AuditLog::new(
+        let log = ListAuditLog::new(
             self.slot.clone(),
             self.settings,
             self.report_type.clone(),

@@ -18,9 +18,9 @@ const RETENTION: Months = Months::new(6);
 /// Whether one request may cover the whole range, or only the month windows of `.items()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Span {
-    /// `.page`, `.pages`, `.scroll`: one calendar month (UTC).
+    /// `.page_query(n)`, `.page_query_pages()`: one calendar month (UTC).
     OneMonth,
-    /// `.items`, `.item_pages`: any range, split into calendar months.
+    /// `.send()`, `.pages()`, `.items()`: any range, split into calendar months.
     AnyMonths,
 }
 
@@ -42,9 +42,9 @@ pub(super) fn check(
     let months = calendar_months(from, to).len();
     if span == Span::OneMonth && months > 1 {
         return refuse(format!(
-            "`.page()`, `.pages()` and `.scroll()` read one calendar month (UTC) per request, and \
-             {from} to {to} spans {months}; use `.items()` or `.item_pages()`, which split any \
-             range into months"
+            "`.page_query(n)` and `.page_query_pages()` read one calendar month (UTC) per \
+             request, and {from} to {to} spans {months}; use `.items()` or `.pages()`, which \
+             split any range into months"
         ));
     }
     // By the day: a `from` computed as "6 months ago" a moment before this check passes,

@@ -121,6 +121,35 @@ impl<T: 'static> Paginator<T> {
         self
     }
 
+    /// The same listing with each decoded item passed through `map` (a pure, per-item
+    /// step the envelope's decoding cannot take alone, such as Everbridge's account
+    /// offset); undecodable items, cursors and the identity are unchanged.
+    pub(crate) fn map<U: 'static>(
+        self,
+        map: impl Fn(T) -> U + Send + Sync + 'static,
+    ) -> Paginator<U>
+    where
+        T: Send,
+    {
+        let map = Arc::new(map);
+        let source = self.source.map(|(windows, fetch)| {
+            let fetch: FetchWindowPage<U> = Arc::new(move |window, cursor| {
+                let (page, map) = (fetch(window, cursor), Arc::clone(&map));
+                Box::pin(async move {
+                    let RawPage { items, next, rejected } = page.await?;
+                    Ok(RawPage {
+                        items: items.into_iter().map(|item| map(item)).collect(),
+                        next,
+                        rejected,
+                    })
+                })
+            });
+            (windows, fetch)
+        });
+        let Self { operation, identity, cursor_kind, options, .. } = self;
+        Paginator { operation, identity, cursor_kind, source, options }
+    }
+
     #[cfg(test)]
     pub(crate) fn max_pages(mut self, max: u32) -> Self {
         self.options.max_pages = Some(max);

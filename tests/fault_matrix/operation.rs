@@ -271,14 +271,14 @@ pub(crate) async fn run_op(case: &Case, env: &Env) -> Outcome {
         EverbridgeItems | EverbridgeScroll | EverbridgePages => {
             let (from, to) = everbridge_range(case.op);
             let make = |resume: Option<Continuation>| {
-                let mut log = client.everbridge().audit_log(ReportType::Security, from, to);
+                let mut log = client.everbridge().list_audit_log(ReportType::Security, from, to);
                 if let Some(continuation) = resume {
                     log = log.resume(continuation);
                 }
                 match case.op {
-                    EverbridgeItems => log.item_pages(),
-                    EverbridgeScroll => log.scroll(),
-                    _ => log.pages(),
+                    EverbridgeItems => log.pages(),
+                    EverbridgeScroll => log.pages(),
+                    _ => log.page_query_pages(),
                 }
             };
             let everbridge = env.sandbox.everbridge();
@@ -294,8 +294,8 @@ pub(crate) async fn run_op(case: &Case, env: &Env) -> Outcome {
                 || async move {
                     let page = client
                         .everbridge()
-                        .audit_log(ReportType::Security, from, to)
-                        .page(1)
+                        .list_audit_log(ReportType::Security, from, to)
+                        .page_query(1)
                         .send()
                         .await?;
                     Ok(page
