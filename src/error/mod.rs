@@ -3,8 +3,10 @@
 mod api;
 mod checkpoint;
 mod decode;
+mod excerpt;
 mod input;
 mod pagination;
+mod retryable;
 mod transport;
 mod wait;
 
@@ -16,9 +18,12 @@ pub use pagination::PaginationError;
 pub use transport::{TransportError, TransportErrorKind};
 pub use wait::{JobFailed, WaitTimeout};
 
+pub(crate) use excerpt::excerpt;
+pub(crate) use retryable::is_retryable_status;
+
 use reqwest::StatusCode;
 
-use crate::{Operation, Vendor, pagination::Continuation, retry::is_retryable_status};
+use crate::{Operation, Vendor, pagination::Continuation};
 
 /// Everything that can go wrong in an `auditkit` call.
 ///

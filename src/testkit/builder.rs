@@ -1,5 +1,6 @@
 //! [`SandboxBuilder`]: the settings of a sandbox before it starts, and the start itself —
-//! bind a port, start every vendor plug-in's simulator, serve. Each vendor's own setters
+//! bind a port, start every vendor plug-in's simulator, serve — with the shortcuts
+//! [`Sandbox::start`] and [`Sandbox::builder`] that lead here. Each vendor's own setters
 //! (`energycap_polls_to_complete`, …) live in its folder.
 
 use std::{fmt, io, net::SocketAddr, sync::Arc};
@@ -10,13 +11,14 @@ use url::Url;
 use crate::Timer;
 
 use super::{
-    faults::FaultQueue,
+    fault_queue::FaultQueue,
     plugin::{Handles, Settings},
     plugins,
     recorder::Recorder,
     sandbox::Sandbox,
     server::serve,
-    state::{Shared, Simulator},
+    sim::Simulator,
+    state::Shared,
 };
 
 /// Settings for a [`Sandbox`], from [`Sandbox::builder`].
@@ -122,4 +124,20 @@ impl SandboxBuilder {
 
 fn root_url(addr: SocketAddr) -> io::Result<Url> {
     Url::parse(&format!("http://{addr}/")).map_err(io::Error::other)
+}
+
+impl Sandbox {
+    /// Starts a sandbox with the default settings. Same as `Sandbox::builder().start()`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when called outside a Tokio runtime or when no local port can be bound.
+    pub async fn start() -> io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// A builder to change the simulators' settings before starting.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
 }

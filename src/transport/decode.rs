@@ -3,11 +3,10 @@
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::{Error, Operation, error::DecodeError};
-
-/// How much of a body an error keeps: enough to recognise an HTML error page or a
-/// truncated answer, too little to flood a log.
-const EXCERPT_BYTES: usize = 300;
+use crate::{
+    Error, Operation,
+    error::{DecodeError, excerpt},
+};
 
 /// What a vendor's error body says, as far as the vendor's [`Protocol`](super::Protocol)
 /// can read it.
@@ -47,16 +46,6 @@ impl ErrorDetails {
             request_id: first_text(&["requestId", "request_id"]),
         }
     }
-}
-
-/// The start of a body as text, cut at a character boundary.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
-    let mut text = text.into_owned();
-    if body.len() > EXCERPT_BYTES {
-        text.push('…');
-    }
-    text
 }
 
 /// Decodes a JSON body; a failure keeps the JSON path that failed and a body excerpt.
@@ -174,13 +163,5 @@ mod tests {
     fn trailing_garbage_is_a_decode_error() {
         let op = Operation::new(Vendor::EnergyCap, "x");
         assert!(decode_json::<Vec<u8>>(op, StatusCode::OK, None, b"[1] [2]").is_err());
-    }
-
-    #[test]
-    fn excerpt_cuts_long_bodies_on_a_char_boundary() {
-        let body = "é".repeat(400);
-        let text = excerpt(body.as_bytes());
-        assert!(text.ends_with('…'));
-        assert!(text.len() <= EXCERPT_BYTES + '…'.len_utf8());
     }
 }

@@ -5,10 +5,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::header::RETRY_AFTER;
 
-use super::{Answer, ErrorDetails, decode::excerpt};
+use super::{Answer, ErrorDetails};
 use crate::{
     Error, Operation,
-    error::{ApiError, TransportError, TransportErrorKind},
+    error::{ApiError, TransportError, TransportErrorKind, excerpt},
     retry::{FailureClass, RetryHint, parse_retry_after},
 };
 
