@@ -304,6 +304,8 @@ mod tests {
             request_id: None,
             retry_after: None,
             attempts: 4,
+            path: None,
+            next_step: None,
         }))
     }
 

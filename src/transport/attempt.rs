@@ -4,7 +4,7 @@
 
 use super::{
     Answer, Endpoint, Request, Streamed, check_scheme,
-    failure::Failure,
+    failure::{Failure, without_url},
     protocol::Verdict,
     redirect::{MAX_REDIRECTS, next_hop},
 };
@@ -176,11 +176,14 @@ fn request_id(response: &reqwest::Response) -> Option<String> {
 fn broken_body(operation: Operation, attempts: u32, error: reqwest::Error) -> Error {
     let kind =
         if error.is_timeout() { TransportErrorKind::Timeout } else { TransportErrorKind::Body };
+    let (message, error) = without_url(
+        "the answer's body broke off while it streamed; the request was not repeated",
+        error,
+    );
     Error::Transport(Box::new(TransportError {
         operation,
         kind,
-        message: "the answer's body broke off while it streamed; the request was not repeated"
-            .into(),
+        message,
         attempts,
         source: Some(Box::new(error)),
     }))

@@ -5,7 +5,11 @@ use serde::de::DeserializeOwned;
 
 use crate::{
     Error, Operation,
-    error::{DecodeError, excerpt},
+    error::{
+        DecodeError,
+        bounded::{MAX_FIELD_TEXT, shorten_middle},
+        excerpt,
+    },
 };
 
 /// What a vendor's error body says, as far as the vendor's [`Protocol`](super::Protocol)
@@ -84,9 +88,10 @@ fn decode_tracking_path<T: DeserializeOwned>(
         Error::Decode(Box::new(DecodeError {
             operation,
             status,
-            path,
+            // A field name is the server's: it can be a megabyte long.
+            path: shorten_middle(&path, MAX_FIELD_TEXT).into_owned(),
             excerpt: excerpt(body),
-            request_id: request_id.map(str::to_owned),
+            request_id: request_id.map(|id| excerpt(id.as_bytes())),
             source: DecodeError::bounded_source(source),
         }))
     })
@@ -150,6 +155,29 @@ mod tests {
             let source = std::error::Error::source(&error).map(ToString::to_string);
             assert!(source.is_some_and(|source| source.len() < 500));
         }
+    }
+
+    #[test]
+    fn a_megabyte_field_name_keeps_the_decode_error_short() {
+        let op = Operation::new(Vendor::Qualtrics, "list_events");
+        let name = format!("start{}end", "f".repeat(1 << 20));
+        let body = format!(r#"{{"{name}": "not a number"}}"#);
+        let error = decode_json::<std::collections::HashMap<String, u32>>(
+            op,
+            StatusCode::OK,
+            Some(&"r".repeat(100_000)),
+            body.as_bytes(),
+        )
+        .unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("{error:?}") };
+        assert!(decode.path().starts_with("start") && decode.path().ends_with("end"));
+        assert!(decode.path().len() <= MAX_FIELD_TEXT, "{}", decode.path().len());
+        for text in [error.to_string(), format!("{error:?}"), format!("{error:#?}")] {
+            assert!(text.len() <= 2048, "{} bytes", text.len());
+        }
+        let text = error.to_string();
+        assert!(text.starts_with("Qualtrics list_events could not decode"), "{text}");
+        assert!(text.ends_with("please report it with this message"), "{text}");
     }
 
     #[test]

@@ -19,6 +19,77 @@ async fn a_huge_error_message_is_cut_to_an_excerpt() {
     assert!(error.to_string().len() < 1_000, "{} bytes", error.to_string().len());
 }
 
+/// The bound every error text keeps (issue "hardening" point 1): 2 KiB.
+const BOUND: usize = 2048;
+
+fn assert_bounded(error: &Error, starts: &str, ends: &str) {
+    for (how, text) in [("Display", error.to_string()), ("Debug", format!("{error:?}"))] {
+        assert!(text.len() <= BOUND, "{how} is {} bytes: {}", text.len(), &text[..200]);
+        assert!(text.contains("bytes cut]"), "{how} was not shortened: {text}");
+        if how == "Display" {
+            assert!(text.starts_with(starts), "{how} lost its start: {text}");
+            assert!(text.ends_with(ends), "{how} lost its end: {text}");
+        }
+    }
+    let alternate = format!("{error:#?}");
+    assert!(alternate.len() <= BOUND, "{{:#?}} is {} bytes", alternate.len());
+}
+
+/// A server's long URL path, header values, code and message all stay out of the error's
+/// length: a 404 keeps its start, its path's ends and its next step within 2 KiB.
+#[tokio::test]
+async fn an_api_error_with_huge_path_header_code_and_message_stays_short() {
+    let server = MockServer::start().await;
+    let huge = "c".repeat(300_000);
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("x-request-id", "r".repeat(30_000).as_str())
+                .set_body_json(json!({ "code": huge, "message": huge, "requestId": huge })),
+        )
+        .mount(&server)
+        .await;
+    let (endpoint, _) = endpoint(&server.uri(), ErrorBody::GENERIC, Jitter::fixed(0.0));
+    let id = "i".repeat(20_000);
+    let request =
+        endpoint.request(OP, Method::GET, &["items", &id]).query("skipToken", "t".repeat(30_000));
+
+    let error = endpoint.send(request).await.unwrap_err();
+
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert!(api.path().is_some_and(|path| path.starts_with("/items/iii") && path.len() <= 512));
+    assert_bounded(
+        &error,
+        "Everbridge made_up_operation failed with HTTP 404 Not Found at /items/",
+        "the vendor has nothing at this path",
+    );
+}
+
+/// reqwest quotes the whole URL in its errors: a 60 KB skip token made a 60 KB error, and
+/// a URL too long for the HTTP library a 70 KB one.
+#[tokio::test]
+async fn a_transport_error_quoting_a_huge_url_stays_short() {
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let (endpoint, _) = endpoint(&url, ErrorBody::GENERIC, Jitter::fixed(0.0));
+    for token_len in [60_000, 70_000] {
+        let request =
+            endpoint.request(OP, Method::GET, &["logs"]).query("skipToken", "t".repeat(token_len));
+
+        let error = endpoint.send(request).await.unwrap_err();
+
+        assert!(matches!(error, Error::Transport(_)), "{error:?}");
+        assert_bounded(&error, "Everbridge made_up_operation ", "");
+        // A cause chain printed link by link (anyhow's `{:?}`) is bounded too.
+        let mut cause = std::error::Error::source(&error);
+        while let Some(link) = cause {
+            assert!(link.to_string().len() <= BOUND, "a cause of {} bytes", link.to_string().len());
+            cause = link.source();
+        }
+    }
+}
+
 /// A keep-alive server that answers `{}` after 20 ms, counting the connections it accepted
 /// and the most requests it had in hand at once.
 async fn counting_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
