@@ -13,12 +13,14 @@ mod decode;
 mod endpoint;
 mod execute;
 pub(crate) mod failure;
+mod file_name;
 mod protocol;
 mod rate_limit;
 mod redirect;
 mod request;
 mod scheme;
 mod shared;
+mod token;
 mod token_cache;
 
 pub(crate) use answer::{Answer, Streamed};
@@ -29,13 +31,15 @@ pub(crate) use decode::{ErrorDetails, decode_json};
 // vendors import it from `crate::error`.
 pub(crate) use crate::error::excerpt;
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
+pub(crate) use file_name::partial_file_name;
 pub(crate) use protocol::Verdict;
 pub(crate) use protocol::{ErrorBody, Protocol};
 pub use rate_limit::RateLimit;
 pub(crate) use request::Request;
 pub(crate) use scheme::check_scheme;
 pub(crate) use shared::{Transport, TransportSettings};
-pub(crate) use token_cache::{Token, TokenCache, TokenSource};
+pub(crate) use token::{ExpiresIn, Issued, Token};
+pub(crate) use token_cache::{TokenCache, TokenSource};
 
 #[cfg(test)]
 mod behaviour;
