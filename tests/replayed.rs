@@ -10,10 +10,10 @@ async fn replayed_with(values: &[&str]) -> Result<bool, Error> {
     let server = MockServer::start().await;
     let report =
         json!({"id": "r-1", "templateId": ReporterSandbox::CSV_TEMPLATE, "status": "processing"});
-    let answer = values.iter().fold(
-        ResponseTemplate::new(201).set_body_json(report),
-        |answer, value| answer.append_header("X-Idempotency-Replayed", *value),
-    );
+    let answer =
+        values.iter().fold(ResponseTemplate::new(201).set_body_json(report), |answer, value| {
+            answer.append_header("X-Idempotency-Replayed", *value)
+        });
     Mock::given(method("POST")).respond_with(answer).mount(&server).await;
     let client = Client::builder().reporter(reporter::Config::new(server.uri())).build()?;
 

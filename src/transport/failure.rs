@@ -69,6 +69,18 @@ impl Failure {
         }
     }
 
+    /// No request slot (or place for a body) freed up within the timeout: the call's time
+    /// is spent, so no retry.
+    pub(super) fn no_place(operation: Operation, message: String) -> Self {
+        Failure::Fatal(Error::Transport(Box::new(TransportError {
+            operation,
+            kind: TransportErrorKind::Timeout,
+            message,
+            attempts: 1,
+            source: None,
+        })))
+    }
+
     pub(super) fn redirect(message: String) -> Self {
         Failure::Transport {
             kind: TransportErrorKind::Redirect,

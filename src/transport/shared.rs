@@ -17,6 +17,8 @@ pub(crate) struct Transport {
     pub(super) allow_insecure_http: bool,
     pub(super) max_answer_size: usize,
     pub(super) max_in_flight: usize,
+    /// The whole-request timeout; waiting for a request slot counts against it.
+    pub(super) timeout: Duration,
     pub(super) rate_limits: Vec<(Vendor, RateLimit)>,
     pub(super) keys_sent: KeyLedger,
 }
@@ -55,6 +57,7 @@ impl Transport {
             max_answer_size: settings.max_answer_size,
             // tokio's semaphore panics above its own maximum: `usize::MAX` means "no cap".
             max_in_flight: settings.max_in_flight.clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            timeout: settings.timeout,
             rate_limits: settings.rate_limits,
             allow_insecure_http: settings.allow_insecure_http,
             keys_sent: KeyLedger::default(),

@@ -137,3 +137,26 @@ async fn requests_in_flight_per_vendor_are_capped() {
         connections.load(Ordering::SeqCst)
     );
 }
+
+/// Issue "hardening" point 12: with `max_in_flight(n)`, 1,000 concurrent calls on one
+/// client open at most n TCP connections, on a multi-threaded runtime too (a buffered call
+/// gives its slot back only once its body is read, so its connection is free for the next).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_concurrent_calls_open_no_more_connections_than_slots() {
+    let (url, connections, most) = counting_server().await;
+    // 1,000 calls of 20 ms through 4 slots take 5 s: the wait for a slot counts against the
+    // timeout, so the timeout must be longer.
+    let timeout = Duration::from_secs(60);
+    let (endpoint, _) = timed_endpoint(&url, ErrorBody::GENERIC, Jitter::fixed(0.0), timeout);
+
+    let calls = (0..1_000).map(|_| {
+        let endpoint = endpoint.clone();
+        tokio::spawn(async move { endpoint.send(endpoint.request(OP, Method::GET, &["x"])).await })
+    });
+    let answers = futures::future::join_all(calls).await;
+
+    assert!(answers.iter().all(|answer| answer.as_ref().is_ok_and(Result::is_ok)));
+    assert!(most.load(Ordering::SeqCst) <= 4, "{} at once", most.load(Ordering::SeqCst));
+    let opened = connections.load(Ordering::SeqCst);
+    assert!(opened <= 4, "{opened} connections for 4 slots");
+}

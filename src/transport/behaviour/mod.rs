@@ -1,11 +1,12 @@
 //! The transport end to end against local servers, one concern per file: a vendor
 //! [protocol] that fails 2xx answers, exact [retries] and keyed writes, where a streamed
-//! answer stops retrying and how large it may grow ([streams]), and the [limits] on error
-//! texts and connections. The made-up vendor and endpoint they share are here.
+//! answer stops retrying and how large it may grow ([streams]), the [limits] on error texts
+//! and connections, and the request [slots] that unread downloads must not hold. The made-up vendor and endpoint they share are here.
 
 mod limits;
 mod protocol;
 mod retries;
+mod slots;
 mod streams;
 
 use std::{
@@ -56,10 +57,20 @@ impl Protocol for SuccessFlag {
 }
 
 fn endpoint(url: &str, protocol: impl Protocol, jitter: Jitter) -> (Endpoint, Arc<VirtualTimer>) {
+    timed_endpoint(url, protocol, jitter, Duration::from_secs(5))
+}
+
+/// An endpoint whose client times out after `timeout`, with 4 requests in flight at most.
+fn timed_endpoint(
+    url: &str,
+    protocol: impl Protocol,
+    jitter: Jitter,
+    timeout: Duration,
+) -> (Endpoint, Arc<VirtualTimer>) {
     let timer = Arc::new(VirtualTimer::new());
     let transport = Transport::new(TransportSettings {
         retry: RetryPolicy::default(),
-        timeout: Duration::from_secs(5),
+        timeout,
         connect_timeout: Duration::from_secs(5),
         allow_insecure_http: false,
         timer: timer.clone(),
