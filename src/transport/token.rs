@@ -67,8 +67,8 @@ impl Token {
                 excerpt: "(withheld: it holds a token)".to_owned(),
                 request_id: None,
                 source: serde::de::Error::custom(format!(
-                    "the token endpoint {endpoint} answered a {} with characters an HTTP \
-                     header cannot carry (control characters or non-ASCII)",
+                    "the token endpoint {endpoint} answered an `{}` holding characters an \
+                     HTTP header cannot carry (control characters or non-ASCII)",
                     issued.field
                 )),
             }))
