@@ -15,7 +15,7 @@ use super::{
 use crate::{
     ClientBuilder,
     everbridge::{Config as EverbridgeConfig, Credentials, Region},
-    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, sim::Simulator},
 };
 
 /// The Everbridge plug-in, mounted at `/everbridge`.
