@@ -83,8 +83,8 @@ impl<T: 'static> Paginator<T> {
         Self::windowed(operation, 1, Arc::new(move |_, cursor| fetch(cursor)))
     }
 
-    /// A listing over `windows` consecutive windows, each paged on its own.
-    // old path: removed once every vendor is an envelope
+    /// A listing over `windows` consecutive windows, each paged on its own: what
+    /// [`of_windows`](Self::of_windows) builds on.
     pub(crate) fn windowed(operation: Operation, windows: u32, fetch: FetchWindowPage<T>) -> Self {
         Self {
             operation,

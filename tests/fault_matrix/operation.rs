@@ -268,7 +268,7 @@ pub(crate) async fn run_op(case: &Case, env: &Env) -> Outcome {
             )
             .await
         }
-        EverbridgeItems | EverbridgeScroll | EverbridgePages => {
+        EverbridgeMonths | EverbridgeOneMonth | EverbridgePageQueryPages => {
             let (from, to) = everbridge_range(case.op);
             let make = |resume: Option<Continuation>| {
                 let mut log = client.everbridge().list_audit_log(ReportType::Security, from, to);
@@ -276,8 +276,8 @@ pub(crate) async fn run_op(case: &Case, env: &Env) -> Outcome {
                     log = log.resume(continuation);
                 }
                 match case.op {
-                    EverbridgeItems => log.pages(),
-                    EverbridgeScroll => log.pages(),
+                    EverbridgeMonths => log.pages(),
+                    EverbridgeOneMonth => log.pages(),
                     _ => log.page_query_pages(),
                 }
             };
@@ -288,7 +288,7 @@ pub(crate) async fn run_op(case: &Case, env: &Env) -> Outcome {
             });
             read(make, |entry| entry.entity_id.unwrap_or(-1).to_string(), hook, recover).await
         }
-        EverbridgePage => {
+        EverbridgePageQuery => {
             let (from, to) = everbridge_range(case.op);
             call(
                 || async move {

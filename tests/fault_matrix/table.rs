@@ -44,10 +44,10 @@ operations! {
     ReporterTemplate,
     ReporterWait,
     ReporterDownload,
-    EverbridgeItems,
-    EverbridgeScroll,
-    EverbridgePages,
-    EverbridgePage,
+    EverbridgeMonths,
+    EverbridgeOneMonth,
+    EverbridgePageQueryPages,
+    EverbridgePageQuery,
 }
 
 use Op::*;
@@ -72,9 +72,10 @@ impl Op {
             ReporterTemplate => ("Lerian Reporter", &["get_template"]),
             ReporterWait => ("Lerian Reporter", &["wait_for_report", "get_report"]),
             ReporterDownload => ("Lerian Reporter", &["download_report"]),
-            EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage => {
-                ("Everbridge", &["audit_log"])
-            }
+            EverbridgeMonths
+            | EverbridgeOneMonth
+            | EverbridgePageQueryPages
+            | EverbridgePageQuery => ("Everbridge", &["audit_log"]),
         }
     }
 
@@ -86,14 +87,17 @@ impl Op {
                 | QualtricsRaw
                 | ReporterList
                 | ReporterTemplates
-                | EverbridgeItems
-                | EverbridgeScroll
-                | EverbridgePages
+                | EverbridgeMonths
+                | EverbridgeOneMonth
+                | EverbridgePageQueryPages
         )
     }
 
     pub(crate) fn is_everbridge(self) -> bool {
-        matches!(self, EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage)
+        matches!(
+            self,
+            EverbridgeMonths | EverbridgeOneMonth | EverbridgePageQueryPages | EverbridgePageQuery
+        )
     }
 }
 
@@ -196,7 +200,7 @@ pub(crate) fn matrix() -> Vec<Case> {
                     Expect::Fails(Want::Transport(TransportErrorKind::Body), Then::Recover)
                 }
                 // The scroll moved on with the lost batch: the SDK notices the jump.
-                EverbridgeItems | EverbridgeScroll => {
+                EverbridgeMonths | EverbridgeOneMonth => {
                     Expect::Fails(Want::CursorExpired, Then::Recover)
                 }
                 _ => Expect::Exact,
@@ -216,7 +220,7 @@ pub(crate) fn matrix() -> Vec<Case> {
                     Expect::Fails(Want::Transport(TransportErrorKind::Timeout), Then::Stop)
                 }
                 // The server may still serve the batch the client gave up on.
-                EverbridgeItems | EverbridgeScroll => Expect::ExactAfterResumes,
+                EverbridgeMonths | EverbridgeOneMonth => Expect::ExactAfterResumes,
                 _ => Expect::Exact,
             })
         }),
@@ -225,7 +229,7 @@ pub(crate) fn matrix() -> Vec<Case> {
         }),
         (InFlight409, |op| (op == ReporterGenerate).then_some(Expect::Exact)),
         (ScrollExpiry, |op| {
-            matches!(op, EverbridgeItems | EverbridgeScroll)
+            matches!(op, EverbridgeMonths | EverbridgeOneMonth)
                 .then_some(Expect::Fails(Want::CursorExpired, Then::Recover))
         }),
         (RepeatedToken, |op| {
@@ -246,9 +250,10 @@ pub(crate) fn matrix() -> Vec<Case> {
                 Some(Expect::Fails(Want::Decode("createdAt"), Then::Stop))
             }
             // Everbridge's dates are spellings the tolerant reader takes (no seconds, `+0000`).
-            EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage => {
-                Some(Expect::Exact)
-            }
+            EverbridgeMonths
+            | EverbridgeOneMonth
+            | EverbridgePageQueryPages
+            | EverbridgePageQuery => Some(Expect::Exact),
             _ => None,
         }),
         (UnknownEnum, |op| match op {
