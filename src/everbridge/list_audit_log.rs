@@ -81,6 +81,26 @@ impl ListAuditLog {
         Listing::of(AuditLogQuery::new(slot, settings, report_type, range))
     }
 
+    /// Whether a scroll that ends short of the `totalCount` it announced is an error
+    /// ([`Error::Pagination`](crate::Error::Pagination)) rather than a warning logged with
+    /// both counts (the default: Everbridge's count may be approximate).
+    ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{Duration, Utc};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let (from, to) = (Utc::now() - Duration::days(20), Utc::now());
+    /// let log = client.everbridge().list_audit_log(ReportType::Security, from, to);
+    /// let every_entry: Vec<_> = log.strict(true).items().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.query.strict = strict;
+        self
+    }
+
     /// One pageQuery page (`queryType=pageQuery&pageNo=number`), 1 to 100, of a range
     /// within one calendar month; the page tells the month's totals. The listing's paging
     /// settings do not apply to one page.
@@ -141,14 +161,15 @@ impl Query for AuditLogQuery {
             Ok(checked) => checked,
             Err(error) => return Paginator::refused(OPERATION, error),
         };
-        let months = calendar_months(range.start, range.end);
+        let (months, strict) = (calendar_months(range.start, range.end), target.strict);
         let firsts: Vec<Request> =
             months.iter().map(|month| scroll_request(&target, month)).collect();
         let endpoint = target.endpoint.clone();
         match target.settings.event_time_offset {
-            None => Paginator::of_windows(endpoint, ScrollPages::new(), OPERATION, firsts),
+            None => Paginator::of_windows(endpoint, ScrollPages::new(strict), OPERATION, firsts),
             Some(offset) => {
-                Paginator::of_windows(endpoint, ScrollPages::<LocalEntry>::new(), OPERATION, firsts)
+                let scrolls = ScrollPages::<LocalEntry>::new(strict);
+                Paginator::of_windows(endpoint, scrolls, OPERATION, firsts)
                     .map(move |entry| entry.at_offset(offset))
             }
         }

@@ -11,10 +11,14 @@
 //! A scroll moves on the server with every request, so an answer lost on the way back (cut
 //! off, then retried) would skip a batch without a word: when answers carry `start`, each
 //! batch must start where the last ended (see `scroll_position`), else the listing stops
-//! as if the scroll had expired.
+//! as if the scroll had expired. A scroll that answers the same batch again (the same
+//! bytes, or a `start` already served) is an error, not entries delivered twice; one that
+//! ends short of its `totalCount` is a warning with both counts, or an error with
+//! `.strict(true)`.
 
 use std::marker::PhantomData;
 
+use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -25,12 +29,48 @@ use crate::{
     transport::Request,
 };
 
-/// The scrolls of one listing (one per window), with items of type `T`.
-pub(crate) struct ScrollPages<T>(Positions, PhantomData<fn() -> T>);
+/// The scrolls of one listing (one per window), with items of type `T`; `strict`: a scroll
+/// that ends short of its `totalCount` is an error, not a warning.
+pub(crate) struct ScrollPages<T> {
+    positions: Positions,
+    strict: bool,
+    item: PhantomData<fn() -> T>,
+}
 
 impl<T> ScrollPages<T> {
-    pub(crate) fn new() -> Self {
-        Self(Positions::default(), PhantomData)
+    pub(crate) fn new(strict: bool) -> Self {
+        Self { positions: Positions::default(), strict, item: PhantomData }
+    }
+
+    /// The scroll sent as `sent` ended: compares what it delivered with what it said the
+    /// window holds.
+    fn ended(&self, sent: Option<&str>) -> Result<(), Error> {
+        let Some(scroll) = self.positions.end(sent) else { return Ok(()) };
+        let Some(total) = scroll.total.and_then(|total| u64::try_from(total).ok()) else {
+            return Ok(());
+        };
+        let delivered = scroll.delivered;
+        if delivered >= total {
+            if delivered > total {
+                // Elasticsearch may count "at least" a capped total: more is only noted.
+                tracing::warn!(
+                    delivered,
+                    total,
+                    "an Everbridge scroll brought more entries than its totalCount"
+                );
+            }
+            return Ok(());
+        }
+        let message = format!(
+            "Everbridge's scroll ended after {delivered} entries, but said the month holds \
+             {total}: {} entries were not served",
+            total - delivered
+        );
+        if self.strict {
+            return Err(Error::pagination(OPERATION, message));
+        }
+        tracing::warn!(delivered, total, "{message}");
+        Ok(())
     }
 }
 
@@ -49,13 +89,17 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ScrollPages<T> {
         Ok(request.query_opt("scrollId", sent.map(|id| &id.0)))
     }
 
+    fn answered(&self, first: &Request, _: Option<&ScrollId>, body: &Bytes) -> Result<(), Error> {
+        self.positions.check_repeat(first.url.as_str(), body)
+    }
+
     fn next(&self, sent: Option<&ScrollId>, page: &AuditLogPage, on_page: usize) -> Next {
         let sent = sent.map(|id| id.0.as_str());
         // Checked before an empty batch ends the scroll too: when the lost answer held the
         // last entries, the next answer is the empty one, and only its `start` tells.
-        self.0.check(sent, page.start)?;
+        self.positions.check(sent, page.start)?;
         if on_page == 0 {
-            self.0.forget(sent);
+            self.ended(sent)?;
             return Ok(None);
         }
         // Only an answer without entries ends a scroll: one without an id goes on with the
@@ -71,7 +115,7 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ScrollPages<T> {
                 ),
             ));
         };
-        self.0.record(sent, id, page.start, on_page);
+        self.positions.record(sent, id, page.start, on_page, page.total_count);
         Ok(Some(ScrollId(id.to_owned())))
     }
 
@@ -79,7 +123,7 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ScrollPages<T> {
         if sent.is_none() || !is_scroll_gone(&error) {
             return error;
         }
-        self.0.forget(sent.map(|id| id.0.as_str()));
+        self.positions.end(sent.map(|id| id.0.as_str()));
         let message = format!(
             "Everbridge no longer knows the scroll id (a scroll expires 3 minutes after its \
              last request): {error}"
@@ -93,6 +137,10 @@ type Next = Result<Option<ScrollId>, Error>;
 /// Whether a failure says the scroll is gone (see the module docs for the assumption).
 fn is_scroll_gone(error: &Error) -> bool {
     let Error::Api(api) = error else { return false };
+    // An answer without `data` quotes the body, which may name its `scrollId`.
+    if api.code() == Some("no_data") {
+        return false;
+    }
     let refused_for_the_scroll = matches!(
         api.status(),
         StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::GONE

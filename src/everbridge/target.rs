@@ -24,6 +24,7 @@ pub struct AuditLogQuery {
     settings: Settings,
     report_type: ReportType,
     range: Range<DateTime<Utc>>,
+    pub(super) strict: bool,
 }
 
 /// What every request of one audit log carries.
@@ -32,6 +33,8 @@ pub(super) struct Target {
     pub(super) endpoint: Endpoint,
     pub(super) settings: Settings,
     report_type: ReportType,
+    /// A scroll that ends short of its `totalCount` is an error.
+    pub(super) strict: bool,
 }
 
 impl Target {
@@ -52,7 +55,7 @@ impl AuditLogQuery {
         report_type: ReportType,
         range: Range<DateTime<Utc>>,
     ) -> Self {
-        Self { slot, settings, report_type, range }
+        Self { slot, settings, report_type, range, strict: false }
     }
 
     /// The checked range and what its requests carry, or why no request can be made.
@@ -66,7 +69,8 @@ impl AuditLogQuery {
         }
         let now = endpoint.timer().wall_clock();
         range::check(OPERATION, &self.range, span, now, self.settings)?;
-        let target = Target { endpoint, settings: self.settings, report_type: self.report_type };
+        let Self { settings, report_type, strict, .. } = self;
+        let target = Target { endpoint, settings, report_type, strict };
         Ok((target, self.range))
     }
 }

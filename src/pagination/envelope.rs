@@ -199,6 +199,20 @@ pub(crate) trait Envelope: Send + Sync + 'static {
         on_page: usize,
     ) -> Result<Option<Self::Cursor>, Error>;
 
+    /// Checks an answer's bytes before they are decoded, against what this listing saw
+    /// before: by default nothing. `first` is the window's first request (it names the
+    /// window), `sent` the cursor sent. Everbridge refuses a scroll that answers the same
+    /// batch again, byte for byte, which no page field need tell.
+    fn answered(
+        &self,
+        first: &Request,
+        sent: Option<&Self::Cursor>,
+        body: &bytes::Bytes,
+    ) -> Result<(), Error> {
+        let _ = (first, sent, body);
+        Ok(())
+    }
+
     /// The error a failed request for the page at `sent` becomes: by default itself. A
     /// vendor whose server forgets cursors turns its "unknown cursor" answer into
     /// [`Error::cursor_expired`] here, so the listing's error carries a restart.

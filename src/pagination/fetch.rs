@@ -24,6 +24,7 @@ pub(crate) async fn fetch<E: Envelope>(
     let operation = first.operation;
     let request = envelope.with_cursor(first.clone(), cursor)?;
     let answer = endpoint.send(request).await.map_err(|error| envelope.failed(cursor, error))?;
+    envelope.answered(first, cursor, &answer.body)?;
     let request_id = answer.request_id.as_deref();
     let page = decode_page::<E>(operation, answer.status, request_id, &answer.body)?;
     let next = envelope.next(cursor, &page.meta, page.on_page())?;
