@@ -233,6 +233,22 @@ pub(crate) async fn inject(case: &Case, env: &mut Env) {
             env.expected = ids_of(&events[..2], "id");
             Some(Fault::status(200).body(page).path(QUALTRICS_LOGS).times(2))
         }
+        ScrollRepeat => {
+            // After the opening batch, three of its entries at its position, every time.
+            let entries = env.sandbox.everbridge().entries(ReportType::Security);
+            let batch: Vec<Value> = entries.iter().take(3).cloned().collect();
+            let body =
+                json!({"data": batch, "scrollId": "fault-matrix", "start": 0, "totalCount": 3});
+            Some(Fault::status(200).body(body).times(200))
+        }
+        SuccessAsText => {
+            Some(Fault::status(200).body(json!({"success": "false", "message": "Not now"})))
+        }
+        StatusAsText => Some(Fault::status(200).body(json!({"status": "503", "message": "Busy"}))),
+        ErrorsMember => Some(
+            Fault::status(200).body(json!({"errors": [{"code": "E-7"}], "data": {"data": []}})),
+        ),
+        NoData => Some(Fault::status(200).body(json!({"currentPageNo": 0, "totalCount": 250}))),
         OversizedBody | ScrollExpiry => None,
         MalformedDate | UnknownEnum | NullObject => odd_data(case, env).await,
     };

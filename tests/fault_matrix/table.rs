@@ -116,6 +116,16 @@ pub(crate) enum Kind {
     MalformedDate,
     UnknownEnum,
     NullObject,
+    /// Everbridge: the scroll answers the same batch again, without end.
+    ScrollRepeat,
+    /// Everbridge: HTTP 200 with `"success": "false"` (text, not a boolean).
+    SuccessAsText,
+    /// Everbridge: HTTP 200 with `"status": "503"` (text) and a message.
+    StatusAsText,
+    /// Everbridge: HTTP 200 with an `errors` member beside an empty `data`.
+    ErrorsMember,
+    /// Everbridge: HTTP 200 without `data`.
+    NoData,
 }
 
 use Kind::*;
@@ -145,6 +155,8 @@ pub(crate) enum Want {
     Decode(&'static str),
     CursorExpired,
     RepeatedToken,
+    /// A scroll that answered the same batch again: a pagination error, not an expiry.
+    ScrollRepeat,
     WaitTimeout,
 }
 
@@ -170,7 +182,7 @@ pub(crate) type ExpectFor = fn(Op) -> Option<Expect>;
 
 /// The table: each fault kind with the outcome each operation it applies to must show.
 pub(crate) fn matrix() -> Vec<Case> {
-    let rows: [(Kind, ExpectFor); 13] = [
+    let rows: [(Kind, ExpectFor); 18] = [
         (Burst503, |op| {
             // POST exec without a key is never retried after an answer.
             Some(match op {
@@ -263,6 +275,19 @@ pub(crate) fn matrix() -> Vec<Case> {
             EnergyCapWait => Some(Expect::Fails(Want::WaitTimeout, Then::Stop)),
             _ => None,
         }),
+        (ScrollRepeat, |op| {
+            matches!(op, EverbridgeMonths | EverbridgeOneMonth)
+                .then_some(Expect::Fails(Want::ScrollRepeat, Then::Stop))
+        }),
+        // An HTTP-200 failure is an error with status 200, never an empty page that ends
+        // the month: resumed, the listing reads exactly the rest.
+        (SuccessAsText, everbridge_200_failure),
+        (StatusAsText, |op| {
+            // `"status": "503"` is retried as a 503 would be: the fault answers once.
+            op.is_everbridge().then_some(Expect::Exact)
+        }),
+        (ErrorsMember, everbridge_200_failure),
+        (NoData, everbridge_200_failure),
         (NullObject, |op| match op {
             EnergyCapLogs | EnergyCapLogDetail | QualtricsLogins | QualtricsRaw | ReporterGet
             | ReporterList => Some(Expect::Exact),
@@ -276,4 +301,10 @@ pub(crate) fn matrix() -> Vec<Case> {
             })
         })
         .collect()
+}
+
+/// An Everbridge HTTP-200 failure: an error with status 200, then the listing resumed or
+/// the page asked again reads exactly the seeded entries.
+fn everbridge_200_failure(op: Op) -> Option<Expect> {
+    op.is_everbridge().then_some(Expect::Fails(Want::Status(200), Then::Recover))
 }
