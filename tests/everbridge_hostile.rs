@@ -154,3 +154,40 @@ async fn every_http_200_failure_mid_scroll_is_an_error_naming_it_not_the_end_of_
         assert!(error.to_string().contains(says), "{shape}: {error}");
     }
 }
+
+/// A sandbox whose today is 2026-07-15 holding only `count` Security entries over
+/// `[from, to)`, and a client of it on the same day.
+async fn sandbox_holding(
+    count: usize,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> (auditkit::testkit::Sandbox, Client, Vec<i64>) {
+    let today = Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap();
+    let sandbox =
+        auditkit::testkit::Sandbox::builder().everbridge_today(today).start().await.unwrap();
+    sandbox.everbridge().clear_entries();
+    let ids = sandbox.everbridge().seed_entries(ReportType::Security, count, from, to);
+    let client =
+        sandbox.client_builder().timer(Arc::new(VirtualTimer::starting_at(today))).build().unwrap();
+    (sandbox, client, ids)
+}
+
+#[tokio::test]
+async fn a_collector_whose_checkpoint_is_older_than_six_months_moves_on_to_what_is_served() {
+    use auditkit::collect::Collector;
+    let (_sandbox, client, seeded) = sandbox_holding(120, utc(2026, 1, 20), utc(2026, 1, 25)).await;
+    // Ten months back: the first windows are beyond Everbridge's reach.
+    let collector = Collector::new(client.everbridge().audit_log_source(ReportType::Security))
+        .start_at(utc(2025, 9, 15))
+        .until(utc(2026, 2, 1))
+        .step(std::time::Duration::from_secs(30 * 24 * 3600));
+
+    let mut delivered = Vec::new();
+    let mut batches = collector.run();
+    while let Some(batch) = batches.try_next().await.expect("no refusal of the old windows") {
+        delivered.extend(batch.events().iter().filter_map(|event| event.event.entity_id));
+        batch.commit().await.unwrap();
+    }
+
+    assert_eq!(delivered, seeded, "every entry Everbridge still serves, once");
+}
