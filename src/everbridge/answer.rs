@@ -15,7 +15,7 @@ use serde::{
 };
 use serde_json::Value;
 
-use super::{AuditLogEntry, AuditLogPage};
+use super::{AuditLogEntry, AuditLogPage, event_time::is_epoch};
 
 /// An entry read for an account with an offset: the entry, and whether its `eventTime` was
 /// sent without an offset (then it is local time at the account's offset). Read through a
@@ -140,7 +140,10 @@ impl<'de, E: Deserialize<'de>> Deserialize<'de> for Data<E> {
 /// Whether an entry's `eventTime` was sent without an offset (as Everbridge documents it).
 pub(crate) fn has_naive_event_time(entry: &Value) -> bool {
     match entry.get("eventTime") {
-        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text.trim()).is_err(),
+        Some(Value::String(text)) => {
+            let text = text.trim();
+            !text.is_empty() && !is_epoch(text) && DateTime::parse_from_rfc3339(text).is_err()
+        }
         _ => false,
     }
 }

@@ -10,12 +10,11 @@ use super::{
     answer::LocalEntry,
     config::Settings,
     page_query::{self, PageQueryPages},
-    range::Span,
+    range::{self, Span},
     scroll::ScrollPages,
     target::{AuditLogQuery, OPERATION, Target},
 };
 use crate::{
-    datetime::calendar_months,
     pagination::{Listing, Pages, Paginator, Query},
     transport::Request,
 };
@@ -161,7 +160,7 @@ impl Query for AuditLogQuery {
             Ok(checked) => checked,
             Err(error) => return Paginator::refused(OPERATION, error),
         };
-        let (months, strict) = (calendar_months(range.start, range.end), target.strict);
+        let (months, strict) = (range::months(&range, target.settings), target.strict);
         let firsts: Vec<Request> =
             months.iter().map(|month| scroll_request(&target, month)).collect();
         let endpoint = target.endpoint.clone();

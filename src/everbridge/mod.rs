@@ -41,6 +41,7 @@ mod audit_log_source;
 mod business_error;
 mod config;
 mod credentials;
+mod event_time;
 mod get_audit_log_page;
 mod list_audit_log;
 mod models;
