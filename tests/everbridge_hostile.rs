@@ -310,3 +310,22 @@ async fn an_entry_the_collector_drops_as_outside_its_window_is_counted_at_warn()
     let logged = text(&logged);
     assert!(logged.contains("outside=1") && logged.contains("WARN"), "{logged}");
 }
+
+#[tokio::test]
+async fn a_page_of_more_entries_than_the_cap_is_cut_with_a_warning_and_the_scroll_goes_on() {
+    let (logged, _guard) = warnings();
+    let bodies = vec![
+        json!({"data": entries(0..1_300), "scrollId": "s", "start": 0, "totalCount": 1_302}),
+        json!({"data": entries(1_300..1_302), "scrollId": "s", "start": 1_300, "totalCount": 1_302}),
+        json!({"data": [], "scrollId": "s", "start": 1_302, "totalCount": 1_302}),
+    ];
+    let (server, _) = scripted(bodies).await;
+
+    let (ids, error) = read(may(&server)).await;
+
+    assert!(error.is_none(), "{error:?}");
+    let kept: Vec<i64> = (0..1_000).chain(1_300..1_302).collect();
+    assert_eq!(ids, kept, "the first 1,000 of the big page, then the next page");
+    let logged = text(&logged);
+    assert!(logged.contains("cut=300"), "{logged}");
+}

@@ -92,5 +92,7 @@ async fn read<T: serde::de::DeserializeOwned + Send + 'static>(
     if let Some(undecodable) = decoded.undecodable.into_iter().next() {
         return Err(undecodable.into_parts().1);
     }
-    Ok(AuditLogPage { data: decoded.items.into_iter().map(entry).collect(), ..decoded.meta })
+    decoded.meta.warn_if_cut();
+    let data = decoded.items.into_iter().map(entry).collect();
+    Ok(AuditLogPage { data, ..decoded.meta.fields })
 }
