@@ -329,3 +329,56 @@ async fn a_page_of_more_entries_than_the_cap_is_cut_with_a_warning_and_the_scrol
     let logged = text(&logged);
     assert!(logged.contains("cut=300"), "{logged}");
 }
+
+/// A sandbox whose today is `today`, holding 300 Security entries from January 20 to
+/// February 20, 2026 (the same ones whatever the day), and a client of it on that day.
+async fn january_and_february(
+    today: DateTime<Utc>,
+) -> (auditkit::testkit::Sandbox, Client, Vec<i64>) {
+    let sandbox =
+        auditkit::testkit::Sandbox::builder().everbridge_today(today).start().await.unwrap();
+    sandbox.everbridge().clear_entries();
+    let ids = sandbox.everbridge().seed_entries(
+        ReportType::Security,
+        300,
+        utc(2026, 1, 20),
+        utc(2026, 2, 20),
+    );
+    let client =
+        sandbox.client_builder().timer(Arc::new(VirtualTimer::starting_at(today))).build().unwrap();
+    (sandbox, client, ids)
+}
+
+#[tokio::test]
+async fn a_listing_resumed_after_its_start_fell_past_six_months_carries_on() {
+    let range = (utc(2026, 1, 10), utc(2026, 3, 1));
+    let log = |client: &Client| {
+        client.everbridge().list_audit_log(ReportType::Security, range.0, range.1)
+    };
+    // July 5: January 10 is within reach. Read into February, save, stop.
+    let (_first, client, seeded) = january_and_february(utc(2026, 7, 5)).await;
+    let mut pages = log(&client).pages();
+    let mut first_run = Vec::new();
+    let saved = loop {
+        let page = pages.try_next().await.unwrap().unwrap();
+        first_run.extend(page.items().iter().filter_map(|entry| entry.entity_id));
+        let continuation = page.continuation().unwrap().clone();
+        if continuation.window() == 1 && !page.items().is_empty() {
+            break continuation;
+        }
+    };
+    drop(pages);
+
+    // July 15: January 10 is more than 6 months back. The listing resumes all the same.
+    let (_second, client, again) = january_and_february(utc(2026, 7, 15)).await;
+    assert_eq!(again, seeded);
+    let second_run: Vec<i64> = log(&client)
+        .resume(saved)
+        .items()
+        .map_ok(|entry| entry.entity_id.unwrap_or(-1))
+        .try_collect()
+        .await
+        .expect("resumed, not refused as older than 6 months");
+
+    assert_eq!([first_run, second_run].concat(), seeded, "nothing lost, nothing repeated");
+}

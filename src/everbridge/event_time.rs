@@ -2,7 +2,12 @@
 //! an offset, and accounts send other spellings too.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+use serde::{
+    Deserialize, Deserializer,
+    de::{self, MapAccess, SeqAccess, Visitor},
+};
 use serde_json::Value;
 
 /// A number at least this large is epoch milliseconds; below it, epoch seconds (1e11
@@ -18,7 +23,65 @@ pub(crate) struct EventTime(pub(crate) Result<Option<DateTime<Utc>>, Value>);
 
 impl<'de> Deserialize<'de> for EventTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Self(read(Value::deserialize(deserializer)?)))
+        // Read in place (no copy of the text) for the spellings an entry sends; anything
+        // else as a JSON value, kept as sent.
+        struct Reader;
+
+        impl<'de> Visitor<'de> for Reader {
+            type Value = EventTime;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an eventTime")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<EventTime, E> {
+                let trimmed = text.trim();
+                if trimmed.is_empty() {
+                    return Ok(EventTime(Ok(None)));
+                }
+                Ok(EventTime(text_time(trimmed).map(Some).ok_or_else(|| text.into())))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<EventTime, E> {
+                Ok(EventTime(Ok(None)))
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<EventTime, E> {
+                Ok(EventTime(Ok(None)))
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<EventTime, D::Error> {
+                inner.deserialize_any(self)
+            }
+
+            fn visit_i64<E: de::Error>(self, number: i64) -> Result<EventTime, E> {
+                Ok(EventTime(read(Value::from(number))))
+            }
+
+            fn visit_u64<E: de::Error>(self, number: u64) -> Result<EventTime, E> {
+                Ok(EventTime(read(Value::from(number))))
+            }
+
+            fn visit_f64<E: de::Error>(self, number: f64) -> Result<EventTime, E> {
+                Ok(EventTime(read(Value::from(number))))
+            }
+
+            fn visit_bool<E: de::Error>(self, value: bool) -> Result<EventTime, E> {
+                Ok(EventTime(Err(Value::Bool(value))))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<EventTime, A::Error> {
+                let raw = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(EventTime(Err(raw)))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EventTime, A::Error> {
+                let raw = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(EventTime(Err(raw)))
+            }
+        }
+
+        deserializer.deserialize_any(Reader)
     }
 }
 
