@@ -24,6 +24,22 @@ pub(crate) fn identity_of(request: &Request, cursor_params: &[&str]) -> String {
     named(request.operation, hash)
 }
 
+/// The identity of a listing over windows, each asked for by its first request in
+/// `firsts`: one window is [`identity_of`] its request; several hash each window's
+/// identity in order, so another range (other windows) or another filter is another
+/// listing.
+pub(crate) fn identity_of_windows(
+    operation: Operation,
+    firsts: &[Request],
+    cursor_params: &[&str],
+) -> String {
+    if let [only] = firsts {
+        return identity_of(only, cursor_params);
+    }
+    let each: Vec<String> = firsts.iter().map(|first| identity_of(first, cursor_params)).collect();
+    named(operation, crate::fingerprint::fnv64(each.iter().map(|identity| identity.as_bytes())))
+}
+
 /// The identity of a listing from its filters, kept by hand: each part separated, so
 /// `["ab", "c"]` and `["a", "bc"]` differ.
 // old path: removed once every vendor is an envelope

@@ -94,10 +94,11 @@ mod windows;
 
 pub use cursor::{Continuation, Cursor};
 pub(crate) use decode::decode_page;
+pub(crate) use envelope::ScrollId;
 pub(crate) use envelope::{Envelope, PageCursor, PageNumber};
-// For the Qualtrics (page token) and Everbridge (scroll id) envelopes, once migrated.
+// For the Qualtrics (page token) envelope, once migrated.
 #[allow(unused_imports)]
-pub(crate) use envelope::{PageToken, ScrollId};
+pub(crate) use envelope::PageToken;
 #[cfg(test)]
 pub(crate) use identity::identity_of;
 pub(crate) use identity::listing_identity;

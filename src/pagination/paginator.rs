@@ -83,8 +83,8 @@ impl<T: 'static> Paginator<T> {
         Self::windowed(operation, 1, Arc::new(move |_, cursor| fetch(cursor)))
     }
 
-    /// A listing over `windows` consecutive windows, each paged on its own.
-    // old path: removed once every vendor is an envelope
+    /// A listing over `windows` consecutive windows, each paged on its own: what
+    /// [`of_windows`](Self::of_windows) builds on.
     pub(crate) fn windowed(operation: Operation, windows: u32, fetch: FetchWindowPage<T>) -> Self {
         Self {
             operation,
@@ -119,6 +119,35 @@ impl<T: 'static> Paginator<T> {
     pub(crate) fn paged_by(mut self, kind: &'static str) -> Self {
         self.cursor_kind = Some(kind);
         self
+    }
+
+    /// The same listing with each decoded item passed through `map` (a pure, per-item
+    /// step the envelope's decoding cannot take alone, such as Everbridge's account
+    /// offset); undecodable items, cursors and the identity are unchanged.
+    pub(crate) fn map<U: 'static>(
+        self,
+        map: impl Fn(T) -> U + Send + Sync + 'static,
+    ) -> Paginator<U>
+    where
+        T: Send,
+    {
+        let map = Arc::new(map);
+        let source = self.source.map(|(windows, fetch)| {
+            let fetch: FetchWindowPage<U> = Arc::new(move |window, cursor| {
+                let (page, map) = (fetch(window, cursor), Arc::clone(&map));
+                Box::pin(async move {
+                    let RawPage { items, next, rejected } = page.await?;
+                    Ok(RawPage {
+                        items: items.into_iter().map(|item| map(item)).collect(),
+                        next,
+                        rejected,
+                    })
+                })
+            });
+            (windows, fetch)
+        });
+        let Self { operation, identity, cursor_kind, options, .. } = self;
+        Paginator { operation, identity, cursor_kind, source, options }
     }
 
     #[cfg(test)]
