@@ -8,8 +8,8 @@ use std::sync::{
 };
 
 use auditkit::{
-    Client, Error,
-    qualtrics::{self, Event, LoginDescriptor, Logins, Order},
+    Client, Error, SortOrder,
+    qualtrics::{self, Event, LoginDescriptor, Logins},
 };
 use common::{QUALTRICS_TOKEN, fixture, qualtrics_client, qualtrics_page};
 use futures::{StreamExt, TryStreamExt};
@@ -150,7 +150,7 @@ async fn the_seed_example_decodes_into_login_events_with_every_field() {
     let page = client.qualtrics().list_events::<Logins>().send().await.unwrap();
 
     assert!(page.continuation().is_none(), "nextPage null is the last page");
-    let event: &Event<LoginDescriptor> = &page.items()[0];
+    let event: &Event<Logins> = &page.items()[0];
     assert_eq!(event.id, "0ce7eda1-f815-4320-8fa7-fe0e3fd49412");
     assert_eq!(event.timestamp.unwrap().to_rfc3339(), "2020-11-13T19:13:40.793+00:00");
     assert_eq!(event.datacenter.as_deref(), Some("ST3"));
@@ -217,7 +217,7 @@ async fn every_query_parameter_reaches_the_server_with_the_api_token() {
         .group_id("GR_1")
         .contact_id("CID_1")
         .page_size(1000)
-        .order(Order::Desc)
+        .order(SortOrder::Desc)
         .start_date(start)
         .end_date(start + chrono::Duration::days(3))
         .send()
@@ -651,9 +651,9 @@ mod sandbox {
     use std::{collections::HashSet, sync::Arc, time::Duration};
 
     use auditkit::{
-        Client, Error, RetryPolicy,
+        Client, Error, RetryPolicy, SortOrder,
         pagination::Continuation,
-        qualtrics::{ListEvents, LoginDescriptor, Logins, Order},
+        qualtrics::{ListEvents, Logins},
         testkit::{Fault, Sandbox, VirtualTimer},
     };
     use chrono::{DateTime, TimeZone, Utc};
@@ -682,14 +682,14 @@ mod sandbox {
         sandbox.client_builder().timer(Arc::new(VirtualTimer::new())).build().unwrap()
     }
 
-    fn logins(client: &Client, page_size: u32) -> ListEvents<LoginDescriptor> {
+    fn logins(client: &Client, page_size: u32) -> ListEvents<Logins> {
         let (from, to) = window();
         client
             .qualtrics()
             .list_events::<Logins>()
             .start_date(from)
             .end_date(to)
-            .order(Order::Asc)
+            .order(SortOrder::Asc)
             .page_size(page_size)
     }
 
@@ -711,7 +711,7 @@ mod sandbox {
     }
 
     /// The ids of every event of a listing, in the order streamed.
-    async fn ids(listing: ListEvents<LoginDescriptor>) -> Vec<String> {
+    async fn ids(listing: ListEvents<Logins>) -> Vec<String> {
         listing.items().map_ok(|event| event.id).try_collect().await.unwrap()
     }
 
@@ -761,6 +761,21 @@ mod sandbox {
 
         assert_eq!(first_run.len(), 7 * 400);
         assert_exactly(&[first_run, second_run].concat(), &seeded);
+    }
+
+    /// The identity is the request's minus its paging parameters: the page size is one, so
+    /// a continuation resumes with another page size (the token holds the position).
+    #[tokio::test]
+    async fn a_continuation_resumes_with_another_page_size_and_completes_the_set() {
+        let (sandbox, seeded) = seeded().await;
+        let mut pages = logins(&client(&sandbox), 400).pages();
+        let first = pages.try_next().await.unwrap().unwrap();
+        let continuation = first.continuation().unwrap().clone();
+        drop(pages);
+
+        let rest = ids(logins(&client(&sandbox), 1000).resume(continuation)).await;
+        let first: Vec<String> = first.items().iter().map(|event| event.id.clone()).collect();
+        assert_exactly(&[first, rest].concat(), &seeded);
     }
 
     /// Regression: a Logins checkpoint resumed a SessionCreations listing and lost half of
@@ -872,7 +887,8 @@ mod sandbox {
 /// wire for every seeded activity type, both auth schemes and both `nextPage` forms.
 mod sandbox_wire {
     use auditkit::{
-        qualtrics::{self, Logins, Order, PasswordResets, SessionCreations, SessionTerminations},
+        SortOrder,
+        qualtrics::{self, Logins, PasswordResets, SessionCreations, SessionTerminations},
         testkit::{Fault, NextPageMode, Sandbox},
     };
     use chrono::{TimeDelta, Utc};
@@ -880,10 +896,9 @@ mod sandbox_wire {
 
     /// Every event of a listing over the sandbox's whole seed (three weeks; the default
     /// window is only one).
-    async fn whole_seed<D>(listing: qualtrics::ListEvents<D>) -> Vec<qualtrics::Event<D>>
-    where
-        D: serde::de::DeserializeOwned + Default + Send + 'static,
-    {
+    async fn whole_seed<A: qualtrics::ActivityType>(
+        listing: qualtrics::ListEvents<A>,
+    ) -> Vec<qualtrics::Event<A>> {
         let now = Utc::now();
         listing
             .start_date(now - TimeDelta::days(21))
@@ -921,7 +936,7 @@ mod sandbox_wire {
             assert_eq!(sandbox.requests().len(), 10, "{mode:?}");
         }
 
-        let newest = list().order(Order::Desc).send().await.unwrap();
+        let newest = list().order(SortOrder::Desc).send().await.unwrap();
         let newest: Vec<&str> = newest.items().iter().map(|event| event.id.as_str()).collect();
         let expected: Vec<&str> = seeded.iter().rev().take(1000).map(String::as_str).collect();
         assert_eq!(newest, expected);

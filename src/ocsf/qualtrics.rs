@@ -1,5 +1,8 @@
-//! Qualtrics events as OCSF: logins and session terminations as Authentication, password
-//! resets as Account Change.
+//! Qualtrics events as OCSF, one mapping per activity type, each a [`ToOcsf`] impl (and a
+//! function returning the class itself): logins and session creations as Authentication
+//! Logon, session terminations as Authentication Logoff, password resets as Account
+//! Change Password Reset. [`Raw`](crate::qualtrics::Raw) events have no mapping: their
+//! activity type is known only at run time.
 //!
 //! | Qualtrics field | OCSF attribute |
 //! |---|---|
@@ -10,7 +13,8 @@
 //! | `descriptor.userId`, `.username` | `user.uid`, `user.name` |
 //! | `descriptor.brandId` | `user.org.uid` and `metadata.tenant_uid` |
 //! | `descriptor.sessionId` | `session.uid` |
-//! | `descriptor.isSuccessful` | `status_id` 1 Success / 2 Failure (0 Unknown when absent) |
+//! | `descriptor.terminationTimestamp` (terminations) | `time`, when `timestamp` is missing |
+//! | `descriptor.isSuccessful` (logins) | `status_id` 1 Success / 2 Failure (0 Unknown when absent); a session creation is a Success |
 //! | `descriptor.failureReason` | `status_detail` |
 //! | `descriptor.product` | `service.name` (`"Qualtrics"` when absent) |
 //! | `descriptor.authentication.method` | `auth_protocol_id`, `auth_protocol` (SAML, OIDC, … by name; `BASIC`, a password, is Other) |
@@ -28,7 +32,7 @@ use super::{
     Metadata, NetworkEndpoint, OcsfEvent, Organization, Service, Session, ToOcsf, User,
 };
 use crate::qualtrics::{
-    self as vendor, ActivityType, Event, LoginDescriptor, PasswordResetDescriptor, PasswordResets,
+    self as vendor, ActivityType, Event, Logins, PasswordResets, SessionCreations,
     SessionDescriptor, SessionTerminations,
 };
 
@@ -52,7 +56,7 @@ const LOCATION: [&[&str]; 6] = [
 /// ```
 /// use auditkit::{ocsf, qualtrics};
 ///
-/// let login: qualtrics::Event<qualtrics::LoginDescriptor> = serde_json::from_str(
+/// let login: qualtrics::Event<qualtrics::Logins> = serde_json::from_str(
 ///     r#"{"id": "e-1", "descriptor": {"userId": "UR_1", "isSuccessful": true, "newField": 1}}"#,
 /// )?;
 /// let logon = ocsf::qualtrics::logon(&login);
@@ -61,13 +65,13 @@ const LOCATION: [&[&str]; 6] = [
 /// assert_eq!(logon.base.unmapped.as_ref().map(|rest| &rest["descriptor"]["newField"]), Some(&1.into()));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-pub fn logon(event: &Event<LoginDescriptor>) -> Authentication {
+pub fn logon(event: &Event<Logins>) -> Authentication {
     let login = &event.descriptor;
     let brand = login.brand_id.as_ref();
     let mut logon = Authentication::new(
         AuthenticationActivity::Logon,
         event.timestamp,
-        metadata(event, vendor::Logins::NAME, brand),
+        metadata(event, brand),
         user(login.user_id.clone(), login.username.clone(), brand),
     );
     logon.base.succeeded(login.is_successful);
@@ -99,12 +103,34 @@ pub fn logon(event: &Event<LoginDescriptor>) -> Authentication {
     logon
 }
 
+/// A session creation as Authentication Logon, successful (the session exists); see the
+/// module's table.
+///
+/// ```
+/// use auditkit::{ocsf, qualtrics};
+///
+/// let opened: qualtrics::Event<qualtrics::SessionCreations> = serde_json::from_str(
+///     r#"{"id": "e-4", "timestamp": "2020-11-13T19:00:00Z", "descriptor": {"userId": "UR_1", "sessionId": "s-1"}}"#,
+/// )?;
+/// let logon = ocsf::qualtrics::session_logon(&opened);
+/// assert_eq!((logon.base.activity_id, logon.base.status_id), (1, 1));
+/// assert_eq!(logon.base.metadata.log_name.as_deref(), Some("session_creations"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn session_logon(event: &Event<SessionCreations>) -> Authentication {
+    let mut placed = always_placed(event);
+    let mut logon = session(event, AuthenticationActivity::Logon, event.timestamp, &mut placed);
+    logon.base.succeeded(Some(true));
+    logon.base.keep_unmapped(event, &placed);
+    logon
+}
+
 /// A session termination as Authentication Logoff; see the module's table.
 ///
 /// ```
 /// use auditkit::{ocsf, qualtrics};
 ///
-/// let ended: qualtrics::Event<qualtrics::SessionDescriptor> = serde_json::from_str(
+/// let ended: qualtrics::Event<qualtrics::SessionTerminations> = serde_json::from_str(
 ///     r#"{"id": "e-2", "timestamp": "2020-11-13T20:00:00Z", "descriptor": {"userId": "UR_1", "sessionId": "s-1"}}"#,
 /// )?;
 /// let logoff = ocsf::qualtrics::logoff(&ended);
@@ -113,39 +139,49 @@ pub fn logon(event: &Event<LoginDescriptor>) -> Authentication {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// A function, not [`ToOcsf`]: session creations and terminations are both
-/// `Event<SessionDescriptor>`, and only the caller knows which activity type it listed.
 /// When the event has no `timestamp`, `terminationTimestamp` is its time.
-pub fn logoff(event: &Event<SessionDescriptor>) -> Authentication {
-    let session = &event.descriptor;
-    let brand = session.brand_id.as_ref();
+pub fn logoff(event: &Event<SessionTerminations>) -> Authentication {
     let mut placed = always_placed(event);
-    let at = match (event.timestamp, session.termination_timestamp) {
+    let at = match (event.timestamp, event.descriptor.termination_timestamp) {
         (None, Some(ended)) => {
             placed.push(&["descriptor", "terminationTimestamp"]);
             Some(ended)
         }
         (at, _) => at,
     };
-    let mut logoff = Authentication::new(
-        AuthenticationActivity::Logoff,
+    let mut logoff = session(event, AuthenticationActivity::Logoff, at, &mut placed);
+    logoff.base.keep_unmapped(event, &placed);
+    logoff
+}
+
+/// A session event of `A` as `activity` at `at`: what session creations and terminations
+/// share (the user, the session, the endpoints).
+fn session<A: ActivityType<Descriptor = SessionDescriptor>>(
+    event: &Event<A>,
+    activity: AuthenticationActivity,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    placed: &mut Vec<&'static [&'static str]>,
+) -> Authentication {
+    let session = &event.descriptor;
+    let brand = session.brand_id.as_ref();
+    let mut mapped = Authentication::new(
+        activity,
         at,
-        metadata(event, SessionTerminations::NAME, brand),
+        metadata(event, brand),
         user(session.user_id.clone(), None, brand),
     );
-    logoff.session = session.session_id.clone().map(Session::new);
-    logoff.service = Some(service(None));
-    logoff.dst_endpoint = destination(event);
+    mapped.session = session.session_id.clone().map(Session::new);
+    mapped.service = Some(service(None));
+    mapped.dst_endpoint = destination(event);
     placed.extend::<[&[&str]; 4]>([
         &["source"],
         &["descriptor", "userId"],
         &["descriptor", "sessionId"],
         &["descriptor", "ipAddress"],
     ]);
-    logoff.base.src_endpoint =
-        source(session.ip_address.clone(), session.location.as_ref(), &mut placed);
-    logoff.base.keep_unmapped(event, &placed);
-    logoff
+    mapped.base.src_endpoint =
+        source(session.ip_address.clone(), session.location.as_ref(), placed);
+    mapped
 }
 
 /// A password reset as Account Change Password Reset; see the module's table.
@@ -153,7 +189,7 @@ pub fn logoff(event: &Event<SessionDescriptor>) -> Authentication {
 /// ```
 /// use auditkit::{ocsf, qualtrics};
 ///
-/// let reset: qualtrics::Event<qualtrics::PasswordResetDescriptor> = serde_json::from_str(
+/// let reset: qualtrics::Event<qualtrics::PasswordResets> = serde_json::from_str(
 ///     r#"{"id": "e-3", "descriptor": {"userId": "UR_1", "agentUserId": "UR_admin", "reason": "expired"}}"#,
 /// )?;
 /// let change = ocsf::qualtrics::password_reset(&reset);
@@ -166,13 +202,13 @@ pub fn logoff(event: &Event<SessionDescriptor>) -> Authentication {
 /// The user whose password was reset is `user`; the administrator who reset it, when
 /// Qualtrics names one, is `actor`. Qualtrics does not say whether the reset succeeded:
 /// the status is Unknown.
-pub fn password_reset(event: &Event<PasswordResetDescriptor>) -> AccountChange {
+pub fn password_reset(event: &Event<PasswordResets>) -> AccountChange {
     let reset = &event.descriptor;
     let brand = reset.brand_id.as_ref();
     let mut change = AccountChange::new(
         AccountChangeActivity::PasswordReset,
         event.timestamp,
-        metadata(event, PasswordResets::NAME, brand),
+        metadata(event, brand),
         user(reset.user_id.clone(), None, brand),
     );
     let agent = Actor {
@@ -193,14 +229,28 @@ pub fn password_reset(event: &Event<PasswordResetDescriptor>) -> AccountChange {
     change
 }
 
-impl ToOcsf for Event<LoginDescriptor> {
+impl ToOcsf for Event<Logins> {
     /// [`logon`].
     fn to_ocsf(&self) -> OcsfEvent {
         logon(self).into()
     }
 }
 
-impl ToOcsf for Event<PasswordResetDescriptor> {
+impl ToOcsf for Event<SessionCreations> {
+    /// [`session_logon`].
+    fn to_ocsf(&self) -> OcsfEvent {
+        session_logon(self).into()
+    }
+}
+
+impl ToOcsf for Event<SessionTerminations> {
+    /// [`logoff`].
+    fn to_ocsf(&self) -> OcsfEvent {
+        logoff(self).into()
+    }
+}
+
+impl ToOcsf for Event<PasswordResets> {
     /// [`password_reset`].
     fn to_ocsf(&self) -> OcsfEvent {
         password_reset(self).into()
@@ -209,7 +259,7 @@ impl ToOcsf for Event<PasswordResetDescriptor> {
 
 /// The fields every mapping places: the timestamp only when it was read, so a
 /// timestamp kept as the vendor sent it stays in `unmapped`.
-fn always_placed<D>(event: &Event<D>) -> Vec<&'static [&'static str]> {
+fn always_placed<A: ActivityType>(event: &Event<A>) -> Vec<&'static [&'static str]> {
     let mut placed = EVENT.to_vec();
     if event.timestamp.is_some() {
         placed.push(&["timestamp"]);
@@ -217,10 +267,10 @@ fn always_placed<D>(event: &Event<D>) -> Vec<&'static [&'static str]> {
     placed
 }
 
-fn metadata<D>(event: &Event<D>, activity_type: &str, brand: Option<&String>) -> Metadata {
+fn metadata<A: ActivityType>(event: &Event<A>, brand: Option<&String>) -> Metadata {
     let mut metadata = Metadata::new(PRODUCT, PRODUCT);
     metadata.uid = Some(event.id.clone());
-    metadata.log_name = Some(activity_type.to_owned());
+    metadata.log_name = Some(A::NAME.to_owned());
     metadata.tenant_uid = brand.cloned();
     metadata
 }
@@ -236,7 +286,7 @@ fn service(product: Option<String>) -> Service {
     Service { name: Some(product.unwrap_or_else(|| PRODUCT.to_owned())) }
 }
 
-fn destination<D>(event: &Event<D>) -> Option<NetworkEndpoint> {
+fn destination<A: ActivityType>(event: &Event<A>) -> Option<NetworkEndpoint> {
     let hostname = event.source.clone();
     NetworkEndpoint { hostname, ..NetworkEndpoint::default() }.known()
 }
