@@ -199,7 +199,7 @@ fn the_qualtrics_seed_login_maps_field_by_field_and_the_rest_is_unmapped() {
         "user": {"uid": "UR_cVcNH0elQesua8J", "name": "example@gmail.com", "org": {"uid": "apidocs"}},
         "service": {"name": "ControlPanel"},
         "dst_endpoint": {"hostname": "login5-app.g1-iad.qops.net"},
-        "auth_protocol_id": 99, "auth_protocol": "BASIC", "is_mfa": false,
+        "auth_protocol_id": 11, "auth_protocol": "Basic Authentication", "is_mfa": false,
         "unmapped": {
             "datacenter": "ST3",
             "descriptor": {
@@ -212,6 +212,29 @@ fn the_qualtrics_seed_login_maps_field_by_field_and_the_rest_is_unmapped() {
         }
     });
     assert_eq!(event, expected, "{event:#}");
+}
+
+/// A SIEM rule on SAML logons saw Other: Qualtrics says `SSO` and names SAML in the version.
+#[test]
+fn an_sso_login_with_saml2_is_saml_and_keeps_the_method_and_version_in_unmapped() {
+    let login: Event<Logins> = serde_json::from_value(json!({
+        "id": "e-5", "timestamp": "2026-11-13T19:13:40Z",
+        "descriptor": {"userId": "UR_1", "isSuccessful": true,
+                       "authentication": {"method": "SSO", "methodVersion": "SAML2",
+                                          "secondFactor": {"type": "totp"}}}
+    }))
+    .unwrap();
+    let event = serde_json::to_value(login.to_ocsf()).unwrap();
+    assert_eq!(
+        (event["auth_protocol_id"].as_i64(), event["auth_protocol"].as_str()),
+        (Some(5), Some("SAML"))
+    );
+    assert_eq!(event["is_mfa"], true);
+    assert_eq!(
+        event["unmapped"]["descriptor"]["authentication"],
+        json!({"method": "SSO", "methodVersion": "SAML2", "secondFactor": {"type": "totp"}})
+    );
+    assert_eq!(schema::missing("events/iam/authentication", &event, ""), Vec::<String>::new());
 }
 
 #[test]

@@ -35,7 +35,7 @@ pub fn logon(event: &Event<Logins>) -> Authentication {
     logon.service = Some(service(login.product.clone()));
     logon.dst_endpoint = destination(event);
     let mut placed = always_placed(event);
-    placed.extend::<[&[&str]; 9]>([
+    placed.extend::<[&[&str]; 8]>([
         &["source"],
         &["descriptor", "userId"],
         &["descriptor", "username"],
@@ -43,12 +43,14 @@ pub fn logon(event: &Event<Logins>) -> Authentication {
         &["descriptor", "isSuccessful"],
         &["descriptor", "failureReason"],
         &["descriptor", "product"],
-        &["descriptor", "authentication", "method"],
         &["descriptor", "ipAddress"],
     ]);
     if let Some(authentication) = &login.authentication {
-        if let Some(method) = &authentication.method {
-            logon.protocol(method);
+        let version = authentication.method_version.as_deref();
+        if let Some(method) = &authentication.method
+            && logon.protocol(method, version)
+        {
+            placed.push(&["descriptor", "authentication", "method"]);
         }
         logon.is_mfa = Some(authentication.second_factor.is_some());
     }

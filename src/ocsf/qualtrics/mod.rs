@@ -17,7 +17,7 @@
 //! | `descriptor.isSuccessful` (logins) | `status_id` 1 Success / 2 Failure (0 Unknown when absent); a session creation is a Success |
 //! | `descriptor.failureReason` | `status_detail` |
 //! | `descriptor.product` | `service.name` (`"Qualtrics"` when absent) |
-//! | `descriptor.authentication.method` | `auth_protocol_id`, `auth_protocol` (SAML, OIDC, … by name; `BASIC`, a password, is Other) |
+//! | `descriptor.authentication.method`, `.methodVersion` | `auth_protocol_id`, `auth_protocol`: the method by name (`BASIC` is Basic Authentication, 11; `SAML`, `OIDC`, …), or for `SSO` the protocol its version names (`SAML2` is SAML, 5; the method and version then stay in `unmapped`); any other word is Other (99) with the word kept |
 //! | `descriptor.authentication` present | `is_mfa`: whether `secondFactor` is non-null |
 //! | `descriptor.ipAddress` | `src_endpoint.ip` |
 //! | `descriptor.location.countryCode`, `.region`, `.city`, `.postalCode`, `.latitude`, `.longitude` | `src_endpoint.location.country`, `.region`, `.city`, `.postal_code`, `.lat`, `.long` |
