@@ -1013,3 +1013,128 @@ mod sandbox_wire {
         assert_eq!(sandbox.requests().len(), 3);
     }
 }
+
+/// A start without an end: the listing reads up to the client's now, never the server's
+/// silent 7 days after the start, and a continuation saved in one process resumes in
+/// another whose now is later.
+mod open_end {
+    use std::sync::Arc;
+
+    use auditkit::{
+        Client, Error,
+        qualtrics::{self, Logins},
+        testkit::VirtualTimer,
+    };
+    use chrono::{DateTime, TimeZone, Utc};
+    use futures::TryStreamExt;
+    use wiremock::{
+        Mock, MockServer, ResponseTemplate,
+        matchers::{method, path, query_param, query_param_is_missing},
+    };
+
+    use super::{QUALTRICS_TOKEN, login, qualtrics_page};
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    /// A client whose clock reads `now`, as a process started then would.
+    fn client_at(server: &MockServer, now: DateTime<Utc>) -> Client {
+        let config =
+            qualtrics::Config::new("iad1", qualtrics::Credentials::api_token(QUALTRICS_TOKEN))
+                .base_url(format!("{}/API/v3", server.uri()));
+        let timer = Arc::new(VirtualTimer::starting_at(now));
+        Client::builder().qualtrics(config).timer(timer).build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_start_alone_reads_up_to_now_and_a_continuation_resumes_under_a_later_now() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/API/v3/logs"))
+            .and(query_param("startDate", "2026-11-01T00:00:00.000Z"))
+            .and(query_param("endDate", "2026-11-20T10:00:00.000Z"))
+            .and(query_param_is_missing("skipToken"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(qualtrics_page(
+                serde_json::json!([login("e-1")]),
+                Some("t-2".into()),
+            )))
+            .expect(1)
+            .mount(&server)
+            .await;
+        // The resumed process: its own now, the saved token.
+        Mock::given(method("GET"))
+            .and(path("/API/v3/logs"))
+            .and(query_param("startDate", "2026-11-01T00:00:00.000Z"))
+            .and(query_param("endDate", "2026-11-22T08:00:00.000Z"))
+            .and(query_param("skipToken", "t-2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(qualtrics_page(serde_json::json!([login("e-2")]), None)),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let first = client_at(&server, at(20, 10))
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(1, 0))
+            .send()
+            .await
+            .unwrap();
+        let saved = serde_json::to_string(first.continuation().unwrap()).unwrap();
+
+        let rest: Vec<_> = client_at(&server, at(22, 8))
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(1, 0))
+            .resume(serde_json::from_str(&saved).unwrap())
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(rest.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["e-2"]);
+
+        // The same start with an explicit end is another listing.
+        let explicit = client_at(&server, at(22, 8))
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(1, 0))
+            .end_date(at(22, 8))
+            .resume(serde_json::from_str(&saved).unwrap())
+            .send()
+            .await;
+        assert!(matches!(explicit, Err(Error::InvalidInput(_))), "{explicit:?}");
+    }
+
+    #[tokio::test]
+    async fn an_end_alone_sends_no_start_and_a_start_after_now_is_refused_before_any_request() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/API/v3/logs"))
+            .and(query_param_is_missing("startDate"))
+            .and(query_param("endDate", "2026-11-10T00:00:00.000Z"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(qualtrics_page(serde_json::json!([]), None)),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_at(&server, at(20, 10));
+        let page =
+            client.qualtrics().list_events::<Logins>().end_date(at(10, 0)).send().await.unwrap();
+        assert!(page.is_empty());
+
+        let error = client
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(21, 0))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(&error, Error::InvalidInput(_)), "{error:?}");
+        assert!(error.to_string().contains("not before now"), "{error}");
+    }
+}

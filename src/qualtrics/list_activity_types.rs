@@ -36,7 +36,7 @@ impl ListActivityTypes {
     /// [`Error::NotConfigured`] without a Qualtrics config; otherwise the transport's errors.
     pub async fn send(self) -> Result<Vec<ActivityTypeInfo>, Error> {
         let listing: Paginator<ActivityTypeInfo> = paging::listing(&self.slot, OPERATION, |at| {
-            Ok(at.request(OPERATION, Method::GET, &["logs", "activitytypes"]))
+            Ok((at.request(OPERATION, Method::GET, &["logs", "activitytypes"]), None))
         });
         listing.items().try_collect().await
     }

@@ -31,8 +31,16 @@ fn order_on_the_wire(order: SortOrder) -> &'static str {
 /// [`Raw`](super::Raw), any activity type named at run time).
 ///
 /// [`send`](Listing::send) reads one page; [`pages`](Listing::pages) and
-/// [`items`](Listing::items) stream them all. The window is `start_date` inclusive to `end_date` exclusive; Qualtrics
-/// fills a missing end with start + 7 days and a missing start with end − 7 days.
+/// [`items`](Listing::items) stream them all. The window is `start_date` inclusive to
+/// `end_date` exclusive:
+///
+/// - **a start without an end reads up to now** (the client's clock, read once when the
+///   listing starts), not the 7 days after the start that Qualtrics would read. That `now`
+///   is not part of the listing's identity: a continuation saved in one process resumes
+///   in another, and reads up to that process's now;
+/// - an end without a start reads the 7 days before the end (Qualtrics' own rule: set
+///   the start to read further back);
+/// - neither reads Qualtrics' default, the last 7 days.
 ///
 /// ```no_run
 /// use auditkit::{SortOrder, qualtrics::Logins};
@@ -79,8 +87,9 @@ struct Filters {
 }
 
 impl Filters {
-    /// Everything Qualtrics would reject or misread, found before a request is made.
-    fn check(&self, activity_type: &str) -> Result<(), String> {
+    /// Everything Qualtrics would reject or misread, found before a request is made; `now`
+    /// is the end of a window given only its start.
+    fn check(&self, activity_type: &str, now: DateTime<Utc>) -> Result<(), String> {
         if activity_type.trim().is_empty() {
             return Err(
                 "the activity type is empty; see `list_activity_types()` for the names (a `Raw` \
@@ -121,11 +130,23 @@ impl Filters {
                 "`start_date` ({start}) is not before `end_date` ({end}); the window is start inclusive, end exclusive"
             ));
         }
+        if let (Some(start), None) = (self.start_date, self.end_date)
+            && start >= now
+        {
+            return Err(format!(
+                "`start_date` ({start}) is not before now ({now}); without `end_date` the \
+                 listing reads up to now"
+            ));
+        }
         Ok(())
     }
 
+    /// The `endDate` a window given only its start ends at: now.
+    fn end_now(&self, now: DateTime<Utc>) -> Option<String> {
+        (self.start_date.is_some() && self.end_date.is_none()).then(|| wire_date(&now))
+    }
+
     fn apply(&self, activity_type: &str, request: Request) -> Request {
-        let date = |d: &DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Millis, true);
         request
             .query("activityType", activity_type)
             .query_opt("organizationId", self.organization_id.as_deref())
@@ -135,9 +156,13 @@ impl Filters {
             .query_opt("contactId", self.contact_id.as_deref())
             .query_opt("pageSize", self.page_size)
             .query_opt("order", self.order.map(order_on_the_wire))
-            .query_opt("startDate", self.start_date.as_ref().map(date))
-            .query_opt("endDate", self.end_date.as_ref().map(date))
+            .query_opt("startDate", self.start_date.as_ref().map(wire_date))
+            .query_opt("endDate", self.end_date.as_ref().map(wire_date))
     }
+}
+
+fn wire_date(date: &DateTime<Utc>) -> String {
+    date.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 impl<A> ListEvents<A> {
@@ -192,13 +217,15 @@ impl<A> ListEvents<A> {
         self
     }
 
-    /// The window's start, inclusive (`startDate`).
+    /// The window's start, inclusive (`startDate`). Without [`end_date`](Self::end_date),
+    /// the listing reads up to now (see [`ListEvents`]).
     pub fn start_date(mut self, start: DateTime<Utc>) -> Self {
         self.query.filters.start_date = Some(start);
         self
     }
 
-    /// The window's end, exclusive (`endDate`).
+    /// The window's end, exclusive (`endDate`). Without
+    /// [`start_date`](Self::start_date), Qualtrics reads the 7 days before it.
     pub fn end_date(mut self, end: DateTime<Utc>) -> Self {
         self.query.filters.end_date = Some(end);
         self
@@ -211,9 +238,10 @@ impl<A: ActivityType> Query for EventsQuery<A> {
     fn paginator(self) -> Paginator<Event<A>> {
         let Self { slot, activity_type, filters, .. } = self;
         paging::listing(&slot, OPERATION, |endpoint| {
-            filters.check(&activity_type)?;
+            let now = endpoint.timer().wall_clock();
+            filters.check(&activity_type, now)?;
             let request = endpoint.request(OPERATION, Method::GET, &["logs"]);
-            Ok(filters.apply(&activity_type, request))
+            Ok((filters.apply(&activity_type, request), filters.end_now(now)))
         })
     }
 }

@@ -1,6 +1,8 @@
 //! Qualtrics' list envelope, `{"result":{"elements":[…],"nextPage":…}}`, paged with
 //! `skipToken`: `nextPage` is a URL on the API's origin or a bare token (see
-//! `skip_token.rs`), and a blank or missing one ends the listing.
+//! `skip_token.rs`), and a blank or missing one ends the listing. A listing read "up to
+//! now" sends its `endDate` with every page, outside its identity: a continuation resumes
+//! in a process whose now is later, and reads up to that now.
 
 use std::marker::PhantomData;
 
@@ -29,29 +31,45 @@ pub(crate) struct ResultPart<T> {
     pub(crate) next_page: Option<String>,
 }
 
-/// A Qualtrics list of `T` on the API at a base URL (the only origin a `nextPage` may
-/// name), for `operation`'s errors.
-pub(crate) struct QualtricsPages<T>(Url, Operation, PhantomData<fn() -> T>);
+/// A Qualtrics list of `T` on the API at `base` (the only origin a `nextPage` may name),
+/// for `operation`'s errors, read up to `end_now` when the caller gave no end.
+pub(crate) struct QualtricsPages<T> {
+    base: Url,
+    operation: Operation,
+    end_now: Option<String>,
+    item: PhantomData<fn() -> T>,
+}
 
 impl<T> QualtricsPages<T> {
     pub(crate) fn new(base: Url, operation: Operation) -> Self {
-        Self(base, operation, PhantomData)
+        Self { base, operation, end_now: None, item: PhantomData }
     }
 }
 
-/// The Qualtrics listing at `slot` whose first request `first` builds, as
-/// [`Paginator::over`] (the envelope needs the endpoint's origin, hence this step).
+/// The first page's request of a Qualtrics listing, and the `endDate` to send with every
+/// page when it reads up to now.
+pub(crate) type First = (Request, Option<String>);
+
+/// The Qualtrics listing at `slot` whose first request `first` builds (without a
+/// `skipToken` or an `endDate` that is now); refused filters are `Err(message)`.
 pub(crate) fn listing<T: DeserializeOwned + Send + 'static>(
     slot: &EndpointSlot,
     operation: Operation,
-    first: impl FnOnce(&Endpoint) -> Result<Request, String>,
+    first: impl FnOnce(&Endpoint) -> Result<First, String>,
 ) -> Paginator<T> {
-    match slot.get() {
-        Ok(endpoint) => {
-            let envelope = QualtricsPages::new(endpoint.base_url().clone(), operation);
-            Paginator::over(slot, operation, envelope, first)
+    let endpoint = match slot.get() {
+        Ok(endpoint) => endpoint,
+        Err(error) => return Paginator::refused(operation, error),
+    };
+    match first(endpoint) {
+        Ok((request, end_now)) => {
+            let envelope = QualtricsPages {
+                end_now,
+                ..QualtricsPages::new(endpoint.base_url().clone(), operation)
+            };
+            Paginator::of_envelope(endpoint.clone(), envelope, request)
         }
-        Err(error) => Paginator::refused(operation, error),
+        Err(message) => Paginator::refused(operation, Error::invalid_input(operation, message)),
     }
 }
 
@@ -69,12 +87,13 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for QualtricsPages<T> {
     }
 
     fn with_cursor(&self, request: Request, token: Option<&PageToken>) -> Result<Request, Error> {
+        let request = request.query_opt("endDate", self.end_now.as_deref());
         Ok(request.query_opt("skipToken", token.map(|token| &token.0)))
     }
 
     fn next(&self, _: Option<&PageToken>, next: &Option<String>, _: usize) -> NextPage {
         let next = next.as_deref().filter(|next| !next.trim().is_empty());
-        next.map(|next| skip_token(&self.0, self.1, next).map(PageToken)).transpose()
+        next.map(|next| skip_token(&self.base, self.operation, next).map(PageToken)).transpose()
     }
 }
 
