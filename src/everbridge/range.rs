@@ -96,7 +96,7 @@ pub(super) fn served_part(
         return (Some(range.clone()), TimeDelta::zero());
     }
     let gap = oldest.min(range.end) - range.start;
-    let rest = (range.end > oldest).then(|| oldest..range.end);
+    let rest = (range.end > oldest).then_some(oldest..range.end);
     (rest, gap)
 }
 

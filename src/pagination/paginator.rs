@@ -18,9 +18,9 @@ use super::{
 use crate::{Error, Operation};
 
 /// Fetches one page of a listing over one range: `None` for its first page, otherwise the
-/// cursor of the page to fetch. The future owns everything it needs (an `Arc` of the
-/// client, the filters), so streams built on it borrow nothing. An envelope listing's is
-/// built by [`Paginator::of_envelope`]; a vendor writing its own is on the old path.
+/// cursor of the page to fetch. The walk's unit tests drive it with such a function; the
+/// SDK's listings are built by [`Paginator::of_envelope`].
+#[cfg(test)]
 pub(crate) type FetchPage<T> =
     Arc<dyn Fn(Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
 
@@ -77,8 +77,8 @@ impl<T> fmt::Debug for Paginator<T> {
 }
 
 impl<T: 'static> Paginator<T> {
-    /// A listing over one range, fetched with `fetch`; `operation` is named in its errors.
-    // old path: removed once every vendor is an envelope (then built by `of_envelope` only)
+    /// A listing over one range, fetched with `fetch`: the walk's unit tests.
+    #[cfg(test)]
     pub(crate) fn new(operation: Operation, fetch: FetchPage<T>) -> Self {
         Self::windowed(operation, 1, Arc::new(move |_, cursor| fetch(cursor)))
     }
