@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{
     Cursor, Envelope, PageCursor, Paginator, RawPage, decode_page, identity::identity_of_windows,
-    paginator::FetchWindowPage,
+    options::FetchWindowPage,
 };
 use crate::{
     Error, Operation,
