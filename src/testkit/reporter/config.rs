@@ -13,6 +13,8 @@ pub(crate) struct Config {
     pub(crate) finish_after: Option<Duration>,
     pub(crate) in_flight_requests: u32,
     pub(crate) lowercase_status: bool,
+    /// Reads during which a new report is `PendingExtraction` (0: it starts `Processing`).
+    pub(crate) pending_extraction_reads: u32,
 }
 
 impl Config {

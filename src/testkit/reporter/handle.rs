@@ -43,7 +43,9 @@ use crate::testkit::lock::lock;
 /// Like Reporter, it:
 /// - answers a create at once with the report `Processing`, which becomes `Finished` on
 ///   its second read (`GET v1/reports/{id}`) by default; see
-///   [`SandboxBuilder::reporter_polls_to_finish`](crate::testkit::SandboxBuilder::reporter_polls_to_finish);
+///   [`SandboxBuilder::reporter_polls_to_finish`](crate::testkit::SandboxBuilder::reporter_polls_to_finish)
+///   (or first `PendingExtraction` for a few reads, as Reporter 1.2 does:
+///   [`SandboxBuilder::reporter_pending_extraction`](crate::testkit::SandboxBuilder::reporter_pending_extraction));
 /// - keeps every idempotency key (`X-Idempotency`, else a hash of the body): a key seen
 ///   before answers `201` with the first answer and `X-Idempotency-Replayed: true`, whatever
 ///   the body; a key is marked processing before the request is validated, so a refused

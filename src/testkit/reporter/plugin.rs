@@ -96,6 +96,14 @@ impl SandboxBuilder {
         self.plugin_settings::<Reporter>(|config| config.in_flight_requests = n)
     }
 
+    /// A new report is `PendingExtraction` (Reporter 1.2's step before `Processing`) for
+    /// its first `reads` reads, then `Processing`; the count to finish
+    /// ([`reporter_polls_to_finish`](Self::reporter_polls_to_finish)) starts after them.
+    /// The default is 0: reports start `Processing`.
+    pub fn reporter_pending_extraction(self, reads: u32) -> Self {
+        self.plugin_settings::<Reporter>(|config| config.pending_extraction_reads = reads)
+    }
+
     /// Writes report statuses in lower case (`processing`, `finished`), as Reporter's
     /// published example does, instead of the stored spelling.
     /// [`ReporterSandbox::set_lowercase_status`] changes it later.

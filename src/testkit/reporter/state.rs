@@ -28,7 +28,8 @@ impl State {
         Self { config, reports: Vec::new(), keys: Store::default(), seq: 0 }
     }
 
-    /// The next report of `template`, `Processing`, asked for at `created_at`; the caller
+    /// The next report of `template`, `Processing` (or `PendingExtraction` first, when the
+    /// sandbox is set so), asked for at `created_at`; the caller
     /// stores it.
     pub(super) fn next_report(
         &mut self,
@@ -37,7 +38,8 @@ impl State {
         created_at: DateTime<Utc>,
     ) -> Report {
         self.seq = self.seq.saturating_add(1);
-        Report::new(self.seq, template, filters, created_at)
+        let report = Report::new(self.seq, template, filters, created_at);
+        if self.config.pending_extraction_reads > 0 { report.pending() } else { report }
     }
 
     pub(super) fn render(&self, report: &Report, stamp: Stamp) -> Value {

@@ -2,6 +2,7 @@
 //! downloads and paging end to end against the sandbox, with a virtual clock and exact
 //! jitter so every wait is instant and known.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::{sync::Arc, time::Duration};
@@ -932,3 +933,5 @@ mod errors {
         assert_send(reporter.download_report("r").send());
     }
 }
+
+mod statuses;
