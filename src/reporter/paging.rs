@@ -46,7 +46,15 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
     }
 
     fn with_cursor(&self, request: Request, page: Option<&PageNumber>) -> Result<Request, Error> {
-        Ok(request.query("page", page.map_or(1, |page| page.0)))
+        let page = page.map_or(1, |page| page.0);
+        if page < 1 {
+            // Only a continuation edited by hand holds one; Reporter answers 400 TPL-0019.
+            return Err(Error::invalid_input(
+                request.operation,
+                "the continuation's page is 0; Reporter numbers pages from 1",
+            ));
+        }
+        Ok(request.query("page", page))
     }
 
     fn next(&self, sent: Option<&PageNumber>, limit: &Option<i64>, on_page: usize) -> NextPage {

@@ -679,7 +679,9 @@ mod listing {
             .await
             .unwrap();
 
-        assert_eq!(ids, seeded);
+        // Reporter 1.1 lists reports newest first, whatever `sort_order` says.
+        let newest_first: Vec<String> = seeded.into_iter().rev().collect();
+        assert_eq!(ids, newest_first);
         let pages: Vec<_> = list_requests(&sandbox).iter().map(|r| r.query_param("page")).collect();
         assert_eq!(
             pages,
@@ -704,7 +706,8 @@ mod listing {
             .try_collect()
             .await
             .unwrap();
-        assert_eq!(rest, seeded[10..]);
+        let newest_first: Vec<String> = seeded.into_iter().rev().collect();
+        assert_eq!(rest, newest_first[10..]);
 
         sandbox.clear_requests();
         let other_size = client
@@ -788,8 +791,8 @@ mod listing {
             .unwrap();
         assert_eq!(page.len(), 2);
         let sent = &list_requests(&sandbox)[0];
-        assert_eq!(sent.query_param("templateId").as_deref(), Some(ReporterSandbox::XML_TEMPLATE));
-        assert_eq!(sent.query_param("createdAt").as_deref(), Some("2026-03-01"));
+        assert_eq!(sent.query_param("template_id").as_deref(), Some(ReporterSandbox::XML_TEMPLATE));
+        assert_eq!(sent.query_param("created_at").as_deref(), Some("2026-03-01"));
 
         sandbox.clear_requests();
         for limit in [0, 101] {
@@ -934,4 +937,5 @@ mod errors {
     }
 }
 
+mod list_parameters;
 mod statuses;

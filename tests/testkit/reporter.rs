@@ -226,13 +226,21 @@ async fn lists_page_with_total_counting_the_page_and_match_the_stored_status_exa
     assert_eq!(stored["total"], 10, "the default limit");
     let by_day = json(get(&sandbox, "v1/reports?createdAt=2026-03-02&limit=100").await).await;
     assert_eq!(by_day["total"], 0);
+    let snake_wins = "v1/reports?created_at=2026-03-01&createdAt=2026-03-02&limit=100";
+    assert_eq!(json(get(&sandbox, snake_wins).await).await["total"], 25);
+    // What Reporter cannot parse it ignores: the list comes back unfiltered.
+    for ignored in ["created_at=03/01/2026", "template_id=nope"] {
+        let unfiltered =
+            json(get(&sandbox, &format!("v1/reports?{ignored}&limit=100")).await).await;
+        assert_eq!(unfiltered["total"], 25, "{ignored}");
+    }
 
     let refusals = [
         ("limit=101", "TPL-0024"),
         ("limit=0", "TPL-0019"),
         ("page=x", "TPL-0019"),
         ("sortOrder=up", "TPL-0025"),
-        ("createdAt=03/01/2026", "TPL-0020"),
+        ("sort_order=up", "TPL-0025"),
     ];
     for (query, code) in refusals {
         assert_eq!(
@@ -249,10 +257,12 @@ async fn templates_list_filter_and_read_one() {
     let all = json(get(&sandbox, "v1/templates?limit=100&sortOrder=asc").await).await;
     let formats: Vec<_> =
         all["items"].as_array().unwrap().iter().map(|t| t["outputFormat"].clone()).collect();
-    assert_eq!(formats, ["CSV", "HTML", "XML", "TXT", "PDF", "CSV", "HTML"]);
-    let csv = json(get(&sandbox, "v1/templates?outputFormat=csv&description=ledger").await).await;
+    assert_eq!(formats, ["csv", "html", "xml", "txt", "pdf", "csv", "html"]);
+    let csv = json(get(&sandbox, "v1/templates?output_format=csv&description=ledger").await).await;
     assert_eq!(csv["items"][0]["id"], ReporterSandbox::LARGE_TEMPLATE);
     assert_eq!(csv["total"], 1);
+    let upper = json(get(&sandbox, "v1/templates?output_format=CSV").await).await;
+    assert_eq!(upper["total"], 0, "stored in lower case, matched exactly");
     assert_eq!(
         error_code(get(&sandbox, "v1/templates?outputFormat=docx").await).await,
         (400, "TPL-0003".to_owned())

@@ -55,7 +55,8 @@ impl Template {
         json!({
             "id": self.id,
             "description": self.description,
-            "outputFormat": self.output_format,
+            // Stored in lower case, as Reporter does.
+            "outputFormat": self.output_format.to_ascii_lowercase(),
             "fileName": format!("{}_1744119295.tpl", self.id),
             "createdAt": "2026-01-05T09:30:00Z",
             "updatedAt": "2026-02-10T14:00:00.250Z",
