@@ -19,6 +19,24 @@ const OPERATION: Operation = operation("list_reports");
 /// `total` counts only the page it answers with, so the listing ends at the first page
 /// holding fewer than `limit` items.
 ///
+/// # Reports created or deleted during a listing
+///
+/// Reporter (1.1 and later) lists reports newest first, by page number over an offset.
+/// A report created while a listing runs pushes every older report down one place, so the
+/// last reports of a page come again at the top of the next one: the listing drops those,
+/// keeping only the ids of the previous page (memory stays one page of ids), and logs how
+/// many it dropped. Each report is therefore delivered once, as long as fewer than `limit`
+/// reports are created between two page reads (more would push a report past the whole
+/// next page), and except across a [`resume`](Listing::resume), which starts with no
+/// previous page. The reports created during the listing are not in it: list again, or
+/// use the [`ReportSource`](super::ReportSource), to see them.
+///
+/// A report **deleted** during a listing pulls every older one up a place: the first
+/// report of the next page was on the page just read, so it is **skipped**, once per
+/// deletion. Reporter's API has no route that deletes a report, but a report removed from
+/// its database while you list has this effect; if that can happen, list again and
+/// compare.
+///
 /// ```no_run
 /// use auditkit::reporter::{ReportStatus, SortOrder};
 /// use futures::TryStreamExt;
@@ -125,7 +143,8 @@ impl Query for ReportsQuery {
 
     fn paginator(self) -> Paginator<Report> {
         let Self { slot, filters } = self;
-        let envelope = paging::ReporterPages::new(filters.page.limit);
+        let envelope = paging::ReporterPages::new(filters.page.limit)
+            .without_overlap(|report: &Report| report.id.as_str());
         Paginator::over(&slot, OPERATION, envelope, |endpoint| {
             filters.check()?;
             let request = endpoint.request(OPERATION, Method::GET, &["v1", "reports"]);

@@ -47,6 +47,7 @@ mod get_template;
 mod list_reports;
 mod list_templates;
 mod page_options;
+mod page_overlap;
 pub(crate) mod paging;
 pub(crate) mod protocol;
 mod report;

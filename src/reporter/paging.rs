@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, de::DeserializeOwned};
 
+use super::page_overlap::PageOverlap;
 use crate::{
     Error,
     pagination::{Envelope, PageNumber},
@@ -25,12 +26,23 @@ pub(crate) struct Body<T> {
     limit: Option<i64>,
 }
 
-/// A Reporter list of `T`, asked for `asked` items per page.
-pub(crate) struct ReporterPages<T>(pub(crate) Option<u32>, PhantomData<fn() -> T>);
+/// A Reporter list of `T`, asked for `asked` items per page; with an overlap guard when
+/// its pages can overlap (reports, newest first).
+pub(crate) struct ReporterPages<T>(
+    pub(crate) Option<u32>,
+    PhantomData<fn() -> T>,
+    Option<PageOverlap<T>>,
+);
 
 impl<T> ReporterPages<T> {
     pub(crate) fn new(asked: Option<u32>) -> Self {
-        Self(asked, PhantomData)
+        Self(asked, PhantomData, None)
+    }
+
+    /// Drops the items of a page that the previous page held, told apart by `id`.
+    pub(crate) fn without_overlap(mut self, id: fn(&T) -> &str) -> Self {
+        self.2 = Some(PageOverlap::new(id));
+        self
     }
 }
 
@@ -55,6 +67,13 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
             ));
         }
         Ok(request.query("page", page))
+    }
+
+    fn deliver(&self, items: Vec<T>) -> Vec<T> {
+        match &self.2 {
+            Some(overlap) => overlap.drop_repeats(items),
+            None => items,
+        }
     }
 
     fn next(&self, sent: Option<&PageNumber>, limit: &Option<i64>, on_page: usize) -> NextPage {

@@ -938,4 +938,5 @@ mod errors {
 }
 
 mod list_parameters;
+mod newest_first;
 mod statuses;

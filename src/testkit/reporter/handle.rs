@@ -119,6 +119,15 @@ impl ReporterSandbox {
             .collect()
     }
 
+    /// Removes report `id`, as a deletion in Reporter's database would (its API has no
+    /// route for it); `false` when there is no such report.
+    pub fn delete_report(&self, id: &str) -> bool {
+        let mut state = self.lock();
+        let before = state.reports.len();
+        state.reports.retain(|report| report.id != id);
+        state.reports.len() != before
+    }
+
     /// The file a download of report `id` sends, in its chunks (cheap copies of shared
     /// bytes), or `None` when the report does not exist or is not `Finished`.
     pub fn report_file(&self, id: &str) -> Option<Vec<Bytes>> {
