@@ -35,6 +35,7 @@
 //! `total` counts one page), [`WaitForReport`] and [`Download`]; for continuous
 //! collection, [`ReportSource`] (one event per report and status).
 
+mod advice;
 mod config;
 mod credentials;
 mod download;
@@ -80,10 +81,19 @@ const fn operation(name: &'static str) -> Operation {
     Operation::new(Vendor::Reporter, name)
 }
 
-/// Refuses an empty id before it becomes a request to the list's path.
+/// Refuses an empty id before it becomes a request to the list's path, and an id that is
+/// not a UUID, which Reporter would refuse (400 `TPL-0009`).
 fn require_id(operation: Operation, what: &str, id: &str) -> Result<(), Error> {
     if id.trim().is_empty() {
         return Err(Error::invalid_input(operation, format!("the {what} is empty")));
+    }
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(Error::invalid_input(
+            operation,
+            format!(
+                "the {what} `{id}` is not a UUID; Reporter's ids are UUIDs (it would answer 400 TPL-0009)"
+            ),
+        ));
     }
     Ok(())
 }

@@ -69,6 +69,10 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
         Ok(request.query("page", page))
     }
 
+    fn failed(&self, _sent: Option<&PageNumber>, error: Error) -> Error {
+        super::protocol::advise(error)
+    }
+
     fn deliver(&self, items: Vec<T>) -> Vec<T> {
         match &self.2 {
             Some(overlap) => overlap.drop_repeats(items),

@@ -937,6 +937,7 @@ mod errors {
     }
 }
 
+mod codes;
 mod list_parameters;
 mod newest_first;
 mod statuses;
