@@ -2,13 +2,32 @@
 
 use super::{
     DownloadReport, GenerateReport, GetReport, GetTemplate, ListReports, ListTemplates,
-    ReportSource, WaitForReport, wait_for_report,
+    RateLimitStatus, RateTier, ReportSource, WaitForReport, wait_for_report,
 };
 use crate::Vendor;
 
 vendor_service!(Vendor::Reporter, "Lerian Reporter", reporter);
 
 impl Service {
+    /// What Reporter last said about one of its rate-limit windows (the
+    /// `X-RateLimit-*` headers of its last answer in that window), less the requests sent
+    /// since; `None` before any answer, when Reporter's rate limiter is off, or once the
+    /// window has reset. The client uses it to wait for the reset of a used-up window
+    /// instead of collecting 429s (see [`RateTier`]).
+    ///
+    /// ```no_run
+    /// use auditkit::reporter::RateTier;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// client.reporter().list_reports().send().await?;
+    /// if let Some(reads) = client.reporter().rate_limit(RateTier::Reads) {
+    ///     println!("{} reads left, window resets in {:?}", reads.remaining(), reads.reset_after());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn rate_limit(&self, tier: RateTier) -> Option<RateLimitStatus> {
+        self.slot.get().ok()?.server_limits()?.status(tier.bucket())
+    }
+
     /// Asks for a report from a template (`POST v1/reports`), with filters and an
     /// idempotency key; see [`GenerateReport`].
     ///

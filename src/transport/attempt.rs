@@ -67,6 +67,20 @@ impl Endpoint {
                 (url, method) = (hop.url, hop.method);
                 continue;
             }
+            if let Some(limits) = self.server_limits() {
+                let timer = self.timer();
+                let retry_after = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|value| crate::retry::parse_retry_after(value, timer.wall_clock()));
+                limits.observe(
+                    request,
+                    response.status(),
+                    response.headers(),
+                    retry_after,
+                    timer.now(),
+                );
+            }
             let span = tracing::Span::current();
             span.record("status", response.status().as_u16());
             if let Some(id) = request_id(&response) {
@@ -129,6 +143,7 @@ impl Endpoint {
 
     /// One buffered attempt: head, body, verdict.
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
+        self.pace(request).await;
         let _admitted = self.admit().await;
         let head = self.head(request).await?;
         let answer = self.read(head).await?;
@@ -143,6 +158,7 @@ impl Endpoint {
         request: &Request,
         attempts: u32,
     ) -> Result<Streamed, Failure> {
+        self.pace(request).await;
         let admitted = self.admit().await;
         let (response, authorization) = self.head(request).await?;
         if !response.status().is_success() {
@@ -163,6 +179,19 @@ impl Endpoint {
             })
             .boxed();
         Ok(Streamed { status, headers, request_id, body })
+    }
+}
+
+impl Endpoint {
+    /// Waits while the server's rate-limit window for `request` is used up.
+    async fn pace(&self, request: &Request) {
+        if let Some(limits) = self.server_limits() {
+            let timer = self.timer();
+            let wait = limits.pause_before(request, timer.now());
+            if !wait.is_zero() {
+                timer.sleep(wait).await;
+            }
+        }
     }
 }
 

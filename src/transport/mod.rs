@@ -17,6 +17,7 @@ mod protocol;
 mod rate_limit;
 mod redirect;
 mod request;
+mod server_limits;
 mod token_cache;
 
 pub(crate) use answer::{Answer, Streamed};
@@ -28,6 +29,8 @@ pub(crate) use protocol::Verdict;
 pub(crate) use protocol::{ErrorBody, Protocol};
 pub use rate_limit::RateLimit;
 pub(crate) use request::Request;
+pub use server_limits::RateLimitStatus;
+pub(crate) use server_limits::ServerLimits;
 pub(crate) use token_cache::{Token, TokenCache, TokenSource};
 
 use std::{sync::Arc, time::Duration};

@@ -940,4 +940,5 @@ mod errors {
 mod codes;
 mod list_parameters;
 mod newest_first;
+mod rate_limits;
 mod statuses;

@@ -15,6 +15,8 @@ pub(crate) struct Config {
     pub(crate) lowercase_status: bool,
     /// Reads during which a new report is `PendingExtraction` (0: it starts `Processing`).
     pub(crate) pending_extraction_reads: u32,
+    /// Reporter's rate limiter, when on.
+    pub(crate) rate_limits: Option<super::rate_limits::Limits>,
 }
 
 impl Config {

@@ -18,6 +18,7 @@ mod handle;
 mod idempotency;
 mod listing;
 mod plugin;
+mod rate_limits;
 mod reports;
 mod routes;
 mod state;

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use hyper::{Method, StatusCode, header::ALLOW};
 use serde_json::json;
 
-use super::{config::Config, handle::ReporterSandbox, state::State};
+use super::{config::Config, handle::ReporterSandbox, rate_limits::Admission, state::State};
 use crate::testkit::state::{SimRequest, SimResponse, Simulator};
 
 /// The only bearer token the simulator accepts.
@@ -74,14 +74,22 @@ impl Simulator for ReporterSimulator {
                 .with_header(ALLOW, &allow.join(", "));
         }
         let mut state = self.sandbox.lock();
-        match route {
+        let admission = match state.config.rate_limits {
+            Some(limits) => state.windows.admit(&limits, request),
+            None => Admission::Free,
+        };
+        if let Admission::Refused(refusal) = admission {
+            return refusal;
+        }
+        let response = match route {
             Route::Reports if request.method == Method::POST => state.create(request),
             Route::Reports => state.list_reports(request),
             Route::Report(id) => state.get_report(id),
             Route::Download(id) => state.download(id),
             Route::Templates => state.list_templates(request),
             Route::Template(id) => state.get_template(id),
-        }
+        };
+        admission.stamp(response)
     }
 }
 

@@ -19,13 +19,15 @@ pub(super) struct State {
     pub(super) config: Config,
     pub(super) reports: Vec<Report>,
     pub(super) keys: Store,
+    /// The rate limiter's windows.
+    pub(super) windows: super::rate_limits::Windows,
     /// The number of the last report made (ids are made from it).
     seq: u64,
 }
 
 impl State {
     pub(super) fn new(config: Config) -> Self {
-        Self { config, reports: Vec::new(), keys: Store::default(), seq: 0 }
+        Self { config, reports: Vec::new(), keys: Store::default(), windows: Default::default(), seq: 0 }
     }
 
     /// The next report of `template`, `Processing` (or `PendingExtraction` first, when the
