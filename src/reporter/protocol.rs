@@ -25,7 +25,9 @@ pub(crate) struct ReporterProtocol;
 
 impl Protocol for ReporterProtocol {
     fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Verdict {
-        if status.is_success() {
+        if status.is_success()
+            || (status == StatusCode::SERVICE_UNAVAILABLE && super::health::is_readiness(body))
+        {
             return Verdict::Success;
         }
         let details = error_details(body);

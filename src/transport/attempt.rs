@@ -34,6 +34,7 @@ impl Endpoint {
         let mut url = request.url.clone();
         let mut method = request.method.clone();
         let mut body = request.body.clone();
+        let mut multipart = request.multipart.as_ref();
         for _ in 0..=MAX_REDIRECTS {
             let mut headers = request.headers.clone();
             if url.origin() == own_origin {
@@ -46,6 +47,9 @@ impl Endpoint {
             let mut builder = transport.http.request(method.clone(), url.clone()).headers(headers);
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
+            }
+            if let Some(form) = multipart {
+                builder = builder.multipart((form.make)().map_err(Failure::Fatal)?);
             }
             let response = builder.send().await.map_err(Failure::from_reqwest)?;
             if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method)
@@ -63,6 +67,7 @@ impl Endpoint {
                 tracing::debug!(status = response.status().as_u16(), to = %hop.url.origin().ascii_serialization(), "following redirect");
                 if !hop.keep_body {
                     body = None;
+                    multipart = None;
                 }
                 (url, method) = (hop.url, hop.method);
                 continue;

@@ -28,7 +28,7 @@ pub(crate) use endpoint::{Endpoint, EndpointSlot};
 pub(crate) use protocol::Verdict;
 pub(crate) use protocol::{ErrorBody, Protocol};
 pub use rate_limit::RateLimit;
-pub(crate) use request::Request;
+pub(crate) use request::{MultipartBody, Request};
 pub use server_limits::RateLimitStatus;
 pub(crate) use server_limits::ServerLimits;
 pub(crate) use token_cache::{Token, TokenCache, TokenSource};

@@ -941,4 +941,6 @@ mod codes;
 mod list_parameters;
 mod newest_first;
 mod rate_limits;
+mod service_routes;
 mod statuses;
+mod templates;

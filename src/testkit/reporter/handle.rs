@@ -10,7 +10,7 @@ use super::{
     idempotency::Entry,
     reports::{Stamp, Status},
     state::State,
-    templates::{self, FAILURE, LARGE_FILE_LEN},
+    templates::{FAILURE, LARGE_FILE_LEN},
 };
 use crate::testkit::lock::lock;
 
@@ -103,9 +103,9 @@ impl ReporterSandbox {
     /// 2026-03-01T00:00:00Z, and returns their ids in that order. An unknown template adds
     /// nothing.
     pub fn seed_reports(&self, template_id: &str, count: usize) -> Vec<String> {
-        let Some(template) = templates::find(template_id) else { return Vec::new() };
-        let start = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").map(|at| at.to_utc()).unwrap_or_default();
         let mut state = self.lock();
+        let Some(template) = state.find_template(template_id) else { return Vec::new() };
+        let start = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").map(|at| at.to_utc()).unwrap_or_default();
         (0..count)
             .map(|n| {
                 let seconds = i64::try_from(n).unwrap_or(i64::MAX);
@@ -117,6 +117,16 @@ impl ReporterSandbox {
                 id
             })
             .collect()
+    }
+
+    /// Marks dependency `name` (`mongodb`, `rabbitmq`, `redis`, `storage`) down for
+    /// `GET /ready`, with `why`; `None` brings it back.
+    pub fn set_dependency_down(&self, name: &str, why: Option<&str>) {
+        let mut state = self.lock();
+        match why {
+            Some(why) => state.down.insert(name.to_owned(), why.to_owned()),
+            None => state.down.remove(name),
+        };
     }
 
     /// Removes report `id`, as a deletion in Reporter's database would (its API has no

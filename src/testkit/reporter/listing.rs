@@ -12,7 +12,6 @@ use super::{
     reports::Stamp,
     routes::{Refusal, error},
     state::State,
-    templates::TEMPLATES,
 };
 use crate::testkit::state::{SimRequest, SimResponse};
 
@@ -120,7 +119,8 @@ impl State {
             return error(StatusCode::BAD_REQUEST, "TPL-0003", "Invalid Output Format", "The output_format must be XML, HTML, TXT, CSV or PDF.");
         }
         let description = request.query_param("description").map(str::to_lowercase);
-        let items = TEMPLATES
+        let items = self
+            .templates
             .iter()
             .filter(|t| format.is_none_or(|f| t.output_format.to_ascii_lowercase() == f))
             .filter(|t| description.as_deref().is_none_or(|d| t.description.to_lowercase().contains(d)))

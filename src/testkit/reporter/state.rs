@@ -10,7 +10,7 @@ use super::{
     idempotency::Store,
     reports::{Report, Stamp, Status},
     routes::error,
-    templates::{self, TEMPLATES},
+    templates,
 };
 use crate::testkit::state::SimResponse;
 
@@ -19,6 +19,12 @@ pub(super) struct State {
     pub(super) config: Config,
     pub(super) reports: Vec<Report>,
     pub(super) keys: Store,
+    /// The templates: the seeded ones, then the uploaded ones; deleted ones are removed.
+    pub(super) templates: Vec<&'static templates::Template>,
+    /// Dependencies `GET /ready` reports down, with why.
+    pub(super) down: std::collections::BTreeMap<String, String>,
+    /// The number of the last template uploaded (ids are made from it).
+    pub(super) template_seq: u64,
     /// The rate limiter's windows.
     pub(super) windows: super::rate_limits::Windows,
     /// The number of the last report made (ids are made from it).
@@ -27,7 +33,7 @@ pub(super) struct State {
 
 impl State {
     pub(super) fn new(config: Config) -> Self {
-        Self { config, reports: Vec::new(), keys: Store::default(), windows: Default::default(), seq: 0 }
+        Self { config, reports: Vec::new(), keys: Store::default(), windows: Default::default(), seq: 0, templates: templates::seeded(), down: Default::default(), template_seq: 0 }
     }
 
     /// The next report of `template`, `Processing` (or `PendingExtraction` first, when the
@@ -81,7 +87,7 @@ impl State {
 
     /// `GET v1/templates/{id}`.
     pub(super) fn get_template(&self, id: &str) -> SimResponse {
-        match templates::find(id) {
+        match self.find_template(id) {
             Some(template) => SimResponse::json(StatusCode::OK, &template.json()),
             None => not_found("template", id),
         }
@@ -89,7 +95,12 @@ impl State {
 
     /// Every template as listed.
     pub(super) fn templates(&self) -> Vec<Value> {
-        TEMPLATES.iter().map(templates::Template::json).collect()
+        self.templates.iter().map(|template| template.json()).collect()
+    }
+
+    /// The template with `id`, unless it was deleted.
+    pub(super) fn find_template(&self, id: &str) -> Option<&'static templates::Template> {
+        self.templates.iter().copied().find(|template| template.id == id)
     }
 }
 
