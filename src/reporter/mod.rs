@@ -32,8 +32,12 @@
 //! `/manager`), authenticated with `Authorization: Bearer …` where the auth plugin is on.
 //! The calls and their Reporter quirks: [`GenerateReport`] (idempotency keys, replays and
 //! the keys a failed request leaves stuck), [`Filter`], [`ListReports`] (page numbers;
-//! `total` counts one page), [`WaitForReport`] and [`Download`]; for continuous
-//! collection, [`ReportSource`] (one event per report and status).
+//! `total` counts one page; newest first, so pages shift while reports are created),
+//! [`WaitForReport`] and [`Download`]; templates: [`CreateTemplate`] (multipart, field
+//! `template`, idempotent), [`UpdateTemplate`], [`DeleteTemplate`]; the names filters
+//! use: [`DataSource`]; the server itself: [`Health`] (`/ready`) and [`GetVersion`]; its
+//! rate-limit windows: [`RateTier`]; for continuous collection, [`ReportSource`] (one
+//! event per report and status).
 
 mod advice;
 mod config;

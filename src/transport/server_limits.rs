@@ -172,13 +172,17 @@ mod tests {
         headers
     }
 
+    fn start() -> Instant {
+        crate::Timer::now(&crate::timer::VirtualTimer::new())
+    }
+
     fn limits() -> ServerLimits {
         ServerLimits::new(|r| (r.method == Method::GET).then_some("reads"))
     }
 
     #[test]
     fn a_used_up_window_waits_for_its_reset_and_requests_left_are_counted_down() {
-        let (limits, get, now) = (limits(), request(Method::GET), Instant::now());
+        let (limits, get, now) = (limits(), request(Method::GET), start());
         limits.observe(&get, StatusCode::OK, &headers("100", "2", "30"), None, now);
         assert_eq!(limits.pause_before(&get, now), Duration::ZERO);
         assert_eq!(limits.pause_before(&get, now), Duration::ZERO);
@@ -191,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_429_closes_the_window_until_its_retry_after_and_unlimited_requests_never_wait() {
-        let (limits, get, now) = (limits(), request(Method::GET), Instant::now());
+        let (limits, get, now) = (limits(), request(Method::GET), start());
         let wait = Some(Duration::from_secs(17));
         limits.observe(&get, StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new(), wait, now);
         assert_eq!(limits.pause_before(&get, now), Duration::from_secs(17));

@@ -262,3 +262,30 @@ async fn the_servers_content_check_comes_back_as_its_error() {
     let Error::Api(api) = &error else { panic!("{error:?}") };
     assert_eq!((api.status().as_u16(), api.code()), (400, Some("TPL-0007")));
 }
+
+#[tokio::test]
+async fn a_file_from_a_reader_is_not_sent_twice_and_the_error_says_what_to_give_instead() {
+    let server = MockServer::start().await;
+    let conflict = ResponseTemplate::new(409)
+        .set_body_json(
+            json!({"code": "IDEMPOTENCY_CONFLICT", "title": "Conflict", "message": "in flight"}),
+        )
+        .insert_header("retry-after", "1");
+    Mock::given(method("POST")).respond_with(conflict).mount(&server).await;
+    let client = Client::builder()
+        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
+        .timer(Arc::new(VirtualTimer::new()))
+        .build()
+        .unwrap();
+    let reader = std::io::Cursor::new(CSV.as_bytes().to_vec());
+
+    let error = client
+        .reporter()
+        .create_template(TemplateFile::reader("balances.tpl", reader), OutputFormat::Csv, "x")
+        .send()
+        .await
+        .unwrap_err();
+
+    assert!(error.to_string().contains("give a path or bytes"), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
