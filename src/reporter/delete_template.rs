@@ -34,7 +34,8 @@ impl DeleteTemplate {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an id that is not a UUID, before any request;
+    /// [`Error::InvalidInput`] for an empty id, before any request; 400 `TPL-0009` for an
+    /// id that is not a UUID;
     /// [`Error::Api`] with 404 `TPL-0011` when there was no such template at the first
     /// attempt.
     pub async fn send(self) -> Result<(), Error> {

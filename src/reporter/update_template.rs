@@ -74,7 +74,7 @@ impl UpdateTemplate {
     /// Sends the update: the template as it now is.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`], before any request, for an id that is not a UUID, an
+    /// [`Error::InvalidInput`], before any request, for an empty id, an
     /// output format without a file (Reporter's TPL-0010), an empty description, a file
     /// not named `*.tpl` or empty, or an update that changes nothing; [`Error::Api`] with
     /// 404 `TPL-0011` for an unknown template, and Reporter's other refusals.

@@ -156,21 +156,3 @@ async fn reporter_codes_carry_their_advice_in_every_call() {
     let created = client.reporter().generate_report(TEMPLATE).send().await.unwrap_err();
     assert!(created.to_string().contains("operator with no values"), "{created}");
 }
-
-#[tokio::test]
-async fn an_id_that_is_not_a_uuid_is_refused_before_sending() {
-    let server = MockServer::start().await;
-    let (client, _) = client_of(&server);
-
-    let errors = [
-        client.reporter().get_report("report-1").send().await.unwrap_err(),
-        client.reporter().get_template("csv").send().await.unwrap_err(),
-        client.reporter().download_report("r-1").send().await.unwrap_err(),
-    ];
-
-    for error in errors {
-        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
-        assert!(error.to_string().contains("TPL-0009"), "{error}");
-    }
-    assert!(server.received_requests().await.unwrap().is_empty());
-}
