@@ -15,10 +15,7 @@ async fn answering_empty_pages() -> (MockServer, Client) {
         )
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
-        .build()
-        .unwrap();
+    let client = mock_client(&server);
     (server, client)
 }
 
@@ -81,10 +78,7 @@ async fn a_continuation_edited_to_page_zero_is_refused_before_sending() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
-        .build()
-        .unwrap();
+    let client = mock_client(&server);
     let listing = || client.reporter().list_reports().limit(1);
     let saved = listing().send().await.unwrap().continuation().cloned().unwrap();
     let mut edited = serde_json::to_value(&saved).unwrap();

@@ -33,6 +33,14 @@ async fn sandbox() -> (Sandbox, Client, Arc<VirtualTimer>) {
     sandbox_with(Sandbox::builder()).await
 }
 
+/// A client of the wiremock `server`, without credentials.
+fn mock_client(server: &MockServer) -> Client {
+    Client::builder()
+        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
+        .build()
+        .unwrap()
+}
+
 fn posts(sandbox: &Sandbox) -> Vec<RecordedRequest> {
     sandbox.requests().into_iter().filter(|r| r.method == "POST").collect()
 }
@@ -83,10 +91,7 @@ async fn a_skipped_undecodable_report_still_counts_towards_a_full_page() {
             .mount(&server)
             .await;
     }
-    let client = Client::builder()
-        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
-        .build()
-        .unwrap();
+    let client = mock_client(&server);
     let skipped = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = skipped.clone();
 

@@ -67,10 +67,7 @@ async fn the_headers_of_a_successful_answer_are_exposed_per_window() {
         )
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
-        .build()
-        .unwrap();
+    let client = mock_client(&server);
     assert_eq!(client.reporter().rate_limit(RateTier::Reads), None);
 
     client.reporter().list_reports().send().await.unwrap();

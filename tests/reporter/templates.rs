@@ -96,10 +96,7 @@ mod wire {
             .respond_with(ResponseTemplate::new(200).set_body_json(template_json()))
             .mount(&server)
             .await;
-        let client = Client::builder()
-            .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
-            .build()
-            .unwrap();
+        let client = mock_client(&server);
         let id = "01970000-0000-7000-8000-000000000001";
 
         let refused =
