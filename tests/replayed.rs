@@ -15,7 +15,9 @@ async fn replayed_with(values: &[&str]) -> Result<bool, Error> {
             answer.append_header("X-Idempotency-Replayed", *value)
         });
     Mock::given(method("POST")).respond_with(answer).mount(&server).await;
-    let client = Client::builder().reporter(reporter::Config::new(server.uri())).build()?;
+    let client = Client::builder()
+        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
+        .build()?;
 
     let created = client.reporter().generate_report(ReporterSandbox::CSV_TEMPLATE).send().await?;
     Ok(created.replayed)

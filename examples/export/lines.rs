@@ -98,11 +98,7 @@ fn push_line(
 
 /// The OCSF mapping of each source's events, as JSON (`None`: the source has none).
 pub(crate) mod ocsf {
-    use auditkit::{
-        everbridge,
-        ocsf::{self, ToOcsf},
-        qualtrics,
-    };
+    use auditkit::{everbridge, ocsf::ToOcsf, qualtrics};
     use serde::Serialize;
 
     type Line = Option<serde_json::Result<serde_json::Value>>;
@@ -115,17 +111,11 @@ pub(crate) mod ocsf {
         None
     }
 
-    pub(crate) fn login(event: &qualtrics::Event<qualtrics::LoginDescriptor>) -> Line {
-        json(event.to_ocsf())
-    }
-
-    pub(crate) fn logoff(event: &qualtrics::Event<qualtrics::SessionDescriptor>) -> Line {
-        json(ocsf::qualtrics::logoff(event))
-    }
-
-    pub(crate) fn password_reset(
-        event: &qualtrics::Event<qualtrics::PasswordResetDescriptor>,
-    ) -> Line {
+    /// A Qualtrics event of any activity type with a mapping (every one the SDK describes).
+    pub(crate) fn qualtrics<A: qualtrics::ActivityType>(event: &qualtrics::Event<A>) -> Line
+    where
+        qualtrics::Event<A>: ToOcsf,
+    {
         json(event.to_ocsf())
     }
 

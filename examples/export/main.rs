@@ -160,27 +160,13 @@ fn sources(
         match vendor {
             VendorArg::Qualtrics => {
                 let q = client.qualtrics();
-                streams.push(batches(args, store, q.event_source::<Logins>(), ocsf::login));
-                streams.push(batches(
-                    args,
-                    store,
-                    q.event_source::<SessionTerminations>(),
-                    ocsf::logoff,
-                ));
-                streams.push(batches(
-                    args,
-                    store,
-                    q.event_source::<PasswordResets>(),
-                    ocsf::password_reset,
-                ));
-                if !ocsf {
-                    streams.push(batches(
-                        args,
-                        store,
-                        q.event_source::<SessionCreations>(),
-                        ocsf::none,
-                    ));
-                }
+                streams.push(batches(args, store, q.event_source::<Logins>(), ocsf::qualtrics));
+                let created = q.event_source::<SessionCreations>();
+                streams.push(batches(args, store, created, ocsf::qualtrics));
+                let ended = q.event_source::<SessionTerminations>();
+                streams.push(batches(args, store, ended, ocsf::qualtrics));
+                let resets = q.event_source::<PasswordResets>();
+                streams.push(batches(args, store, resets, ocsf::qualtrics));
             }
             VendorArg::Everbridge => {
                 for report_type in [ReportType::Security, ReportType::Contact] {

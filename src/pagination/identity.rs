@@ -40,13 +40,6 @@ pub(crate) fn identity_of_windows(
     named(operation, crate::fingerprint::fnv64(each.iter().map(|identity| identity.as_bytes())))
 }
 
-/// The identity of a listing from its filters, kept by hand: each part separated, so
-/// `["ab", "c"]` and `["a", "bc"]` differ.
-// old path: removed once every vendor is an envelope
-pub(crate) fn listing_identity(operation: Operation, filters: &[&str]) -> String {
-    named(operation, crate::fingerprint::fnv64(filters.iter().map(|part| part.as_bytes())))
-}
-
 fn named(operation: Operation, hash: u64) -> String {
     let vendor = operation.vendor().to_string().to_ascii_lowercase().replace(' ', "_");
     format!("{vendor}.{}:{hash:016x}", operation.name())
@@ -88,5 +81,11 @@ mod tests {
         }
         let posted = identity(Method::POST, "https://a.test/v1/reports?status=Finished&limit=10");
         assert_ne!(posted, base);
+    }
+
+    #[test]
+    fn an_identity_is_pinned_so_a_continuation_saved_today_resumes_in_a_later_version() {
+        let pinned = identity(Method::GET, "https://a.test/v1/reports?status=Finished&limit=10");
+        assert_eq!(pinned, "lerian_reporter.list_reports:407f0f5648d780eb");
     }
 }

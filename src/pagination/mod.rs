@@ -84,6 +84,7 @@ mod fetch;
 mod guard;
 mod identity;
 mod listing;
+mod options;
 mod page;
 mod paginator;
 mod resume;
@@ -101,14 +102,14 @@ pub(crate) use envelope::{Envelope, PageCursor, PageNumber};
 pub(crate) use envelope::PageToken;
 #[cfg(test)]
 pub(crate) use identity::identity_of;
-pub(crate) use identity::listing_identity;
 pub use listing::{Listing, Query};
+pub(crate) use options::PagingOptions;
 pub(crate) use page::RawPage;
 pub use page::{Items, Page, Pages};
-pub(crate) use paginator::{FetchPage, Paginator, PagingOptions};
+pub(crate) use paginator::Paginator;
 pub use sort::SortOrder;
 pub use undecodable::Undecodable;
-pub(crate) use undecodable::{UndecodablePolicy, decode_each};
+pub(crate) use undecodable::UndecodablePolicy;
 
 #[cfg(test)]
 mod tests;

@@ -22,7 +22,8 @@ use tokio::time::timeout;
 
 use super::{
     Continuation, Cursor, Page, Pages, RawPage,
-    paginator::{FetchPage, Paginator, PagingOptions},
+    options::{FetchPage, PagingOptions},
+    paginator::Paginator,
 };
 use crate::{Error, Operation, Vendor};
 
