@@ -29,7 +29,7 @@
 //! `X-API-TOKEN` or an OAuth bearer token (scope `read:activity_logs`).
 
 mod activity;
-mod audit_export;
+pub(crate) mod audit_export;
 mod config;
 mod create_audit_export;
 mod credentials;
@@ -37,7 +37,7 @@ mod download_audit_export;
 pub(crate) mod error_body;
 mod event;
 mod event_source;
-mod export_records;
+pub(crate) mod export_records;
 mod get_audit_export;
 mod list_activity_types;
 mod list_audit_event_names;
