@@ -57,19 +57,21 @@
 //!   reads `nextPage` as a URL or a bare token and keeps its `skipToken`; a URL of another
 //!   origin makes `next` return its error (the envelope holds the endpoint's origin, or
 //!   `Meta` carries the parsed URL). `with_cursor` adds `skipToken`.
-//! - **Everbridge scroll** (`{"data":[…],"scrollId":…}`, wrapped in `{"result":…}` or bare):
-//!   `Cursor = ScrollId`; `Body<T>` is an untagged enum of the wrapped and bare shapes whose
-//!   `split` flattens both; the per-entry `eventTime` offset is adjusted in the entry's own
-//!   `Deserialize` (or a `Meta`-driven map after `split`), so it stays per item and pure.
-//!   The position check between batches belongs in `next` (it sees the sent cursor and
-//!   what came back; `Meta` carries the batch's `start`, the envelope value a
-//!   `Mutex`ed position, as `scroll.rs` has today, and returns `Error::cursor_expired`);
-//!   an answer saying the scroll is gone becomes `cursor_expired` in
-//!   [`failed`](Envelope::failed). Months are windows: add a
-//!   windowed constructor next to [`Paginator::of_envelope`](super::Paginator) that takes
-//!   one first request per window and hashes them all into the identity.
-//! - **Everbridge pageQuery**: `Cursor = PageNumber`; `with_cursor` returns its own
-//!   `Error::pagination` past page 100, before the request.
+//! - **Everbridge scroll** (`everbridge/scroll.rs`, `{"data":[…],"scrollId":…}`, bare or
+//!   wrapped in `{"data":{…},"success":true}`): `Cursor = ScrollId`; `Body<T>` reads both
+//!   shapes (a hand-written visitor, so the raw-item pass works too) and `split` flattens
+//!   them, `Meta` being the page's other fields. `next` checks that each batch starts
+//!   (`start`) where the last ended, against a `Mutex`ed position per scroll id in the
+//!   envelope value, and returns [`Error::cursor_expired`] when it jumped; `failed` turns
+//!   the "scroll gone" answer into `cursor_expired` too. Months are windows:
+//!   [`Paginator::of_windows`](super::Paginator) takes one first request per month and
+//!   hashes them all into the identity. The account offset for a naive `eventTime` is a
+//!   pure per-entry step: the envelope's item is an entry that remembers whether its time
+//!   was naive, and `Paginator::map` moves it.
+//! - **Everbridge pageQuery** (`everbridge/page_query.rs`): `Cursor = PageNumber`;
+//!   `with_cursor` returns its own `Error::pagination` past page 100, before the request.
+//! - **EnergyCAP's list** (a bare JSON array, not paged): `Body<T> = Vec<T>`, and `next`
+//!   is always `None`: a one-page listing.
 //!
 //! Typed cursors ([`PageToken`], [`ScrollId`], [`PageNumber`]) convert to and from the
 //! serialisable [`Cursor`] kept in a [`Continuation`](super::Continuation); a continuation
@@ -196,6 +198,20 @@ pub(crate) trait Envelope: Send + Sync + 'static {
         meta: &Self::Meta,
         on_page: usize,
     ) -> Result<Option<Self::Cursor>, Error>;
+
+    /// Checks an answer's bytes before they are decoded, against what this listing saw
+    /// before: by default nothing. `first` is the window's first request (it names the
+    /// window), `sent` the cursor sent. Everbridge refuses a scroll that answers the same
+    /// batch again, byte for byte, which no page field need tell.
+    fn answered(
+        &self,
+        first: &Request,
+        sent: Option<&Self::Cursor>,
+        body: &bytes::Bytes,
+    ) -> Result<(), Error> {
+        let _ = (first, sent, body);
+        Ok(())
+    }
 
     /// The error a failed request for the page at `sent` becomes: by default itself. A
     /// vendor whose server forgets cursors turns its "unknown cursor" answer into

@@ -1,11 +1,12 @@
 //! The one fetch every envelope listing uses: the listing's request plus the cursor, sent
-//! through the transport, decoded by [`decode_page`]; and the identity derived from that
-//! request.
+//! through the transport, decoded by [`decode_page`]; the listing over one request or over
+//! one first request per window; and the identity derived from those requests.
 
 use std::sync::Arc;
 
 use super::{
-    Cursor, Envelope, FetchPage, PageCursor, Paginator, RawPage, decode_page, identity::identity_of,
+    Cursor, Envelope, PageCursor, Paginator, RawPage, decode_page, identity::identity_of_windows,
+    options::FetchWindowPage,
 };
 use crate::{
     Error, Operation,
@@ -23,6 +24,7 @@ pub(crate) async fn fetch<E: Envelope>(
     let operation = first.operation;
     let request = envelope.with_cursor(first.clone(), cursor)?;
     let answer = endpoint.send(request).await.map_err(|error| envelope.failed(cursor, error))?;
+    envelope.answered(first, cursor, &answer.body)?;
     let request_id = answer.request_id.as_deref();
     let page = decode_page::<E>(operation, answer.status, request_id, &answer.body)?;
     let next = envelope.next(cursor, &page.meta, page.on_page())?;
@@ -40,19 +42,45 @@ impl<T: Send + 'static> Paginator<T> {
         first: Request,
     ) -> Self {
         let operation = first.operation;
-        let identity = identity_of(&first, E::CURSOR_PARAMS);
-        let listing = Arc::new((endpoint, envelope, first));
-        let fetch_page: FetchPage<T> = Arc::new(move |cursor: Option<Cursor>| {
-            let listing = Arc::clone(&listing);
-            Box::pin(async move {
-                let (endpoint, envelope, first) = &*listing;
-                // The resume guard has refused other kinds already; a walk only ever
-                // hands back the cursors this envelope returned.
-                let cursor = cursor.as_ref().and_then(E::Cursor::from_cursor);
-                fetch(endpoint, envelope, first, cursor.as_ref()).await
-            })
-        });
-        Self::new(operation, fetch_page).identified(identity).paged_by(E::Cursor::KIND)
+        Self::of_windows(endpoint, envelope, operation, vec![first])
+    }
+
+    /// The listing `envelope` describes over consecutive windows (a long range split into
+    /// sub-ranges the server serves one at a time), read in order as one stream: `firsts`
+    /// holds each window's first request, without its cursor. Each window is paged on its
+    /// own cursor; the continuation records the window. The identity hashes every
+    /// window's first request (one window: the same identity as
+    /// [`of_envelope`](Self::of_envelope)), so a continuation saved over another range or
+    /// with another filter is refused before any request. No window: an empty listing.
+    pub(crate) fn of_windows<E: Envelope<Item = T>>(
+        endpoint: Endpoint,
+        envelope: E,
+        operation: Operation,
+        firsts: Vec<Request>,
+    ) -> Self {
+        let Ok(count) = u32::try_from(firsts.len()) else {
+            let error = Error::invalid_input(operation, "the range splits into too many windows");
+            return Self::refused(operation, error);
+        };
+        let identity = identity_of_windows(operation, &firsts, E::CURSOR_PARAMS);
+        let listing = Arc::new((endpoint, envelope, firsts));
+        let fetch_page: FetchWindowPage<T> =
+            Arc::new(move |window: u32, cursor: Option<Cursor>| {
+                let listing = Arc::clone(&listing);
+                Box::pin(async move {
+                    let (endpoint, envelope, firsts) = &*listing;
+                    let Some(first) = usize::try_from(window).ok().and_then(|w| firsts.get(w))
+                    else {
+                        let message = format!("window {window} is not part of this listing");
+                        return Err(Error::invalid_input(operation, message));
+                    };
+                    // The resume guard has refused other kinds already; a walk only ever
+                    // hands back the cursors this envelope returned.
+                    let cursor = cursor.as_ref().and_then(E::Cursor::from_cursor);
+                    fetch(endpoint, envelope, first, cursor.as_ref()).await
+                })
+            });
+        Self::windowed(operation, count, fetch_page).identified(identity).paged_by(E::Cursor::KIND)
     }
 }
 

@@ -24,11 +24,20 @@ pub(crate) fn identity_of(request: &Request, cursor_params: &[&str]) -> String {
     named(request.operation, hash)
 }
 
-/// The identity of a listing from its filters, kept by hand: each part separated, so
-/// `["ab", "c"]` and `["a", "bc"]` differ.
-// old path: removed once every vendor is an envelope
-pub(crate) fn listing_identity(operation: Operation, filters: &[&str]) -> String {
-    named(operation, crate::fingerprint::fnv64(filters.iter().map(|part| part.as_bytes())))
+/// The identity of a listing over windows, each asked for by its first request in
+/// `firsts`: one window is [`identity_of`] its request; several hash each window's
+/// identity in order, so another range (other windows) or another filter is another
+/// listing.
+pub(crate) fn identity_of_windows(
+    operation: Operation,
+    firsts: &[Request],
+    cursor_params: &[&str],
+) -> String {
+    if let [only] = firsts {
+        return identity_of(only, cursor_params);
+    }
+    let each: Vec<String> = firsts.iter().map(|first| identity_of(first, cursor_params)).collect();
+    named(operation, crate::fingerprint::fnv64(each.iter().map(|identity| identity.as_bytes())))
 }
 
 fn named(operation: Operation, hash: u64) -> String {
@@ -72,5 +81,11 @@ mod tests {
         }
         let posted = identity(Method::POST, "https://a.test/v1/reports?status=Finished&limit=10");
         assert_ne!(posted, base);
+    }
+
+    #[test]
+    fn an_identity_is_pinned_so_a_continuation_saved_today_resumes_in_a_later_version() {
+        let pinned = identity(Method::GET, "https://a.test/v1/reports?status=Finished&limit=10");
+        assert_eq!(pinned, "lerian_reporter.list_reports:407f0f5648d780eb");
     }
 }

@@ -84,6 +84,7 @@ mod fetch;
 mod guard;
 mod identity;
 mod listing;
+mod options;
 mod page;
 mod paginator;
 mod resume;
@@ -94,20 +95,21 @@ mod windows;
 
 pub use cursor::{Continuation, Cursor};
 pub(crate) use decode::decode_page;
+pub(crate) use envelope::ScrollId;
 pub(crate) use envelope::{Envelope, PageCursor, PageNumber};
-// For the Qualtrics (page token) and Everbridge (scroll id) envelopes, once migrated.
+// For the Qualtrics (page token) envelope, once migrated.
 #[allow(unused_imports)]
-pub(crate) use envelope::{PageToken, ScrollId};
+pub(crate) use envelope::PageToken;
 #[cfg(test)]
 pub(crate) use identity::identity_of;
-pub(crate) use identity::listing_identity;
 pub use listing::{Listing, Query};
+pub(crate) use options::PagingOptions;
 pub(crate) use page::RawPage;
 pub use page::{Items, Page, Pages};
-pub(crate) use paginator::{FetchPage, Paginator, PagingOptions};
+pub(crate) use paginator::Paginator;
 pub use sort::SortOrder;
 pub use undecodable::Undecodable;
-pub(crate) use undecodable::{UndecodablePolicy, decode_each};
+pub(crate) use undecodable::UndecodablePolicy;
 
 #[cfg(test)]
 mod tests;

@@ -5,44 +5,15 @@
 
 use std::{fmt, sync::Arc};
 
-use futures::{
-    future::BoxFuture,
-    stream::{self, BoxStream, Stream, StreamExt, TryStreamExt},
-};
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
 use super::{
-    Continuation, Cursor, Items, Page, Pages, RawPage, Undecodable, UndecodablePolicy, concurrent,
+    Items, Page, Pages, RawPage, Undecodable, UndecodablePolicy, concurrent,
+    options::{FetchWindowPage, PagingOptions},
     resume::{self, Expected},
     walk::Walk,
 };
 use crate::{Error, Operation};
-
-/// Fetches one page of a listing over one range: `None` for its first page, otherwise the
-/// cursor of the page to fetch. The future owns everything it needs (an `Arc` of the
-/// client, the filters), so streams built on it borrow nothing. An envelope listing's is
-/// built by [`Paginator::of_envelope`]; a vendor writing its own is on the old path.
-pub(crate) type FetchPage<T> =
-    Arc<dyn Fn(Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
-
-/// Fetches one page of window number `window` (0-based) of a windowed listing.
-pub(crate) type FetchWindowPage<T> =
-    Arc<dyn Fn(u32, Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
-
-/// The paging settings a caller gives a listing (through
-/// [`Listing`](super::Listing)'s setters).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PagingOptions {
-    /// At most this many requests; `Some(0)` is an input error reported by the stream.
-    pub(crate) max_pages: Option<u32>,
-    /// Whether to request the next page while the caller holds the current one.
-    pub(crate) prefetch: bool,
-    /// Start at this continuation instead of the first page.
-    pub(crate) resume: Option<Continuation>,
-    /// At most this many windows read at once (`None`: one); `Some(0)` is an input error.
-    pub(crate) concurrency: Option<u32>,
-    /// What an item that does not decode does to the listing.
-    pub(crate) undecodable: UndecodablePolicy,
-}
 
 impl PagingOptions {
     /// Gives these settings to `paginator`, replacing the ones it had.
@@ -77,14 +48,14 @@ impl<T> fmt::Debug for Paginator<T> {
 }
 
 impl<T: 'static> Paginator<T> {
-    /// A listing over one range, fetched with `fetch`; `operation` is named in its errors.
-    // old path: removed once every vendor is an envelope (then built by `of_envelope` only)
-    pub(crate) fn new(operation: Operation, fetch: FetchPage<T>) -> Self {
+    /// A listing over one range, fetched with `fetch`: the walk's unit tests.
+    #[cfg(test)]
+    pub(crate) fn new(operation: Operation, fetch: super::options::FetchPage<T>) -> Self {
         Self::windowed(operation, 1, Arc::new(move |_, cursor| fetch(cursor)))
     }
 
-    /// A listing over `windows` consecutive windows, each paged on its own.
-    // old path: removed once every vendor is an envelope
+    /// A listing over `windows` consecutive windows, each paged on its own: what
+    /// [`of_windows`](Self::of_windows) builds on.
     pub(crate) fn windowed(operation: Operation, windows: u32, fetch: FetchWindowPage<T>) -> Self {
         Self {
             operation,
@@ -121,6 +92,35 @@ impl<T: 'static> Paginator<T> {
         self
     }
 
+    /// The same listing with each decoded item passed through `map` (a pure, per-item
+    /// step the envelope's decoding cannot take alone, such as Everbridge's account
+    /// offset); undecodable items, cursors and the identity are unchanged.
+    pub(crate) fn map<U: 'static>(
+        self,
+        map: impl Fn(T) -> U + Send + Sync + 'static,
+    ) -> Paginator<U>
+    where
+        T: Send,
+    {
+        let map = Arc::new(map);
+        let source = self.source.map(|(windows, fetch)| {
+            let fetch: FetchWindowPage<U> = Arc::new(move |window, cursor| {
+                let (page, map) = (fetch(window, cursor), Arc::clone(&map));
+                Box::pin(async move {
+                    let RawPage { items, next, rejected } = page.await?;
+                    Ok(RawPage {
+                        items: items.into_iter().map(|item| map(item)).collect(),
+                        next,
+                        rejected,
+                    })
+                })
+            });
+            (windows, fetch)
+        });
+        let Self { operation, identity, cursor_kind, options, .. } = self;
+        Paginator { operation, identity, cursor_kind, source, options }
+    }
+
     #[cfg(test)]
     pub(crate) fn max_pages(mut self, max: u32) -> Self {
         self.options.max_pages = Some(max);
@@ -134,7 +134,7 @@ impl<T: 'static> Paginator<T> {
     }
 
     #[cfg(test)]
-    pub(crate) fn resume(mut self, continuation: Continuation) -> Self {
+    pub(crate) fn resume(mut self, continuation: super::Continuation) -> Self {
         self.options.resume = Some(continuation);
         self
     }

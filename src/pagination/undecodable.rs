@@ -6,9 +6,11 @@
 use std::{fmt, sync::Arc};
 
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
 
-use crate::{Error, Operation, error::DecodeError, transport::excerpt};
+use crate::{
+    Error, Operation,
+    error::{DecodeError, excerpt},
+};
 
 /// An item of a listing that could not be decoded: its JSON exactly as the server sent it,
 /// and the error that names the field and the value that failed.
@@ -111,59 +113,5 @@ impl fmt::Debug for UndecodablePolicy {
             UndecodablePolicy::Skip(_) => "Skip",
             UndecodablePolicy::Keep => "Keep",
         })
-    }
-}
-
-/// Decodes the items of a page one by one, for a page that did not decode as a whole: the
-/// items that decode, in order, and the ones that do not (their JSON re-serialised).
-// old path: removed once every vendor is an envelope
-pub(crate) fn decode_each<T: DeserializeOwned>(
-    operation: Operation,
-    items: Vec<serde_json::Value>,
-) -> (Vec<T>, Vec<Undecodable>) {
-    let mut decoded = Vec::with_capacity(items.len());
-    let mut rejected = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        let raw = item.to_string();
-        match serde_path_to_error::deserialize::<_, T>(item) {
-            Ok(value) => decoded.push(value),
-            Err(error) => {
-                let path = format!("[{index}].{}", error.path());
-                let error = Error::Decode(Box::new(DecodeError {
-                    operation,
-                    status: StatusCode::OK,
-                    path,
-                    excerpt: excerpt(raw.as_bytes()),
-                    request_id: None,
-                    source: DecodeError::bounded_source(error.into_inner()),
-                }));
-                rejected.push(Undecodable { raw, error });
-            }
-        }
-    }
-    (decoded, rejected)
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-    use crate::Vendor;
-
-    #[test]
-    fn items_that_decode_are_kept_in_order_and_the_others_keep_their_json_and_path() {
-        #[derive(Debug, PartialEq, serde::Deserialize)]
-        struct Row {
-            id: u32,
-        }
-        let op = Operation::new(Vendor::Qualtrics, "list_events");
-        let (rows, rejected) =
-            decode_each::<Row>(op, vec![json!({"id": 1}), json!({"id": "two"}), json!({"id": 3})]);
-        assert_eq!(rows, [Row { id: 1 }, Row { id: 3 }]);
-        assert_eq!(rejected.len(), 1);
-        assert_eq!(rejected[0].raw_json(), r#"{"id":"two"}"#);
-        let Error::Decode(decode) = rejected[0].error() else { panic!("{:?}", rejected[0]) };
-        assert_eq!(decode.path(), "[1].id");
     }
 }

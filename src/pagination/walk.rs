@@ -10,8 +10,10 @@ use futures::{
 };
 
 use super::{
-    Continuation, Cursor, Page, PagingOptions, RawPage, guard::LoopGuard,
-    paginator::FetchWindowPage, windows,
+    Continuation, Cursor, Page, RawPage,
+    guard::LoopGuard,
+    options::{FetchWindowPage, PagingOptions},
+    windows,
 };
 use crate::{Error, Operation};
 

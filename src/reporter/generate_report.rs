@@ -132,9 +132,7 @@ impl GenerateReport {
             .json_body(&body)?
             .idempotency_key(KEY_HEADER, &key);
         let answer = endpoint.send(request).await.map_err(advise)?;
-        let replayed = answer
-            .header(REPLAYED_HEADER)
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"));
+        let replayed = crate::idempotency::replayed(&answer.headers, REPLAYED_HEADER);
         Ok(Idempotent::new(answer.json(OPERATION)?, replayed, key))
     }
 

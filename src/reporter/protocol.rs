@@ -23,8 +23,9 @@ const IN_FLIGHT_ADVICE: &str = "the idempotency key is still marked in flight. \
     that mark when the request then fails, so the key of a failed request answers 409 for up \
     to 24 hours: look for the report with `list_reports`, then call again with a new key";
 
-const NOT_FINISHED_ADVICE: &str =
-    "only a Finished report can be downloaded: wait for it with `wait_for_report` first";
+// Reporter's own message already says that only a Finished report downloads: the advice
+// gives the next step only, so the text does not say it twice.
+const NOT_FINISHED_ADVICE: &str = "wait for the report with `wait_for_report`, then download it";
 
 /// Reporter's protocol: any 2xx is a success; anything else is a failure whose body is
 /// read as Reporter's error (or generically, for a gateway's page), retried by status,
@@ -80,18 +81,16 @@ fn error_details(body: &[u8]) -> ErrorDetails {
     ErrorDetails { code, message: (!text.is_empty()).then_some(text), request_id: None }
 }
 
-/// Adds the next step to the error of a code a caller can act on. The SDK's words go after
-/// the vendor's message, which the transport has cut to an excerpt, so they are never cut.
+/// Gives the error of a code a caller can act on its next step, in place of the one its
+/// status would give. The SDK's words go after the vendor's message, which the transport has
+/// cut to an excerpt, so they are never cut; the message stays the vendor's own.
 pub(crate) fn advise(error: Error) -> Error {
     let Error::Api(mut api) = error else { return error };
-    let advice = match api.code.as_deref() {
-        Some(IN_FLIGHT) => IN_FLIGHT_ADVICE,
-        Some(NOT_FINISHED) => NOT_FINISHED_ADVICE,
+    api.next_step = match api.code.as_deref() {
+        Some(IN_FLIGHT) => Some(IN_FLIGHT_ADVICE),
+        Some(NOT_FINISHED) => Some(NOT_FINISHED_ADVICE),
         _ => return Error::Api(api),
     };
-    let said = api.message.as_deref().unwrap_or_default().trim_end_matches('.');
-    api.message =
-        Some(if said.is_empty() { advice.to_owned() } else { format!("{said}; {advice}") });
     Error::Api(api)
 }
 
@@ -116,6 +115,8 @@ mod tests {
             request_id: None,
             retry_after: None,
             attempts: 4,
+            path: None,
+            next_step: None,
         }))
     }
 
@@ -146,8 +147,12 @@ mod tests {
         let long = "m".repeat(300);
         let advised = advise(api_error("TPL-0039", &long));
         let Error::Api(api) = &advised else { panic!("{advised:?}") };
-        let message = api.message().unwrap();
-        assert!(message.starts_with(&format!("{long}; ")), "{message}");
+        assert_eq!(api.message(), Some(long.as_str()), "the vendor's message stays its own");
+        let message = advised.to_string();
+        assert!(
+            message.contains(&format!("{long} after 4 attempts; the idempotency")),
+            "{message}"
+        );
         for part in ["never clears", "24 hours", "`list_reports`", "new key"] {
             assert!(message.contains(part), "{part:?} missing from {message}");
         }
@@ -157,7 +162,7 @@ mod tests {
     fn a_download_too_early_points_at_the_wait_and_other_answers_are_left_alone() {
         let advised = advise(api_error("TPL-0029", "Report is not finished."));
         let text = advised.to_string();
-        assert!(text.contains("not finished; only a Finished report"), "{text}");
+        assert!(text.contains("not finished after 4 attempts; wait for the report"), "{text}");
         assert!(text.contains("`wait_for_report`"), "{text}");
         let other = advise(api_error("TPL-0011", "Not found")).to_string();
         assert!(other.contains(": Not found after 4 attempts; the vendor"), "{other}");

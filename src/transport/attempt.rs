@@ -4,7 +4,7 @@
 
 use super::{
     Answer, Endpoint, Request, Streamed, check_scheme,
-    failure::Failure,
+    failure::{Failure, without_url},
     protocol::Verdict,
     redirect::{MAX_REDIRECTS, next_hop},
 };
@@ -12,6 +12,8 @@ use crate::{
     Error, Operation,
     error::{TransportError, TransportErrorKind},
 };
+use std::time::Duration;
+
 use bytes::{Bytes, BytesMut};
 use futures::{StreamExt, TryStreamExt};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
@@ -28,6 +30,7 @@ impl Endpoint {
     pub(super) async fn head(
         &self,
         request: &Request,
+        time_left: Duration,
     ) -> Result<(reqwest::Response, Option<HeaderValue>), Failure> {
         let transport = self.transport();
         let own_origin = self.base_url().origin();
@@ -43,7 +46,12 @@ impl Endpoint {
                     .map_err(Failure::Fatal)?;
             }
             let authorization = headers.get(AUTHORIZATION).cloned();
-            let mut builder = transport.http.request(method.clone(), url.clone()).headers(headers);
+            // The time spent waiting for a request slot counts against the client's timeout.
+            let mut builder = transport
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers)
+                .timeout(time_left);
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
             }
@@ -129,8 +137,8 @@ impl Endpoint {
 
     /// One buffered attempt: head, body, verdict.
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
-        let _admitted = self.admit().await;
-        let head = self.head(request).await?;
+        let (_admitted, time_left) = self.admit(request.operation).await?;
+        let head = self.head(request, time_left).await?;
         let answer = self.read(head).await?;
         self.judge(answer)
     }
@@ -143,8 +151,12 @@ impl Endpoint {
         request: &Request,
         attempts: u32,
     ) -> Result<Streamed, Failure> {
-        let admitted = self.admit().await;
-        let (response, authorization) = self.head(request).await?;
+        // A body holds a place of its own, not a request slot: downloads left unread never
+        // hold up the other calls, and the wait for a place counts against the timeout too.
+        let body_place = self.open_body(request.operation).await?;
+        let (admitted, time_left) = self.admit(request.operation).await?;
+        let (response, authorization) = self.head(request, time_left).await?;
+        drop(admitted);
         if !response.status().is_success() {
             let answer = self.judge(self.read((response, authorization)).await?)?;
             let body = futures::stream::once(std::future::ready(Ok(answer.body))).boxed();
@@ -154,12 +166,12 @@ impl Endpoint {
         let (status, headers) = (response.status(), response.headers().clone());
         let request_id = request_id(&response);
         let operation = request.operation;
-        // The body holds the request's place among those in flight until it is read or dropped.
+        // The body holds its place among open bodies until it is read or dropped.
         let body = response
             .bytes_stream()
             .map_err(move |error| broken_body(operation, attempts, error))
             .inspect(move |_| {
-                let _held = &admitted;
+                let _held = &body_place;
             })
             .boxed();
         Ok(Streamed { status, headers, request_id, body })
@@ -176,11 +188,14 @@ fn request_id(response: &reqwest::Response) -> Option<String> {
 fn broken_body(operation: Operation, attempts: u32, error: reqwest::Error) -> Error {
     let kind =
         if error.is_timeout() { TransportErrorKind::Timeout } else { TransportErrorKind::Body };
+    let (message, error) = without_url(
+        "the answer's body broke off while it streamed; the request was not repeated",
+        error,
+    );
     Error::Transport(Box::new(TransportError {
         operation,
         kind,
-        message: "the answer's body broke off while it streamed; the request was not repeated"
-            .into(),
+        message,
         attempts,
         source: Some(Box::new(error)),
     }))

@@ -96,7 +96,9 @@ impl Endpoint {
                     continue;
                 }
             }
-            return Err(failure.into_error(request.operation, number, retry_after));
+            return Err(failure
+                .into_error(request.operation, number, retry_after)
+                .sent_to(request.url.path()));
         }
     }
 }

@@ -10,11 +10,11 @@ use super::{
     filters,
     idempotency::{Store, Verdict},
     reports::Stamp,
-    routes::error,
+    refusal::error,
     state::{State, not_found},
     templates,
 };
-use crate::testkit::state::{SimRequest, SimResponse};
+use crate::testkit::sim::{SimRequest, SimResponse};
 
 const REPLAYED: hyper::header::HeaderName = hyper::header::HeaderName::from_static("x-idempotency-replayed");
 

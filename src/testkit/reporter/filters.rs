@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::routes::Refusal;
+use super::refusal::Refusal;
 
 /// The sandbox's datasources: datasource, table (plain or `schema.table`), its fields.
 const SCHEMA: [(&str, &str, &[&str]); 4] = [

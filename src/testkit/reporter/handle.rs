@@ -67,20 +67,20 @@ pub struct ReporterSandbox {
 
 impl ReporterSandbox {
     /// A template of monthly balances as CSV.
-    pub const CSV_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000001";
+    pub const CSV_TEMPLATE: &'static str = templates::CSV_TEMPLATE;
     /// A template of statements as HTML.
-    pub const HTML_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000002";
+    pub const HTML_TEMPLATE: &'static str = templates::HTML_TEMPLATE;
     /// A template of regulatory exports as XML.
-    pub const XML_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000003";
+    pub const XML_TEMPLATE: &'static str = templates::XML_TEMPLATE;
     /// A template of summaries as plain text.
-    pub const TXT_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000004";
+    pub const TXT_TEMPLATE: &'static str = templates::TXT_TEMPLATE;
     /// A template of statements as PDF.
-    pub const PDF_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000005";
+    pub const PDF_TEMPLATE: &'static str = templates::PDF_TEMPLATE;
     /// A CSV template whose reports are [`LARGE_FILE_LEN`](Self::LARGE_FILE_LEN) bytes.
-    pub const LARGE_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000006";
+    pub const LARGE_TEMPLATE: &'static str = templates::LARGE_TEMPLATE;
     /// A template whose reports end in `Error` with
     /// [`FAILURE_MESSAGE`](Self::FAILURE_MESSAGE) as `metadata.error`.
-    pub const FAILING_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000007";
+    pub const FAILING_TEMPLATE: &'static str = templates::FAILING_TEMPLATE;
     /// The size of a report of [`LARGE_TEMPLATE`](Self::LARGE_TEMPLATE): 20 MiB.
     pub const LARGE_FILE_LEN: u64 = LARGE_FILE_LEN;
     /// Why reports of [`FAILING_TEMPLATE`](Self::FAILING_TEMPLATE) fail.

@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 
 use super::{
     reports::Stamp,
-    routes::{Refusal, error},
+    refusal::{Refusal, error},
     state::State,
     templates::TEMPLATES,
 };
-use crate::testkit::state::{SimRequest, SimResponse};
+use crate::testkit::sim::{SimRequest, SimResponse};
 
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 100;

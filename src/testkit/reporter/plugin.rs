@@ -13,7 +13,7 @@ use super::{
 use crate::{
     ClientBuilder,
     reporter::{Config as ReporterConfig, Credentials as ReporterCredentials},
-    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, sim::Simulator},
 };
 
 /// The organization id the sandbox's client sends as `X-Organization-Id`.

@@ -1,5 +1,5 @@
 //! The simulator mounted at `/reporter`: the gateway prefix `/manager`, the bearer token
-//! check, its routes, and Reporter's error body.
+//! check and its routes.
 
 use std::sync::{Arc, Mutex};
 
@@ -7,7 +7,7 @@ use hyper::{Method, StatusCode, header::ALLOW};
 use serde_json::json;
 
 use super::{config::Config, handle::ReporterSandbox, state::State};
-use crate::testkit::state::{SimRequest, SimResponse, Simulator};
+use crate::testkit::sim::{SimRequest, SimResponse, Simulator};
 
 /// The only bearer token the simulator accepts.
 pub(crate) const TOKEN: &str = "sandbox-reporter-token";
@@ -23,32 +23,6 @@ pub(crate) struct ReporterSimulator {
 pub(crate) fn simulator(config: Config) -> (ReporterSimulator, ReporterSandbox) {
     let sandbox = ReporterSandbox { state: Arc::new(Mutex::new(State::new(config))) };
     (ReporterSimulator { sandbox: sandbox.clone() }, sandbox)
-}
-
-/// Reporter's error body, `{code, title, message}`.
-pub(super) fn error(status: StatusCode, code: &str, title: &str, message: &str) -> SimResponse {
-    SimResponse::json(status, &json!({ "code": code, "title": title, "message": message }))
-}
-
-/// An error answer still to be sent: what a check returns as its `Err`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Refusal {
-    pub(super) status: StatusCode,
-    pub(super) code: &'static str,
-    pub(super) title: &'static str,
-    pub(super) message: String,
-}
-
-impl Refusal {
-    pub(super) fn bad_request(code: &'static str, title: &'static str, message: String) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code, title, message }
-    }
-}
-
-impl From<Refusal> for SimResponse {
-    fn from(refusal: Refusal) -> Self {
-        error(refusal.status, refusal.code, refusal.title, &refusal.message)
-    }
 }
 
 impl Simulator for ReporterSimulator {

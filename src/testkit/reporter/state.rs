@@ -9,10 +9,10 @@ use super::{
     config::Config,
     idempotency::Store,
     reports::{Report, Stamp, Status},
-    routes::error,
+    refusal::error,
     templates::{self, TEMPLATES},
 };
-use crate::testkit::state::SimResponse;
+use crate::testkit::sim::SimResponse;
 
 #[derive(Debug)]
 pub(super) struct State {

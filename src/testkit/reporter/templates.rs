@@ -6,8 +6,6 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use super::handle::ReporterSandbox as Ids;
-
 /// One seeded template.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Template {
@@ -23,6 +21,15 @@ pub(super) struct Template {
 /// The size of a report of the large template: 20 MiB.
 pub(super) const LARGE_FILE_LEN: u64 = (LARGE_CHUNKS as u64) * (CHUNK as u64);
 
+/// The seeded templates' ids, published as `ReporterSandbox::*_TEMPLATE`.
+pub(super) const CSV_TEMPLATE: &str = "00000000-0000-4000-8000-000000000001";
+pub(super) const HTML_TEMPLATE: &str = "00000000-0000-4000-8000-000000000002";
+pub(super) const XML_TEMPLATE: &str = "00000000-0000-4000-8000-000000000003";
+pub(super) const TXT_TEMPLATE: &str = "00000000-0000-4000-8000-000000000004";
+pub(super) const PDF_TEMPLATE: &str = "00000000-0000-4000-8000-000000000005";
+pub(super) const LARGE_TEMPLATE: &str = "00000000-0000-4000-8000-000000000006";
+pub(super) const FAILING_TEMPLATE: &str = "00000000-0000-4000-8000-000000000007";
+
 /// Why the failing template's reports fail, as `metadata.error` says it.
 pub(super) const FAILURE: &str = "datasource midaz_onboarding is unreachable: connection refused";
 
@@ -32,13 +39,13 @@ const LARGE_CHUNKS: usize = 320;
 const LINE: usize = 64;
 
 pub(super) const TEMPLATES: [Template; 7] = [
-    seed(Ids::CSV_TEMPLATE, "Monthly account balances", "CSV"),
-    seed(Ids::HTML_TEMPLATE, "Account statement", "HTML"),
-    seed(Ids::XML_TEMPLATE, "Regulatory export", "XML"),
-    seed(Ids::TXT_TEMPLATE, "Plain text summary", "TXT"),
-    seed(Ids::PDF_TEMPLATE, "Signed statement", "PDF"),
-    Template { large: true, ..seed(Ids::LARGE_TEMPLATE, "Full ledger export (20 MiB)", "CSV") },
-    Template { fails: true, ..seed(Ids::FAILING_TEMPLATE, "Cross-datasource reconciliation", "HTML") },
+    seed(CSV_TEMPLATE, "Monthly account balances", "CSV"),
+    seed(HTML_TEMPLATE, "Account statement", "HTML"),
+    seed(XML_TEMPLATE, "Regulatory export", "XML"),
+    seed(TXT_TEMPLATE, "Plain text summary", "TXT"),
+    seed(PDF_TEMPLATE, "Signed statement", "PDF"),
+    Template { large: true, ..seed(LARGE_TEMPLATE, "Full ledger export (20 MiB)", "CSV") },
+    Template { fails: true, ..seed(FAILING_TEMPLATE, "Cross-datasource reconciliation", "HTML") },
 ];
 
 const fn seed(id: &'static str, description: &'static str, output_format: &'static str) -> Template {
