@@ -174,6 +174,7 @@ mod tests {
                 waited: Duration::MAX,
                 polls: u32::MAX,
                 last_status: Some(huge()),
+                last_status_for: Duration::MAX,
             })),
             Error::JobFailed(Box::new(JobFailed {
                 operation,

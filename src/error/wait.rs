@@ -11,9 +11,11 @@ pub struct WaitTimeout {
     pub(crate) waited: Duration,
     pub(crate) polls: u32,
     pub(crate) last_status: Option<String>,
+    /// How long the last status had been read without a change when the wait gave up.
+    pub(crate) last_status_for: Duration,
 }
 
-bounded_debug!(WaitTimeout { operation, waited, polls, last_status });
+bounded_debug!(WaitTimeout { operation, waited, polls, last_status, last_status_for });
 
 impl WaitTimeout {
     /// How long the SDK waited.
@@ -28,6 +30,12 @@ impl WaitTimeout {
     pub fn last_status(&self) -> Option<&str> {
         self.last_status.as_deref()
     }
+    /// How long the [`last_status`](Self::last_status) was seen without a change: from the
+    /// first poll that read it to the deadline. A job stuck in one status for the whole wait
+    /// shows it here (a report stuck in `PendingExtraction`, say).
+    pub fn last_status_for(&self) -> Duration {
+        self.last_status_for
+    }
 }
 
 impl fmt::Display for WaitTimeout {
@@ -35,13 +43,16 @@ impl fmt::Display for WaitTimeout {
         display_bounded(f, &|f| {
             write!(
                 f,
-                "{} gave up after {:?} and {} polls; the last status was {}; \
-                 the job may still finish: wait again with a larger `max_wait`",
+                "{} gave up after {:?} and {} polls; the last status was {}",
                 self.operation,
                 self.waited,
                 self.polls,
                 self.last_status.as_deref().unwrap_or("unknown"),
-            )
+            )?;
+            if self.last_status.is_some() {
+                write!(f, ", seen for the last {:?}", self.last_status_for)?;
+            }
+            f.write_str("; the job may still finish: wait again with a larger `max_wait`")
         })
     }
 }

@@ -1,5 +1,7 @@
-//! Lerian Reporter: reports and templates (one, or a page of them), error bodies with their
-//! advice, and the download's file name (fuzzed in `core`).
+//! Lerian Reporter: reports and templates (one, or a page of them), data sources (and a
+//! filter checked against one), readiness and version, error bodies with their advice
+//! (Reporter's, the shared idempotency and multi-tenant middlewares'), and the download's
+//! file name (fuzzed in `core`).
 
 use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
@@ -9,7 +11,7 @@ use crate::{
     pagination::decode_page,
     polling::{JobStatus, Progress},
     reporter::{
-        Report, Template,
+        DataSource, Filter, Readiness, Report, Template, Version,
         paging::{Body, ReporterPages},
         protocol::{ReporterProtocol, advise},
     },
@@ -42,6 +44,13 @@ const SEEDS: &[&str] = &[
     r#"{"code":"TPL-0039","title":"Duplicate Request In Flight",
         "message":"A request with this key is being processed."}"#,
     r#"{"code":"TPL-0029","title":"Report not finished"}"#,
+    r#"{"id":"midaz_onboarding","externalName":"onboarding","type":"postgresql",
+        "tables":[{"name":"public.account","fields":["id","name"]},{"name":"account","fields":[]}]}"#,
+    r#"{"status":"not_ready","dependencies":{"redis":{"status":"not_ready","message":"ping failed"},
+        "mongodb":{"status":"ready"}}}"#,
+    r#"{"version":"1.2.0-beta.1","requestDate":"2026-04-01T12:00:00.123456Z"}"#,
+    r#"{"code":"IDEMPOTENCY_CONFLICT","title":"Conflict","message":"in flight"}"#,
+    r#"{"code":"0131","title":"Service Suspended","message":"tenant service is suspended"}"#,
 ];
 
 /// A page as every Reporter listing decodes it: whole, else item by item.
@@ -59,6 +68,14 @@ fn every_decoder(status: StatusCode, body: &[u8]) {
     let _ = decoded(decode_json::<Template>(OP, status, None, body));
     page::<Report>(status, body);
     page::<Template>(status, body);
+    if let Some(source) = decoded(decode_json::<DataSource>(OP, status, None, body)) {
+        let _ = source.check(&Filter::field(source.id.clone(), "account", "id").eq(["a-1"]));
+    }
+    let _ = decoded(decode_json::<Vec<DataSource>>(OP, status, None, body));
+    if let Some(readiness) = decoded(decode_json::<Readiness>(OP, status, None, body)) {
+        let _ = (readiness.is_ready(), readiness.down());
+    }
+    let _ = decoded(decode_json::<Version>(OP, status, None, body));
     if let Some(error) = classified(&ReporterProtocol, OP, status, &HeaderMap::new(), body) {
         assert_short(&advise(error));
     }
@@ -83,9 +100,24 @@ fn the_reporter_seeds_are_bodies_the_decoders_accept() {
     let reports = decode_json::<Body<Report>>(OP, ok, None, seeds[3]);
     assert!(reports.is_ok_and(|page| page.items.is_some_and(|items| items.len() == 2)));
     assert!(decode_json::<Body<Template>>(OP, ok, None, seeds[4]).is_ok());
-    for error in &seeds[5..] {
+    for error in &seeds[5..8] {
         let failed =
             classified(&ReporterProtocol, OP, StatusCode::CONFLICT, &HeaderMap::new(), error);
         assert!(failed.is_some_and(|error| error.to_string().contains("TPL-00")));
+    }
+    let source = decode_json::<DataSource>(OP, ok, None, seeds[8]);
+    assert!(source.is_ok_and(|source| source.tables.len() == 2));
+    let down = decode_json::<Readiness>(OP, ok, None, seeds[9]);
+    assert!(down.is_ok_and(|readiness| readiness.down() == [("redis", Some("ping failed"))]));
+    assert!(decode_json::<Version>(OP, ok, None, seeds[10]).is_ok());
+    let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+    let answered = classified(&ReporterProtocol, OP, unavailable, &HeaderMap::new(), seeds[9]);
+    assert!(answered.is_none(), "a readiness is an answer, whatever its status");
+    for error in &seeds[11..] {
+        let failed =
+            classified(&ReporterProtocol, OP, StatusCode::FORBIDDEN, &HeaderMap::new(), error);
+        let advised =
+            failed.map(|error| (error.to_string().len(), advise(error).to_string().len()));
+        assert!(advised.is_some_and(|(plain, advised)| advised > plain), "advice added");
     }
 }

@@ -213,6 +213,14 @@ pub(crate) trait Envelope: Send + Sync + 'static {
         Ok(())
     }
 
+    /// The items of a page, in order, as the listing hands them over: by default all of
+    /// them. Called once per page, in page order, after [`next`](Self::next) has counted
+    /// them. A listing whose pages can overlap (offset paging over a list that grows at its
+    /// head, as Reporter's newest-first reports) drops here what an earlier page brought.
+    fn deliver(&self, items: Vec<Self::Item>) -> Vec<Self::Item> {
+        items
+    }
+
     /// The error a failed request for the page at `sent` becomes: by default itself. A
     /// vendor whose server forgets cursors turns its "unknown cursor" answer into
     /// [`Error::cursor_expired`] here, so the listing's error carries a restart.

@@ -29,7 +29,8 @@ pub(crate) async fn fetch<E: Envelope>(
     let page = decode_page::<E>(operation, answer.status, request_id, &answer.body)?;
     let next = envelope.next(cursor, &page.meta, page.on_page())?;
     let next = next.map(|cursor| cursor.to_cursor());
-    Ok(RawPage { items: page.items, next, rejected: page.undecodable })
+    let items = envelope.deliver(page.items);
+    Ok(RawPage { items, next, rejected: page.undecodable })
 }
 
 impl<T: Send + 'static> Paginator<T> {

@@ -55,7 +55,7 @@ struct Filters {
 impl Filters {
     fn apply(&self, request: Request) -> Request {
         request
-            .query_opt("outputFormat", self.output_format.as_ref().map(OutputFormat::as_str))
+            .query_opt("output_format", self.output_format.as_ref().map(OutputFormat::wire_lower))
             .query_opt("description", self.description.as_deref())
     }
 }
@@ -65,7 +65,8 @@ impl ListTemplates {
         Listing::of(TemplatesQuery { slot, filters: Filters::default() })
     }
 
-    /// Only templates producing this kind of file (`outputFormat`).
+    /// Only templates producing this kind of file (`output_format`), sent in lower case:
+    /// Reporter stores formats in lower case and matches this filter exactly.
     pub fn output_format(mut self, format: OutputFormat) -> Self {
         self.query.filters.output_format = Some(format);
         self
@@ -83,7 +84,7 @@ impl ListTemplates {
         self
     }
 
-    /// The order by creation time (`sortOrder`); Reporter's default is newest first.
+    /// The order (`sort_order`); Reporter does not order its template list, whatever this says.
     pub fn sort_order(mut self, order: SortOrder) -> Self {
         self.query.filters.page.sort_order = Some(order);
         self

@@ -1,4 +1,5 @@
-//! What every Reporter list takes besides its filters: the page size and the order.
+//! What every Reporter list takes besides its filters: the page size and the order, in the
+//! snake_case Reporter 1.1 prefers (its camelCase names are deprecated aliases).
 
 use crate::{SortOrder, transport::Request};
 
@@ -20,7 +21,9 @@ impl PageOptions {
                 "`limit` is {limit}; Reporter takes 1 to {MAX_LIMIT} items per page"
             ));
         }
-        Ok(request.query_opt("sortOrder", self.sort_order.map(wire)).query_opt("limit", self.limit))
+        Ok(request
+            .query_opt("sort_order", self.sort_order.map(wire))
+            .query_opt("limit", self.limit))
     }
 }
 
@@ -46,9 +49,9 @@ mod tests {
             let options = PageOptions { limit, sort_order: Some(SortOrder::Asc) };
             options.apply(Request::new(op, Method::GET, url.clone())).map(|r| r.url.to_string())
         };
-        assert!(apply(None).unwrap().ends_with("?sortOrder=asc"));
+        assert!(apply(None).unwrap().ends_with("?sort_order=asc"));
         assert!(apply(Some(1)).is_ok());
-        assert!(apply(Some(100)).unwrap().ends_with("?sortOrder=asc&limit=100"));
+        assert!(apply(Some(100)).unwrap().ends_with("?sort_order=asc&limit=100"));
         assert!(apply(Some(0)).unwrap_err().contains("1 to 100"));
         assert!(apply(Some(101)).unwrap_err().contains("101"));
     }

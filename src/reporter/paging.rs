@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, de::DeserializeOwned};
 
+use super::page_overlap::PageOverlap;
 use crate::{
     Error,
     pagination::{Envelope, PageNumber},
@@ -25,12 +26,23 @@ pub(crate) struct Body<T> {
     limit: Option<i64>,
 }
 
-/// A Reporter list of `T`, asked for `asked` items per page.
-pub(crate) struct ReporterPages<T>(pub(crate) Option<u32>, PhantomData<fn() -> T>);
+/// A Reporter list of `T`, asked for `asked` items per page; with an overlap guard when
+/// its pages can overlap (reports, newest first).
+pub(crate) struct ReporterPages<T>(
+    pub(crate) Option<u32>,
+    PhantomData<fn() -> T>,
+    Option<PageOverlap<T>>,
+);
 
 impl<T> ReporterPages<T> {
     pub(crate) fn new(asked: Option<u32>) -> Self {
-        Self(asked, PhantomData)
+        Self(asked, PhantomData, None)
+    }
+
+    /// Drops the items of a page that the previous page held, told apart by `id`.
+    pub(crate) fn without_overlap(mut self, id: fn(&T) -> &str) -> Self {
+        self.2 = Some(PageOverlap::new(id));
+        self
     }
 }
 
@@ -46,7 +58,26 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
     }
 
     fn with_cursor(&self, request: Request, page: Option<&PageNumber>) -> Result<Request, Error> {
-        Ok(request.query("page", page.map_or(1, |page| page.0)))
+        let page = page.map_or(1, |page| page.0);
+        if page < 1 {
+            // Only a continuation edited by hand holds one; Reporter answers 400 TPL-0019.
+            return Err(Error::invalid_input(
+                request.operation,
+                "the continuation's page is 0; Reporter numbers pages from 1",
+            ));
+        }
+        Ok(request.query("page", page))
+    }
+
+    fn failed(&self, _sent: Option<&PageNumber>, error: Error) -> Error {
+        super::protocol::advise(error)
+    }
+
+    fn deliver(&self, items: Vec<T>) -> Vec<T> {
+        match &self.2 {
+            Some(overlap) => overlap.drop_repeats(items),
+            None => items,
+        }
     }
 
     fn next(&self, sent: Option<&PageNumber>, limit: &Option<i64>, on_page: usize) -> NextPage {

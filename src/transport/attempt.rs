@@ -37,6 +37,7 @@ impl Endpoint {
         let mut url = request.url.clone();
         let mut method = request.method.clone();
         let mut body = request.body.clone();
+        let mut multipart = request.multipart.as_ref();
         for _ in 0..=MAX_REDIRECTS {
             let mut headers = request.headers.clone();
             if url.origin() == own_origin {
@@ -55,6 +56,9 @@ impl Endpoint {
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
             }
+            if let Some(form) = multipart {
+                builder = builder.multipart((form.make)().map_err(Failure::Fatal)?);
+            }
             let response = builder.send().await.map_err(Failure::from_reqwest)?;
             if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method)
                 .map_err(Failure::redirect)?
@@ -71,9 +75,24 @@ impl Endpoint {
                 tracing::debug!(status = response.status().as_u16(), to = %hop.url.origin().ascii_serialization(), "following redirect");
                 if !hop.keep_body {
                     body = None;
+                    multipart = None;
                 }
                 (url, method) = (hop.url, hop.method);
                 continue;
+            }
+            if let Some(limits) = self.server_limits() {
+                let timer = self.timer();
+                let retry_after = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|value| crate::retry::parse_retry_after(value, timer.wall_clock()));
+                limits.observe(
+                    request,
+                    response.status(),
+                    response.headers(),
+                    retry_after,
+                    timer.now(),
+                );
             }
             let span = tracing::Span::current();
             span.record("status", response.status().as_u16());
@@ -137,6 +156,7 @@ impl Endpoint {
 
     /// One buffered attempt: head, body, verdict.
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
+        self.pace(request).await;
         let (_admitted, time_left) = self.admit(request.operation).await?;
         let head = self.head(request, time_left).await?;
         let answer = self.read(head).await?;
@@ -153,6 +173,7 @@ impl Endpoint {
     ) -> Result<Streamed, Failure> {
         // A body holds a place of its own, not a request slot: downloads left unread never
         // hold up the other calls, and the wait for a place counts against the timeout too.
+        self.pace(request).await;
         let body_place = self.open_body(request.operation).await?;
         let (admitted, time_left) = self.admit(request.operation).await?;
         let (response, authorization) = self.head(request, time_left).await?;
@@ -175,6 +196,19 @@ impl Endpoint {
             })
             .boxed();
         Ok(Streamed { status, headers, request_id, body })
+    }
+}
+
+impl Endpoint {
+    /// Waits while the server's rate-limit window for `request` is used up.
+    async fn pace(&self, request: &Request) {
+        if let Some(limits) = self.server_limits() {
+            let timer = self.timer();
+            let wait = limits.pause_before(request, timer.now());
+            if !wait.is_zero() {
+                timer.sleep(wait).await;
+            }
+        }
     }
 }
 

@@ -8,7 +8,8 @@ use url::Url;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{
-    Authorize, Protocol, Request, Transport, check_scheme, failure::Failure, rate_limit::Bucket,
+    Authorize, Protocol, Request, ServerLimits, Transport, check_scheme, failure::Failure,
+    rate_limit::Bucket,
 };
 use crate::{Error, Jitter, Operation, Timer, Vendor};
 
@@ -33,6 +34,9 @@ struct Inner {
     open_bodies: Arc<Semaphore>,
     /// The vendor's client-side rate limit, if the user set one.
     rate: Option<Bucket>,
+    /// The server's rate-limit windows as its answers describe them, for a vendor that
+    /// sends `X-RateLimit-*` headers.
+    server_limits: Option<Arc<ServerLimits>>,
 }
 
 impl Endpoint {
@@ -87,6 +91,7 @@ impl Endpoint {
             auth: Box::new(auth),
             protocol: Box::new(protocol),
             own_origin_only: false,
+            server_limits: None,
         })))
     }
 
@@ -150,6 +155,21 @@ impl Endpoint {
             inner.own_origin_only = true;
         }
         self
+    }
+
+    /// The same endpoint, pacing itself by the server's rate-limit headers: each request
+    /// waits when the window `limits` puts it in is used up. Called right after
+    /// [`new`](Self::new), while the endpoint is not shared yet.
+    pub(crate) fn paced_by_server(mut self, limits: Arc<ServerLimits>) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.server_limits = Some(limits);
+        }
+        self
+    }
+
+    /// The server's rate-limit windows, when the endpoint paces itself by them.
+    pub(crate) fn server_limits(&self) -> Option<&Arc<ServerLimits>> {
+        self.0.server_limits.as_ref()
     }
 
     pub(crate) fn refuses_other_origins(&self) -> bool {

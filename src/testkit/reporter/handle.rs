@@ -43,7 +43,9 @@ use crate::testkit::lock::lock;
 /// Like Reporter, it:
 /// - answers a create at once with the report `Processing`, which becomes `Finished` on
 ///   its second read (`GET v1/reports/{id}`) by default; see
-///   [`SandboxBuilder::reporter_polls_to_finish`](crate::testkit::SandboxBuilder::reporter_polls_to_finish);
+///   [`SandboxBuilder::reporter_polls_to_finish`](crate::testkit::SandboxBuilder::reporter_polls_to_finish)
+///   (or first `PendingExtraction` for a few reads, as Reporter 1.2 does:
+///   [`SandboxBuilder::reporter_pending_extraction`](crate::testkit::SandboxBuilder::reporter_pending_extraction));
 /// - keeps every idempotency key (`X-Idempotency`, else a hash of the body): a key seen
 ///   before answers `201` with the first answer and `X-Idempotency-Replayed: true`, whatever
 ///   the body; a key is marked processing before the request is validated, so a refused
@@ -101,9 +103,9 @@ impl ReporterSandbox {
     /// 2026-03-01T00:00:00Z, and returns their ids in that order. An unknown template adds
     /// nothing.
     pub fn seed_reports(&self, template_id: &str, count: usize) -> Vec<String> {
-        let Some(template) = templates::find(template_id) else { return Vec::new() };
-        let start = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").map(|at| at.to_utc()).unwrap_or_default();
         let mut state = self.lock();
+        let Some(template) = state.find_template(template_id) else { return Vec::new() };
+        let start = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").map(|at| at.to_utc()).unwrap_or_default();
         (0..count)
             .map(|n| {
                 let seconds = i64::try_from(n).unwrap_or(i64::MAX);
@@ -115,6 +117,25 @@ impl ReporterSandbox {
                 id
             })
             .collect()
+    }
+
+    /// Marks dependency `name` (`mongodb`, `rabbitmq`, `redis`, `storage`) down for
+    /// `GET /ready`, with `why`; `None` brings it back.
+    pub fn set_dependency_down(&self, name: &str, why: Option<&str>) {
+        let mut state = self.lock();
+        match why {
+            Some(why) => state.down.insert(name.to_owned(), why.to_owned()),
+            None => state.down.remove(name),
+        };
+    }
+
+    /// Removes report `id`, as a deletion in Reporter's database would (its API has no
+    /// route for it); `false` when there is no such report.
+    pub fn delete_report(&self, id: &str) -> bool {
+        let mut state = self.lock();
+        let before = state.reports.len();
+        state.reports.retain(|report| report.id != id);
+        state.reports.len() != before
     }
 
     /// The file a download of report `id` sends, in its chunks (cheap copies of shared

@@ -17,11 +17,15 @@ mod filters;
 mod handle;
 mod idempotency;
 mod listing;
+mod multipart;
 mod plugin;
+mod rate_limits;
 mod refusal;
 mod reports;
 mod routes;
+mod service_routes;
 mod state;
+mod template_writes;
 mod templates;
 
 pub use handle::ReporterSandbox;

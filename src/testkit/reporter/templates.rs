@@ -52,8 +52,23 @@ const fn seed(id: &'static str, description: &'static str, output_format: &'stat
     Template { id, description, output_format, fails: false, large: false }
 }
 
-pub(super) fn find(id: &str) -> Option<&'static Template> {
-    TEMPLATES.iter().find(|template| template.id == id)
+/// The seeded templates, as the state starts with them.
+pub(super) fn seeded() -> Vec<&'static Template> {
+    TEMPLATES.iter().collect()
+}
+
+/// A template uploaded to the sandbox. Its strings are leaked to share the seeded
+/// templates' `'static` shape: a few bytes per upload, for a sandbox that lives as long as
+/// a test or a demo.
+pub(super) fn uploaded(id: String, description: String, output_format: String) -> &'static Template {
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    Box::leak(Box::new(Template {
+        id: leak(id),
+        description: leak(description),
+        output_format: leak(output_format.to_ascii_lowercase()),
+        fails: false,
+        large: false,
+    }))
 }
 
 impl Template {
@@ -62,7 +77,8 @@ impl Template {
         json!({
             "id": self.id,
             "description": self.description,
-            "outputFormat": self.output_format,
+            // Stored in lower case, as Reporter does.
+            "outputFormat": self.output_format.to_ascii_lowercase(),
             "fileName": format!("{}_1744119295.tpl", self.id),
             "createdAt": "2026-01-05T09:30:00Z",
             "updatedAt": "2026-02-10T14:00:00.250Z",
