@@ -59,6 +59,8 @@ async fn a_datacenter_without_the_bulk_api_says_so() {
     let error = client.qualtrics().list_audit_event_names().send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error:?}");
     assert!(error.to_string().contains("no bulk audit export API"), "{error}");
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.message(), Some("Not Found"), "the vendor's own words are kept");
 }
 
 /// Answers `GET /audit-exports/{id}` with each of `statuses` in turn (the last one again

@@ -72,15 +72,14 @@ impl ListAuditEventNames {
     }
 }
 
-/// A 404 on the bulk API's own list says the datacenter has none.
+/// A 404 on the bulk API's paths says the datacenter has none (the vendor's message kept).
 pub(super) fn without_bulk_api(error: Error) -> Error {
     match error {
         Error::Api(mut api) if api.status == StatusCode::NOT_FOUND => {
-            let vendor = api.message.take().map_or_else(String::new, |said| format!(" ({said})"));
-            api.message = Some(format!(
-                "this datacenter has no bulk audit export API{vendor}; read the events with \
-                 `list_events` instead"
-            ));
+            api.next_step = Some(
+                "this datacenter has no bulk audit export API (the US Government one has \
+                 none): read the events with `list_events` instead",
+            );
             Error::Api(api)
         }
         other => other,
