@@ -24,7 +24,7 @@ use crate::{
 ///
 /// A listing like every other: [`send`](Listing::send) reads one page,
 /// [`pages`](Listing::pages) every page (each with its
-/// [`Continuation`](crate::pagination::Continuation)), [`items`](Listing::items) every
+/// [`Continuation`]), [`items`](Listing::items) every
 /// entry. The range, any within the past 6 months, is split into calendar months (UTC),
 /// each read by one scroll (`queryType=scroll`, no limit on entries), oldest month first;
 /// an empty month is fine. Everbridge's pageQuery has its own names:
