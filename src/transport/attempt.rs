@@ -3,8 +3,9 @@
 //! only the first.
 
 use super::{
-    Answer, Endpoint, Request, Streamed, check_scheme,
+    Answer, Deadline, Endpoint, Request, Streamed, check_scheme,
     failure::{Failure, without_url},
+    idle::Bounded,
     protocol::Verdict,
     redirect::{MAX_REDIRECTS, next_hop},
 };
@@ -17,6 +18,15 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use futures::{StreamExt, TryStreamExt};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
+
+/// What reqwest's own timeout covers in [`Endpoint::head`].
+#[derive(Debug, Clone, Copy)]
+pub(super) enum HeadLimit {
+    /// A buffered call: head and body within the time left.
+    WholeAnswer,
+    /// A streamed call: the head within the time left; the body has limits of its own.
+    HeadOnly,
+}
 
 /// Headers vendors and their gateways use for a request id.
 const REQUEST_ID_HEADERS: [&str; 5] =
@@ -31,6 +41,7 @@ impl Endpoint {
         &self,
         request: &Request,
         time_left: Duration,
+        limit: HeadLimit,
     ) -> Result<(reqwest::Response, Option<HeaderValue>), Failure> {
         let transport = self.transport();
         let own_origin = self.base_url().origin();
@@ -48,18 +59,28 @@ impl Endpoint {
             }
             let authorization = headers.get(AUTHORIZATION).cloned();
             // The time spent waiting for a request slot counts against the client's timeout.
-            let mut builder = transport
-                .http
-                .request(method.clone(), url.clone())
-                .headers(headers)
-                .timeout(time_left);
+            // reqwest's timeout covers the body too: a streamed body has limits of its own.
+            let whole = match limit {
+                HeadLimit::WholeAnswer => time_left,
+                HeadLimit::HeadOnly => Duration::MAX,
+            };
+            let mut builder =
+                transport.http.request(method.clone(), url.clone()).headers(headers).timeout(whole);
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
             }
             if let Some(form) = multipart {
                 builder = builder.multipart((form.make)().map_err(Failure::Fatal)?);
             }
-            let response = builder.send().await.map_err(Failure::from_reqwest)?;
+            let response = match limit {
+                HeadLimit::WholeAnswer => builder.send().await.map_err(Failure::from_reqwest)?,
+                HeadLimit::HeadOnly => {
+                    match tokio::time::timeout(time_left, builder.send()).await {
+                        Ok(sent) => sent.map_err(Failure::from_reqwest)?,
+                        Err(_) => return Err(Failure::head_timeout(time_left)),
+                    }
+                }
+            };
             if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method)
                 .map_err(Failure::redirect)?
             {
@@ -158,7 +179,7 @@ impl Endpoint {
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
         self.pace(request).await;
         let (_admitted, time_left) = self.admit(request.operation).await?;
-        let head = self.head(request, time_left).await?;
+        let head = self.head(request, time_left, HeadLimit::WholeAnswer).await?;
         let answer = self.read(head).await?;
         self.judge(answer)
     }
@@ -170,13 +191,24 @@ impl Endpoint {
         &self,
         request: &Request,
         attempts: u32,
+        deadline: Option<Deadline>,
     ) -> Result<Streamed, Failure> {
         // A body holds a place of its own, not a request slot: downloads left unread never
         // hold up the other calls, and the wait for a place counts against the timeout too.
         self.pace(request).await;
         let body_place = self.open_body(request.operation).await?;
         let (admitted, time_left) = self.admit(request.operation).await?;
-        let (response, authorization) = self.head(request, time_left).await?;
+        let operation = request.operation;
+        let to_deadline = deadline.map(|d| d.at.saturating_duration_since(self.timer().now()));
+        let head_time = to_deadline.map_or(time_left, |left| left.min(time_left));
+        let head = self.head(request, head_time, HeadLimit::HeadOnly).await;
+        let (response, authorization) = match (head, deadline) {
+            // The caller's time is spent: another attempt could only fail the same way.
+            (Err(failure), Some(d)) if failure.is_timeout() && self.timer().now() >= d.at => {
+                return Err(Failure::Fatal(d.passed(operation, attempts)));
+            }
+            (head, _) => head?,
+        };
         drop(admitted);
         if !response.status().is_success() {
             let answer = self.judge(self.read((response, authorization)).await?)?;
@@ -186,7 +218,6 @@ impl Endpoint {
         }
         let (status, headers) = (response.status(), response.headers().clone());
         let request_id = request_id(&response);
-        let operation = request.operation;
         // The body holds its place among open bodies until it is read or dropped.
         let body = response
             .bytes_stream()
@@ -195,6 +226,8 @@ impl Endpoint {
                 let _held = &body_place;
             })
             .boxed();
+        let idle = self.transport().timeout;
+        let body = Bounded::new(body, operation, attempts, idle, deadline).boxed();
         Ok(Streamed { status, headers, request_id, body })
     }
 }

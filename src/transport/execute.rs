@@ -3,7 +3,7 @@
 
 use tracing::{Instrument, field::Empty};
 
-use super::{Answer, Endpoint, Request, Streamed, failure::Failure};
+use super::{Answer, Deadline, Endpoint, Request, Streamed, failure::Failure};
 use crate::{Error, idempotency::Idempotency, retry::should_retry};
 
 impl Endpoint {
@@ -15,9 +15,13 @@ impl Endpoint {
 
     /// Sends a request with retries until a success's head arrives, then hands its body over
     /// as a stream: a body that breaks off later is an error in the stream, not a retry.
+    /// The body gets the client's timeout as an idle wait between reads, and the whole call
+    /// the request's deadline, if it has one.
     pub(crate) async fn send_streamed(&self, request: Request) -> Result<Streamed, Error> {
         let span = self.call_span(&request);
-        self.with_retries(&request, |attempt| self.streamed(&request, attempt))
+        let now = self.timer().now();
+        let deadline = request.deadline.and_then(|given| Deadline::after(now, given));
+        self.with_retries(&request, |attempt| self.streamed(&request, attempt, deadline))
             .instrument(span)
             .await
     }

@@ -56,6 +56,21 @@ impl Failure {
         }
     }
 
+    /// No answer's head within `time_left`, for a streamed call (whose reqwest timeout is
+    /// off, so that a long body is not cut).
+    pub(super) fn head_timeout(time_left: Duration) -> Self {
+        Failure::Transport {
+            kind: TransportErrorKind::Timeout,
+            before_sending: false,
+            message: format!("no answer's head within the timeout ({time_left:?} left)"),
+            source: None,
+        }
+    }
+
+    pub(super) fn is_timeout(&self) -> bool {
+        matches!(self, Failure::Transport { kind: TransportErrorKind::Timeout, .. })
+    }
+
     /// An answer larger than the client's limit: asking again would bring the same.
     pub(super) fn too_large(limit: usize) -> Self {
         Failure::Transport {

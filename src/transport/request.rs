@@ -24,6 +24,9 @@ pub(crate) struct Request {
     pub(crate) multipart: Option<MultipartBody>,
     /// Whether sending it twice does harm; decides retries after the request was sent.
     pub(crate) idempotency: Idempotency,
+    /// The caller's limit on a whole streamed call, head and body, if any: a streamed body
+    /// otherwise has only an idle timeout between reads.
+    pub(crate) deadline: Option<std::time::Duration>,
 }
 
 impl Request {
@@ -37,6 +40,7 @@ impl Request {
             body: None,
             multipart: None,
             idempotency,
+            deadline: None,
         }
     }
 
@@ -50,6 +54,12 @@ impl Request {
             Some(value) => self.query(name, value),
             None => self,
         }
+    }
+
+    /// The caller's deadline for a whole streamed call (see [`Request::deadline`]'s field).
+    pub(crate) fn deadline(mut self, deadline: Option<std::time::Duration>) -> Self {
+        self.deadline = deadline;
+        self
     }
 
     /// A form body (`application/x-www-form-urlencoded`), as OAuth token endpoints take.

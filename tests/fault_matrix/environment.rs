@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use auditkit::{
-    Client, IdempotencyKey, Jitter, RetryPolicy,
+    Client, Download, IdempotencyKey, Jitter, RetryPolicy,
     everbridge::ReportType,
     pagination::{Continuation, Listing, Pages, Query},
     testkit::{Fault, ReporterSandbox, Sandbox, VirtualTimer},
@@ -32,6 +32,8 @@ pub(crate) struct Env {
     pub(crate) set_aside: Arc<Mutex<Vec<String>>>,
     /// Qualtrics' window.
     pub(crate) window: (DateTime<Utc>, DateTime<Utc>),
+    /// A download started and left unread, held for the whole cell.
+    pub(crate) held: Option<Download>,
 }
 
 pub(crate) const KEY: &str = "fault-matrix-key-1";
@@ -71,6 +73,9 @@ pub(crate) async fn env(case: &Case) -> Env {
     if case.kind == SlowerThanTimeout {
         client = client.timeout(SHORT_TIMEOUT);
     }
+    if case.kind == SlotsHeld {
+        client = client.timeout(SHORT_TIMEOUT).max_in_flight(1);
+    }
     if case.kind == OversizedBody {
         client = client.max_answer_size(TINY_ANSWER);
     }
@@ -83,6 +88,7 @@ pub(crate) async fn env(case: &Case) -> Env {
         subject: String::new(),
         set_aside: Arc::default(),
         window: (now - TimeDelta::days(2), now + TimeDelta::hours(1)),
+        held: None,
     };
     seed(case.op, &mut env).await;
     env
@@ -249,6 +255,18 @@ pub(crate) async fn inject(case: &Case, env: &mut Env) {
             Fault::status(200).body(json!({"errors": [{"code": "E-7"}], "data": {"data": []}})),
         ),
         NoData => Some(Fault::status(200).body(json!({"currentPageNo": 0, "totalCount": 250}))),
+        SlotsHeld => {
+            // The cell's own report when it downloads, else one more that nothing else reads.
+            let id = match case.op {
+                ReporterDownload => env.subject.clone(),
+                _ => {
+                    env.sandbox.reporter().seed_reports(ReporterSandbox::CSV_TEMPLATE, 1)[0].clone()
+                }
+            };
+            let download = env.client.reporter().download_report(id).send().await.unwrap();
+            env.held = Some(download);
+            None
+        }
         OversizedBody | ScrollExpiry => None,
         MalformedDate | UnknownEnum | NullObject => odd_data(case, env).await,
     };

@@ -48,6 +48,10 @@ pub(crate) fn check_error(want: Want, op: Op, error: &Error, problems: &mut Vec<
             error,
             Error::Pagination(e) if !e.is_cursor_expired() && text.contains("same batch")
         ),
+        Want::NoSlot => {
+            matches!(error, Error::Transport(e) if e.kind() == auditkit::TransportErrorKind::Timeout)
+                && text.contains("max_in_flight")
+        }
         Want::WaitTimeout => {
             matches!(error, Error::WaitTimeout(e) if e.last_status() == Some("Queued"))
         }

@@ -126,6 +126,9 @@ pub(crate) enum Kind {
     ErrorsMember,
     /// Everbridge: HTTP 200 without `data`.
     NoData,
+    /// Reporter, with `max_in_flight(1)`: a download started and left unread holds the one
+    /// place for an open body all along the operation.
+    SlotsHeld,
 }
 
 use Kind::*;
@@ -158,6 +161,9 @@ pub(crate) enum Want {
     /// A scroll that answered the same batch again: a pagination error, not an expiry.
     ScrollRepeat,
     WaitTimeout,
+    /// A timeout waiting for a request slot or a place for a body, whose text names the
+    /// setting to raise, `max_in_flight`.
+    NoSlot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -182,7 +188,7 @@ pub(crate) type ExpectFor = fn(Op) -> Option<Expect>;
 
 /// The table: each fault kind with the outcome each operation it applies to must show.
 pub(crate) fn matrix() -> Vec<Case> {
-    let rows: [(Kind, ExpectFor); 18] = [
+    let rows: [(Kind, ExpectFor); 19] = [
         (Burst503, |op| {
             // POST exec without a key is never retried after an answer.
             Some(match op {
@@ -288,6 +294,16 @@ pub(crate) fn matrix() -> Vec<Case> {
         }),
         (ErrorsMember, everbridge_200_failure),
         (NoData, everbridge_200_failure),
+        (SlotsHeld, |op| match op {
+            // Another download waits for the body's place, for the timeout and no more.
+            ReporterDownload => Some(Expect::Fails(Want::NoSlot, Then::Stop)),
+            // Bodies have places of their own: the request slot stays free for the rest.
+            // (A listing of reports or a new report would count the held download's report.)
+            ReporterGet | ReporterTemplates | ReporterTemplate | ReporterWait => {
+                Some(Expect::Exact)
+            }
+            _ => None,
+        }),
         (NullObject, |op| match op {
             EnergyCapLogs | EnergyCapLogDetail | QualtricsLogins | QualtricsRaw | ReporterGet
             | ReporterList => Some(Expect::Exact),
