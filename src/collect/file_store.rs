@@ -18,8 +18,11 @@ use crate::{CheckpointError, Error};
 /// The checkpoints of any number of sources in one JSON file, replaced atomically on each
 /// save: a crash mid-save leaves the previous file whole.
 ///
-/// Only one process should write a file at a time. Clones share the file and its lock, so
-/// several collectors of one process can share a store.
+/// Each save reads the file again, changes its own source's checkpoint and writes it back
+/// under an OS file lock (`<file>.lock`), so any number of stores, in one process or many,
+/// share one file without dropping each other's checkpoints. Two collectors of the *same*
+/// source still must not run at once (the last commit wins): the `auditkit` command takes
+/// a lock per source for that.
 ///
 /// ```no_run
 /// use auditkit::collect::{Collector, FileStore};
@@ -33,8 +36,8 @@ use crate::{CheckpointError, Error};
 #[derive(Debug, Clone)]
 pub struct FileStore {
     path: Arc<PathBuf>,
-    /// The file as last read or written (only this store writes it).
-    file: Arc<Mutex<Option<StoreFile>>>,
+    /// Serializes this process's saves (the OS lock does it across processes).
+    saving: Arc<Mutex<()>>,
 }
 
 /// The file's shape; `format` lets a later version read older files.
@@ -49,7 +52,7 @@ const FORMAT: u32 = 1;
 impl FileStore {
     /// A store in the file at `path` (created on the first save; its directory must exist).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: Arc::new(path.into()), file: Arc::new(Mutex::new(None)) }
+        Self { path: Arc::new(path.into()), saving: Arc::new(Mutex::new(())) }
     }
 
     /// The file's path.
@@ -58,7 +61,7 @@ impl FileStore {
     }
 
     /// Every checkpoint in the file, by source: for a tool that records something across
-    /// sources (the `export` example takes the largest committed output length).
+    /// sources (the `auditkit` command takes the largest committed output length).
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), auditkit::Error> {
@@ -72,58 +75,86 @@ impl FileStore {
     /// # Errors
     /// [`Error::Checkpoint`] when the file cannot be read or is not a checkpoint file.
     pub async fn checkpoints(&self) -> Result<Vec<Checkpoint>, Error> {
-        let mut cache = self.file.lock().await;
-        Ok(self.cached(&mut cache).await?.checkpoints.values().cloned().collect())
+        let path = Arc::clone(&self.path);
+        let file = blocking(move || read(&path)).await?;
+        Ok(file.checkpoints.into_values().collect())
     }
 
-    /// The file's contents, read on first use.
-    async fn cached<'a>(
+    /// Removes `source`'s checkpoint (its next run starts from the lookback again), under
+    /// the file's lock; the checkpoint removed, if there was one.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), auditkit::Error> {
+    /// let store = auditkit::collect::FileStore::new("checkpoints.json");
+    /// if store.remove("qualtrics/logins").await?.is_some() {
+    ///     println!("qualtrics/logins starts over");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Checkpoint`] when the file cannot be read, locked or written.
+    pub async fn remove(&self, source: &str) -> Result<Option<Checkpoint>, Error> {
+        let source = source.to_owned();
+        self.change(move |file| file.checkpoints.remove(&source)).await
+    }
+
+    /// Reads the file, applies `change` and writes it back, all under the OS lock.
+    async fn change<T: Send + 'static>(
         &self,
-        cache: &'a mut Option<StoreFile>,
-    ) -> Result<&'a mut StoreFile, Error> {
-        if cache.is_none() {
-            let path = Arc::clone(&self.path);
-            *cache = Some(blocking(move || read(&path)).await?);
-        }
-        Ok(cache.get_or_insert_with(StoreFile::default))
+        change: impl FnOnce(&mut StoreFile) -> T + Send + 'static,
+    ) -> Result<T, Error> {
+        let _saving = self.saving.lock().await;
+        let path = Arc::clone(&self.path);
+        blocking(move || {
+            let _lock = lock(&path)?;
+            let mut file = read(&path)?;
+            let result = change(&mut file);
+            file.format = FORMAT;
+            let bytes = serde_json::to_vec(&file).map_err(|error| {
+                CheckpointError::at("save", path.to_path_buf(), error.to_string())
+            })?;
+            write_atomically(&path, &bytes)?;
+            Ok(result)
+        })
+        .await
     }
 }
 
 impl CheckpointStore for FileStore {
     fn load<'a>(&'a self, source: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
         Box::pin(async move {
-            let mut cache = self.file.lock().await;
-            Ok(self.cached(&mut cache).await?.checkpoints.get(source).cloned())
+            let path = Arc::clone(&self.path);
+            let mut file = blocking(move || read(&path)).await?;
+            Ok(file.checkpoints.remove(source))
         })
     }
 
     fn save<'a>(&'a self, checkpoint: &'a Checkpoint) -> BoxFuture<'a, Result<(), Error>> {
+        let checkpoint = checkpoint.clone();
         Box::pin(async move {
-            let mut cache = self.file.lock().await;
-            let file = self.cached(&mut cache).await?;
-            let previous =
-                file.checkpoints.insert(checkpoint.source().to_owned(), checkpoint.clone());
-            file.format = FORMAT;
-            let path = Arc::clone(&self.path);
-            let written = serde_json::to_vec_pretty(&*file).map_err(|error| {
-                CheckpointError::at("save", path.to_path_buf(), error.to_string())
-            });
-            let result = match written {
-                Ok(bytes) => blocking(move || write_atomically(&path, &bytes)).await,
-                Err(error) => Err(error.into()),
-            };
-            if result.is_err() {
-                // The file still holds the previous checkpoint: so must the cache.
-                match previous {
-                    Some(previous) => {
-                        file.checkpoints.insert(previous.source().to_owned(), previous)
-                    }
-                    None => file.checkpoints.remove(checkpoint.source()),
-                };
-            }
-            result
+            self.change(move |file| {
+                file.checkpoints.insert(checkpoint.source().to_owned(), checkpoint);
+            })
+            .await
         })
     }
+}
+
+/// The file's OS lock, `<file>.lock` beside it, held until dropped.
+fn lock(path: &Path) -> Result<std::fs::File, CheckpointError> {
+    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+    name.push(".lock");
+    let lock_path = path.with_file_name(name);
+    let io = |error| CheckpointError::io("lock", lock_path.clone(), error);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io)?;
+    fs4::fs_std::FileExt::lock_exclusive(&file).map_err(io)?;
+    Ok(file)
 }
 
 /// Runs file I/O off the async worker threads.

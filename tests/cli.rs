@@ -1,0 +1,1 @@
+//! `auditkit` as users run it: exit codes, config errors, locks, signals and sinks.
