@@ -134,6 +134,16 @@ impl Checkpoint {
         }
     }
 
+    /// Moves the high-water mark back to `to` (set by a clock that ran fast): the keys
+    /// stay, so what the next run lists again is recognised as far as they reach; a floor
+    /// past `to` goes, so the next run starts an overlap before it.
+    pub(crate) fn rewind(&mut self, to: DateTime<Utc>) {
+        self.high_water_mark = Some(to);
+        if self.floor.is_some_and(|floor| floor > to) {
+            self.floor = None;
+        }
+    }
+
     /// Moves the high-water mark to `end` (a window listed in full), forgets the keys before
     /// the overlap, then the oldest keys beyond `max_keys` (raising the floor so no window
     /// starts before the keys still known), and the oldest pending subjects beyond it.
