@@ -9,7 +9,7 @@ use auditkit::{
     everbridge::ReportType,
     qualtrics::{Logins, PasswordResets, SessionCreations, SessionTerminations},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use futures::{StreamExt, stream::BoxStream};
 use serde::Serialize;
 
@@ -213,9 +213,11 @@ impl Job {
         if let Some(overlap) = self.overlap {
             collector = collector.overlap(overlap);
         }
-        if let Some(from) = self.from {
-            collector = collector.start_at(from);
-        }
+        // Whole seconds: the windows' boundaries then fall on whole milliseconds, as the
+        // vendors' query parameters carry them (an event in the sub-millisecond between a
+        // boundary and its rounding would be listed by neither window).
+        let start = self.from.unwrap_or_else(|| Utc::now() - settings.lookback);
+        collector = collector.start_at(start.trunc_subsecs(0));
         if let Some(to) = self.to {
             collector = collector.until(to);
         }
