@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
-use super::durations::parse_duration;
+use super::durations::{parse_duration, parse_positive_duration};
 
 const AFTER_HELP: &str = "\
 Environment:
@@ -95,7 +95,7 @@ pub(crate) struct Run {
     #[arg(long, value_parser = parse_duration)]
     pub(crate) overlap: Option<std::time::Duration>,
     /// collect: the time between runs.
-    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, default_value = "60s", value_parser = parse_positive_duration)]
     pub(crate) interval: std::time::Duration,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Raw)]
@@ -120,6 +120,10 @@ pub(crate) struct Run {
     /// Elasticsearch/OpenSearch `_bulk` request with `_id` = the event key.
     #[arg(long, value_enum, default_value_t = HttpPreset::Ndjson)]
     pub(crate) http_preset: HttpPreset,
+    /// Attempts per batch with --http (connection errors, 408, 429 and 5xx are retried,
+    /// with a backoff from 250ms doubling up to 30s).
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) http_attempts: u32,
     /// Checkpoint file (default: the output's path with .checkpoint.json;
     /// auditkit.checkpoint.json for stdout and HTTP).
     #[arg(long)]

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer};
 use super::{
     args::{Format, HttpPreset, VendorArg, parse_size},
     credentials::{Credentials, SecretRef},
-    durations::parse_duration,
+    durations::{parse_duration, parse_positive_duration},
     failure::Failure,
     job::{Job, Stream},
     sinks::{HttpSpec, SinkSpec},
@@ -40,7 +40,7 @@ struct Settings {
     lag: Option<Duration>,
     #[serde(default, deserialize_with = "duration")]
     overlap: Option<Duration>,
-    #[serde(default, deserialize_with = "duration")]
+    #[serde(default, deserialize_with = "positive_duration")]
     interval: Option<Duration>,
     format: Option<Format>,
     batch_size: Option<usize>,
@@ -56,8 +56,32 @@ struct SourceEntry {
     #[serde(default)]
     credentials: Credentials,
     sink: SinkEntry,
-    #[serde(flatten)]
-    settings: Settings,
+    checkpoint: Option<PathBuf>,
+    #[serde(default, deserialize_with = "duration")]
+    lookback: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    lag: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    overlap: Option<Duration>,
+    #[serde(default, deserialize_with = "positive_duration")]
+    interval: Option<Duration>,
+    format: Option<Format>,
+    batch_size: Option<usize>,
+}
+
+impl SourceEntry {
+    /// Its own settings (serde's `flatten` would lose `deny_unknown_fields`).
+    fn settings(&self) -> Settings {
+        Settings {
+            checkpoint: self.checkpoint.clone(),
+            lookback: self.lookback,
+            lag: self.lag,
+            overlap: self.overlap,
+            interval: self.interval,
+            format: self.format,
+            batch_size: self.batch_size,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,11 +99,23 @@ struct SinkEntry {
     rotate_every: Option<Duration>,
     preset: Option<HttpPreset>,
     token: Option<SecretRef>,
+    /// HTTP: attempts per batch (default 6).
+    attempts: Option<u32>,
+    /// HTTP: the first wait between attempts, doubled each time (default 250ms).
+    #[serde(default, deserialize_with = "duration")]
+    backoff: Option<Duration>,
 }
 
 fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
     let text = String::deserialize(deserializer)?;
     parse_duration(&text).map(Some).map_err(serde::de::Error::custom)
+}
+
+fn positive_duration<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Duration>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse_positive_duration(&text).map(Some).map_err(serde::de::Error::custom)
 }
 
 fn size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
@@ -113,7 +149,7 @@ pub(crate) fn load(
     let mut ids: BTreeMap<(PathBuf, String), usize> = BTreeMap::new();
     for (index, entry) in file.source.into_iter().enumerate() {
         let at = |key: &str| format!("source[{index}].{key}");
-        let s = merge(&file.defaults, &entry.settings);
+        let s = merge(&file.defaults, &entry.settings());
         if entry.tenant.is_empty() || entry.tenant.contains(['/', ' ']) {
             return Err(error(&at("tenant"), "give a tenant name without `/` or spaces"));
         }
@@ -231,8 +267,8 @@ fn sink(entry: &SinkEntry, dir: &Path) -> Result<SinkSpec, (String, String)> {
                 url,
                 preset: entry.preset.unwrap_or(HttpPreset::Ndjson),
                 token,
-                attempts: 6,
-                backoff: Duration::from_millis(250),
+                attempts: entry.attempts.unwrap_or(6).max(1),
+                backoff: entry.backoff.unwrap_or(Duration::from_millis(250)),
             }))
         }
         _ => Err(problem(

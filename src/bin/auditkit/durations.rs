@@ -12,7 +12,7 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     if let Ok(seconds) = text_trimmed.parse::<u64>() {
         return Ok(Duration::from_secs(seconds));
     }
-    let mut total: u64 = 0;
+    let mut total = Duration::ZERO;
     let mut number = String::new();
     let mut chars = text_trimmed.chars().peekable();
     while let Some(c) = chars.next() {
@@ -25,29 +25,32 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
             unit.push(*next);
             chars.next();
         }
-        let scale = match unit.as_str() {
-            "ms" => 0,
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86_400,
-            "w" => 7 * 86_400,
+        let millis: u64 = match unit.as_str() {
+            "ms" => 1,
+            "s" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            "w" => 7 * 86_400_000,
             _ => return Err(bad()),
         };
         let value: u64 = number.parse().map_err(|_| bad())?;
         number.clear();
-        // Milliseconds below a second round up: a duration never becomes 0 by accident.
-        let seconds = if scale == 0 {
-            value.div_ceil(1000)
-        } else {
-            value.checked_mul(scale).ok_or_else(bad)?
-        };
-        total = total.checked_add(seconds).ok_or_else(bad)?;
+        let part = value.checked_mul(millis).ok_or_else(bad)?;
+        total = total.checked_add(Duration::from_millis(part)).ok_or_else(bad)?;
     }
     if !number.is_empty() {
         return Err(bad());
     }
-    Ok(Duration::from_secs(total))
+    Ok(total)
+}
+
+/// A duration above zero (an interval of 0 would spin).
+pub(crate) fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        Duration::ZERO => Err(format!("`{text}`: give a duration above 0")),
+        positive => Ok(positive),
+    }
 }
 
 #[cfg(test)]
@@ -60,6 +63,7 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("30d"), Ok(Duration::from_secs(30 * 86_400)));
         assert_eq!(parse_duration("15"), Ok(Duration::from_secs(15)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         for bad in ["", "5 minutes", "m", "5x", "1h3"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }

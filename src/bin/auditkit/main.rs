@@ -212,7 +212,7 @@ fn sink_of(run: &Run) -> Result<SinkSpec, Failure> {
             url: url.clone(),
             preset: run.http_preset,
             token,
-            attempts: 6,
+            attempts: run.http_attempts,
             backoff: Duration::from_millis(250),
         }));
     }
