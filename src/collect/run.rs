@@ -243,10 +243,12 @@ mod tests {
         timer::VirtualTimer,
     };
 
-    /// Lists the events already published (time ≤ the clock's now) in the window.
+    type Listing = Arc<Mutex<Vec<(String, DateTime<Utc>)>>>;
+
+    /// Lists the events in the window.
     struct Events {
         timer: Arc<VirtualTimer>,
-        events: Arc<Mutex<Vec<(String, DateTime<Utc>)>>>,
+        events: Listing,
     }
 
     impl Source for Events {

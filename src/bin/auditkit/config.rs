@@ -172,13 +172,13 @@ pub(crate) fn load(
             streams.push((entry.vendor, stream));
         }
         let format = s.format.unwrap_or(Format::Raw);
-        if format == Format::Ocsf {
-            if let Some((_, stream)) = streams.iter().find(|(_, s)| !s.has_ocsf()) {
-                return Err(error(
-                    &at("format"),
-                    &format!("OCSF has no mapping for {}: use raw", stream.name()),
-                ));
-            }
+        if format == Format::Ocsf
+            && let Some((_, stream)) = streams.iter().find(|(_, s)| !s.has_ocsf())
+        {
+            return Err(error(
+                &at("format"),
+                &format!("OCSF has no mapping for {}: use raw", stream.name()),
+            ));
         }
         let builder = entry
             .credentials
@@ -188,15 +188,15 @@ pub(crate) fn load(
         let sink = sink(&entry.sink, &dir)
             .map_err(|(key, reason)| error(&at(&format!("sink.{key}")), &reason))?;
         let described = sink.describe();
-        if matches!(sink, SinkSpec::File { .. }) {
-            if let Some(other) = outputs.insert(described.clone(), index) {
-                return Err(error(
-                    &at("sink.file"),
-                    &format!(
-                        "{described} is also the output of source[{other}]: give each source its own file"
-                    ),
-                ));
-            }
+        if matches!(sink, SinkSpec::File { .. })
+            && let Some(other) = outputs.insert(described.clone(), index)
+        {
+            return Err(error(
+                &at("sink.file"),
+                &format!(
+                    "{described} is also the output of source[{other}]: give each source its own file"
+                ),
+            ));
         }
         let checkpoint =
             s.checkpoint.map(|c| dir.join(c)).unwrap_or_else(|| super::default_checkpoint(&sink));
