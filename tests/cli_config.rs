@@ -181,7 +181,7 @@ async fn tenants_from_one_config_write_their_own_lines_and_checkpoints() {
     std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(file), &mut text).unwrap();
     assert_eq!(text.lines().count(), 75);
     assert!(text.lines().all(|line| line.contains("\"tenant\":\"globex\"")));
-    let checkpoints = std::fs::read_to_string(scratch.path("checkpoints.json")).unwrap();
+    let checkpoints = sources_in(scratch.path("checkpoints.json")).await;
     for id in
         ["acme/qualtrics/logins", "globex/qualtrics/logins", "globex/qualtrics/password_resets"]
     {
@@ -205,11 +205,17 @@ async fn a_failing_sink_stops_its_own_sources_checkpoints_only() {
     assert_eq!(ran.status.code(), Some(3), "partial: {}", stderr(&ran));
     assert!(stderr(&ran).contains("500"), "{}", stderr(&ran));
     assert_eq!(lines(&scratch.path("acme.jsonl")).len(), 60, "the file's source is not stopped");
-    let checkpoints = std::fs::read_to_string(scratch.path("checkpoints.json")).unwrap();
+    let checkpoints = sources_in(scratch.path("checkpoints.json")).await;
     assert!(checkpoints.contains("acme/qualtrics/logins"));
     assert!(
         !checkpoints.contains("globex/"),
         "a batch the sink refused is not committed: {checkpoints}"
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 2, "two attempts, then stop");
+}
+
+/// The sources with a checkpoint in the store at `path`, joined by spaces.
+async fn sources_in(path: std::path::PathBuf) -> String {
+    let checkpoints = auditkit::collect::FileStore::new(path).checkpoints().await.unwrap();
+    checkpoints.iter().map(|checkpoint| checkpoint.source()).collect::<Vec<_>>().join(" ")
 }

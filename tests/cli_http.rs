@@ -111,7 +111,7 @@ async fn bulk_item_errors_are_a_failure_and_nothing_is_committed() {
     let ran = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
     assert_eq!(ran.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&ran.stderr).contains("mapper_parsing_exception"));
-    let checkpoints = std::fs::read_to_string(dir.join("checkpoints.json")).unwrap_or_default();
+    let checkpoints = sources_in(dir.join("checkpoints.json")).await;
     assert!(!checkpoints.contains("qualtrics/logins"), "{checkpoints}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -146,4 +146,10 @@ async fn splunk_hec_gets_the_token_and_one_event_per_line() {
         assert!(event["time"].as_f64().unwrap() > 1.7e9);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The sources with a checkpoint in the store at `path`, joined by spaces.
+async fn sources_in(path: std::path::PathBuf) -> String {
+    let checkpoints = auditkit::collect::FileStore::new(path).checkpoints().await.unwrap();
+    checkpoints.iter().map(|checkpoint| checkpoint.source()).collect::<Vec<_>>().join(" ")
 }

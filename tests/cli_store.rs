@@ -50,3 +50,44 @@ async fn two_stores_on_one_file_saving_at_once_keep_every_source() {
     assert_eq!(second.checkpoints().await.unwrap().len(), 39);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two collectors on one store read by one task (as `auditkit` does with `select_all`):
+/// one's commit never waits on the other's load, which that task is not polling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collectors_sharing_a_store_in_one_task_never_wait_on_each_other() {
+    use auditkit::{
+        collect::Collector,
+        qualtrics::{Logins, PasswordResets},
+        testkit::Sandbox,
+    };
+    use futures::{StreamExt, TryStreamExt, stream};
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("auditkit-shared-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = FileStore::new(dir.join("checkpoints.json"));
+    let client = sandbox.client();
+    for _ in 0..3 {
+        let logins = Collector::new(client.qualtrics().event_source::<Logins>())
+            .store(store.clone())
+            .batch_size(5)
+            .run()
+            .map_ok(|batch| batch.map(|_| ()))
+            .boxed();
+        let resets = Collector::new(client.qualtrics().event_source::<PasswordResets>())
+            .store(store.clone())
+            .batch_size(5)
+            .run()
+            .map_ok(|batch| batch.map(|_| ()))
+            .boxed();
+        let mut both = stream::select_all([logins, resets]);
+        let drained = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while let Some(batch) = both.try_next().await.unwrap() {
+                batch.commit().await.unwrap();
+            }
+        })
+        .await;
+        assert!(drained.is_ok(), "a commit waited on a load no one polled");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,7 +13,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
-use tokio::sync::Mutex;
+use std::sync::Mutex;
 
 use super::{Checkpoint, CheckpointStore};
 use crate::{CheckpointError, Error};
@@ -42,6 +42,8 @@ use crate::{CheckpointError, Error};
 pub struct FileStore {
     path: Arc<PathBuf>,
     /// What this store last loaded or saved, by source: the next save writes the changes.
+    /// Never held across an await: a collector's load and another's commit may be polled
+    /// by one task, one waiting on the other.
     known: Arc<Mutex<HashMap<String, Checkpoint>>>,
 }
 
@@ -76,6 +78,10 @@ impl FileStore {
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Checkpoint>> {
+        self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Every checkpoint in the file, by source: for a tool that records something across
@@ -117,8 +123,7 @@ impl FileStore {
     /// # Errors
     /// [`Error::Checkpoint`] when the file cannot be read, locked or written.
     pub async fn remove(&self, source: &str) -> Result<Option<Checkpoint>, Error> {
-        let mut known = self.known.lock().await;
-        known.remove(source);
+        self.known().remove(source);
         let (path, source) = (Arc::clone(&self.path), source.to_owned());
         blocking(move || {
             let _lock = lock(&path)?;
@@ -134,7 +139,6 @@ impl FileStore {
 impl CheckpointStore for FileStore {
     fn load<'a>(&'a self, source: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
         Box::pin(async move {
-            let mut known = self.known.lock().await;
             let path = Arc::clone(&self.path);
             let mut file = blocking(move || {
                 let _lock = lock(&path)?;
@@ -142,6 +146,7 @@ impl CheckpointStore for FileStore {
             })
             .await?;
             let found = file.checkpoints.remove(source);
+            let mut known = self.known();
             match &found {
                 Some(checkpoint) => known.insert(source.to_owned(), checkpoint.clone()),
                 None => known.remove(source),
@@ -152,8 +157,8 @@ impl CheckpointStore for FileStore {
 
     fn save<'a>(&'a self, checkpoint: &'a Checkpoint) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let mut known = self.known.lock().await;
-            let changes = known
+            let changes = self
+                .known()
                 .get(checkpoint.source())
                 .and_then(|earlier| checkpoint.changes_since(earlier));
             let record = match changes {
@@ -184,6 +189,7 @@ impl CheckpointStore for FileStore {
                 append(&path, &line)
             })
             .await;
+            let mut known = self.known();
             match result {
                 Ok(()) => {
                     known.insert(checkpoint.source().to_owned(), checkpoint.clone());
