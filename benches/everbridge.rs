@@ -174,7 +174,7 @@ fn overhead(c: &mut Criterion) {
     let http = reqwest::Client::new();
     let total = PAGES * PER_PAGE;
     let sdk = || async {
-        let listing = client.everbridge().audit_log(ReportType::Security, from, to).scroll();
+        let listing = client.everbridge().list_audit_log(ReportType::Security, from, to).pages();
         let n = listing.try_fold(0, |n, page| async move { Ok(n + page.len()) }).await;
         assert_eq!(n.expect("listed"), total);
     };
@@ -209,7 +209,7 @@ fn windows_at_once(c: &mut Criterion) {
         let read = |concurrency: u32| {
             let listing = client
                 .everbridge()
-                .audit_log(ReportType::Security, from, to)
+                .list_audit_log(ReportType::Security, from, to)
                 .concurrency(concurrency);
             async move { listing.items().try_collect::<Vec<AuditLogEntry>>().await.expect("listed") }
         };

@@ -178,7 +178,7 @@ fn client(url: &str) -> Client {
         .expect("a client")
 }
 
-fn logins(client: &Client) -> qualtrics::ListEvents<qualtrics::LoginDescriptor> {
+fn logins(client: &Client) -> qualtrics::ListEvents<qualtrics::Logins> {
     client.qualtrics().list_events::<qualtrics::Logins>().page_size(1000)
 }
 
@@ -223,7 +223,7 @@ fn decode(c: &mut Criterion) {
     }
     #[derive(Deserialize)]
     struct SdkResult {
-        elements: Vec<qualtrics::Event<qualtrics::LoginDescriptor>>,
+        elements: Vec<qualtrics::Event<qualtrics::Logins>>,
     }
     let sdk = || {
         let page: SdkEnvelope = serde_json::from_slice(&body).expect("decoded");

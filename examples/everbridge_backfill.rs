@@ -73,12 +73,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     truncate(&output, checkpoint.file_len)?;
     loop {
-        let mut log = client.everbridge().audit_log(ReportType::Security, from, to).prefetch(true);
+        let mut log =
+            client.everbridge().list_audit_log(ReportType::Security, from, to).prefetch(true);
         if let Some(continuation) = checkpoint.continuation.clone() {
             println!("resuming at {}", serde_json::to_string(&continuation)?);
             log = log.resume(continuation);
         }
-        let mut pages = log.item_pages();
+        let mut pages = log.pages();
         let outcome = loop {
             match pages.try_next().await {
                 Ok(Some(page)) => checkpoint = store(&page, &output, &checkpoint_path)?,

@@ -210,7 +210,7 @@ async fn everbridge_tour(
     let from = to - chrono::Duration::days(150);
     let entries: Vec<everbridge::AuditLogEntry> = client
         .everbridge()
-        .audit_log(everbridge::ReportType::Security, from, to)
+        .list_audit_log(everbridge::ReportType::Security, from, to)
         .items()
         .try_collect()
         .await?;
@@ -230,8 +230,8 @@ async fn everbridge_tour(
         Utc.with_ymd_and_hms(to.year(), to.month(), 1, 0, 0, 0).single().unwrap_or(to);
     let page = client
         .everbridge()
-        .audit_log(everbridge::ReportType::Contact, month_start, to)
-        .page(1)
+        .list_audit_log(everbridge::ReportType::Contact, month_start, to)
+        .page_query(1)
         .send()
         .await?;
     println!(
@@ -243,7 +243,7 @@ async fn everbridge_tour(
     sandbox.everbridge().set_logging_policy(false);
     if let Err(error) = client
         .everbridge()
-        .audit_log(everbridge::ReportType::Security, from, to)
+        .list_audit_log(everbridge::ReportType::Security, from, to)
         .items()
         .try_next()
         .await

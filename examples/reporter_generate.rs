@@ -1,12 +1,14 @@
-//! Generate a Lerian Reporter report with filters, wait for it with a progress line, and
-//! save the file.
+//! Check that Lerian Reporter is ready, upload a template, generate a report from it with
+//! filters checked against the data sources, wait for it with a progress line, and save
+//! the file.
 //!
 //! ```sh
 //! cargo run --example reporter_generate       # against the built-in sandbox: no account
 //! ```
 //!
 //! Against a real deployment, set the variables `Client::from_env()` reads and the template
-//! to use (edit the filters below to fields of your datasources):
+//! to use (edit the filters below to fields of your datasources; without a template id the
+//! example uploads one):
 //!
 //! ```sh
 //! AUDITKIT_REPORTER_BASE_URL=https://reporter.example.com/manager \
@@ -23,8 +25,8 @@ use std::{path::PathBuf, time::Duration};
 
 use auditkit::{
     Client, Error, IdempotencyKey,
-    reporter::{Filter, Report},
-    testkit::{ReporterSandbox, Sandbox},
+    reporter::{Filter, OutputFormat, RateTier, Report, TemplateFile},
+    testkit::Sandbox,
 };
 use chrono::{Datelike, Utc};
 use futures::TryStreamExt;
@@ -35,14 +37,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, template_id, _sandbox) = match std::env::var("AUDITKIT_REPORTER_BASE_URL") {
         Ok(url) => {
             println!("Lerian Reporter at {url}");
-            let template = std::env::var("AUDITKIT_REPORTER_TEMPLATE_ID")
-                .map_err(|_| "set AUDITKIT_REPORTER_TEMPLATE_ID to the template to generate")?;
-            (Client::from_env()?, template, None)
+            (Client::from_env()?, std::env::var("AUDITKIT_REPORTER_TEMPLATE_ID").ok(), None)
         }
         Err(_) => {
             let sandbox = Sandbox::start().await?;
             println!("Lerian Reporter sandbox at {}", sandbox.reporter_url());
-            (sandbox.client(), ReporterSandbox::CSV_TEMPLATE.to_owned(), Some(sandbox))
+            (sandbox.client(), None, Some(sandbox))
+        }
+    };
+
+    let version = client.reporter().version().send().await?;
+    let readiness = client.reporter().health().send().await?;
+    println!("Reporter {} is {}", version.version, readiness.status);
+    for (dependency, why) in readiness.down() {
+        eprintln!("  {dependency} is down: {}", why.unwrap_or("no reason given"));
+    }
+
+    let template_id = match template_id {
+        Some(id) => id,
+        None => {
+            let file = TemplateFile::bytes(
+                "active_accounts.tpl",
+                "account_id,status\n{% for a in midaz_onboarding.account %}{{ a.id }},{{ a.status }}\n{% endfor %}\n",
+            );
+            let upload =
+                client.reporter().create_template(file, OutputFormat::Csv, "Active accounts");
+            let template = upload.send().await?.value;
+            println!("uploaded template {}", template.id);
+            template.id
         }
     };
 
@@ -55,7 +77,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter(Filter::field("midaz_onboarding", "account", "status").eq(["active"]))
         .filter(
             Filter::field("midaz_onboarding", "account", "created_at").between(month_start, today),
-        );
+        )
+        // Refuse a misspelled table or field before the request spends its key.
+        .check_names();
     if let Ok(key) = std::env::var("AUDITKIT_REPORTER_IDEMPOTENCY_KEY") {
         generate = generate.idempotency_key(IdempotencyKey::new(key)?);
     }
@@ -77,6 +101,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let content_type = download.content_type().unwrap_or("unknown type").to_owned();
     let written = download.write_to_path(&path).await?;
     println!("saved {written} bytes of {content_type} to {}", path.display());
+    if let Some(reads) = client.reporter().rate_limit(RateTier::Reads) {
+        println!("{} of {} reads left in Reporter's window", reads.remaining(), reads.limit());
+    }
     Ok(())
 }
 

@@ -18,7 +18,7 @@ use crate::{
     Error, Operation,
     boxed_stream::Fused,
     error::{TransportError, TransportErrorKind},
-    transport::{Streamed, attachment_filename},
+    transport::{Streamed, attachment_filename, partial_file_name},
 };
 
 /// A file, downloading: generic, for any vendor endpoint that answers with a file. Created
@@ -186,7 +186,7 @@ fn partial_path(path: &Path) -> io::Result<PathBuf> {
         )
     })?;
     let unique = uuid::Uuid::new_v4().simple();
-    Ok(path.with_file_name(format!(".{}.{unique}.part", name.to_string_lossy())))
+    Ok(path.with_file_name(partial_file_name(&name.to_string_lossy(), &unique.to_string())))
 }
 
 impl Stream for Download {

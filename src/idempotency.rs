@@ -14,7 +14,7 @@ use std::{
     sync::Mutex,
 };
 
-use crate::Error;
+use crate::{Error, error::bounded::shorten_middle};
 
 /// The longest key accepted: what servers commonly store (Stripe, Lerian Reporter).
 const MAX_KEY_LEN: usize = 255;
@@ -117,6 +117,33 @@ impl<T> Idempotent<T> {
     pub(crate) fn new(value: T, replayed: bool, key: IdempotencyKey) -> Self {
         Self { value, replayed, key }
     }
+}
+
+/// Whether an answer says it was replayed from an earlier request with the same key, by
+/// its `name` header (`X-Idempotency-Replayed`): `true` in any case, or `1`. Servers and
+/// proxies differ in spelling; a header sent twice (or as a list) that holds any true value
+/// means replayed, since taking a replay for a new resource is the costlier mistake, and is
+/// logged at warn.
+pub(crate) fn replayed(headers: &reqwest::header::HeaderMap, name: &str) -> bool {
+    let values: Vec<String> = headers
+        .get_all(name)
+        .iter()
+        .flat_map(|value| {
+            let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            text.split(',').map(|part| part.trim().to_owned()).collect::<Vec<_>>()
+        })
+        .collect();
+    let replayed = values.iter().any(|value| value.eq_ignore_ascii_case("true") || value == "1");
+    if values.len() > 1 {
+        let said = values.join(", ");
+        tracing::warn!(
+            header = name,
+            values = %shorten_middle(&said, 200),
+            replayed,
+            "the answer says more than once whether it was replayed; any true value counts"
+        );
+    }
+    replayed
 }
 
 /// Whether sending a request twice does harm, decided once per logical call.
@@ -240,6 +267,35 @@ mod tests {
         assert_eq!(Idempotency::of_method(&reqwest::Method::POST), Idempotency::Unsafe);
         assert!(Idempotency::Keyed(IdempotencyKey::generate()).allows_resend());
         assert!(!Idempotency::Unsafe.allows_resend());
+    }
+
+    fn headers(values: &[&str]) -> reqwest::header::HeaderMap {
+        let mut headers = reqwest::header::HeaderMap::new();
+        for value in values {
+            headers.append("x-idempotency-replayed", value.parse().unwrap());
+        }
+        headers
+    }
+
+    /// Regression (issue "hardening" point 11): `1` read as not replayed, and of a header
+    /// sent twice only the first value was read.
+    #[test]
+    fn replayed_is_read_case_insensitively_and_any_true_value_of_several_counts() {
+        let name = "X-Idempotency-Replayed";
+        for yes in [
+            &["true"][..],
+            &["True"],
+            &["TRUE"],
+            &[" 1 "],
+            &["false", "true"],
+            &["0", "1"],
+            &["false, True"],
+        ] {
+            assert!(replayed(&headers(yes), name), "{yes:?}");
+        }
+        for no in [&[][..], &["false"], &["False"], &["0"], &["yes"], &["false", "0"], &[""]] {
+            assert!(!replayed(&headers(no), name), "{no:?}");
+        }
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub use error::{
     PaginationError, TransportError, TransportErrorKind, WaitTimeout,
 };
 pub use idempotency::{IdempotencyKey, Idempotent};
+pub use pagination::SortOrder;
 pub use retry::{Jitter, RetryPolicy};
 pub use secret::Secret;
 pub use timer::Timer;

@@ -347,7 +347,7 @@ async fn a_report_that_cannot_be_read_again_does_not_stop_the_collection_and_is_
     };
     let mount_lists = || async {
         Mock::given(matchers::path("/v1/reports"))
-            .and(matchers::query_param("createdAt", created.format("%Y-%m-%d").to_string()))
+            .and(matchers::query_param("created_at", created.format("%Y-%m-%d").to_string()))
             .respond_with(list(json!([report("Processing")])))
             .mount(&server)
             .await;

@@ -63,9 +63,12 @@ async fn the_seed_example_decodes_bare_and_wrapped() {
     for body in [bare, wrapped] {
         let server = answering(body).await;
         let client = wiremock_client(&server, basic(), utc(2020, 9, 20));
-        let log =
-            client.everbridge().audit_log(ReportType::Security, utc(2020, 9, 1), utc(2020, 9, 17));
-        pages.push(log.page(1).send().await.unwrap());
+        let log = client.everbridge().list_audit_log(
+            ReportType::Security,
+            utc(2020, 9, 1),
+            utc(2020, 9, 17),
+        );
+        pages.push(log.page_query(1).send().await.unwrap());
     }
     assert_eq!(pages[0], pages[1]);
     let page = &pages[0];
@@ -87,17 +90,22 @@ async fn ids_past_a_float_unknown_fields_and_the_account_offset_survive_decoding
     let server = answering(json!({"data": [{
         "accountId": 9_007_199_254_740_993_i64, "eventTime": "2026-05-03T10:00:00",
         "riskScore": 7, "tags": ["a"]
-    }]}))
+    }], "scrollId": "s"}))
     .await;
     let pacific = FixedOffset::west_opt(7 * 3600).unwrap();
     let client = wiremock_client(&server, basic().event_time_offset(pacific), utc(2026, 5, 20));
-    let log = client.everbridge().audit_log(ReportType::Security, utc(2026, 5, 1), utc(2026, 6, 1));
-    let page = log.page(1).send().await.unwrap();
+    let log_of_may = || {
+        client.everbridge().list_audit_log(ReportType::Security, utc(2026, 5, 1), utc(2026, 6, 1))
+    };
+    let page = log_of_may().page_query(1).send().await.unwrap();
     let entry = &page.data[0];
     assert_eq!(entry.account_id, Some(9_007_199_254_740_993));
     assert_eq!(entry.event_time, Some(Utc.with_ymd_and_hms(2026, 5, 3, 17, 0, 0).unwrap()));
     assert_eq!(entry.other["riskScore"], 7);
     assert_eq!(entry.other["tags"], json!(["a"]));
+    // The listing (scroll) reads the time in the account's offset too.
+    let scrolled = log_of_may().send().await.unwrap();
+    assert_eq!(scrolled.items()[0].event_time, entry.event_time);
 }
 
 #[tokio::test]
@@ -108,9 +116,12 @@ async fn dates_go_out_as_whole_seconds_or_as_dates_with_the_switch() {
         (basic().date_only(true), "from=2026-05-01&to=2026-05-31"),
     ] {
         let client = wiremock_client(&server, config, utc(2026, 6, 10));
-        let log =
-            client.everbridge().audit_log(ReportType::Contact, utc(2026, 5, 1), utc(2026, 6, 1));
-        log.page(3).send().await.unwrap();
+        let log = client.everbridge().list_audit_log(
+            ReportType::Contact,
+            utc(2026, 5, 1),
+            utc(2026, 6, 1),
+        );
+        log.page_query(3).send().await.unwrap();
         let requests = server.received_requests().await.unwrap();
         let query = requests.last().unwrap().url.query().unwrap().to_owned();
         assert_eq!(query, format!("reportType=Contact&{expected}&queryType=pageQuery&pageNo=3"),);
@@ -143,9 +154,12 @@ async fn each_business_message_maps_to_its_kind_and_keeps_the_message() {
         let server =
             answering(json!({"success": false, "type": "business", "message": message})).await;
         let client = wiremock_client(&server, basic(), utc(2026, 6, 10));
-        let log =
-            client.everbridge().audit_log(ReportType::Security, utc(2026, 5, 1), utc(2026, 6, 1));
-        let error = log.page(1).send().await.unwrap_err();
+        let log = client.everbridge().list_audit_log(
+            ReportType::Security,
+            utc(2026, 5, 1),
+            utc(2026, 6, 1),
+        );
+        let error = log.page_query(1).send().await.unwrap_err();
 
         assert_eq!(BusinessErrorKind::of(&error), Some(kind), "{message}");
         assert_eq!(error.code(), Some(kind.code()));
@@ -172,8 +186,9 @@ async fn message_and_status_bodies_become_api_errors_with_the_message() {
         .mount(&server)
         .await;
     let client = wiremock_client(&server, basic(), utc(2026, 6, 10));
-    let log = client.everbridge().audit_log(ReportType::Security, utc(2026, 5, 1), utc(2026, 6, 1));
-    let error = log.page(1).send().await.unwrap_err();
+    let log =
+        client.everbridge().list_audit_log(ReportType::Security, utc(2026, 5, 1), utc(2026, 6, 1));
+    let error = log.page_query(1).send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(BusinessErrorKind::of(&error), None);
     assert!(error.to_string().contains("Bad credentials"), "{error}");
@@ -236,7 +251,12 @@ async fn the_password_grant_asks_once_under_concurrency_and_sends_the_id_token()
     let calls = (0..16).map(|_| {
         let client = client.clone();
         tokio::spawn(async move {
-            client.everbridge().audit_log(ReportType::Security, from, to).page(1).send().await
+            client
+                .everbridge()
+                .list_audit_log(ReportType::Security, from, to)
+                .page_query(1)
+                .send()
+                .await
         })
     });
     for call in futures::future::join_all(calls).await {
@@ -256,7 +276,7 @@ async fn the_id_token_is_replaced_before_its_eight_hours_end() {
     let client = oauth_client(&server, timer.clone());
     let read = || {
         let (from, to) = (timer.wall_clock() - chrono::Duration::hours(2), timer.wall_clock());
-        client.everbridge().audit_log(ReportType::Security, from, to).page(1).send()
+        client.everbridge().list_audit_log(ReportType::Security, from, to).page_query(1).send()
     };
 
     read().await.unwrap();
@@ -286,8 +306,8 @@ async fn a_token_answer_without_id_token_is_an_error_that_names_the_scope() {
     let (from, to) = (Utc::now() - chrono::Duration::hours(2), Utc::now());
     let error = client
         .everbridge()
-        .audit_log(ReportType::Security, from, to)
-        .page(1)
+        .list_audit_log(ReportType::Security, from, to)
+        .page_query(1)
         .send()
         .await
         .unwrap_err();
@@ -327,7 +347,7 @@ mod sandbox {
 
     use auditkit::{
         Client, Error,
-        everbridge::{AuditLog, BusinessErrorKind, Config, Credentials, Region, ReportType},
+        everbridge::{BusinessErrorKind, Config, Credentials, ListAuditLog, Region, ReportType},
         pagination::{Continuation, Cursor},
         testkit::{Fault, Sandbox, VirtualTimer},
     };
@@ -372,16 +392,16 @@ mod sandbox {
             .unwrap()
     }
 
-    fn security(client: &Client, from: DateTime<Utc>, to: DateTime<Utc>) -> AuditLog {
-        client.everbridge().audit_log(ReportType::Security, from, to)
+    fn security(client: &Client, from: DateTime<Utc>, to: DateTime<Utc>) -> ListAuditLog {
+        client.everbridge().list_audit_log(ReportType::Security, from, to)
     }
 
-    fn three_month_log(client: &Client) -> AuditLog {
+    fn three_month_log(client: &Client) -> ListAuditLog {
         let (from, to) = three_months();
         security(client, from, to)
     }
 
-    async fn ids(log: AuditLog) -> Vec<i64> {
+    async fn ids(log: ListAuditLog) -> Vec<i64> {
         log.items().map_ok(|entry| entry.entity_id.unwrap()).try_collect().await.unwrap()
     }
 
@@ -481,7 +501,8 @@ mod sandbox {
         let (sandbox, _) = seeded(250, utc(2026, 5, 1), utc(2026, 6, 1)).await;
         let client = client(&sandbox);
         let (from, to) = (utc(2026, 5, 1), utc(2026, 6, 1));
-        let first = security(&client, from, to).pages().try_next().await.unwrap().unwrap();
+        let first =
+            security(&client, from, to).page_query_pages().try_next().await.unwrap().unwrap();
         let from_pages = first.continuation().unwrap().clone();
         sandbox.clear_requests();
         let elsewhere = security(&client, utc(2026, 6, 1), utc(2026, 7, 1));
@@ -504,13 +525,13 @@ mod sandbox {
         assert_eq!(sandbox.pending_faults(), 0, "the burst happened");
     }
 
-    /// Reads `.item_pages()` until a few pages into `window`, "crashes", and resumes in a
+    /// Reads `.pages()` until a few pages into `window`, "crashes", and resumes in a
     /// new client from the last continuation saved.
     async fn resume_from_a_continuation_saved_in(window: u32) {
         let (sandbox, seeded) = three_months_seeded().await;
         let mut first_run = Vec::new();
         let mut saved = String::new();
-        let mut pages = three_month_log(&client(&sandbox)).item_pages();
+        let mut pages = three_month_log(&client(&sandbox)).pages();
         let mut pages_in_window = 0;
         while pages_in_window < 5 {
             let page = pages.try_next().await.unwrap().unwrap();
@@ -605,7 +626,7 @@ mod sandbox {
             .start()
             .await
             .unwrap();
-        let mut pages = security(&client(&sandbox), utc(2026, 6, 1), utc(2026, 7, 1)).scroll();
+        let mut pages = security(&client(&sandbox), utc(2026, 6, 1), utc(2026, 7, 1)).pages();
         let first = pages.try_next().await.unwrap().unwrap();
         assert_eq!(first.len(), 30);
         tokio::time::sleep(Duration::from_millis(80)).await;
@@ -616,7 +637,8 @@ mod sandbox {
     #[tokio::test]
     async fn pages_on_a_month_of_12000_entries_end_with_the_cap_error_after_page_100() {
         let (sandbox, seeded) = seeded(12_000, utc(2026, 5, 1), utc(2026, 6, 1)).await;
-        let mut pages = security(&client(&sandbox), utc(2026, 5, 1), utc(2026, 6, 1)).pages();
+        let mut pages =
+            security(&client(&sandbox), utc(2026, 5, 1), utc(2026, 6, 1)).page_query_pages();
         let mut read = Vec::new();
         let error = loop {
             match pages.next().await.unwrap() {
@@ -628,7 +650,7 @@ mod sandbox {
         assert_eq!(sandbox.requests().len(), 100, "no request for page 101");
         let Error::Pagination(cap) = &error else { panic!("{error:?}") };
         assert!(
-            cap.message().contains(".scroll()") && cap.message().contains(".items()"),
+            cap.message().contains(".pages()") && cap.message().contains(".items()"),
             "{error}"
         );
         assert!(pages.next().await.is_none());
@@ -645,7 +667,7 @@ mod sandbox {
     async fn pages_of_a_small_month_end_at_total_page_count() {
         let (sandbox, seeded) = seeded(250, utc(2026, 5, 1), utc(2026, 6, 1)).await;
         let pages: Vec<_> = security(&client(&sandbox), utc(2026, 5, 1), utc(2026, 6, 1))
-            .pages()
+            .page_query_pages()
             .try_collect()
             .await
             .unwrap();
@@ -660,7 +682,7 @@ mod sandbox {
     async fn scroll_opens_with_page_zero_and_passes_the_scroll_id_back() {
         let (sandbox, seeded) = seeded(250, utc(2026, 5, 1), utc(2026, 6, 1)).await;
         let pages: Vec<_> = security(&client(&sandbox), utc(2026, 5, 1), utc(2026, 6, 1))
-            .scroll()
+            .pages()
             .try_collect()
             .await
             .unwrap();
@@ -701,10 +723,10 @@ mod sandbox {
         let too_old = (utc(2026, 1, 10), utc(2026, 1, 20));
         let reversed = (utc(2026, 5, 9), utc(2026, 5, 2));
         let log = |(from, to): (DateTime<Utc>, DateTime<Utc>)| security(&client, from, to);
-        let first_page = |log: AuditLog| async move { log.pages().try_next().await.map(|_| ()) };
-        let scroll = |log: AuditLog| async move { log.scroll().try_next().await.map(|_| ()) };
-        let items = |log: AuditLog| async move { log.items().try_next().await.map(|_| ()) };
-        let page = |log: AuditLog, n| async move { log.page(n).send().await.map(|_| ()) };
+        let first_page =
+            |log: ListAuditLog| async move { log.page_query_pages().try_next().await.map(|_| ()) };
+        let items = |log: ListAuditLog| async move { log.items().try_next().await.map(|_| ()) };
+        let page = |log: ListAuditLog, n| async move { log.page_query(n).send().await.map(|_| ()) };
         let date_only = Client::builder()
             .everbridge(
                 Config::new(
@@ -724,7 +746,6 @@ mod sandbox {
             ("not before", items(log(reversed)).await),
             ("not before", page(log(reversed), 1).await),
             (".items()", first_page(log(april_to_june)).await),
-            (".items()", scroll(log(april_to_june)).await),
             (".items()", page(log(april_to_june), 1).await),
             ("past 6 months", items(log(too_old)).await),
             ("past 6 months", page(log(too_old), 1).await),
@@ -732,7 +753,7 @@ mod sandbox {
             ("numbered 1 to 100", page(log(may), 101).await),
             (
                 "midnight",
-                items(date_only.everbridge().audit_log(
+                items(date_only.everbridge().list_audit_log(
                     ReportType::Security,
                     utc(2026, 5, 1),
                     today(),
@@ -750,7 +771,8 @@ mod sandbox {
 
         let unconfigured = Client::builder().build().unwrap();
         let error =
-            page(unconfigured.everbridge().audit_log(ReportType::Security, may.0, may.1), 1).await;
+            page(unconfigured.everbridge().list_audit_log(ReportType::Security, may.0, may.1), 1)
+                .await;
         assert!(matches!(error, Err(Error::NotConfigured(_))));
     }
 
@@ -759,7 +781,8 @@ mod sandbox {
         let sandbox = Sandbox::builder().everbridge_today(today()).start().await.unwrap();
         let client = client(&sandbox);
         let (from, to) = (utc(2026, 5, 1), utc(2026, 6, 1));
-        let streams = (security(&client, from, to).items(), security(&client, from, to).pages());
+        let streams =
+            (security(&client, from, to).items(), security(&client, from, to).page_query_pages());
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(sandbox.requests().is_empty());
         drop(streams);
@@ -781,8 +804,11 @@ mod sandbox {
             .timer(Arc::new(VirtualTimer::starting_at(utc(2026, 6, 10))))
             .build()
             .unwrap();
-        let error =
-            security(&behind, utc(2026, 1, 12), utc(2026, 1, 20)).page(1).send().await.unwrap_err();
+        let error = security(&behind, utc(2026, 1, 12), utc(2026, 1, 20))
+            .page_query(1)
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(BusinessErrorKind::of(&error), Some(BusinessErrorKind::RangeOlderThanSixMonths));
         assert_eq!(error.code(), Some("range_older_than_six_months"));
     }
@@ -815,13 +841,13 @@ mod sandbox {
             sandbox.everbridge_username(),
             sandbox.everbridge_password(),
         ));
-        security(&oauth, from, to).page(1).send().await.unwrap();
+        security(&oauth, from, to).page_query(1).send().await.unwrap();
         assert_eq!(sandbox.everbridge().tokens_issued(), 1);
         let sent = sandbox.requests().last().unwrap().header("authorization").unwrap().to_owned();
         assert_eq!(sent, "Bearer sbx-id-1", "the id_token, not the access_token");
 
         let wrong = with(Credentials::basic("someone", "else"));
-        let error = security(&wrong, from, to).page(1).send().await.unwrap_err();
+        let error = security(&wrong, from, to).page_query(1).send().await.unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     }
 
@@ -831,13 +857,18 @@ mod sandbox {
         assert_handle(&Client::builder().build().unwrap().everbridge());
         fn assert_stream<T: Send + Unpin + 'static>(_: &T) {}
         let client = Client::builder().build().unwrap();
-        let log =
-            || client.everbridge().audit_log(ReportType::Contact, utc(2026, 5, 1), utc(2026, 6, 1));
+        let log = || {
+            client.everbridge().list_audit_log(
+                ReportType::Contact,
+                utc(2026, 5, 1),
+                utc(2026, 6, 1),
+            )
+        };
         assert_stream(&log().items());
-        assert_stream(&log().item_pages());
         assert_stream(&log().pages());
-        assert_stream(&log().scroll());
+        assert_stream(&log().page_query_pages());
+        assert_stream(&log().pages());
         fn assert_send<T: Send + 'static>(_: T) {}
-        assert_send(log().page(1).send());
+        assert_send(log().page_query(1).send());
     }
 }

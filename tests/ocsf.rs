@@ -8,7 +8,7 @@ mod common;
 use auditkit::{
     everbridge::AuditLogEntry,
     ocsf::{self, OcsfEvent, ToOcsf},
-    qualtrics::{Event, LoginDescriptor, PasswordResetDescriptor, SessionDescriptor},
+    qualtrics::{Event, Logins, PasswordResets, SessionCreations, SessionTerminations},
 };
 use common::fixture;
 use serde_json::{Map, Value, json};
@@ -79,7 +79,7 @@ mod schema {
     }
 }
 
-fn seed_login() -> Event<LoginDescriptor> {
+fn seed_login() -> Event<Logins> {
     let page: Value = serde_json::from_str(&fixture("qualtrics/list_events_logins.json")).unwrap();
     serde_json::from_value(page["result"]["elements"][0].clone()).unwrap()
 }
@@ -89,7 +89,7 @@ fn seed_entry() -> AuditLogEntry {
     serde_json::from_value(page["data"][0].clone()).unwrap()
 }
 
-fn termination() -> Event<SessionDescriptor> {
+fn termination() -> Event<SessionTerminations> {
     serde_json::from_value(json!({
         "id": "e-2", "timestamp": "2020-11-13T20:00:00Z", "datacenter": "ST3", "source": "session-app",
         "descriptor": {"userId": "UR_1", "brandId": "apidocs", "sessionId": "s-1",
@@ -99,7 +99,17 @@ fn termination() -> Event<SessionDescriptor> {
     .unwrap()
 }
 
-fn reset() -> Event<PasswordResetDescriptor> {
+fn creation() -> Event<SessionCreations> {
+    serde_json::from_value(json!({
+        "id": "e-4", "timestamp": "2020-11-13T19:00:00Z", "datacenter": "ST3", "source": "session-app",
+        "descriptor": {"userId": "UR_1", "brandId": "apidocs", "sessionId": "s-1",
+                       "startTime": "2020-11-13T19:00:00Z", "ipAddress": "10.0.0.1",
+                       "location": {"countryCode": "US", "city": "Hoboken", "metroCode": 501}}
+    }))
+    .unwrap()
+}
+
+fn reset() -> Event<PasswordResets> {
     serde_json::from_value(json!({
         "id": "e-3", "timestamp": "2020-11-13T21:00:00Z",
         "descriptor": {"userId": "UR_1", "brandId": "apidocs", "agentUserId": "UR_admin",
@@ -112,15 +122,18 @@ fn reset() -> Event<PasswordResetDescriptor> {
 /// Each mapping's output, for a full event and for an event with nothing but its id.
 fn every_mapping() -> Vec<(&'static str, Value)> {
     let bare = |id: &str| json!({"id": id});
-    let empty_login: Event<LoginDescriptor> = serde_json::from_value(bare("l")).unwrap();
-    let empty_session: Event<SessionDescriptor> = serde_json::from_value(bare("s")).unwrap();
-    let empty_reset: Event<PasswordResetDescriptor> = serde_json::from_value(bare("r")).unwrap();
+    let empty_login: Event<Logins> = serde_json::from_value(bare("l")).unwrap();
+    let empty_creation: Event<SessionCreations> = serde_json::from_value(bare("c")).unwrap();
+    let empty_session: Event<SessionTerminations> = serde_json::from_value(bare("s")).unwrap();
+    let empty_reset: Event<PasswordResets> = serde_json::from_value(bare("r")).unwrap();
     let to_json = |event: OcsfEvent| serde_json::to_value(event).unwrap();
     vec![
         ("events/iam/authentication", to_json(seed_login().to_ocsf())),
         ("events/iam/authentication", to_json(empty_login.to_ocsf())),
-        ("events/iam/authentication", to_json(ocsf::qualtrics::logoff(&termination()).into())),
-        ("events/iam/authentication", to_json(ocsf::qualtrics::logoff(&empty_session).into())),
+        ("events/iam/authentication", to_json(creation().to_ocsf())),
+        ("events/iam/authentication", to_json(empty_creation.to_ocsf())),
+        ("events/iam/authentication", to_json(termination().to_ocsf())),
+        ("events/iam/authentication", to_json(empty_session.to_ocsf())),
         ("events/iam/account_change", to_json(reset().to_ocsf())),
         ("events/iam/account_change", to_json(empty_reset.to_ocsf())),
         ("events/iam/entity_management", to_json(seed_entry().to_ocsf())),
@@ -186,7 +199,7 @@ fn the_qualtrics_seed_login_maps_field_by_field_and_the_rest_is_unmapped() {
         "user": {"uid": "UR_cVcNH0elQesua8J", "name": "example@gmail.com", "org": {"uid": "apidocs"}},
         "service": {"name": "ControlPanel"},
         "dst_endpoint": {"hostname": "login5-app.g1-iad.qops.net"},
-        "auth_protocol_id": 99, "auth_protocol": "BASIC", "is_mfa": false,
+        "auth_protocol_id": 11, "auth_protocol": "Basic Authentication", "is_mfa": false,
         "unmapped": {
             "datacenter": "ST3",
             "descriptor": {
@@ -199,6 +212,29 @@ fn the_qualtrics_seed_login_maps_field_by_field_and_the_rest_is_unmapped() {
         }
     });
     assert_eq!(event, expected, "{event:#}");
+}
+
+/// A SIEM rule on SAML logons saw Other: Qualtrics says `SSO` and names SAML in the version.
+#[test]
+fn an_sso_login_with_saml2_is_saml_and_keeps_the_method_and_version_in_unmapped() {
+    let login: Event<Logins> = serde_json::from_value(json!({
+        "id": "e-5", "timestamp": "2026-11-13T19:13:40Z",
+        "descriptor": {"userId": "UR_1", "isSuccessful": true,
+                       "authentication": {"method": "SSO", "methodVersion": "SAML2",
+                                          "secondFactor": {"type": "totp"}}}
+    }))
+    .unwrap();
+    let event = serde_json::to_value(login.to_ocsf()).unwrap();
+    assert_eq!(
+        (event["auth_protocol_id"].as_i64(), event["auth_protocol"].as_str()),
+        (Some(5), Some("SAML"))
+    );
+    assert_eq!(event["is_mfa"], true);
+    assert_eq!(
+        event["unmapped"]["descriptor"]["authentication"],
+        json!({"method": "SSO", "methodVersion": "SAML2", "secondFactor": {"type": "totp"}})
+    );
+    assert_eq!(schema::missing("events/iam/authentication", &event, ""), Vec::<String>::new());
 }
 
 #[test]
@@ -230,8 +266,31 @@ fn the_everbridge_seed_entry_maps_field_by_field_and_the_rest_is_unmapped() {
 }
 
 #[test]
+fn a_session_creation_is_a_successful_logon_of_its_session() {
+    let event = serde_json::to_value(creation().to_ocsf()).unwrap();
+    assert_eq!(
+        (event["type_uid"].as_i64(), event["time"].as_i64(), event["status_id"].as_i64()),
+        (Some(300_201), Some(1_605_294_000_000), Some(1))
+    );
+    assert_eq!(event["metadata"]["log_name"], "session_creations");
+    assert_eq!(event["user"], json!({"uid": "UR_1", "org": {"uid": "apidocs"}}));
+    assert_eq!(event["session"], json!({"uid": "s-1"}));
+    assert_eq!(event["dst_endpoint"], json!({"hostname": "session-app"}));
+    assert_eq!(
+        event["src_endpoint"],
+        json!({"ip": "10.0.0.1", "location": {"city": "Hoboken", "country": "US"}})
+    );
+    assert_eq!(
+        event["unmapped"],
+        json!({"datacenter": "ST3", "descriptor": {"startTime": "2020-11-13T19:00:00Z", "location": {"metroCode": 501}}})
+    );
+    let typed = ocsf::qualtrics::session_logon(&creation());
+    assert_eq!(serde_json::to_value(OcsfEvent::from(typed)).unwrap(), event);
+}
+
+#[test]
 fn a_session_termination_is_a_logoff_of_its_session() {
-    let event = serde_json::to_value(ocsf::qualtrics::logoff(&termination())).unwrap();
+    let event = serde_json::to_value(termination().to_ocsf()).unwrap();
     assert_eq!(
         (event["type_uid"].as_i64(), event["time"].as_i64()),
         (Some(300_202), Some(1_605_297_600_000))
@@ -317,7 +376,7 @@ fn an_event_reads_back_as_the_class_it_was() {
 
 #[test]
 fn a_qualtrics_timestamp_the_crate_cannot_read_stays_in_unmapped_as_sent() {
-    let login: Event<LoginDescriptor> = serde_json::from_value(
+    let login: Event<Logins> = serde_json::from_value(
         json!({"id": "e-9", "timestamp": "16/09/2020 03:55", "descriptor": {"userId": "UR_1"}}),
     )
     .unwrap();

@@ -8,8 +8,8 @@ use std::sync::{
 };
 
 use auditkit::{
-    Client, Error,
-    qualtrics::{self, Event, LoginDescriptor, Logins, Order},
+    Client, Error, SortOrder,
+    qualtrics::{self, Event, LoginDescriptor, Logins},
 };
 use common::{QUALTRICS_TOKEN, fixture, qualtrics_client, qualtrics_page};
 use futures::{StreamExt, TryStreamExt};
@@ -150,7 +150,7 @@ async fn the_seed_example_decodes_into_login_events_with_every_field() {
     let page = client.qualtrics().list_events::<Logins>().send().await.unwrap();
 
     assert!(page.continuation().is_none(), "nextPage null is the last page");
-    let event: &Event<LoginDescriptor> = &page.items()[0];
+    let event: &Event<Logins> = &page.items()[0];
     assert_eq!(event.id, "0ce7eda1-f815-4320-8fa7-fe0e3fd49412");
     assert_eq!(event.timestamp.unwrap().to_rfc3339(), "2020-11-13T19:13:40.793+00:00");
     assert_eq!(event.datacenter.as_deref(), Some("ST3"));
@@ -217,7 +217,7 @@ async fn every_query_parameter_reaches_the_server_with_the_api_token() {
         .group_id("GR_1")
         .contact_id("CID_1")
         .page_size(1000)
-        .order(Order::Desc)
+        .order(SortOrder::Desc)
         .start_date(start)
         .end_date(start + chrono::Duration::days(3))
         .send()
@@ -651,9 +651,9 @@ mod sandbox {
     use std::{collections::HashSet, sync::Arc, time::Duration};
 
     use auditkit::{
-        Client, Error, RetryPolicy,
+        Client, Error, RetryPolicy, SortOrder,
         pagination::Continuation,
-        qualtrics::{ListEvents, LoginDescriptor, Logins, Order},
+        qualtrics::{ListEvents, Logins},
         testkit::{Fault, Sandbox, VirtualTimer},
     };
     use chrono::{DateTime, TimeZone, Utc};
@@ -682,14 +682,14 @@ mod sandbox {
         sandbox.client_builder().timer(Arc::new(VirtualTimer::new())).build().unwrap()
     }
 
-    fn logins(client: &Client, page_size: u32) -> ListEvents<LoginDescriptor> {
+    fn logins(client: &Client, page_size: u32) -> ListEvents<Logins> {
         let (from, to) = window();
         client
             .qualtrics()
             .list_events::<Logins>()
             .start_date(from)
             .end_date(to)
-            .order(Order::Asc)
+            .order(SortOrder::Asc)
             .page_size(page_size)
     }
 
@@ -711,7 +711,7 @@ mod sandbox {
     }
 
     /// The ids of every event of a listing, in the order streamed.
-    async fn ids(listing: ListEvents<LoginDescriptor>) -> Vec<String> {
+    async fn ids(listing: ListEvents<Logins>) -> Vec<String> {
         listing.items().map_ok(|event| event.id).try_collect().await.unwrap()
     }
 
@@ -761,6 +761,21 @@ mod sandbox {
 
         assert_eq!(first_run.len(), 7 * 400);
         assert_exactly(&[first_run, second_run].concat(), &seeded);
+    }
+
+    /// The identity is the request's minus its paging parameters: the page size is one, so
+    /// a continuation resumes with another page size (the token holds the position).
+    #[tokio::test]
+    async fn a_continuation_resumes_with_another_page_size_and_completes_the_set() {
+        let (sandbox, seeded) = seeded().await;
+        let mut pages = logins(&client(&sandbox), 400).pages();
+        let first = pages.try_next().await.unwrap().unwrap();
+        let continuation = first.continuation().unwrap().clone();
+        drop(pages);
+
+        let rest = ids(logins(&client(&sandbox), 1000).resume(continuation)).await;
+        let first: Vec<String> = first.items().iter().map(|event| event.id.clone()).collect();
+        assert_exactly(&[first, rest].concat(), &seeded);
     }
 
     /// Regression: a Logins checkpoint resumed a SessionCreations listing and lost half of
@@ -872,7 +887,8 @@ mod sandbox {
 /// wire for every seeded activity type, both auth schemes and both `nextPage` forms.
 mod sandbox_wire {
     use auditkit::{
-        qualtrics::{self, Logins, Order, PasswordResets, SessionCreations, SessionTerminations},
+        SortOrder,
+        qualtrics::{self, Logins, PasswordResets, SessionCreations, SessionTerminations},
         testkit::{Fault, NextPageMode, Sandbox},
     };
     use chrono::{TimeDelta, Utc};
@@ -880,10 +896,9 @@ mod sandbox_wire {
 
     /// Every event of a listing over the sandbox's whole seed (three weeks; the default
     /// window is only one).
-    async fn whole_seed<D>(listing: qualtrics::ListEvents<D>) -> Vec<qualtrics::Event<D>>
-    where
-        D: serde::de::DeserializeOwned + Default + Send + 'static,
-    {
+    async fn whole_seed<A: qualtrics::ActivityType>(
+        listing: qualtrics::ListEvents<A>,
+    ) -> Vec<qualtrics::Event<A>> {
         let now = Utc::now();
         listing
             .start_date(now - TimeDelta::days(21))
@@ -921,7 +936,7 @@ mod sandbox_wire {
             assert_eq!(sandbox.requests().len(), 10, "{mode:?}");
         }
 
-        let newest = list().order(Order::Desc).send().await.unwrap();
+        let newest = list().order(SortOrder::Desc).send().await.unwrap();
         let newest: Vec<&str> = newest.items().iter().map(|event| event.id.as_str()).collect();
         let expected: Vec<&str> = seeded.iter().rev().take(1000).map(String::as_str).collect();
         assert_eq!(newest, expected);
@@ -996,5 +1011,130 @@ mod sandbox_wire {
         let page = sandbox.client().qualtrics().list_events::<Logins>().send().await.unwrap();
         assert!(!page.items().is_empty());
         assert_eq!(sandbox.requests().len(), 3);
+    }
+}
+
+/// A start without an end: the listing reads up to the client's now, never the server's
+/// silent 7 days after the start, and a continuation saved in one process resumes in
+/// another whose now is later.
+mod open_end {
+    use std::sync::Arc;
+
+    use auditkit::{
+        Client, Error,
+        qualtrics::{self, Logins},
+        testkit::VirtualTimer,
+    };
+    use chrono::{DateTime, TimeZone, Utc};
+    use futures::TryStreamExt;
+    use wiremock::{
+        Mock, MockServer, ResponseTemplate,
+        matchers::{method, path, query_param, query_param_is_missing},
+    };
+
+    use super::{QUALTRICS_TOKEN, login, qualtrics_page};
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    /// A client whose clock reads `now`, as a process started then would.
+    fn client_at(server: &MockServer, now: DateTime<Utc>) -> Client {
+        let config =
+            qualtrics::Config::new("iad1", qualtrics::Credentials::api_token(QUALTRICS_TOKEN))
+                .base_url(format!("{}/API/v3", server.uri()));
+        let timer = Arc::new(VirtualTimer::starting_at(now));
+        Client::builder().qualtrics(config).timer(timer).build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_start_alone_reads_up_to_now_and_a_continuation_resumes_under_a_later_now() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/API/v3/logs"))
+            .and(query_param("startDate", "2026-11-01T00:00:00.000Z"))
+            .and(query_param("endDate", "2026-11-20T10:00:00.000Z"))
+            .and(query_param_is_missing("skipToken"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(qualtrics_page(
+                serde_json::json!([login("e-1")]),
+                Some("t-2".into()),
+            )))
+            .expect(1)
+            .mount(&server)
+            .await;
+        // The resumed process: its own now, the saved token.
+        Mock::given(method("GET"))
+            .and(path("/API/v3/logs"))
+            .and(query_param("startDate", "2026-11-01T00:00:00.000Z"))
+            .and(query_param("endDate", "2026-11-22T08:00:00.000Z"))
+            .and(query_param("skipToken", "t-2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(qualtrics_page(serde_json::json!([login("e-2")]), None)),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let first = client_at(&server, at(20, 10))
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(1, 0))
+            .send()
+            .await
+            .unwrap();
+        let saved = serde_json::to_string(first.continuation().unwrap()).unwrap();
+
+        let rest: Vec<_> = client_at(&server, at(22, 8))
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(1, 0))
+            .resume(serde_json::from_str(&saved).unwrap())
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(rest.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["e-2"]);
+
+        // The same start with an explicit end is another listing.
+        let explicit = client_at(&server, at(22, 8))
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(1, 0))
+            .end_date(at(22, 8))
+            .resume(serde_json::from_str(&saved).unwrap())
+            .send()
+            .await;
+        assert!(matches!(explicit, Err(Error::InvalidInput(_))), "{explicit:?}");
+    }
+
+    #[tokio::test]
+    async fn an_end_alone_sends_no_start_and_a_start_after_now_is_refused_before_any_request() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/API/v3/logs"))
+            .and(query_param_is_missing("startDate"))
+            .and(query_param("endDate", "2026-11-10T00:00:00.000Z"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(qualtrics_page(serde_json::json!([]), None)),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_at(&server, at(20, 10));
+        let page =
+            client.qualtrics().list_events::<Logins>().end_date(at(10, 0)).send().await.unwrap();
+        assert!(page.is_empty());
+
+        let error = client
+            .qualtrics()
+            .list_events::<Logins>()
+            .start_date(at(21, 0))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(&error, Error::InvalidInput(_)), "{error:?}");
+        assert!(error.to_string().contains("not before now"), "{error}");
     }
 }

@@ -211,17 +211,17 @@ async fn everbridge(sandbox: &Sandbox, seen: &mut Seen) {
         seen.config(&config);
         let client = seen.build(Client::builder().everbridge(config));
         sandbox.inject(Fault::cut_body().path("/everbridge/rest/").times(1));
-        let log = || client.everbridge().audit_log(ReportType::Security, from, to);
+        let log = || client.everbridge().list_audit_log(ReportType::Security, from, to);
         let entries: Vec<_> = log().items().try_collect().await.unwrap();
         assert!(!entries.is_empty());
         // A range across months is an input error for one page; six months back, a refusal.
-        seen.failed(log().page(1).send().await);
+        seen.failed(log().page_query(1).send().await);
         let old = Utc::now() - Duration::days(400);
         seen.failed(
             client
                 .everbridge()
-                .audit_log(ReportType::Contact, old, old + Duration::days(1))
-                .page(1)
+                .list_audit_log(ReportType::Contact, old, old + Duration::days(1))
+                .page_query(1)
                 .send()
                 .await,
         );
@@ -251,7 +251,7 @@ async fn everbridge(sandbox: &Sandbox, seen: &mut Seen) {
         seen.failed(
             refused
                 .everbridge()
-                .audit_log(ReportType::Security, from, to)
+                .list_audit_log(ReportType::Security, from, to)
                 .items()
                 .try_collect::<Vec<_>>()
                 .await,

@@ -165,8 +165,14 @@ impl ClientBuilder {
 
     /// The most requests to one vendor in flight at once (default 32, at least 1). Further
     /// requests wait for a place, so a large fan-out (a thousand streams on one client)
-    /// neither opens a connection each nor floods the vendor. A streamed download holds its
-    /// place until its body is read or dropped. Each vendor has its own places.
+    /// neither opens a connection each nor floods the vendor. Each vendor has its own places.
+    ///
+    /// A streamed download gives its place back once its head has arrived; its open body
+    /// counts against a separate limit of the same size, so downloads left unread never
+    /// hold up other calls (a vendor may then use up to twice `requests` connections while
+    /// downloads are open). Waiting for either kind of place counts against
+    /// [`timeout`](Self::timeout): a call that cannot get one in time ends with a timeout
+    /// error that names `max_in_flight`.
     ///
     /// ```
     /// let builder = auditkit::Client::builder().max_in_flight(8);

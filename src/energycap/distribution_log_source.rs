@@ -3,15 +3,13 @@
 
 use std::{sync::Arc, time::Duration};
 
-use chrono::{DateTime, Utc};
-use futures::StreamExt;
-
 use super::{ListReportDistributionLogs, ReportDistributionLog};
 use crate::{
     Timer, Vendor,
-    collect::{Collected, Listed, ListedStream, Settings, Source, Window},
+    collect::{Collected, ListedStream, Settings, Source, Window, listed},
     transport::EndpointSlot,
 };
+use chrono::{DateTime, Utc};
 
 /// EnergyCAP's report distribution logs, for a [`Collector`](crate::collect::Collector):
 /// one event per run and status. Created by
@@ -89,17 +87,7 @@ impl Source for DistributionLogSource {
     fn list(&self, window: &Window) -> ListedStream<ReportDistributionLog> {
         let logs = ListReportDistributionLogs::new(self.slot.clone()).include_in_progress(true);
         let fallback = window.fallback_time();
-        Box::pin(futures::stream::once(logs.send_each()).flat_map(move |answer| {
-            let listed: Vec<_> = match answer {
-                Ok((logs, undecodable)) => {
-                    let events =
-                        logs.into_iter().map(|log| Listed::Event(collected(log, fallback)));
-                    undecodable.into_iter().map(Listed::Undecodable).chain(events).map(Ok).collect()
-                }
-                Err(error) => vec![Err(error)],
-            };
-            futures::stream::iter(listed)
-        }))
+        listed(logs.items_or_undecodable(), move |log| collected(log, fallback))
     }
 }
 

@@ -31,8 +31,8 @@ mod config;
 mod credentials;
 mod distribution_log_source;
 mod get_report_distribution_log;
+pub(crate) mod list_report_distribution_logs;
 mod models;
-mod report_distribution_logs;
 mod run_report_distribution;
 mod service;
 mod wait_for_distribution;
@@ -41,11 +41,11 @@ pub use config::{Config, Host};
 pub use credentials::Credentials;
 pub use distribution_log_source::DistributionLogSource;
 pub use get_report_distribution_log::GetReportDistributionLog;
+pub use list_report_distribution_logs::{ListReportDistributionLogs, LogsQuery};
 pub use models::{
     DistributionStatus, ReportDistributionChild, ReportDistributionLog,
     ReportDistributionLogDetail, UserChild,
 };
-pub use report_distribution_logs::ListReportDistributionLogs;
 pub use run_report_distribution::RunReportDistribution;
 pub use service::Service;
 pub use wait_for_distribution::WaitForDistribution;

@@ -2,15 +2,18 @@
 
 use std::{error::Error as StdError, fmt, io, path::PathBuf};
 
+use super::bounded::{bounded_debug, display_bounded};
+
 /// A checkpoint store failed to read or save a checkpoint. See
 /// [`Error::Checkpoint`](crate::Error::Checkpoint).
-#[derive(Debug)]
 pub struct CheckpointError {
     pub(crate) action: &'static str,
     pub(crate) path: Option<PathBuf>,
     pub(crate) message: String,
     pub(crate) source: Option<io::Error>,
 }
+
+bounded_debug!(CheckpointError { action, path, message, source });
 
 impl CheckpointError {
     /// An error of a custom [`CheckpointStore`](crate::collect::CheckpointStore): `action`
@@ -53,11 +56,13 @@ impl CheckpointError {
 
 impl fmt::Display for CheckpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "could not {} the collector's checkpoint", self.action)?;
-        if let Some(path) = &self.path {
-            write!(f, " at {}", path.display())?;
-        }
-        write!(f, ": {}", self.message)
+        display_bounded(f, &|f| {
+            write!(f, "could not {} the collector's checkpoint", self.action)?;
+            if let Some(path) = &self.path {
+                write!(f, " at {}", path.display())?;
+            }
+            write!(f, ": {}", self.message)
+        })
     }
 }
 

@@ -4,6 +4,7 @@ use std::{error::Error as StdError, fmt};
 
 use reqwest::StatusCode;
 
+use super::bounded::{bounded_debug, display_bounded};
 use crate::Operation;
 
 /// How much of the decoder's own message an error keeps, from its start and from its end.
@@ -14,7 +15,6 @@ const SOURCE_TAIL_CHARS: usize = 120;
 const QUOTED_EXCERPT_CHARS: usize = 600;
 
 /// An answer that does not have the documented shape. See [`Error::Decode`](crate::Error::Decode).
-#[derive(Debug)]
 pub struct DecodeError {
     pub(crate) operation: Operation,
     pub(crate) status: StatusCode,
@@ -23,6 +23,8 @@ pub struct DecodeError {
     pub(crate) request_id: Option<String>,
     pub(crate) source: serde_json::Error,
 }
+
+bounded_debug!(DecodeError { operation, status, path, excerpt, request_id, source });
 
 impl DecodeError {
     /// The JSON path that failed, such as `[0].reportDistribution.reportDistributionId`.
@@ -53,16 +55,18 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} could not decode the HTTP {} answer at `{}`: {}; the body starts with {}; \
-             if the vendor changed its format, please report it with this message",
-            self.operation,
-            self.status,
-            self.path,
-            self.source,
-            quoted(&self.excerpt)
-        )
+        display_bounded(f, &|f| {
+            write!(
+                f,
+                "{} could not decode the HTTP {} answer at `{}`: {}; the body starts with {}; \
+                 if the vendor changed its format, please report it with this message",
+                self.operation,
+                self.status,
+                self.path,
+                self.source,
+                quoted(&self.excerpt)
+            )
+        })
     }
 }
 

@@ -1,10 +1,15 @@
 //! `auditkit::Error`: one error type for every vendor and every failure.
 
 mod api;
+pub(crate) mod bounded;
 mod checkpoint;
 mod decode;
+mod duplicate;
+mod excerpt;
 mod input;
+mod io;
 mod pagination;
+mod retryable;
 mod transport;
 mod wait;
 
@@ -16,9 +21,12 @@ pub use pagination::PaginationError;
 pub use transport::{TransportError, TransportErrorKind};
 pub use wait::{JobFailed, WaitTimeout};
 
+pub(crate) use excerpt::excerpt;
+pub(crate) use retryable::is_retryable_status;
+
 use reqwest::StatusCode;
 
-use crate::{Operation, Vendor, pagination::Continuation, retry::is_retryable_status};
+use crate::{Operation, Vendor, pagination::Continuation};
 
 /// Everything that can go wrong in an `auditkit` call.
 ///
@@ -38,7 +46,7 @@ use crate::{Operation, Vendor, pagination::Continuation, retry::is_retryable_sta
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The server answered with an error (after any retries the policy allowed).
@@ -79,6 +87,24 @@ pub enum Error {
     Checkpoint(Box<CheckpointError>),
 }
 
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Written by hand so that `{:#?}`, which indents every line of a part, stays bounded.
+        bounded::debug_bounded(f, &|f| match self {
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
+            Error::InvalidInput(e) => f.debug_tuple("InvalidInput").field(e).finish(),
+            Error::Config(e) => f.debug_tuple("Config").field(e).finish(),
+            Error::NotConfigured(v) => f.debug_tuple("NotConfigured").field(v).finish(),
+            Error::WaitTimeout(e) => f.debug_tuple("WaitTimeout").field(e).finish(),
+            Error::JobFailed(e) => f.debug_tuple("JobFailed").field(e).finish(),
+            Error::Pagination(e) => f.debug_tuple("Pagination").field(e).finish(),
+            Error::Checkpoint(e) => f.debug_tuple("Checkpoint").field(e).finish(),
+        })
+    }
+}
+
 impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Error::Config(Box::new(ConfigError { message: message.into() }))
@@ -108,61 +134,15 @@ impl Error {
         }))
     }
 
-    /// An error equal to this one in everything a caller reads (variant, status, code,
-    /// message, `Display`), for the callers that shared one failed operation (a token
-    /// fetch). A cause chain is kept as text; a failed job's typed status is not kept.
-    pub(crate) fn duplicate(&self) -> Error {
-        use serde::de::Error as _;
+    /// Records on an API error the URL path its request was sent to; any other error is
+    /// returned as it is.
+    pub(crate) fn sent_to(self, path: &str) -> Self {
         match self {
-            Error::Api(e) => Error::Api(Box::new(ApiError {
-                code: e.code.clone(),
-                message: e.message.clone(),
-                request_id: e.request_id.clone(),
-                ..**e
-            })),
-            Error::Transport(e) => Error::Transport(Box::new(TransportError {
-                operation: e.operation,
-                kind: e.kind,
-                message: match &e.source {
-                    Some(source) => format!("{}: {source}", e.message),
-                    None => e.message.clone(),
-                },
-                attempts: e.attempts,
-                source: None,
-            })),
-            Error::Decode(e) => Error::Decode(Box::new(DecodeError {
-                operation: e.operation,
-                status: e.status,
-                path: e.path.clone(),
-                excerpt: e.excerpt.clone(),
-                request_id: e.request_id.clone(),
-                source: serde_json::Error::custom(&e.source),
-            })),
-            Error::InvalidInput(e) => Error::invalid_input(e.operation, e.message.clone()),
-            Error::Config(e) => Error::config(e.message.clone()),
-            Error::NotConfigured(vendor) => Error::NotConfigured(*vendor),
-            Error::WaitTimeout(e) => Error::WaitTimeout(Box::new(WaitTimeout {
-                last_status: e.last_status.clone(),
-                ..**e
-            })),
-            Error::JobFailed(e) => Error::JobFailed(Box::new(JobFailed {
-                operation: e.operation,
-                message: e.message.clone(),
-                last_status: e.last_status.clone(),
-                status: Box::new(()),
-            })),
-            Error::Pagination(e) => Error::Pagination(Box::new(PaginationError {
-                operation: e.operation,
-                message: e.message.clone(),
-                cursor_expired: e.cursor_expired,
-                continuation: e.continuation.clone(),
-            })),
-            Error::Checkpoint(e) => Error::Checkpoint(Box::new(CheckpointError {
-                action: e.action,
-                path: e.path.clone(),
-                message: e.message.clone(),
-                source: None,
-            })),
+            Error::Api(mut api) => {
+                api.sent_to(path);
+                Error::Api(api)
+            }
+            other => other,
         }
     }
 
@@ -272,6 +252,8 @@ mod tests {
             request_id: Some("r-1".into()),
             retry_after: None,
             attempts: 1,
+            path: None,
+            next_step: None,
         }));
         let text = error.to_string();
         for part in [

@@ -2,17 +2,19 @@
 
 use std::{error::Error as StdError, fmt};
 
+use super::bounded::{bounded_debug, display_bounded};
 use crate::{Operation, pagination::Continuation};
 
 /// A listing stopped to avoid an endless loop or a token leak, or because the server
 /// dropped its cursor. See [`Error::Pagination`](crate::Error::Pagination).
-#[derive(Debug)]
 pub struct PaginationError {
     pub(crate) operation: Operation,
     pub(crate) message: String,
     pub(crate) cursor_expired: bool,
     pub(crate) continuation: Option<Continuation>,
 }
+
+bounded_debug!(PaginationError { operation, message, cursor_expired, continuation });
 
 impl PaginationError {
     /// What the paginator saw.
@@ -53,13 +55,15 @@ impl PaginationError {
 
 impl fmt::Display for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} stopped paging: {}", self.operation, self.message)?;
-        if self.continuation.is_some() {
-            f.write_str(
-                "; resume the listing from this error's `continuation()` to go on without loss",
-            )?;
-        }
-        Ok(())
+        display_bounded(f, &|f| {
+            write!(f, "{} stopped paging: {}", self.operation, self.message)?;
+            if self.continuation.is_some() {
+                f.write_str(
+                    "; resume the listing from this error's `continuation()` to go on without loss",
+                )?;
+            }
+            Ok(())
+        })
     }
 }
 

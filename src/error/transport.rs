@@ -2,6 +2,7 @@
 
 use std::{error::Error as StdError, fmt};
 
+use super::bounded::{bounded_debug, display_bounded};
 use crate::Operation;
 
 /// What kind of transport failure a [`TransportError`] is.
@@ -24,7 +25,6 @@ pub enum TransportErrorKind {
 }
 
 /// No complete answer arrived. See [`Error::Transport`](crate::Error::Transport).
-#[derive(Debug)]
 pub struct TransportError {
     pub(crate) operation: Operation,
     pub(crate) kind: TransportErrorKind,
@@ -32,6 +32,8 @@ pub struct TransportError {
     pub(crate) attempts: u32,
     pub(crate) source: Option<Box<dyn StdError + Send + Sync>>,
 }
+
+bounded_debug!(TransportError { operation, kind, message, attempts, source });
 
 impl TransportError {
     /// The operation that failed.
@@ -50,28 +52,30 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            TransportErrorKind::Connect => "could not connect",
-            TransportErrorKind::Timeout => "timed out",
-            TransportErrorKind::Body => "got a cut-off or unreadable answer",
-            TransportErrorKind::Redirect => "stopped at a redirect",
-            TransportErrorKind::TooLarge => "refused an answer larger than the client allows",
-            TransportErrorKind::Other => "could not send the request",
-        };
-        write!(f, "{} {what}", self.operation)?;
-        if self.attempts > 1 {
-            write!(f, " after {} attempts", self.attempts)?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(source) = &self.source {
-            // reqwest's own message holds the cause chain that says which host and why.
-            let mut cause: Option<&(dyn StdError + 'static)> = Some(source.as_ref());
-            while let Some(c) = cause {
-                write!(f, ": {c}")?;
-                cause = c.source();
+        display_bounded(f, &|f| {
+            let what = match self.kind {
+                TransportErrorKind::Connect => "could not connect",
+                TransportErrorKind::Timeout => "timed out",
+                TransportErrorKind::Body => "got a cut-off or unreadable answer",
+                TransportErrorKind::Redirect => "stopped at a redirect",
+                TransportErrorKind::TooLarge => "refused an answer larger than the client allows",
+                TransportErrorKind::Other => "could not send the request",
+            };
+            write!(f, "{} {what}", self.operation)?;
+            if self.attempts > 1 {
+                write!(f, " after {} attempts", self.attempts)?;
             }
-        }
-        Ok(())
+            write!(f, ": {}", self.message)?;
+            if let Some(source) = &self.source {
+                // reqwest's own message holds the cause chain that says which host and why.
+                let mut cause: Option<&(dyn StdError + 'static)> = Some(source.as_ref());
+                while let Some(c) = cause {
+                    write!(f, ": {c}")?;
+                    cause = c.source();
+                }
+            }
+            Ok(())
+        })
     }
 }
 

@@ -2,16 +2,20 @@
 
 use std::{error::Error as StdError, fmt, time::Duration};
 
+use super::bounded::{bounded_debug, debug_bounded, display_bounded};
 use crate::Operation;
 
 /// A `wait_for_*` deadline passed. See [`Error::WaitTimeout`](crate::Error::WaitTimeout).
-#[derive(Debug)]
 pub struct WaitTimeout {
     pub(crate) operation: Operation,
     pub(crate) waited: Duration,
     pub(crate) polls: u32,
     pub(crate) last_status: Option<String>,
+    /// How long the last status had been read without a change when the wait gave up.
+    pub(crate) last_status_for: Duration,
 }
+
+bounded_debug!(WaitTimeout { operation, waited, polls, last_status, last_status_for });
 
 impl WaitTimeout {
     /// How long the SDK waited.
@@ -26,19 +30,30 @@ impl WaitTimeout {
     pub fn last_status(&self) -> Option<&str> {
         self.last_status.as_deref()
     }
+    /// How long the [`last_status`](Self::last_status) was seen without a change: from the
+    /// first poll that read it to the deadline. A job stuck in one status for the whole wait
+    /// shows it here (a report stuck in `PendingExtraction`, say).
+    pub fn last_status_for(&self) -> Duration {
+        self.last_status_for
+    }
 }
 
 impl fmt::Display for WaitTimeout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} gave up after {:?} and {} polls; the last status was {}; \
-             the job may still finish: wait again with a larger `max_wait`",
-            self.operation,
-            self.waited,
-            self.polls,
-            self.last_status.as_deref().unwrap_or("unknown"),
-        )
+        display_bounded(f, &|f| {
+            write!(
+                f,
+                "{} gave up after {:?} and {} polls; the last status was {}",
+                self.operation,
+                self.waited,
+                self.polls,
+                self.last_status.as_deref().unwrap_or("unknown"),
+            )?;
+            if self.last_status.is_some() {
+                write!(f, ", seen for the last {:?}", self.last_status_for)?;
+            }
+            f.write_str("; the job may still finish: wait again with a larger `max_wait`")
+        })
     }
 }
 
@@ -87,21 +102,25 @@ impl JobFailed {
 
 impl fmt::Debug for JobFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JobFailed")
-            .field("operation", &self.operation)
-            .field("message", &self.message)
-            .field("last_status", &self.last_status)
-            .finish_non_exhaustive()
+        debug_bounded(f, &|f| {
+            f.debug_struct("JobFailed")
+                .field("operation", &self.operation)
+                .field("message", &self.message)
+                .field("last_status", &self.last_status)
+                .finish_non_exhaustive()
+        })
     }
 }
 
 impl fmt::Display for JobFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} saw the job fail with status {}", self.operation, self.last_status)?;
-        if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
-        }
-        f.write_str("; the vendor gave up on it, so fix the cause and start a new one")
+        display_bounded(f, &|f| {
+            write!(f, "{} saw the job fail with status {}", self.operation, self.last_status)?;
+            if let Some(message) = &self.message {
+                write!(f, ": {message}")?;
+            }
+            f.write_str("; the vendor gave up on it, so fix the cause and start a new one")
+        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! The answer of `GET reports/auditLog`, documented both bare (`{currentPageNo, data: […],
 //! …}`) and wrapped (`{"data": {…that…}, "success": true, "type": …}`), read as one
-//! [`AuditLogPage`], with `eventTime` read in the account's offset.
+//! [`AuditLogPage`]; and an entry whose `eventTime` is read in the account's offset. Pure
+//! functions of the bytes: the envelopes (`scroll`, `page_query`) split this body, and
+//! [`decode_page`](crate::pagination::decode_page) decodes it.
 
 use std::{fmt, marker::PhantomData};
 
@@ -13,57 +15,43 @@ use serde::{
 };
 use serde_json::Value;
 
-use super::{AuditLogEntry, AuditLogPage, config::Settings};
-use crate::{
-    Error,
-    pagination::{Undecodable, decode_each},
-    transport::{Endpoint, Request},
-};
+use super::{AuditLogEntry, AuditLogPage};
 
-/// A page as read, and the entries of it that did not decode.
-pub(super) struct Fetched {
-    pub(super) page: AuditLogPage,
-    pub(super) rejected: Vec<Undecodable>,
+/// An entry read for an account with an offset: the entry, and whether its `eventTime` was
+/// sent without an offset (then it is local time at the account's offset). Read through a
+/// JSON value (the typed entry no longer tells whether its time had one; the raw text
+/// does), so only listings of an account with an offset pay for it.
+#[derive(Debug, Clone)]
+pub(crate) struct LocalEntry {
+    entry: AuditLogEntry,
+    naive: bool,
 }
 
-/// Sends an audit log request and reads its page. An entry that does not decode does not
-/// take its page with it: it is set aside in `rejected`, for the listing's policy.
-pub(super) async fn fetch_page(
-    endpoint: &Endpoint,
-    request: Request,
-    settings: Settings,
-) -> Result<Fetched, Error> {
-    let operation = request.operation;
-    let answer = endpoint.send(request).await?;
-    let offset = settings.event_time_offset;
-    if offset.is_none()
-        && let Ok(body) = answer.json::<Body<AuditLogEntry>>(operation)
-    {
-        return Ok(Fetched { page: body.into_page_of_entries(), rejected: Vec::new() });
-    }
-    // Entry by entry: for the account's offset (the typed entry no longer tells whether its
-    // time had one; the raw text does), or to find the entries that do not decode.
-    let Page { data, fields } = answer.json::<Body<Value>>(operation)?.into_page();
-    let (mut entries, mut bad) = (Vec::with_capacity(data.len()), Vec::new());
-    for raw in data {
-        match serde_json::from_value::<AuditLogEntry>(raw.clone()) {
-            Ok(mut entry) => {
-                if let Some(offset) = offset.filter(|_| has_naive_event_time(&raw)) {
-                    entry.event_time = entry.event_time.map(|at| in_offset(at, offset));
-                }
-                entries.push(entry);
-            }
-            Err(_) => bad.push(raw),
+impl LocalEntry {
+    /// The entry, its naive `eventTime` moved from local time at `offset` to UTC.
+    pub(crate) fn at_offset(self, offset: FixedOffset) -> AuditLogEntry {
+        let Self { mut entry, naive } = self;
+        if naive {
+            entry.event_time = entry.event_time.map(|at| in_offset(at, offset));
         }
+        entry
     }
-    // Decoded again, so each keeps its JSON as sent and the error naming its field.
-    let (_, rejected) = decode_each::<AuditLogEntry>(operation, bad);
-    Ok(Fetched { page: AuditLogPage { data: entries, ..fields }, rejected })
 }
 
 /// `at`, read as UTC from a time without offset, read instead as local time at `offset`.
 pub(crate) fn in_offset(at: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
     at.checked_sub_signed(TimeDelta::seconds(offset.local_minus_utc().into())).unwrap_or(at)
+}
+
+impl<'de> Deserialize<'de> for LocalEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Value::deserialize(deserializer)?;
+        let naive = has_naive_event_time(&raw);
+        let entry = serde_path_to_error::deserialize::<_, AuditLogEntry>(raw).map_err(|error| {
+            serde::de::Error::custom(format!("{}: {}", error.path(), error.inner()))
+        })?;
+        Ok(Self { entry, naive })
+    }
 }
 
 /// A page, bare or wrapped: in the wrapped form `data` is itself the page.
@@ -95,16 +83,12 @@ enum Data<E> {
     Page(Box<Body<E>>),
 }
 
-/// The page's fields, gathered from wherever the answer put them.
-pub(crate) struct Page<E> {
-    pub(crate) data: Vec<E>,
-    pub(crate) fields: AuditLogPage,
-}
-
 impl<E> Body<E> {
-    pub(crate) fn into_page(self) -> Page<E> {
+    /// The entries, and the page's other fields (its `data` left empty), from wherever the
+    /// answer put them.
+    pub(crate) fn split(self) -> (Vec<E>, AuditLogPage) {
         let data = match self.data {
-            Data::Page(inner) => return inner.into_page(),
+            Data::Page(inner) => return inner.split(),
             Data::Entries(entries) => entries,
             Data::Missing => Vec::new(),
         };
@@ -117,14 +101,7 @@ impl<E> Body<E> {
             total_count: self.total_count,
             total_page_count: self.total_page_count,
         };
-        Page { data, fields }
-    }
-}
-
-impl Body<AuditLogEntry> {
-    pub(crate) fn into_page_of_entries(self) -> AuditLogPage {
-        let Page { data, fields } = Body::into_page(self);
-        AuditLogPage { data, ..fields }
+        (data, fields)
     }
 }
 
@@ -171,9 +148,11 @@ pub(crate) fn has_naive_event_time(entry: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn page(body: &str) -> AuditLogPage {
-        serde_json::from_str::<Body<AuditLogEntry>>(body).unwrap().into_page_of_entries()
+        let (data, fields) = serde_json::from_str::<Body<AuditLogEntry>>(body).unwrap().split();
+        AuditLogPage { data, ..fields }
     }
 
     #[test]

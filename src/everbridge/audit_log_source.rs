@@ -3,7 +3,9 @@
 
 use std::{sync::Arc, time::Duration};
 
-use super::{AuditLog, AuditLogEntry, ReportType, config::Settings as RequestSettings};
+use chrono::TimeDelta;
+
+use super::{AuditLogEntry, ListAuditLog, ReportType, config::Settings as RequestSettings, range};
 use crate::{
     Timer, Vendor,
     collect::{Collected, ContentKeys, ListedStream, Settings, Source, Window, listed},
@@ -30,7 +32,7 @@ use crate::{
 /// # Ok(()) }
 /// ```
 ///
-/// A window is read as [`AuditLog::items`] reads a range (split into calendar months, each
+/// A window is read as [`ListAuditLog`]'s `items()` reads a range (split into calendar months, each
 /// scrolled); an entry that does not decode is delivered in
 /// [`Batch::undecodable`](crate::collect::Batch::undecodable). Its id is
 /// `everbridge/security` or `everbridge/contact`.
@@ -49,12 +51,11 @@ use crate::{
 /// appear: generous margins cost only a re-read), 1-day steps, and a first run 30 days
 /// back.
 ///
-/// **The 6-month rule.** Everbridge serves only the past 6 months: a run whose checkpoint
-/// is older than about 6 months is refused with [`Error::InvalidInput`](crate::Error::InvalidInput)
-/// before any request (the entries before the limit are gone at the vendor). Move on with a
-/// new checkpoint (another store file, or
-/// [`Collector::start_at`](crate::collect::Collector::start_at) within the past 6 months
-/// on an empty store), and record the gap.
+/// **The 6-month rule.** Everbridge serves only the past 6 months: a window that starts
+/// before that (a checkpoint left alone for too long, a `start_at` too far back) is read
+/// from the oldest instant Everbridge serves, with a warning giving the size of the gap
+/// that can no longer be read (a window entirely before it reads nothing, with the same
+/// warning), and the collector carries on; it never stays stuck on a refused range.
 #[derive(Debug, Clone)]
 pub struct AuditLogSource {
     slot: EndpointSlot,
@@ -96,12 +97,20 @@ impl Source for AuditLogSource {
     }
 
     fn list(&self, window: &Window) -> ListedStream<AuditLogEntry> {
-        let log = AuditLog::new(
-            self.slot.clone(),
-            self.settings,
-            self.report_type.clone(),
-            window.range.clone(),
-        );
+        let (served, gap) = range::served_part(&window.range, self.slot.timer().wall_clock());
+        if gap > TimeDelta::zero() {
+            tracing::warn!(
+                source = %self.id(),
+                from = %window.range.start,
+                gap_hours = gap.num_hours(),
+                "Everbridge serves only the past 6 months: this window starts {} hours before \
+                 that, and those entries cannot be read; carrying on from the oldest instant served",
+                gap.num_hours()
+            );
+        }
+        let Some(served) = served else { return Box::pin(futures::stream::empty()) };
+        let log =
+            ListAuditLog::new(self.slot.clone(), self.settings, self.report_type.clone(), served);
         let fallback = window.fallback_time();
         let mut keys = ContentKeys::new();
         listed(log.items_or_undecodable(), move |entry: AuditLogEntry| {

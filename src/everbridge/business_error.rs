@@ -17,7 +17,7 @@ use crate::{Error, Vendor};
 ///
 /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
 /// let (from, to) = (Utc::now() - Duration::days(3), Utc::now());
-/// match client.everbridge().audit_log(ReportType::Security, from, to).page(1).send().await {
+/// match client.everbridge().list_audit_log(ReportType::Security, from, to).page_query(1).send().await {
 ///     Ok(page) => println!("{} entries", page.data.len()),
 ///     Err(error) => match BusinessErrorKind::of(&error) {
 ///         Some(BusinessErrorKind::LoggingPolicyNotEnabled) => {
@@ -32,7 +32,7 @@ use crate::{Error, Vendor};
 #[non_exhaustive]
 pub enum BusinessErrorKind {
     /// `pageNo × 100` is over 10,000: pageQuery reaches only the first 10,000 entries of a
-    /// month. Read the month with `.scroll()` or `.items()`. Code `page_too_large`.
+    /// month. Read the month with `.pages()` or `.items()`. Code `page_too_large`.
     PageTooLarge,
     /// The account does not have the "Event Logging, Reporting & Alerting Policy" enabled
     /// in EB Admin. Code `logging_policy_not_enabled`.

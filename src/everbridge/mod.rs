@@ -15,7 +15,7 @@
 //! let (from, to) = (Utc::now() - Duration::days(60), Utc::now());
 //! let entries: Vec<everbridge::AuditLogEntry> = client
 //!     .everbridge()
-//!     .audit_log(everbridge::ReportType::Security, from, to)
+//!     .list_audit_log(everbridge::ReportType::Security, from, to)
 //!     .items()
 //!     .try_collect()
 //!     .await?;
@@ -24,38 +24,44 @@
 //!
 //! API reference: `GET https://api.everbridge.net/rest/reports/auditLog` (or
 //! `api.everbridge.eu`), authenticated with HTTP Basic or an OAuth `id_token`. Everbridge
-//! takes one calendar month per request, within the past 6 months; [`AuditLog::items`]
+//! takes one calendar month per request, within the past 6 months; [`ListAuditLog`]
 //! splits any range into months and scrolls each one.
 //!
 //! One concept per file: [`Config`] and [`Region`] (`config`), [`Credentials`]
 //! (`credentials`) and the OAuth password grant (`oauth`), the answers' failures
 //! (`protocol`) and [`BusinessErrorKind`] (`business_error`), the models (`models`) and
-//! how an answer becomes one (`answer`), the range rules (`range`), and the audit log
-//! endpoint (`audit_log`), read by pageQuery (`page`) or by scroll (`scroll`), and the
-//! collector's source over it ([`AuditLogSource`], `audit_log_source`).
+//! the answer's body (`answer`), the range rules (`range`), what every request shares
+//! (`target`), the two envelopes, scroll (`scroll`, its position check in
+//! `scroll_position`) and pageQuery (`page_query`), the listing (`list_audit_log`) and its
+//! one-page read (`get_audit_log_page`), and the collector's source over it
+//! ([`AuditLogSource`], `audit_log_source`).
 
 pub(crate) mod answer;
-mod audit_log;
 mod audit_log_source;
 mod business_error;
 mod config;
 mod credentials;
+mod get_audit_log_page;
+mod list_audit_log;
 mod models;
 pub(crate) mod oauth;
-mod page;
+pub(crate) mod page_query;
 pub(crate) mod protocol;
 mod range;
-mod scroll;
+pub(crate) mod scroll;
+mod scroll_position;
 mod service;
+mod target;
 
-pub use audit_log::{AuditLog, AuditLogRange};
 pub use audit_log_source::AuditLogSource;
 pub use business_error::BusinessErrorKind;
 pub use config::{Config, Region};
 pub use credentials::Credentials;
+pub use get_audit_log_page::GetAuditLogPage;
+pub use list_audit_log::ListAuditLog;
 pub use models::{AuditLogEntry, AuditLogPage, ReportType};
-pub use page::GetAuditLogPage;
 pub use service::Service;
+pub use target::AuditLogQuery;
 
 use crate::{Operation, Vendor};
 

@@ -81,7 +81,7 @@ open_model! {
 /// One page of the audit log, as `GET reports/auditLog` describes it (the same whether
 /// the answer was bare or wrapped in `{"data": …, "success": true}`).
 ///
-/// Returned by [`AuditLog::page`](super::AuditLog::page)'s `send()`.
+/// Returned by [`ListAuditLog::page_query`](super::ListAuditLog::page_query)'s `send()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

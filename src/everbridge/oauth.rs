@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::operation;
 use crate::{
     Error, Operation, Secret,
-    transport::{Endpoint, Token, TokenSource},
+    transport::{Endpoint, ExpiresIn, Issued, Token, TokenSource},
 };
 
 const OPERATION: Operation = operation("oauth_token");
@@ -37,7 +37,7 @@ pub(crate) struct TokenAnswer {
     #[serde(default)]
     pub(crate) id_token: Option<Secret>,
     #[serde(default)]
-    pub(crate) expires_in: Option<u64>,
+    pub(crate) expires_in: Option<ExpiresIn>,
 }
 
 impl TokenSource for PasswordGrant {
@@ -56,6 +56,7 @@ impl TokenSource for PasswordGrant {
                 ])
                 // Asking for a token changes nothing on the server: safe to retry.
                 .idempotent();
+            let url = request.url.clone();
             let answer: TokenAnswer = self.token_endpoint.send_json(request).await?;
             let Some(id_token) = answer.id_token.filter(|token| !token.is_blank()) else {
                 return Err(Error::invalid_input(
@@ -65,10 +66,13 @@ impl TokenSource for PasswordGrant {
                      this OAuth client",
                 ));
             };
-            Ok(Token {
-                header: id_token.header_value("Bearer ", "Everbridge id_token")?,
-                lifetime: answer.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs),
-            })
+            let issued = Issued {
+                operation: OPERATION,
+                endpoint: &url,
+                field: "id_token",
+                default_lifetime: DEFAULT_LIFETIME,
+            };
+            Token::bearer(&id_token, answer.expires_in, &issued)
         })
     }
 }

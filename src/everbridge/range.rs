@@ -18,9 +18,9 @@ const RETENTION: Months = Months::new(6);
 /// Whether one request may cover the whole range, or only the month windows of `.items()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Span {
-    /// `.page`, `.pages`, `.scroll`: one calendar month (UTC).
+    /// `.page_query(n)`, `.page_query_pages()`: one calendar month (UTC).
     OneMonth,
-    /// `.items`, `.item_pages`: any range, split into calendar months.
+    /// `.send()`, `.pages()`, `.items()`: any range, split into calendar months.
     AnyMonths,
 }
 
@@ -42,9 +42,9 @@ pub(super) fn check(
     let months = calendar_months(from, to).len();
     if span == Span::OneMonth && months > 1 {
         return refuse(format!(
-            "`.page()`, `.pages()` and `.scroll()` read one calendar month (UTC) per request, and \
-             {from} to {to} spans {months}; use `.items()` or `.item_pages()`, which split any \
-             range into months"
+            "`.page_query(n)` and `.page_query_pages()` read one calendar month (UTC) per \
+             request, and {from} to {to} spans {months}; use `.items()` or `.pages()`, which \
+             split any range into months"
         ));
     }
     // By the day: a `from` computed as "6 months ago" a moment before this check passes,
@@ -70,6 +70,34 @@ pub(super) fn check(
         }
     }
     Ok(())
+}
+
+/// The oldest instant Everbridge serves at `now`: 6 months back, rounded up to the next
+/// whole minute (a request a moment later must not fall on the wrong side of it).
+pub(super) fn oldest_served(now: DateTime<Utc>) -> DateTime<Utc> {
+    let Some(oldest) = now.checked_sub_months(RETENTION) else { return now };
+    let minute = oldest.with_second(0).and_then(|at| at.with_nanosecond(0)).unwrap_or(oldest);
+    if minute == oldest {
+        oldest
+    } else {
+        minute.checked_add_signed(TimeDelta::minutes(1)).unwrap_or(oldest)
+    }
+}
+
+/// `range` without what lies before [`oldest_served`] at `now`, and the size of the part
+/// cut off (zero when nothing was): a window a collector must move past, not refuse
+/// forever. `None` when nothing of it is served any more.
+pub(super) fn served_part(
+    range: &Range<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> (Option<Range<DateTime<Utc>>>, TimeDelta) {
+    let oldest = oldest_served(now);
+    if range.start >= oldest {
+        return (Some(range.clone()), TimeDelta::zero());
+    }
+    let gap = oldest.min(range.end) - range.start;
+    let rest = (range.end > oldest).then_some(oldest..range.end);
+    (rest, gap)
 }
 
 /// Adds `from` and `to` for `range`, as the config says to spell them.
@@ -120,6 +148,23 @@ mod tests {
             "from=2026-04-03T10%3A00%3A01&to=2026-04-03T12%3A00%3A00"
         );
         assert_eq!(sent("2026-04-01", "2026-05-01", true), "from=2026-04-01&to=2026-04-30");
+    }
+
+    #[test]
+    fn a_range_older_than_six_months_keeps_only_its_served_part_and_says_how_much_is_gone() {
+        let now = at("2026-07-15T12:00:30");
+        assert_eq!(oldest_served(now), at("2026-01-15T12:01:00"));
+        let (rest, gap) = served_part(&(at("2025-12-15")..at("2026-02-01")), now);
+        assert_eq!(rest, Some(at("2026-01-15T12:01:00")..at("2026-02-01")));
+        assert_eq!(gap, at("2026-01-15T12:01:00") - at("2025-12-15"));
+        let (rest, gap) = served_part(&(at("2025-10-01")..at("2025-10-02")), now);
+        assert_eq!((rest, gap), (None, TimeDelta::days(1)));
+        let recent = at("2026-07-01")..at("2026-07-02");
+        assert_eq!(served_part(&recent, now), (Some(recent), TimeDelta::zero()));
+        // What is left passes the client's own check.
+        let settings = Settings::default();
+        let (rest, _) = served_part(&(at("2025-12-15")..at("2026-02-01")), now);
+        assert!(check(OP, &rest.unwrap(), Span::AnyMonths, now, settings).is_ok());
     }
 
     #[test]

@@ -1,151 +1,146 @@
-//! Scroll (`queryType=scroll`): opened with `pageNo=0`, continued with the `scrollId` each
-//! answer gives back, ended by an answer without entries. Everbridge drops a scroll after
-//! 3 minutes without a request; that comes back as an expired cursor, which the paginator
-//! turns into a continuation that restarts the window without loss or duplicate.
+//! Scroll (`queryType=scroll`) as an envelope: opened with `pageNo=0`, continued with the
+//! `scrollId` each answer gives back, ended by an answer without entries.
 //!
-//! How Everbridge answers an expired or unknown scroll id is not documented. The SDK takes
-//! any failure answer to a request that carried a `scrollId` whose message mentions the
-//! scroll or Elasticsearch's "search context" (an HTTP-200 business error, a 400, 404 or
-//! 500) as the scroll being gone. The sandbox answers the business error
-//! `{"success": false, "type": "business", "message": "The scroll id is invalid or has
-//! expired: …"}`.
+//! Everbridge drops a scroll after 3 minutes without a request. How it answers an expired
+//! or unknown scroll id is not documented: any failure to a request that carried a
+//! `scrollId` whose message mentions the scroll or Elasticsearch's "search context" (an
+//! HTTP-200 business error, a 400, 404, 410 or 5xx) is taken as the scroll being gone, an
+//! expired cursor whose continuation restarts the window. The sandbox answers `{"success":
+//! false, "type": "business", "message": "The scroll id is invalid or has expired: …"}`.
 //!
-//! A scroll moves on the server with every request, so an answer lost on the way back (a
-//! body cut off, then retried) would skip a batch without a word. When answers carry
-//! `start` (the batch's position), the SDK checks that each batch starts where the last
-//! one ended, and treats a jump like an expired scroll: an error whose continuation
-//! re-reads the window from where the caller is.
+//! A scroll moves on the server with every request, so an answer lost on the way back (cut
+//! off, then retried) would skip a batch without a word: when answers carry `start`, each
+//! batch must start where the last ended (see `scroll_position`), else the listing stops
+//! as if the scroll had expired. A scroll that answers the same batch again (the same
+//! bytes, or a `start` already served) is an error, not entries delivered twice; one that
+//! ends short of its `totalCount` is a warning with both counts, or an error with
+//! `.strict(true)`.
 
-use std::{
-    collections::HashMap,
-    ops::Range,
-    sync::{Arc, Mutex, PoisonError},
-};
+use std::marker::PhantomData;
 
-use chrono::{DateTime, Utc};
-use futures::future::BoxFuture;
+use bytes::Bytes;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 
-use super::{
-    AuditLogEntry,
-    answer::Fetched,
-    audit_log::{OPERATION, Target},
-};
+use super::{AuditLogPage, answer::Body, scroll_position::Positions, target::OPERATION};
 use crate::{
     Error,
-    pagination::{Cursor, RawPage},
+    pagination::{Envelope, ScrollId},
+    transport::Request,
 };
 
-/// Where each scroll of a listing should go on: the position of its next batch. A listing
-/// reads one scroll per window, and a window's entry goes when its scroll ends, so it holds
-/// at most as many as windows read at once.
-#[derive(Debug, Default)]
-pub(super) struct Position(Mutex<HashMap<String, i64>>);
+/// The scrolls of one listing (one per window), with items of type `T`; `strict`: a scroll
+/// that ends short of its `totalCount` is an error, not a warning.
+pub(crate) struct ScrollPages<T> {
+    positions: Positions,
+    strict: bool,
+    item: PhantomData<fn() -> T>,
+}
 
-impl Position {
-    /// The position the batch after scroll `id` should start at, when this run knows it.
-    fn expected(&self, id: &str) -> Option<i64> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(id).copied()
+impl<T> ScrollPages<T> {
+    pub(crate) fn new(strict: bool) -> Self {
+        Self { positions: Positions::default(), strict, item: PhantomData }
     }
 
-    /// After a batch of the scroll sent as `sent` (none for an opening), which goes on as
-    /// `id` from position `next` (when the answer told it).
-    fn record(&self, sent: Option<&str>, id: &str, next: Option<i64>) {
-        let mut positions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(sent) = sent {
-            positions.remove(sent);
+    /// The scroll sent as `sent` ended: compares what it delivered with what it said the
+    /// window holds.
+    fn ended(&self, sent: Option<&str>) -> Result<(), Error> {
+        let Some(scroll) = self.positions.end(sent) else { return Ok(()) };
+        let Some(total) = scroll.total.and_then(|total| u64::try_from(total).ok()) else {
+            return Ok(());
+        };
+        let delivered = scroll.delivered;
+        if delivered >= total {
+            if delivered > total {
+                // Elasticsearch may count "at least" a capped total: more is only noted.
+                tracing::warn!(
+                    delivered,
+                    total,
+                    "an Everbridge scroll brought more entries than its totalCount"
+                );
+            }
+            return Ok(());
         }
-        if let Some(next) = next {
-            positions.insert(id.to_owned(), next);
+        let message = format!(
+            "Everbridge's scroll ended after {delivered} entries, but said the month holds \
+             {total}: {} entries were not served",
+            total - delivered
+        );
+        if self.strict {
+            return Err(Error::pagination(OPERATION, message));
         }
-    }
-
-    fn forget(&self, id: Option<&str>) {
-        if let Some(id) = id {
-            self.0.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
-        }
+        tracing::warn!(delivered, total, "{message}");
+        Ok(())
     }
 }
 
-/// One batch of the scroll over `range`: the opening one for `None`, else the one after
-/// the scroll id in `cursor`.
-pub(super) fn page(
-    target: Target,
-    range: Range<DateTime<Utc>>,
-    cursor: Option<Cursor>,
-    position: Arc<Position>,
-) -> BoxFuture<'static, Result<RawPage<AuditLogEntry>, Error>> {
-    Box::pin(async move {
-        let mut request = target.request(&range).query("queryType", "scroll").query("pageNo", 0);
-        let sent = match cursor {
-            None => None,
-            Some(Cursor::Scroll(id)) => {
-                request = request.query("scrollId", &id);
-                Some(id)
-            }
-            Some(other) => {
-                return Err(Error::invalid_input(
-                    OPERATION,
-                    format!("a scroll resumes from a scroll id, not from {other:?}"),
-                ));
-            }
-        };
-        let Fetched { page, rejected } = match target.fetch(request).await {
-            Ok(fetched) => fetched,
-            Err(error) if sent.is_some() && is_scroll_gone(&error) => {
-                return Err(Error::cursor_expired(
-                    OPERATION,
-                    format!(
-                        "Everbridge no longer knows the scroll id (a scroll expires 3 minutes \
-                         after its last request): {error}"
-                    ),
-                ));
-            }
-            Err(error) => return Err(error),
-        };
-        let batch_len = page.data.len().saturating_add(rejected.len());
+impl<T: DeserializeOwned + Send + 'static> Envelope for ScrollPages<T> {
+    type Item = T;
+    type Cursor = ScrollId;
+    type Body<I: DeserializeOwned> = Body<I>;
+    type Meta = AuditLogPage;
+    const CURSOR_PARAMS: &'static [&'static str] = &["scrollId"];
+
+    fn split<I: DeserializeOwned>(body: Body<I>) -> (Vec<I>, AuditLogPage) {
+        body.split()
+    }
+
+    fn with_cursor(&self, request: Request, sent: Option<&ScrollId>) -> Result<Request, Error> {
+        Ok(request.query_opt("scrollId", sent.map(|id| &id.0)))
+    }
+
+    fn answered(&self, first: &Request, _: Option<&ScrollId>, body: &Bytes) -> Result<(), Error> {
+        self.positions.check_repeat(first.url.as_str(), body)
+    }
+
+    fn next(&self, sent: Option<&ScrollId>, page: &AuditLogPage, on_page: usize) -> Next {
+        let sent = sent.map(|id| id.0.as_str());
         // Checked before an empty batch ends the scroll too: when the lost answer held the
         // last entries, the next answer is the empty one, and only its `start` tells.
-        let expected = sent.as_deref().and_then(|id| position.expected(id));
-        if let (Some(expected), Some(start)) = (expected, page.start)
-            && start > expected
-        {
-            position.forget(sent.as_deref());
-            return Err(Error::cursor_expired(
-                OPERATION,
-                format!(
-                    "Everbridge's scroll jumped from entry {expected} to entry {start} of the \
-                     month: an answer was lost on the way (and retried) after the scroll had \
-                     moved past it"
-                ),
-            ));
+        self.positions.check(sent, page.start)?;
+        if on_page == 0 {
+            self.ended(sent)?;
+            return Ok(None);
         }
-        if batch_len == 0 {
-            position.forget(sent.as_deref());
-            return Ok(RawPage { items: page.data, next: None, rejected });
-        }
-        // Only an answer without entries ends a scroll: an answer without an id goes on
-        // with the id just sent.
-        let id = page.scroll_id.filter(|id| !id.trim().is_empty()).or_else(|| sent.clone());
+        // Only an answer without entries ends a scroll: one without an id goes on with the
+        // id just sent.
+        let id = page.scroll_id.as_deref().filter(|id| !id.trim().is_empty()).or(sent);
         let Some(id) = id else {
             return Err(Error::pagination(
                 OPERATION,
                 format!(
-                    "Everbridge opened a scroll with {batch_len} entries but no scrollId, so \
-                     the rest cannot be asked for; read the range with `.pages()` if it holds \
-                     at most 10,000 entries, or report this answer"
+                    "Everbridge opened a scroll with {on_page} entries but no scrollId, so the \
+                     rest cannot be asked for; read the range with `.page_query_pages()` if it \
+                     holds at most 10,000 entries, or report this answer"
                 ),
             ));
         };
-        let len = i64::try_from(batch_len).unwrap_or(i64::MAX);
-        position.record(sent.as_deref(), &id, page.start.map(|start| start.saturating_add(len)));
-        Ok(RawPage { items: page.data, next: Some(Cursor::Scroll(id)), rejected })
-    })
+        self.positions.record(sent, id, page.start, on_page, page.total_count);
+        Ok(Some(ScrollId(id.to_owned())))
+    }
+
+    fn failed(&self, sent: Option<&ScrollId>, error: Error) -> Error {
+        if sent.is_none() || !is_scroll_gone(&error) {
+            return error;
+        }
+        self.positions.end(sent.map(|id| id.0.as_str()));
+        let message = format!(
+            "Everbridge no longer knows the scroll id (a scroll expires 3 minutes after its \
+             last request): {error}"
+        );
+        Error::cursor_expired(OPERATION, message)
+    }
 }
+
+type Next = Result<Option<ScrollId>, Error>;
 
 /// Whether a failure says the scroll is gone (see the module docs for the assumption).
 fn is_scroll_gone(error: &Error) -> bool {
     let Error::Api(api) = error else { return false };
+    // An answer without `data` quotes the body, which may name its `scrollId`.
+    if api.code() == Some("no_data") {
+        return false;
+    }
     let refused_for_the_scroll = matches!(
         api.status(),
         StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::GONE

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{AuditLog, AuditLogSource, ReportType, config};
+use super::{AuditLogSource, ListAuditLog, ReportType, config};
 use crate::{
     Vendor,
     transport::{Endpoint, EndpointSlot},
@@ -40,8 +40,9 @@ impl Service {
         self.slot.is_configured()
     }
 
-    /// The audit log of `report_type` from `from` (inclusive) to `to` (exclusive); see
-    /// [`AuditLog`] for the ways to read it.
+    /// The audit log of `report_type` from `from` (inclusive) to `to` (exclusive): a
+    /// listing (`send()`, `pages()`, `items()`) over the range's calendar months, each
+    /// scrolled, and pageQuery behind its own names; see [`ListAuditLog`].
     ///
     /// ```no_run
     /// use auditkit::everbridge::ReportType;
@@ -51,16 +52,16 @@ impl Service {
     /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
     /// let (from, to) = (Utc::now() - Duration::days(30), Utc::now());
     /// let contacts: Vec<_> =
-    ///     client.everbridge().audit_log(ReportType::Contact, from, to).items().try_collect().await?;
+    ///     client.everbridge().list_audit_log(ReportType::Contact, from, to).items().try_collect().await?;
     /// # Ok(()) }
     /// ```
-    pub fn audit_log(
+    pub fn list_audit_log(
         &self,
         report_type: ReportType,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> AuditLog {
-        AuditLog::new(self.slot.clone(), self.settings, report_type, from..to)
+    ) -> ListAuditLog {
+        ListAuditLog::new(self.slot.clone(), self.settings, report_type, from..to)
     }
 
     /// The audit log of `report_type` as a [`Collector`](crate::collect::Collector)'s

@@ -3,17 +3,14 @@
 
 use chrono::{FixedOffset, TimeDelta};
 use reqwest::{StatusCode, header::HeaderMap};
-use serde_json::Value;
 
 use super::{assert_decode_error, assert_short, classified, decoded, inputs};
 use crate::{
     everbridge::{
-        AuditLogEntry,
-        answer::{Body, Page, has_naive_event_time, in_offset},
-        oauth::TokenAnswer,
-        protocol::EverbridgeAnswers,
+        AuditLogEntry, answer::LocalEntry, oauth::TokenAnswer, page_query::PageQueryPages,
+        protocol::EverbridgeAnswers, scroll::ScrollPages,
     },
-    pagination::decode_each,
+    pagination::decode_page,
     transport::decode_json,
 };
 
@@ -37,28 +34,27 @@ const OFFSETS: &[i32] = &[0, -8 * 3600, 14 * 3600, 86_399, -86_399];
 /// Every Everbridge decoder, on one answer, with the account in each of [`OFFSETS`].
 fn every_decoder(status: StatusCode, body: &[u8]) {
     let _ = classified(&EverbridgeAnswers, OP, status, &HeaderMap::new(), body);
-    if let Some(page) = decoded(decode_json::<Body<AuditLogEntry>>(OP, status, None, body)) {
-        let _ = page.into_page_of_entries();
+    // As the listings decode a page: whole, or entry by entry with the bad ones set aside.
+    if let Some(page) = decoded(decode_page::<ScrollPages<AuditLogEntry>>(OP, status, None, body)) {
+        page.undecodable.iter().for_each(|item| assert_decode_error(item.error()));
     }
-    // Entry by entry, as `answer::fetch_page` reads a page with an offset or a bad entry.
-    if let Some(body) = decoded(decode_json::<Body<Value>>(OP, status, None, body)) {
-        let Page { data, fields: _ } = body.into_page();
+    let _ = decoded(decode_page::<PageQueryPages<AuditLogEntry>>(OP, status, None, body));
+    // With an account offset: each entry with a naive time moves by exactly the offset.
+    if let Some(page) = decoded(decode_page::<ScrollPages<LocalEntry>>(OP, status, None, body)) {
+        page.undecodable.iter().for_each(|item| assert_decode_error(item.error()));
         let offsets = OFFSETS.iter().filter_map(|seconds| FixedOffset::east_opt(*seconds));
-        for raw in &data {
-            if let Ok(entry) = serde_json::from_value::<AuditLogEntry>(raw.clone())
-                && let Some(at) = entry.event_time
-                && has_naive_event_time(raw)
-            {
-                for offset in offsets.clone() {
-                    // Moved by the offset, or left as read when that leaves chrono's range.
-                    let moved = in_offset(at, offset);
-                    let back = TimeDelta::seconds(offset.local_minus_utc().into());
-                    assert!(moved == at || moved.checked_add_signed(back) == Some(at));
-                }
+        for local in page.items {
+            let utc = local.clone().at_offset(FixedOffset::east_opt(0).unwrap());
+            for offset in offsets.clone() {
+                let (at, moved) = (utc.event_time, local.clone().at_offset(offset).event_time);
+                let back = TimeDelta::seconds(offset.local_minus_utc().into());
+                // Moved by the offset, left as read (time with its own offset, or out of
+                // chrono's range), or without a time.
+                let ok = moved == at
+                    || moved.zip(at).is_some_and(|(m, a)| m.checked_add_signed(back) == Some(a));
+                assert!(ok, "{moved:?} vs {at:?} at {offset}");
             }
         }
-        let (_, rejected) = decode_each::<AuditLogEntry>(OP, data);
-        rejected.iter().for_each(|item| assert_decode_error(item.error()));
     }
     if let Some(token) = decoded(decode_json::<TokenAnswer>(OP, status, None, body))
         && let Some(id_token) = token.id_token
@@ -81,7 +77,7 @@ fn the_everbridge_seeds_are_bodies_the_decoders_accept() {
     let ok = StatusCode::OK;
     let seeds: Vec<&[u8]> = inputs::seeds(SEEDS).collect();
     for page in &seeds[..3] {
-        assert!(decode_json::<Body<AuditLogEntry>>(OP, ok, None, page).is_ok());
+        assert!(decode_page::<ScrollPages<AuditLogEntry>>(OP, ok, None, page).is_ok());
         assert!(classified(&EverbridgeAnswers, OP, ok, &HeaderMap::new(), page).is_none());
     }
     for failure in &seeds[3..5] {

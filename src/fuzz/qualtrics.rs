@@ -9,10 +9,11 @@ use url::Url;
 
 use super::{assert_decode_error, assert_short, classified, config, decoded, inputs};
 use crate::{
-    pagination::decode_each,
+    pagination::{Envelope, decode_page},
     qualtrics::{
-        ActivityTypeInfo, Event, LoginDescriptor, PasswordResetDescriptor, SessionDescriptor,
-        error_body::parse_error, oauth::TokenAnswer, paging::Envelope, paging::skip_token,
+        ActivityTypeInfo, Event, Logins, PasswordResets, Raw, SessionCreations,
+        SessionTerminations, error_body::parse_error, oauth::TokenAnswer, paging::QualtricsPages,
+        skip_token::skip_token,
     },
     transport::{ErrorBody, decode_json},
 };
@@ -39,31 +40,27 @@ fn base() -> Url {
     Url::parse("https://iad1.qualtrics.com/API/v3/").unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A listing's page the way `paging::pages` reads it: whole, else item by item.
-fn page<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Option<Option<String>> {
-    if let Some(envelope) = decoded(decode_json::<Envelope<T>>(OP, status, None, body)) {
-        return Some(envelope.result.next_page);
+/// A listing's page as the listing reads it, and what its envelope makes of `nextPage`
+/// (a token, the end, or a short error).
+fn page<T: DeserializeOwned + Send + 'static>(status: StatusCode, body: &[u8]) {
+    let Some(page) = decoded(decode_page::<QualtricsPages<T>>(OP, status, None, body)) else {
+        return;
+    };
+    page.undecodable.iter().for_each(|item| assert_decode_error(item.error()));
+    let envelope = QualtricsPages::<T>::new(base(), OP);
+    if let Err(error) = envelope.next(None, &page.meta, page.on_page()) {
+        assert_short(&error);
     }
-    let envelope = decoded(decode_json::<Envelope<Value>>(OP, status, None, body))?;
-    let (_, rejected) = decode_each::<T>(OP, envelope.result.elements);
-    rejected.iter().for_each(|item| assert_decode_error(item.error()));
-    Some(envelope.result.next_page)
 }
 
 /// Every Qualtrics decoder, on one answer.
 fn every_decoder(status: StatusCode, body: &[u8]) {
-    let next_pages = [
-        page::<Event<LoginDescriptor>>(status, body),
-        page::<Event<SessionDescriptor>>(status, body),
-        page::<Event<PasswordResetDescriptor>>(status, body),
-        page::<Event<Value>>(status, body),
-        page::<ActivityTypeInfo>(status, body),
-    ];
-    for next in next_pages.into_iter().flatten().flatten() {
-        if let Err(error) = skip_token(&base(), OP, &next) {
-            assert_short(&error);
-        }
-    }
+    page::<Event<Logins>>(status, body);
+    page::<Event<SessionCreations>>(status, body);
+    page::<Event<SessionTerminations>>(status, body);
+    page::<Event<PasswordResets>>(status, body);
+    page::<Event<Raw>>(status, body);
+    page::<ActivityTypeInfo>(status, body);
     let _ = parse_error(body);
     let _ = classified(&ErrorBody(parse_error), OP, status, &HeaderMap::new(), body);
     if let Some(token) = decoded(decode_json::<TokenAnswer>(OP, status, None, body))
@@ -129,12 +126,14 @@ proptest! {
 fn the_qualtrics_seeds_are_bodies_the_decoders_accept() {
     let ok = StatusCode::OK;
     let seeds: Vec<&[u8]> = inputs::seeds(SEEDS).collect();
-    let logins = decode_json::<Envelope<Event<LoginDescriptor>>>(OP, ok, None, seeds[0]);
-    assert!(logins.is_ok_and(|page| !page.result.elements.is_empty()));
-    let sessions = decode_json::<Envelope<Event<SessionDescriptor>>>(OP, ok, None, seeds[1]);
-    assert!(sessions.is_ok_and(|page| page.result.next_page.is_some()));
-    assert!(decode_json::<Envelope<Event<Value>>>(OP, ok, None, seeds[2]).is_ok());
-    assert!(decode_json::<Envelope<ActivityTypeInfo>>(OP, ok, None, seeds[3]).is_ok());
+    let logins = decode_page::<QualtricsPages<Event<Logins>>>(OP, ok, None, seeds[0]);
+    assert!(logins.is_ok_and(|page| page.undecodable.is_empty() && !page.items.is_empty()));
+    let sessions = decode_page::<QualtricsPages<Event<SessionCreations>>>(OP, ok, None, seeds[1]);
+    assert!(sessions.is_ok_and(|page| page.undecodable.is_empty() && page.meta.is_some()));
+    let raw = decode_page::<QualtricsPages<Event<Raw>>>(OP, ok, None, seeds[2]);
+    assert!(raw.is_ok_and(|page| page.undecodable.is_empty() && page.items.len() == 2));
+    let kinds = decode_page::<QualtricsPages<ActivityTypeInfo>>(OP, ok, None, seeds[3]);
+    assert!(kinds.is_ok_and(|page| page.undecodable.is_empty() && page.items.len() == 2));
     assert_eq!(parse_error(seeds[4]).code.as_deref(), Some("QVAL_5"));
     assert!(decode_json::<TokenAnswer>(OP, ok, None, seeds[5]).is_ok());
 }

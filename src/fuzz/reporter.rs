@@ -1,17 +1,18 @@
-//! Lerian Reporter: reports and templates (one, or a page of them), error bodies with their
-//! advice, and the download's file name (fuzzed in `core`).
+//! Lerian Reporter: reports and templates (one, or a page of them), data sources (and a
+//! filter checked against one), readiness and version, error bodies with their advice
+//! (Reporter's, the shared idempotency and multi-tenant middlewares'), and the download's
+//! file name (fuzzed in `core`).
 
 use reqwest::{StatusCode, header::HeaderMap};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::{assert_decode_error, assert_short, classified, decoded, inputs, waited};
 use crate::{
-    pagination::decode_each,
+    pagination::decode_page,
     polling::{JobStatus, Progress},
     reporter::{
-        Report, Template,
-        paging::Envelope,
+        DataSource, Filter, Readiness, Report, Template, Version,
+        paging::{Body, ReporterPages},
         protocol::{ReporterProtocol, advise},
     },
     transport::decode_json,
@@ -43,16 +44,19 @@ const SEEDS: &[&str] = &[
     r#"{"code":"TPL-0039","title":"Duplicate Request In Flight",
         "message":"A request with this key is being processed."}"#,
     r#"{"code":"TPL-0029","title":"Report not finished"}"#,
+    r#"{"id":"midaz_onboarding","externalName":"onboarding","type":"postgresql",
+        "tables":[{"name":"public.account","fields":["id","name"]},{"name":"account","fields":[]}]}"#,
+    r#"{"status":"not_ready","dependencies":{"redis":{"status":"not_ready","message":"ping failed"},
+        "mongodb":{"status":"ready"}}}"#,
+    r#"{"version":"1.2.0-beta.1","requestDate":"2026-04-01T12:00:00.123456Z"}"#,
+    r#"{"code":"IDEMPOTENCY_CONFLICT","title":"Conflict","message":"in flight"}"#,
+    r#"{"code":"0131","title":"Service Suspended","message":"tenant service is suspended"}"#,
 ];
 
-/// A page the way `paging::pages` reads it: whole, else item by item.
-fn page<T: DeserializeOwned>(status: StatusCode, body: &[u8]) {
-    if decoded(decode_json::<Envelope<T>>(OP, status, None, body)).is_some() {
-        return;
-    }
-    if let Some(envelope) = decoded(decode_json::<Envelope<Value>>(OP, status, None, body)) {
-        let (_, rejected) = decode_each::<T>(OP, envelope.items.unwrap_or_default());
-        rejected.iter().for_each(|item| assert_decode_error(item.error()));
+/// A page as every Reporter listing decodes it: whole, else item by item.
+fn page<T: DeserializeOwned + Send + 'static>(status: StatusCode, body: &[u8]) {
+    if let Some(page) = decoded(decode_page::<ReporterPages<T>>(OP, status, None, body)) {
+        page.undecodable.iter().for_each(|item| assert_decode_error(item.error()));
     }
 }
 
@@ -64,6 +68,14 @@ fn every_decoder(status: StatusCode, body: &[u8]) {
     let _ = decoded(decode_json::<Template>(OP, status, None, body));
     page::<Report>(status, body);
     page::<Template>(status, body);
+    if let Some(source) = decoded(decode_json::<DataSource>(OP, status, None, body)) {
+        let _ = source.check(&Filter::field(source.id.clone(), "account", "id").eq(["a-1"]));
+    }
+    let _ = decoded(decode_json::<Vec<DataSource>>(OP, status, None, body));
+    if let Some(readiness) = decoded(decode_json::<Readiness>(OP, status, None, body)) {
+        let _ = (readiness.is_ready(), readiness.down());
+    }
+    let _ = decoded(decode_json::<Version>(OP, status, None, body));
     if let Some(error) = classified(&ReporterProtocol, OP, status, &HeaderMap::new(), body) {
         assert_short(&advise(error));
     }
@@ -85,12 +97,27 @@ fn the_reporter_seeds_are_bodies_the_decoders_accept() {
     assert!(decode_json::<Template>(OP, ok, None, seeds[1]).is_ok());
     let failed = decode_json::<Report>(OP, ok, None, seeds[2]).map(|report| report.progress());
     assert!(failed.is_ok_and(|progress| matches!(progress, Progress::Failed { .. })));
-    let reports = decode_json::<Envelope<Report>>(OP, ok, None, seeds[3]);
+    let reports = decode_json::<Body<Report>>(OP, ok, None, seeds[3]);
     assert!(reports.is_ok_and(|page| page.items.is_some_and(|items| items.len() == 2)));
-    assert!(decode_json::<Envelope<Template>>(OP, ok, None, seeds[4]).is_ok());
-    for error in &seeds[5..] {
+    assert!(decode_json::<Body<Template>>(OP, ok, None, seeds[4]).is_ok());
+    for error in &seeds[5..8] {
         let failed =
             classified(&ReporterProtocol, OP, StatusCode::CONFLICT, &HeaderMap::new(), error);
         assert!(failed.is_some_and(|error| error.to_string().contains("TPL-00")));
+    }
+    let source = decode_json::<DataSource>(OP, ok, None, seeds[8]);
+    assert!(source.is_ok_and(|source| source.tables.len() == 2));
+    let down = decode_json::<Readiness>(OP, ok, None, seeds[9]);
+    assert!(down.is_ok_and(|readiness| readiness.down() == [("redis", Some("ping failed"))]));
+    assert!(decode_json::<Version>(OP, ok, None, seeds[10]).is_ok());
+    let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+    let answered = classified(&ReporterProtocol, OP, unavailable, &HeaderMap::new(), seeds[9]);
+    assert!(answered.is_none(), "a readiness is an answer, whatever its status");
+    for error in &seeds[11..] {
+        let failed =
+            classified(&ReporterProtocol, OP, StatusCode::FORBIDDEN, &HeaderMap::new(), error);
+        let advised =
+            failed.map(|error| (error.to_string().len(), advise(error).to_string().len()));
+        assert!(advised.is_some_and(|(plain, advised)| advised > plain), "advice added");
     }
 }

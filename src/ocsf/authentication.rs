@@ -103,46 +103,83 @@ impl Authentication {
         }
     }
 
-    /// Sets `auth_protocol_id` and `auth_protocol` from the vendor's word for the method:
-    /// the protocols OCSF names by their usual spellings, any other word as Other (99).
-    pub(crate) fn protocol(&mut self, method: &str) {
-        const KNOWN: [(i32, &str, &[&str]); 5] = [
-            (2, "Kerberos", &["kerberos"]),
-            (4, "OpenID", &["oidc", "openid", "openid connect"]),
-            (5, "SAML", &["saml", "saml2"]),
-            (6, "OAUTH 2.0", &["oauth", "oauth2", "oauth 2.0"]),
-            (12, "LDAP", &["ldap"]),
-        ];
-        let known = KNOWN.iter().find(|(_, _, words)| {
-            words.iter().any(|word| word.eq_ignore_ascii_case(method.trim()))
-        });
-        let (id, caption) = known.map_or((99, method), |(id, caption, _)| (*id, *caption));
+    /// Sets `auth_protocol_id` and `auth_protocol` from the vendor's word for the method
+    /// and its version: the protocols OCSF 1.8.0 names, by their usual spellings, in the
+    /// method (`BASIC`, `SAML`, `OIDC`) or, for a method that only says single sign-on
+    /// (`SSO`), in its version (`SAML2`); any other word is Other (99) with the word kept
+    /// as `auth_protocol`. Returns whether `auth_protocol` holds the method word itself or
+    /// its protocol (so the method is placed); `false` when the protocol came from the
+    /// version, and the method (`SSO`) is the mapping's to keep in `unmapped`.
+    pub(crate) fn protocol(&mut self, method: &str, version: Option<&str>) -> bool {
+        let from_version = || {
+            let sso =
+                ["sso", "single sign-on"].iter().any(|w| w.eq_ignore_ascii_case(method.trim()));
+            sso.then(|| version.and_then(known_protocol)).flatten()
+        };
+        let (id, caption, placed) = match known_protocol(method) {
+            Some((id, caption)) => (id, caption, true),
+            None => match from_version() {
+                Some((id, caption)) => (id, caption, false),
+                None => (99, method, true),
+            },
+        };
         self.auth_protocol_id = Some(id);
         self.auth_protocol = Some(caption.to_owned());
+        placed
     }
+}
+
+/// The OCSF 1.8.0 `auth_protocol_id` and caption a vendor word names, if any.
+fn known_protocol(word: &str) -> Option<(i32, &'static str)> {
+    const KNOWN: [(i32, &str, &[&str]); 6] = [
+        (2, "Kerberos", &["kerberos"]),
+        (4, "OpenID", &["oidc", "openid", "openid connect"]),
+        (5, "SAML", &["saml", "saml2", "saml 2.0"]),
+        (6, "OAUTH 2.0", &["oauth", "oauth2", "oauth 2.0"]),
+        // A user name and password checked by the service (Qualtrics' `BASIC`).
+        (11, "Basic Authentication", &["basic", "basic authentication"]),
+        (12, "LDAP", &["ldap"]),
+    ];
+    let word = word.trim();
+    KNOWN
+        .iter()
+        .find(|(_, _, words)| words.iter().any(|known| known.eq_ignore_ascii_case(word)))
+        .map(|(id, caption, _)| (*id, *caption))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_named_protocol_gets_its_id_and_another_word_is_other() {
+    fn protocol(method: &str, version: Option<&str>) -> (Option<i32>, Option<String>, bool) {
         let mut event = Authentication::new(
             AuthenticationActivity::Logon,
             None,
             Metadata::default(),
             User::default(),
         );
-        event.protocol("SAML");
-        assert_eq!(
-            (event.auth_protocol_id, event.auth_protocol.as_deref()),
-            (Some(5), Some("SAML"))
-        );
-        event.protocol("BASIC");
-        assert_eq!(
-            (event.auth_protocol_id, event.auth_protocol.as_deref()),
-            (Some(99), Some("BASIC"))
-        );
+        let placed = event.protocol(method, version);
+        (event.auth_protocol_id, event.auth_protocol, placed)
+    }
+
+    #[test]
+    fn a_named_protocol_gets_its_id_and_another_word_is_other() {
+        assert_eq!(protocol("SAML", None), (Some(5), Some("SAML".into()), true));
+        assert_eq!(protocol(" oidc ", None), (Some(4), Some("OpenID".into()), true));
+        assert_eq!(protocol("Magic", Some("SAML2")), (Some(99), Some("Magic".into()), true));
+    }
+
+    #[test]
+    fn basic_is_basic_authentication_11_in_ocsf_1_8_0() {
+        assert_eq!(protocol("BASIC", None), (Some(11), Some("Basic Authentication".into()), true));
+    }
+
+    #[test]
+    fn single_sign_on_takes_its_protocol_from_the_version_and_leaves_the_method_unplaced() {
+        assert_eq!(protocol("SSO", Some("SAML2")), (Some(5), Some("SAML".into()), false));
+        assert_eq!(protocol("sso", Some("OIDC")), (Some(4), Some("OpenID".into()), false));
+        // A version that names no protocol says nothing more than the method: Other, `SSO`.
+        assert_eq!(protocol("SSO", Some("v7")), (Some(99), Some("SSO".into()), true));
+        assert_eq!(protocol("SSO", None), (Some(99), Some("SSO".into()), true));
     }
 }

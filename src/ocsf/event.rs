@@ -109,7 +109,7 @@ impl From<EntityManagement> for OcsfEvent {
 /// ```
 /// use auditkit::{ocsf::ToOcsf, qualtrics};
 ///
-/// let login: qualtrics::Event<qualtrics::LoginDescriptor> = serde_json::from_str(
+/// let login: qualtrics::Event<qualtrics::Logins> = serde_json::from_str(
 ///     r#"{"id": "e-1", "timestamp": "2020-11-13T19:13:40Z", "descriptor": {"isSuccessful": true}}"#,
 /// )?;
 /// let event = login.to_ocsf();
@@ -117,10 +117,10 @@ impl From<EntityManagement> for OcsfEvent {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// Implemented for Qualtrics logins and password resets and Everbridge audit log entries.
-/// Qualtrics session events are not: creations and terminations share one type, so the
-/// type cannot say which activity it is; call
-/// [`ocsf::qualtrics::logoff`](super::qualtrics::logoff) for terminations.
+/// Implemented for the events of every Qualtrics activity type this crate describes
+/// (logins, session creations and terminations, password resets; not
+/// [`Raw`](crate::qualtrics::Raw) ones, whose type is known only at run time) and for
+/// Everbridge audit log entries.
 pub trait ToOcsf {
     /// The OCSF event this event maps to.
     fn to_ocsf(&self) -> OcsfEvent;

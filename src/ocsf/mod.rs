@@ -4,7 +4,7 @@
 //! ```
 //! use auditkit::{ocsf::{self, ToOcsf}, qualtrics};
 //!
-//! let login: qualtrics::Event<qualtrics::LoginDescriptor> = serde_json::from_str(
+//! let login: qualtrics::Event<qualtrics::Logins> = serde_json::from_str(
 //!     r#"{"id": "e-1", "timestamp": "2020-11-13T19:13:40.793Z",
 //!         "descriptor": {"userId": "UR_1", "isSuccessful": false, "failureReason": "bad password"}}"#,
 //! )?;
@@ -15,9 +15,13 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
+//! Each vendor event type implements [`ToOcsf`]; the functions in the table return the
+//! class itself rather than an [`OcsfEvent`].
+//!
 //! | vendor event | OCSF class and activity | mapping |
 //! |---|---|---|
 //! | Qualtrics logins | Authentication (3002) Logon | [`qualtrics::logon`] |
+//! | Qualtrics session creations | Authentication (3002) Logon | [`qualtrics::session_logon`] |
 //! | Qualtrics session terminations | Authentication (3002) Logoff | [`qualtrics::logoff`] |
 //! | Qualtrics password resets | Account Change (3001) Password Reset | [`qualtrics::password_reset`] |
 //! | Everbridge audit log entries | Entity Management (3004), by operation | [`everbridge::entity_management`] |

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use futures::{FutureExt, Stream, StreamExt, future::RemoteHandle};
 use tokio::{runtime::Handle, sync::mpsc};
 
-use super::{Continuation, Page, paginator::Walk};
+use super::{Continuation, Page, walk::Walk};
 use crate::Error;
 
 /// A window being read ahead by its own task; dropping it cancels the task.

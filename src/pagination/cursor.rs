@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Operation;
-
 /// Where a page starts, in the terms the server uses.
 ///
 /// In JSON a cursor is an object with one field named after its kind:
@@ -132,15 +130,6 @@ impl Continuation {
     }
 }
 
-/// The identity of a listing, stable across processes and versions: `vendor.operation:`
-/// then a 64-bit FNV-1a hash of `filters` (each part separated, so `["ab", "c"]` and
-/// `["a", "bc"]` differ).
-pub(crate) fn listing_identity(operation: Operation, filters: &[&str]) -> String {
-    let hash = crate::fingerprint::fnv64(filters.iter().map(|part| part.as_bytes()));
-    let vendor = operation.vendor().to_string().to_ascii_lowercase().replace(' ', "_");
-    format!("{vendor}.{}:{hash:016x}", operation.name())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,18 +155,6 @@ mod tests {
         let token = Cursor::Token("eyJvZmZzZXQiOjEwMH0=".into());
         assert_eq!(continuation, Continuation::at(0, Some(token), 0));
         assert_eq!(serde_json::to_string(&continuation).unwrap(), old);
-    }
-
-    #[test]
-    fn listing_identities_are_stable_and_tell_filters_apart() {
-        let op = Operation::new(crate::Vendor::Qualtrics, "list_events");
-        let logins = listing_identity(op, &["logins", ""]);
-        assert_eq!(logins, listing_identity(op, &["logins", ""]));
-        assert!(logins.starts_with("qualtrics.list_events:"), "{logins}");
-        assert_ne!(logins, listing_identity(op, &["session_creations", ""]));
-        assert_ne!(listing_identity(op, &["ab", "c"]), listing_identity(op, &["a", "bc"]));
-        // Pinned: a saved continuation must match the same listing in a later version.
-        assert_eq!(listing_identity(op, &["logins"]), "qualtrics.list_events:a5ee0e6a651961e4");
     }
 
     #[test]

@@ -83,7 +83,8 @@ impl<Q> Listing<Q> {
     }
 
     /// Skips items that cannot be decoded instead of failing the listing: each is handed to
-    /// `handler` with its raw JSON and the decode error, and the listing goes on. By default
+    /// `handler` with its raw JSON and the decode error, and the listing goes on. The
+    /// handler runs as the page holding the item is handed over, before its items. By default
     /// an item that does not decode fails its page with [`Error::Decode`], and resuming
     /// would fetch that page again.
     ///
@@ -149,7 +150,7 @@ impl<Q: Query> Listing<Q> {
         let mut pages = self.max_pages(1).paginator().pages();
         match pages.next().await {
             Some(page) => page,
-            None => Ok(Page { items: Vec::new(), continuation: None, number: 1 }),
+            None => Ok(Page::empty()),
         }
     }
 
@@ -168,30 +169,6 @@ impl<Q: Query> Listing<Q> {
     pub(crate) fn items_or_undecodable(
         self,
     ) -> futures::stream::BoxStream<'static, Result<Result<Q::Item, Undecodable>, Error>> {
-        use std::{
-            collections::VecDeque,
-            sync::{Arc, Mutex},
-        };
-        let set_aside = Arc::new(Mutex::new(VecDeque::new()));
-        let handler = {
-            let set_aside = Arc::clone(&set_aside);
-            move |item| set_aside.lock().unwrap_or_else(|p| p.into_inner()).push_back(item)
-        };
-        let mut items = self.skip_undecodable(handler).items();
-        // The handler runs while a page is decoded, before its first item is yielded: the
-        // items set aside so far come first. Memory: one page's worth at most.
-        let take = move || set_aside.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
-        Box::pin(async_stream::stream! {
-            loop {
-                let next = items.next().await;
-                while let Some(item) = take() {
-                    yield Ok(Err(item));
-                }
-                match next {
-                    Some(item) => yield item.map(Ok),
-                    None => return,
-                }
-            }
-        })
+        self.paginator().items_or_undecodable()
     }
 }

@@ -65,24 +65,51 @@
 //!
 //! The page that carried the faulty cursor is not yielded: its items would come again if
 //! the listing were resumed from the previous page.
+//!
+//! # How a vendor describes a listing
+//!
+//! A vendor writes an envelope (where a page's items are, what the next cursor is, which
+//! query parameter carries the cursor), a query that builds the first page's request from
+//! its filters, and the endpoint's setters. One generic fetch sends every page and decodes
+//! it with a pure function of the bytes; the listing's identity is a hash of its first
+//! request minus the cursor parameter; a continuation of another listing, kind of cursor
+//! or window is refused before any request. See `envelope.rs` for the trait, Reporter's
+//! envelope in full, and how Qualtrics and Everbridge are written on it.
 
 mod concurrent;
 mod cursor;
+mod decode;
+mod envelope;
+mod fetch;
 mod guard;
+mod identity;
 mod listing;
+mod options;
 mod page;
 mod paginator;
+mod resume;
+mod sort;
 mod undecodable;
+mod walk;
 mod windows;
 
-pub(crate) use cursor::listing_identity;
 pub use cursor::{Continuation, Cursor};
+pub(crate) use decode::decode_page;
+pub(crate) use envelope::ScrollId;
+pub(crate) use envelope::{Envelope, PageCursor, PageNumber};
+// For the Qualtrics (page token) envelope, once migrated.
+#[allow(unused_imports)]
+pub(crate) use envelope::PageToken;
+#[cfg(test)]
+pub(crate) use identity::identity_of;
 pub use listing::{Listing, Query};
+pub(crate) use options::PagingOptions;
 pub(crate) use page::RawPage;
 pub use page::{Items, Page, Pages};
-pub(crate) use paginator::{FetchPage, Paginator, PagingOptions};
+pub(crate) use paginator::Paginator;
+pub use sort::SortOrder;
 pub use undecodable::Undecodable;
-pub(crate) use undecodable::{UndecodablePolicy, decode_each};
+pub(crate) use undecodable::UndecodablePolicy;
 
 #[cfg(test)]
 mod tests;

@@ -18,6 +18,9 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     pub(crate) items: Vec<T>,
+    /// The items of this page that did not decode, in the server's order; empty unless the
+    /// listing keeps them (a skip handler takes them as the page is handed over).
+    pub(crate) undecodable: Vec<Undecodable>,
     pub(crate) continuation: Option<Continuation>,
     pub(crate) number: u32,
 }
@@ -41,6 +44,19 @@ impl<T> Page<T> {
     /// Whether this page holds no items.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// The items of this page that could not be decoded, each with the server's own bytes.
+    /// Empty unless the listing was asked to keep them: by default such an item fails the
+    /// listing, and [`skip_undecodable`](super::Listing::skip_undecodable) hands each to its
+    /// handler as the page is handed over.
+    pub fn undecodable(&self) -> &[Undecodable] {
+        &self.undecodable
+    }
+
+    /// An empty last page: what a listing over an empty range reads as.
+    pub(crate) fn empty() -> Self {
+        Self { items: Vec::new(), undecodable: Vec::new(), continuation: None, number: 1 }
     }
 
     /// Where the listing goes on after this page; `None` when this was the last page.
@@ -104,7 +120,7 @@ pub(crate) struct RawPage<T> {
     /// The cursor of the next page in the same window; `None` when the server says there is
     /// none.
     pub(crate) next: Option<Cursor>,
-    /// Items that could not be decoded (see [`decode_each`](super::decode_each)); the
+    /// Items that could not be decoded (see [`decode_page`](super::decode_page)); the
     /// listing's policy decides whether they fail the page.
     pub(crate) rejected: Vec<Undecodable>,
 }

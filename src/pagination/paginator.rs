@@ -1,44 +1,19 @@
 //! The one paginator: a fetch-one-page function becomes lazy [`Pages`] and [`Items`]
-//! streams, window after window, with prefetch, `max_pages`, resume and the loop guards.
+//! streams. This file holds its settings and the views; the checks before the first request
+//! are in `resume`, the walk through the windows in `walk`, the concurrent reader in
+//! `concurrent`.
 
 use std::{fmt, sync::Arc};
 
-use futures::{
-    future::{BoxFuture, FutureExt, RemoteHandle},
-    stream::{self, Stream, StreamExt, TryStreamExt},
-};
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
 use super::{
-    Continuation, Cursor, Items, Page, Pages, RawPage, UndecodablePolicy, concurrent,
-    guard::LoopGuard, windows,
+    Items, Page, Pages, RawPage, Undecodable, UndecodablePolicy, concurrent,
+    options::{FetchWindowPage, PagingOptions},
+    resume::{self, Expected},
+    walk::Walk,
 };
 use crate::{Error, Operation};
-
-/// Fetches one page of a listing over one range: `None` for its first page, otherwise the
-/// cursor of the page to fetch. The future owns everything it needs (an `Arc` of the
-/// client, the filters), so streams built on it borrow nothing.
-pub(crate) type FetchPage<T> =
-    Arc<dyn Fn(Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
-
-/// Fetches one page of window number `window` (0-based) of a windowed listing.
-pub(crate) type FetchWindowPage<T> =
-    Arc<dyn Fn(u32, Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
-
-/// The paging settings a caller gives a listing (through
-/// [`Listing`](super::Listing)'s setters).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PagingOptions {
-    /// At most this many requests; `Some(0)` is an input error reported by the stream.
-    pub(crate) max_pages: Option<u32>,
-    /// Whether to request the next page while the caller holds the current one.
-    pub(crate) prefetch: bool,
-    /// Start at this continuation instead of the first page.
-    pub(crate) resume: Option<Continuation>,
-    /// At most this many windows read at once (`None`: one); `Some(0)` is an input error.
-    pub(crate) concurrency: Option<u32>,
-    /// What an item that does not decode does to the listing.
-    pub(crate) undecodable: UndecodablePolicy,
-}
 
 impl PagingOptions {
     /// Gives these settings to `paginator`, replacing the ones it had.
@@ -55,6 +30,8 @@ pub struct Paginator<T> {
     operation: Operation,
     /// What the listing's continuations are marked with, and what a resumed one must match.
     identity: Option<Arc<str>>,
+    /// The one kind of cursor the listing pages with, when it says so.
+    cursor_kind: Option<&'static str>,
     /// `Err` when the listing's input was refused: the stream then yields only that error.
     source: Result<(u32, FetchWindowPage<T>), Error>,
     options: PagingOptions,
@@ -71,16 +48,19 @@ impl<T> fmt::Debug for Paginator<T> {
 }
 
 impl<T: 'static> Paginator<T> {
-    /// A listing over one range, fetched with `fetch`; `operation` is named in its errors.
-    pub(crate) fn new(operation: Operation, fetch: FetchPage<T>) -> Self {
+    /// A listing over one range, fetched with `fetch`: the walk's unit tests.
+    #[cfg(test)]
+    pub(crate) fn new(operation: Operation, fetch: super::options::FetchPage<T>) -> Self {
         Self::windowed(operation, 1, Arc::new(move |_, cursor| fetch(cursor)))
     }
 
-    /// A listing over `windows` consecutive windows, each paged on its own.
+    /// A listing over `windows` consecutive windows, each paged on its own: what
+    /// [`of_windows`](Self::of_windows) builds on.
     pub(crate) fn windowed(operation: Operation, windows: u32, fetch: FetchWindowPage<T>) -> Self {
         Self {
             operation,
             identity: None,
+            cursor_kind: None,
             source: Ok((windows, fetch)),
             options: PagingOptions::default(),
         }
@@ -89,15 +69,56 @@ impl<T: 'static> Paginator<T> {
     /// A listing whose input was refused before any request: its stream yields `error`
     /// once and ends, so bad input surfaces where the caller reads the listing.
     pub(crate) fn refused(operation: Operation, error: Error) -> Self {
-        Self { operation, identity: None, source: Err(error), options: PagingOptions::default() }
+        Self {
+            operation,
+            identity: None,
+            cursor_kind: None,
+            source: Err(error),
+            options: PagingOptions::default(),
+        }
     }
 
-    /// Marks every continuation of this listing with `identity` (see
-    /// [`listing_identity`](super::cursor::listing_identity)) and refuses to resume from a
-    /// continuation marked with another one.
+    /// Marks every continuation of this listing with `identity` and refuses to resume from
+    /// a continuation marked with another one.
     pub(crate) fn identified(mut self, identity: String) -> Self {
         self.identity = Some(identity.into());
         self
+    }
+
+    /// Refuses to resume from a continuation whose cursor is not of `kind` (one of the
+    /// [`PageCursor::KIND`](super::PageCursor::KIND)s).
+    pub(crate) fn paged_by(mut self, kind: &'static str) -> Self {
+        self.cursor_kind = Some(kind);
+        self
+    }
+
+    /// The same listing with each decoded item passed through `map` (a pure, per-item
+    /// step the envelope's decoding cannot take alone, such as Everbridge's account
+    /// offset); undecodable items, cursors and the identity are unchanged.
+    pub(crate) fn map<U: 'static>(
+        self,
+        map: impl Fn(T) -> U + Send + Sync + 'static,
+    ) -> Paginator<U>
+    where
+        T: Send,
+    {
+        let map = Arc::new(map);
+        let source = self.source.map(|(windows, fetch)| {
+            let fetch: FetchWindowPage<U> = Arc::new(move |window, cursor| {
+                let (page, map) = (fetch(window, cursor), Arc::clone(&map));
+                Box::pin(async move {
+                    let RawPage { items, next, rejected } = page.await?;
+                    Ok(RawPage {
+                        items: items.into_iter().map(|item| map(item)).collect(),
+                        next,
+                        rejected,
+                    })
+                })
+            });
+            (windows, fetch)
+        });
+        let Self { operation, identity, cursor_kind, options, .. } = self;
+        Paginator { operation, identity, cursor_kind, source, options }
     }
 
     #[cfg(test)]
@@ -113,7 +134,7 @@ impl<T: 'static> Paginator<T> {
     }
 
     #[cfg(test)]
-    pub(crate) fn resume(mut self, continuation: Continuation) -> Self {
+    pub(crate) fn resume(mut self, continuation: super::Continuation) -> Self {
         self.options.resume = Some(continuation);
         self
     }
@@ -131,218 +152,77 @@ impl<T: 'static> Paginator<T> {
 }
 
 impl<T: Send + 'static> Paginator<T> {
-    /// The listing as a stream of pages.
+    /// The listing as a stream of pages; with a skip policy, each page's undecodable items
+    /// go to the handler as the page is handed over.
     pub(crate) fn pages(self) -> Pages<T> {
-        Pages::new(self.run())
+        let policy = self.options.undecodable.clone();
+        Pages::new(self.run().map_ok(move |page| settle(&policy, page)))
     }
 
     /// The listing as a stream of items, fetching each page when the previous one is used up.
     pub(crate) fn items(self) -> Items<T> {
+        let policy = self.options.undecodable.clone();
         let items = self
             .run()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok::<T, Error>)))
+            .map_ok(move |page| stream::iter(settle(&policy, page).items.into_iter().map(Ok)))
             .try_flatten();
         Items::new(items)
     }
 
+    /// Every item, with the items that could not be decoded in their place (each page's
+    /// undecodable items before its decoded ones).
+    pub(crate) fn items_or_undecodable(
+        mut self,
+    ) -> BoxStream<'static, Result<Result<T, Undecodable>, Error>> {
+        self.options.undecodable = UndecodablePolicy::Keep;
+        self.run()
+            .map_ok(|page| {
+                let undecodable = page.undecodable.into_iter().map(|item| Ok(Err(item)));
+                stream::iter(undecodable.chain(page.items.into_iter().map(|item| Ok(Ok(item)))))
+            })
+            .try_flatten()
+            .boxed()
+    }
+
+    /// The pages, lazily: nothing is checked or started before the first poll (which is
+    /// also where a tokio runtime is looked for).
     fn run(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
-        let Self { operation, identity, source, options } = self;
-        async_stream::stream! {
-            let (windows, fetch) = match source {
-                Ok(source) => source,
-                Err(error) => {
-                    yield Err(error);
-                    return;
-                }
-            };
-            if options.max_pages == Some(0) {
-                yield Err(Error::invalid_input(
-                    operation,
-                    "max_pages must be at least 1: a listing cannot stop before its first page",
-                ));
-                return;
+        stream::once(async move { self.start() }).flatten()
+    }
+
+    fn start(self) -> BoxStream<'static, Result<Page<T>, Error>> {
+        let Self { operation, identity, cursor_kind, source, options } = self;
+        let start = options.resume.clone().unwrap_or_default();
+        let checked = source.and_then(|(windows, fetch)| {
+            resume::check_options(operation, &options)?;
+            let expected = Expected { identity: identity.as_deref(), cursor_kind, windows };
+            resume::check_start(operation, expected, &start)?;
+            Ok((windows, fetch))
+        });
+        let (windows, fetch) = match checked {
+            Ok(source) => source,
+            Err(error) => return stream::once(async { Err(error) }).boxed(),
+        };
+        if windows == 0 {
+            return stream::empty().boxed();
+        }
+        let fail_on_undecodable = matches!(options.undecodable, UndecodablePolicy::Fail);
+        let walk = Walk::new(operation, identity, windows, fetch, &options, fail_on_undecodable);
+        let ahead = options.concurrency.unwrap_or(1).min(windows - start.window());
+        match tokio::runtime::Handle::try_current() {
+            // `max_pages` counts requests in order, so it reads one window at a time.
+            Ok(runtime) if ahead > 1 && options.max_pages.is_none() => {
+                concurrent::read(walk, start, ahead, runtime).boxed()
             }
-            if options.concurrency == Some(0) {
-                yield Err(Error::invalid_input(
-                    operation,
-                    "concurrency must be at least 1: one window at a time is the least",
-                ));
-                return;
-            }
-            let start = options.resume.unwrap_or_default();
-            if let (Some(saved), Some(this)) = (start.listing(), identity.as_deref())
-                && saved != this
-            {
-                yield Err(Error::invalid_input(
-                    operation,
-                    format!(
-                        "the continuation was saved by another listing ({saved}, this one is \
-                         {this}): resuming it here would skip or repeat events; resume it with \
-                         the filters it was saved with, or start this listing from its beginning"
-                    ),
-                ));
-                return;
-            }
-            if windows == 0 {
-                return;
-            }
-            if start.window() >= windows {
-                yield Err(Error::invalid_input(
-                    operation,
-                    format!(
-                        "the continuation resumes window {}, but this listing has only \
-                         {windows}: it was saved by a listing over another range",
-                        start.window()
-                    ),
-                ));
-                return;
-            }
-            let walk = Walk {
-                operation,
-                identity,
-                windows,
-                fetch,
-                max_pages: options.max_pages,
-                prefetch: options.prefetch,
-                undecodable: options.undecodable,
-            };
-            let ahead = options.concurrency.unwrap_or(1).min(windows - start.window());
-            let mut pages = match tokio::runtime::Handle::try_current() {
-                // `max_pages` counts requests in order, so it reads one window at a time.
-                Ok(runtime) if ahead > 1 && options.max_pages.is_none() => {
-                    concurrent::read(walk, start, ahead, runtime).boxed()
-                }
-                _ => walk.pages(start, windows).boxed(),
-            };
-            while let Some(page) = pages.next().await {
-                yield page;
-            }
+            _ => walk.pages(start, windows).boxed(),
         }
     }
 }
 
-/// What it takes to walk the windows of one listing: shared by the sequential reader and
-/// by each window's task in the concurrent one.
-pub(super) struct Walk<T> {
-    operation: Operation,
-    identity: Option<Arc<str>>,
-    windows: u32,
-    fetch: FetchWindowPage<T>,
-    max_pages: Option<u32>,
-    prefetch: bool,
-    undecodable: UndecodablePolicy,
-}
-
-impl<T> Clone for Walk<T> {
-    fn clone(&self) -> Self {
-        Self {
-            fetch: Arc::clone(&self.fetch),
-            identity: self.identity.clone(),
-            undecodable: self.undecodable.clone(),
-            ..*self
-        }
+/// Hands a page's undecodable items to the skip handler, if the listing has one.
+fn settle<T>(policy: &UndecodablePolicy, mut page: Page<T>) -> Page<T> {
+    if let UndecodablePolicy::Skip(handler) = policy {
+        page.undecodable.drain(..).for_each(|item| handler(item));
     }
-}
-
-impl<T: Send + 'static> Walk<T> {
-    pub(super) fn windows(&self) -> u32 {
-        self.windows
-    }
-
-    /// The pages from `from` on, window after window, up to (not into) window `until`. The
-    /// last page still carries the continuation into window `until`.
-    pub(super) fn pages(
-        self,
-        from: Continuation,
-        until: u32,
-    ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
-        let Self { operation, identity, windows, fetch, max_pages, prefetch, undecodable } = self;
-        let mark = move |continuation: Continuation| continuation.of_listing(identity.as_deref());
-        async_stream::stream! {
-            let (mut window, mut cursor, mut offset) = from.into_parts();
-            // A scroll moves on the server with every request, so a saved scroll id can be
-            // past batches the caller never got (a page prefetched, then dropped; an answer
-            // that did not decode): resumed, it would skip them without a word. Re-read the
-            // window instead, dropping the `offset` items already delivered.
-            if matches!(cursor, Some(Cursor::Scroll(_))) {
-                cursor = None;
-            }
-            // Items of the window still to drop: a restart after an expired cursor.
-            let mut to_drop = if cursor.is_none() { offset } else { 0 };
-            let mut guard = LoopGuard::new(operation);
-            let mut prefetched = None;
-            let mut fetched: u32 = 0;
-            loop {
-                let result = match prefetched.take() {
-                    Some(handle) => handle.await,
-                    None => fetch(window, cursor.clone()).await,
-                };
-                fetched = fetched.saturating_add(1);
-                let mut raw = match result {
-                    Ok(raw) => raw,
-                    Err(error) => {
-                        yield Err(error.with_restart(mark(Continuation::restart(window, offset))));
-                        return;
-                    }
-                };
-                let rejected = std::mem::take(&mut raw.rejected);
-                match &undecodable {
-                    UndecodablePolicy::Skip(handler) => rejected.into_iter().for_each(|item| handler(item)),
-                    UndecodablePolicy::Fail => {
-                        if let Some(item) = rejected.into_iter().next() {
-                            yield Err(item.into_parts().1);
-                            return;
-                        }
-                    }
-                }
-                let next = match guard.next(cursor.as_ref(), raw.next, raw.items.is_empty()) {
-                    Ok(next) => next,
-                    Err(error) => {
-                        yield Err(error);
-                        return;
-                    }
-                };
-                let mut items = raw.items;
-                if to_drop > 0 {
-                    let dropped = usize::try_from(to_drop).unwrap_or(usize::MAX).min(items.len());
-                    items.drain(..dropped);
-                    to_drop = to_drop.saturating_sub(dropped as u64);
-                }
-                offset = offset.saturating_add(items.len() as u64);
-                let following = windows::following(window, windows, next, offset).map(&mark);
-                let page = Page { items, continuation: following.clone(), number: fetched };
-                // The page at the `max_pages` limit keeps its continuation (built above) so
-                // the caller can resume later; only the fetching stops.
-                let within_limit = max_pages.is_none_or(|max| fetched < max);
-                let Some(following) = following.filter(|f| within_limit && f.window() < until) else {
-                    yield Ok(page);
-                    return;
-                };
-                let (next_window, next_cursor, _) = following.into_parts();
-                if next_window != window {
-                    guard = LoopGuard::new(operation);
-                    (offset, to_drop) = (0, 0);
-                }
-                (window, cursor) = (next_window, next_cursor);
-                if prefetch {
-                    prefetched = start_prefetch(&fetch, window, cursor.clone());
-                }
-                yield Ok(page);
-            }
-        }
-    }
-}
-
-/// Starts fetching the next page on the current tokio runtime, so it downloads while the
-/// caller works on the page just handed over. Dropping the handle cancels the fetch.
-/// Without a runtime it returns `None` and the page is fetched on demand, as without prefetch.
-fn start_prefetch<T: Send + 'static>(
-    fetch: &FetchWindowPage<T>,
-    window: u32,
-    cursor: Option<Cursor>,
-) -> Option<RemoteHandle<Result<RawPage<T>, Error>>> {
-    let runtime = tokio::runtime::Handle::try_current().ok()?;
-    let (task, handle) = fetch(window, cursor).remote_handle();
-    runtime.spawn(task);
-    Some(handle)
+    page
 }

@@ -22,7 +22,8 @@ use tokio::time::timeout;
 
 use super::{
     Continuation, Cursor, Page, Pages, RawPage,
-    paginator::{FetchPage, Paginator, PagingOptions},
+    options::{FetchPage, PagingOptions},
+    paginator::Paginator,
 };
 use crate::{Error, Operation, Vendor};
 
@@ -585,12 +586,16 @@ impl WindowedSource {
 
     fn paginator(self: &Arc<Self>) -> Paginator<u32> {
         let source = Arc::clone(self);
-        let windows: Vec<usize> = (0..self.windows.len()).collect();
-        Paginator::over_windows(OP, windows, move |window, cursor| {
-            let call = source.calls.fetch_add(1, SeqCst);
-            let reply = source.serve(call, *window, cursor);
-            async move { reply }.boxed()
-        })
+        let windows = u32::try_from(self.windows.len()).unwrap();
+        Paginator::windowed(
+            OP,
+            windows,
+            Arc::new(move |window, cursor| {
+                let call = source.calls.fetch_add(1, SeqCst);
+                let reply = source.serve(call, window as usize, cursor);
+                async move { reply }.boxed()
+            }),
+        )
     }
 
     fn serve(
@@ -743,28 +748,31 @@ impl SlowWindows {
 
     fn paginator(self: &Arc<Self>) -> Paginator<u32> {
         let source = Arc::clone(self);
-        let windows: Vec<u32> = (0..Self::WINDOWS).collect();
-        Paginator::over_windows(OP, windows, move |window, cursor| {
-            let (source, window) = (Arc::clone(&source), *window);
-            async move {
-                let now = source.in_flight.fetch_add(1, SeqCst) + 1;
-                source.max_in_flight.fetch_max(now, SeqCst);
-                tokio::time::sleep(Duration::from_millis(3)).await;
-                source.in_flight.fetch_sub(1, SeqCst);
-                let page = match cursor {
-                    Some(Cursor::Page(n)) => n,
-                    _ => 1,
-                };
-                let items = if page <= 3 {
-                    source.served.fetch_add(1, SeqCst);
-                    (0..2).map(|i| window * 6 + (page - 1) * 2 + i).collect()
-                } else {
-                    Vec::new()
-                };
-                Ok(RawPage::new(items, Some(Cursor::Page(page + 1))))
-            }
-            .boxed()
-        })
+        Paginator::windowed(
+            OP,
+            Self::WINDOWS,
+            Arc::new(move |window, cursor| {
+                let source = Arc::clone(&source);
+                async move {
+                    let now = source.in_flight.fetch_add(1, SeqCst) + 1;
+                    source.max_in_flight.fetch_max(now, SeqCst);
+                    tokio::time::sleep(Duration::from_millis(3)).await;
+                    source.in_flight.fetch_sub(1, SeqCst);
+                    let page = match cursor {
+                        Some(Cursor::Page(n)) => n,
+                        _ => 1,
+                    };
+                    let items = if page <= 3 {
+                        source.served.fetch_add(1, SeqCst);
+                        (0..2).map(|i| window * 6 + (page - 1) * 2 + i).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    Ok(RawPage::new(items, Some(Cursor::Page(page + 1))))
+                }
+                .boxed()
+            }),
+        )
     }
 }
 
@@ -895,4 +903,94 @@ async fn a_run_of_empty_pages_with_fresh_tokens_is_bounded() {
     let results = collect_pages(source.paginator().pages()).await;
     assert!(results.iter().all(Result::is_ok));
     assert_eq!(items_of(&results), [1, 1, 1]);
+}
+
+/// A scroll envelope over windows, `{"data":[…],"scroll":"…"}`, as a vendor would write one.
+struct ScrollWindows;
+
+#[derive(serde::Deserialize)]
+#[serde(bound(deserialize = "T: serde::Deserialize<'de>"))]
+struct ScrollBody<T> {
+    data: Vec<T>,
+    scroll: Option<String>,
+}
+
+impl super::Envelope for ScrollWindows {
+    type Item = u32;
+    type Cursor = super::ScrollId;
+    type Body<T: serde::de::DeserializeOwned> = ScrollBody<T>;
+    type Meta = Option<String>;
+    const CURSOR_PARAMS: &'static [&'static str] = &["scrollId"];
+
+    fn split<T: serde::de::DeserializeOwned>(body: ScrollBody<T>) -> (Vec<T>, Option<String>) {
+        (body.data, body.scroll)
+    }
+
+    fn with_cursor(
+        &self,
+        request: crate::transport::Request,
+        cursor: Option<&super::ScrollId>,
+    ) -> Result<crate::transport::Request, Error> {
+        Ok(request.query_opt("scrollId", cursor.map(|id| &id.0)))
+    }
+
+    fn next(
+        &self,
+        _: Option<&super::ScrollId>,
+        scroll: &Option<String>,
+        _: usize,
+    ) -> Result<Option<super::ScrollId>, Error> {
+        Ok(scroll.clone().map(super::ScrollId))
+    }
+}
+
+fn month_request(month: &str) -> crate::transport::Request {
+    let url = format!("https://a.test/log?month={month}&queryType=scroll");
+    crate::transport::Request::new(OP, reqwest::Method::GET, url::Url::parse(&url).unwrap())
+}
+
+fn windowed_identity(months: &[&str]) -> String {
+    let firsts: Vec<_> = months.iter().map(|month| month_request(month)).collect();
+    super::identity::identity_of_windows(OP, &firsts, &["scrollId"])
+}
+
+#[test]
+fn a_windowed_listing_s_identity_hashes_every_window_s_first_request_in_order() {
+    let three = windowed_identity(&["03", "04", "05"]);
+    assert!(three.starts_with("lerian_reporter.list_reports:"), "{three}");
+    assert_eq!(three, windowed_identity(&["03", "04", "05"]));
+    for other in [&["03", "04"][..], &["04", "05", "06"], &["03", "05", "04"], &[]] {
+        assert_ne!(windowed_identity(other), three, "{other:?}");
+    }
+    // One window is the same listing as one request: `of_envelope`'s identity.
+    let one = super::identity::identity_of(&month_request("03"), &["scrollId"]);
+    assert_eq!(windowed_identity(&["03"]), one);
+    // The cursor parameter is not part of it.
+    let with_cursor = month_request("03").query("scrollId", "s-9");
+    assert_eq!(super::identity::identity_of_windows(OP, &[with_cursor], &["scrollId"]), one);
+}
+
+#[tokio::test]
+async fn a_windowed_listing_refuses_another_range_s_or_window_s_continuation_before_any_request() {
+    let timer: Arc<dyn crate::Timer> = Arc::new(crate::testkit::VirtualTimer::new());
+    let slot = crate::transport::EndpointSlot::for_tests(timer, crate::Jitter::fixed(0.5));
+    let endpoint = slot.get().unwrap().clone();
+    let listing = |months: &[&str]| {
+        let firsts = months.iter().map(|month| month_request(month)).collect();
+        Paginator::of_windows(endpoint.clone(), ScrollWindows, OP, firsts)
+    };
+    let saved_elsewhere =
+        Continuation::at(1, None, 0).of_listing(Some(&windowed_identity(&["04", "05"])));
+    let beyond = Continuation::at(2, None, 0).of_listing(Some(&windowed_identity(&["03", "04"])));
+    let by_page = Continuation::at(0, page(3), 0);
+    for (resumed, says) in
+        [(saved_elsewhere, "another listing"), (beyond, "only 2"), (by_page, "a page number")]
+    {
+        let mut pages = listing(&["03", "04"]).resume(resumed).pages();
+        let error = pages.try_next().await.unwrap_err();
+        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+        assert!(error.to_string().contains(says), "{says}: {error}");
+    }
+    // No window: an empty listing, no request.
+    assert!(listing(&[]).pages().try_next().await.unwrap().is_none());
 }

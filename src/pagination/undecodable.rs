@@ -1,12 +1,16 @@
-//! Items a listing could not decode: by default they fail the listing, or, when the caller
-//! asks, each is handed to the caller with its raw JSON and the listing goes on.
+//! Items a listing could not decode: by default they fail the listing; when the caller asks,
+//! each is handed to the caller with its raw JSON (the server's own bytes) and the listing
+//! goes on. They travel with their [`Page`](super::Page), so the listing's views (items,
+//! items or undecodable, skipped to a handler) read one stream.
 
 use std::{fmt, sync::Arc};
 
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
 
-use crate::{Error, Operation, error::DecodeError, transport::excerpt};
+use crate::{
+    Error, Operation,
+    error::{DecodeError, excerpt},
+};
 
 /// An item of a listing that could not be decoded: its JSON exactly as the server sent it,
 /// and the error that names the field and the value that failed.
@@ -27,7 +31,27 @@ pub struct Undecodable {
 }
 
 impl Undecodable {
-    /// The item's JSON, as the server sent it.
+    /// The item at `raw` (its bytes as the server sent them), which failed at `path`.
+    pub(crate) fn new(
+        operation: Operation,
+        status: StatusCode,
+        raw: String,
+        path: String,
+        source: serde_json::Error,
+    ) -> Self {
+        let error = Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            path,
+            excerpt: excerpt(raw.as_bytes()),
+            request_id: None,
+            source: DecodeError::bounded_source(source),
+        }));
+        Self { raw, error }
+    }
+
+    /// The item's JSON, byte for byte as the server sent it (its whitespace and key order
+    /// kept) when it came with a page decoded by the generic layer.
     pub fn raw_json(&self) -> &str {
         &self.raw
     }
@@ -43,6 +67,33 @@ impl Undecodable {
     }
 }
 
+/// A copy keeps the raw JSON and the error's text, path and status (the decoder's own
+/// error is not `Clone`, so the copy's source holds its message).
+impl Clone for Undecodable {
+    fn clone(&self) -> Self {
+        let error = match &self.error {
+            Error::Decode(decode) => Error::Decode(Box::new(DecodeError {
+                operation: decode.operation,
+                status: decode.status,
+                path: decode.path.clone(),
+                excerpt: decode.excerpt.clone(),
+                request_id: decode.request_id.clone(),
+                source: serde::de::Error::custom(&decode.source),
+            })),
+            // Never built: every `Undecodable` holds a decode error (see its constructors).
+            other => Error::config(other.to_string()),
+        };
+        Self { raw: self.raw.clone(), error }
+    }
+}
+
+/// Equal when the raw JSON and the error's text are.
+impl PartialEq for Undecodable {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw && self.error.to_string() == other.error.to_string()
+    }
+}
+
 /// What a listing does with an item it cannot decode.
 #[derive(Clone, Default)]
 pub(crate) enum UndecodablePolicy {
@@ -51,6 +102,8 @@ pub(crate) enum UndecodablePolicy {
     Fail,
     /// The item is handed to this handler and the listing goes on without it.
     Skip(Arc<dyn Fn(Undecodable) + Send + Sync>),
+    /// The item stays with its page, for a reader that takes both (a collector).
+    Keep,
 }
 
 impl fmt::Debug for UndecodablePolicy {
@@ -58,59 +111,7 @@ impl fmt::Debug for UndecodablePolicy {
         f.write_str(match self {
             UndecodablePolicy::Fail => "Fail",
             UndecodablePolicy::Skip(_) => "Skip",
+            UndecodablePolicy::Keep => "Keep",
         })
-    }
-}
-
-/// Decodes the items of a page one by one, for a page that did not decode as a whole: the
-/// items that decode, in order, and the ones that do not.
-pub(crate) fn decode_each<T: DeserializeOwned>(
-    operation: Operation,
-    items: Vec<serde_json::Value>,
-) -> (Vec<T>, Vec<Undecodable>) {
-    let mut decoded = Vec::with_capacity(items.len());
-    let mut rejected = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        let raw = item.to_string();
-        match serde_path_to_error::deserialize::<_, T>(item) {
-            Ok(value) => decoded.push(value),
-            Err(error) => {
-                let path = format!("[{index}].{}", error.path());
-                let error = Error::Decode(Box::new(DecodeError {
-                    operation,
-                    status: StatusCode::OK,
-                    path,
-                    excerpt: excerpt(raw.as_bytes()),
-                    request_id: None,
-                    source: DecodeError::bounded_source(error.into_inner()),
-                }));
-                rejected.push(Undecodable { raw, error });
-            }
-        }
-    }
-    (decoded, rejected)
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-    use crate::Vendor;
-
-    #[test]
-    fn items_that_decode_are_kept_in_order_and_the_others_keep_their_json_and_path() {
-        #[derive(Debug, PartialEq, serde::Deserialize)]
-        struct Row {
-            id: u32,
-        }
-        let op = Operation::new(Vendor::Qualtrics, "list_events");
-        let (rows, rejected) =
-            decode_each::<Row>(op, vec![json!({"id": 1}), json!({"id": "two"}), json!({"id": 3})]);
-        assert_eq!(rows, [Row { id: 1 }, Row { id: 3 }]);
-        assert_eq!(rejected.len(), 1);
-        assert_eq!(rejected[0].raw_json(), r#"{"id":"two"}"#);
-        let Error::Decode(decode) = rejected[0].error() else { panic!("{:?}", rejected[0]) };
-        assert_eq!(decode.path(), "[1].id");
     }
 }

@@ -1,44 +1,7 @@
 //! Listings made of consecutive windows: a long range split into sub-ranges (Everbridge's
 //! calendar months), each paged on its own cursor, read as one stream.
 
-use std::sync::Arc;
-
-use futures::future::BoxFuture;
-
-use super::{Continuation, Cursor, Paginator, RawPage};
-use crate::{Error, Operation};
-
-impl<T: Send + 'static> Paginator<T> {
-    /// A listing over `windows`, in order: `fetch` gets the window and the cursor within it
-    /// (`None` for the window's first page). An empty list makes an empty listing.
-    pub(crate) fn over_windows<W: Send + Sync + 'static>(
-        operation: Operation,
-        windows: Vec<W>,
-        fetch: impl Fn(&W, Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>>
-        + Send
-        + Sync
-        + 'static,
-    ) -> Self {
-        let Ok(count) = u32::try_from(windows.len()) else {
-            let error = Error::invalid_input(operation, "the range splits into too many windows");
-            return Self::refused(operation, error);
-        };
-        let windows = Arc::new(windows);
-        Self::windowed(
-            operation,
-            count,
-            Arc::new(move |index, cursor| {
-                match usize::try_from(index).ok().and_then(|i| windows.get(i)) {
-                    Some(window) => fetch(window, cursor),
-                    None => Box::pin(std::future::ready(Err(Error::invalid_input(
-                        operation,
-                        format!("window {index} is not part of this listing"),
-                    )))),
-                }
-            }),
-        )
-    }
-}
+use super::{Continuation, Cursor};
 
 /// Where a listing goes after a page of `window` (of `windows`) that brought the window to
 /// `offset` items: the next cursor in the window, else the first page of the next window,

@@ -52,13 +52,19 @@ impl<S: JobStatus> Wait<S> {
             let (timer, jitter) = (endpoint.timer(), endpoint.jitter());
             let started = timer.now();
             let deadline = saturating_add(started, max_wait);
-            let (mut polls, mut last_status) = (0u32, None);
+            let (mut polls, mut last_status) = (0u32, None::<String>);
+            // When the last status was first read, to say how long a job sat in it.
+            let mut last_status_since = started;
             loop {
                 polls = polls.saturating_add(1);
                 let now = match poll().await {
                     Ok(status) => match status.progress() {
                         Progress::Running => {
-                            last_status = Some(excerpt(status.status_text().as_bytes()));
+                            let text = excerpt(status.status_text().as_bytes());
+                            if last_status.as_deref() != Some(text.as_str()) {
+                                last_status_since = timer.now();
+                            }
+                            last_status = Some(text);
                             yield Ok(status);
                             timer.now()
                         }
@@ -87,6 +93,7 @@ impl<S: JobStatus> Wait<S> {
                         waited: now.saturating_duration_since(started),
                         polls,
                         last_status,
+                        last_status_for: now.saturating_duration_since(last_status_since),
                     })));
                     return;
                 }

@@ -85,6 +85,8 @@ fn api_error(status: u16) -> Error {
         request_id: None,
         retry_after: None,
         attempts: 4,
+        path: None,
+        next_step: None,
     }))
 }
 

@@ -16,10 +16,12 @@ use serde::{
 use serde_json::Value;
 use serde_with::ser::SerializeAsWrap;
 
+use super::ActivityType;
 use crate::datetime::{Tolerant, parse};
 
-/// One audit event. `D` is the descriptor type of the activity type asked for (see
-/// [`ActivityType`](super::ActivityType)); the element itself does not name its type.
+/// One audit event of activity type `A` ([`Logins`](super::Logins), …, or
+/// [`Raw`](super::Raw)); its descriptor is `A`'s ([`ActivityType::Descriptor`]). The
+/// element itself does not name its type: the listing that read it does.
 ///
 /// ```no_run
 /// use auditkit::qualtrics::Logins;
@@ -37,9 +39,8 @@ use crate::datetime::{Tolerant, parse};
 ///
 /// Serializing an event writes the wire shape back (`id`, `timestamp`, `datacenter`,
 /// `source`, `descriptor`), so an archive of events reads back as the same events.
-#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Event<D> {
+pub struct Event<A: ActivityType> {
     /// The event's identifier.
     pub id: String,
     /// When it happened, read with the tolerant format (RFC 3339 at any precision and
@@ -62,13 +63,62 @@ pub struct Event<D> {
     pub source: Option<String>,
     /// What happened, shaped by the activity type. A missing or `null` descriptor is the
     /// type's default (every field `None`).
-    pub descriptor: D,
+    pub descriptor: A::Descriptor,
     /// Top-level fields this SDK does not know yet, exactly as the vendor sent them (and
     /// written back when the event is serialized), so an archive loses nothing.
     pub other: serde_json::Map<String, Value>,
 }
 
-impl<'de, D: Deserialize<'de> + Default> Deserialize<'de> for Event<D> {
+// By hand, not derived: a derive would ask `A` itself (a marker) for the trait.
+impl<A: ActivityType> fmt::Debug for Event<A>
+where
+    A::Descriptor: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("id", &self.id)
+            .field("timestamp", &self.timestamp)
+            .field("timestamp_unreadable", &self.timestamp_unreadable)
+            .field("datacenter", &self.datacenter)
+            .field("source", &self.source)
+            .field("descriptor", &self.descriptor)
+            .field("other", &self.other)
+            .finish()
+    }
+}
+
+impl<A: ActivityType> Clone for Event<A>
+where
+    A::Descriptor: Clone,
+{
+    fn clone(&self) -> Self {
+        Self {
+            id: self.id.clone(),
+            timestamp: self.timestamp,
+            timestamp_unreadable: self.timestamp_unreadable.clone(),
+            datacenter: self.datacenter.clone(),
+            source: self.source.clone(),
+            descriptor: self.descriptor.clone(),
+            other: self.other.clone(),
+        }
+    }
+}
+
+impl<A: ActivityType> PartialEq for Event<A>
+where
+    A::Descriptor: PartialEq,
+{
+    fn eq(&self, other: &Self) -> bool {
+        (self.id == other.id)
+            && (self.timestamp, &self.timestamp_unreadable)
+                == (other.timestamp, &other.timestamp_unreadable)
+            && (&self.datacenter, &self.source) == (&other.datacenter, &other.source)
+            && self.descriptor == other.descriptor
+            && self.other == other.other
+    }
+}
+
+impl<'de, A: ActivityType> Deserialize<'de> for Event<A> {
     fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
         deserializer.deserialize_map(EventVisitor(std::marker::PhantomData))
     }
@@ -76,16 +126,16 @@ impl<'de, D: Deserialize<'de> + Default> Deserialize<'de> for Event<D> {
 
 /// Reads the known fields in place and keeps the others, without serde's `flatten` (which
 /// would buffer every event).
-struct EventVisitor<D>(std::marker::PhantomData<D>);
+struct EventVisitor<A>(std::marker::PhantomData<fn() -> A>);
 
-impl<'de, D: Deserialize<'de> + Default> Visitor<'de> for EventVisitor<D> {
-    type Value = Event<D>;
+impl<'de, A: ActivityType> Visitor<'de> for EventVisitor<A> {
+    type Value = Event<A>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Qualtrics event object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event<D>, A::Error> {
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Event<A>, M::Error> {
         let (mut id, mut timestamp) = (None, WireTimestamp::Absent);
         let (mut datacenter, mut source, mut descriptor) = (None, None, None);
         let mut other = serde_json::Map::new();
@@ -95,7 +145,7 @@ impl<'de, D: Deserialize<'de> + Default> Visitor<'de> for EventVisitor<D> {
                 "timestamp" => timestamp = map.next_value()?,
                 "datacenter" => datacenter = map.next_value()?,
                 "source" => source = map.next_value()?,
-                "descriptor" => descriptor = map.next_value::<Option<D>>()?,
+                "descriptor" => descriptor = map.next_value::<Option<A::Descriptor>>()?,
                 _ => {
                     let value = map.next_value()?;
                     other.insert(key.into_owned(), value);
@@ -120,7 +170,10 @@ impl<'de, D: Deserialize<'de> + Default> Visitor<'de> for EventVisitor<D> {
     }
 }
 
-impl<D: Serialize> Serialize for Event<D> {
+impl<A: ActivityType> Serialize for Event<A>
+where
+    A::Descriptor: Serialize,
+{
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut event = serializer.serialize_map(Some(self.other.len().saturating_add(5)))?;
         event.serialize_entry("id", &self.id)?;
@@ -225,6 +278,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::qualtrics::Raw;
 
     fn event(timestamp: Value) -> Value {
         json!({"id": "e-1", "timestamp": timestamp, "datacenter": "ST3", "source": "s",
@@ -235,21 +289,21 @@ mod tests {
     fn an_unreadable_timestamp_is_kept_as_sent_and_written_back_under_timestamp() {
         for as_sent in [json!("16/09/2020 03:55"), json!(1_600_228_500_000_u64), json!({"at": 1})] {
             let wire = event(as_sent.clone());
-            let decoded: Event<Value> = serde_json::from_value(wire.clone()).unwrap();
+            let decoded: Event<Raw> = serde_json::from_value(wire.clone()).unwrap();
             assert_eq!(decoded.timestamp, None);
             assert_eq!(decoded.timestamp_unreadable.as_ref(), Some(&as_sent));
             assert_eq!(decoded.descriptor["userId"], "UR_1");
 
             let written = serde_json::to_value(&decoded).unwrap();
             assert_eq!(written, wire, "the vendor's value, under `timestamp`, and no new key");
-            let again: Event<Value> = serde_json::from_value(written).unwrap();
+            let again: Event<Raw> = serde_json::from_value(written).unwrap();
             assert_eq!(again, decoded);
         }
     }
 
     #[test]
     fn a_readable_timestamp_is_read_and_written_as_rfc_3339() {
-        let decoded: Event<Value> =
+        let decoded: Event<Raw> =
             serde_json::from_value(event(json!("2020-09-16T03:55:00+0000"))).unwrap();
         assert_eq!(
             decoded.timestamp.map(|at| at.to_rfc3339()).as_deref(),
@@ -263,7 +317,7 @@ mod tests {
     #[test]
     fn a_missing_or_null_timestamp_is_neither_read_nor_unreadable() {
         for wire in [json!({"id": "e-1"}), json!({"id": "e-1", "timestamp": null})] {
-            let decoded: Event<Value> = serde_json::from_value(wire).unwrap();
+            let decoded: Event<Raw> = serde_json::from_value(wire).unwrap();
             assert_eq!((decoded.timestamp, &decoded.timestamp_unreadable), (None, &None));
             assert_eq!(serde_json::to_value(&decoded).unwrap()["timestamp"], Value::Null);
         }
@@ -271,7 +325,7 @@ mod tests {
 
     #[test]
     fn a_timestamp_set_by_the_caller_wins_over_the_one_kept_as_sent() {
-        let mut decoded: Event<Value> =
+        let mut decoded: Event<Raw> =
             serde_json::from_value(event(json!("16/09/2020 03:55"))).unwrap();
         decoded.timestamp = parse("2020-09-16T03:55:00Z");
         assert_eq!(serde_json::to_value(&decoded).unwrap()["timestamp"], "2020-09-16T03:55:00Z");
@@ -279,7 +333,7 @@ mod tests {
 
     #[test]
     fn an_event_without_an_id_still_fails_and_names_the_field() {
-        let error = serde_json::from_value::<Event<Value>>(json!({"timestamp": "x"})).unwrap_err();
+        let error = serde_json::from_value::<Event<Raw>>(json!({"timestamp": "x"})).unwrap_err();
         assert!(error.to_string().contains("`id`"), "{error}");
     }
 
@@ -289,7 +343,7 @@ mod tests {
             "id": "e-1", "timestamp": "2026-11-22T10:00:00Z", "descriptor": {"userId": "UR_1"},
             "riskScore": 7, "actor": {"kind": "api"}
         });
-        let event: Event<Value> = serde_json::from_value(wire.clone()).unwrap();
+        let event: Event<Raw> = serde_json::from_value(wire.clone()).unwrap();
         assert_eq!(event.other["riskScore"], 7);
         assert_eq!(event.other["actor"], json!({"kind": "api"}));
         let written = serde_json::to_value(&event).unwrap();

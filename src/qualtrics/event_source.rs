@@ -2,9 +2,7 @@
 
 use std::{borrow::Cow, fmt, marker::PhantomData, sync::Arc, time::Duration};
 
-use serde::de::DeserializeOwned;
-
-use super::{Event, ListEvents};
+use super::{ActivityType, Event, ListEvents};
 use crate::{
     Timer, Vendor,
     collect::{Collected, ListedStream, Settings, Source, Window, listed},
@@ -15,8 +13,9 @@ use crate::{
 const PAGE_SIZE: u32 = 1000;
 
 /// The events of one Qualtrics activity type, for a [`Collector`](crate::collect::Collector).
-/// Created by [`Service::event_source`](super::Service::event_source) (typed descriptors) or
-/// [`Service::raw_event_source`](super::Service::raw_event_source) (`serde_json::Value`).
+/// Created by [`Service::event_source`](super::Service::event_source) (events of `A`) or
+/// [`Service::event_source_raw`](super::Service::event_source_raw) (events of
+/// [`Raw`](super::Raw), any activity type named at run time).
 ///
 /// ```no_run
 /// use auditkit::collect::{Collector, FileStore};
@@ -49,20 +48,20 @@ const PAGE_SIZE: u32 = 1000;
 /// overlap catches the rare straggler), 1-day steps (a day of logins is a few thousand
 /// events: a few requests, bounded memory), and a first run 7 days back (the window
 /// Qualtrics itself uses when none is given).
-pub struct EventSource<D> {
+pub struct EventSource<A> {
     slot: EndpointSlot,
     activity_type: Cow<'static, str>,
-    descriptor: PhantomData<fn() -> D>,
+    activity: PhantomData<fn() -> A>,
 }
 
-impl<D> EventSource<D> {
+impl<A> EventSource<A> {
     pub(super) fn new(slot: EndpointSlot, activity_type: Cow<'static, str>) -> Self {
-        Self { slot, activity_type, descriptor: PhantomData }
+        Self { slot, activity_type, activity: PhantomData }
     }
 }
 
-impl<D: DeserializeOwned + Default + Send + 'static> Source for EventSource<D> {
-    type Event = Event<D>;
+impl<A: ActivityType> Source for EventSource<A> {
+    type Event = Event<A>;
 
     fn id(&self) -> String {
         format!("qualtrics/{}", self.activity_type)
@@ -84,26 +83,26 @@ impl<D: DeserializeOwned + Default + Send + 'static> Source for EventSource<D> {
         self.slot.timer()
     }
 
-    fn list(&self, window: &Window) -> ListedStream<Event<D>> {
-        let events = ListEvents::<D>::new(self.slot.clone(), self.activity_type.clone())
+    fn list(&self, window: &Window) -> ListedStream<Event<A>> {
+        let events = ListEvents::<A>::new(self.slot.clone(), self.activity_type.clone())
             .start_date(window.range.start)
             .end_date(window.range.end)
             .page_size(PAGE_SIZE);
         let fallback = window.fallback_time();
-        listed(events.items_or_undecodable(), move |event: Event<D>| {
+        listed(events.items_or_undecodable(), move |event: Event<A>| {
             let time = event.timestamp.unwrap_or(fallback);
             Collected::new(event.id.clone(), time, event)
         })
     }
 }
 
-impl<D> Clone for EventSource<D> {
+impl<A> Clone for EventSource<A> {
     fn clone(&self) -> Self {
         Self::new(self.slot.clone(), self.activity_type.clone())
     }
 }
 
-impl<D> fmt::Debug for EventSource<D> {
+impl<A> fmt::Debug for EventSource<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventSource").field("activity_type", &self.activity_type).finish()
     }
@@ -118,10 +117,7 @@ mod tests {
     fn the_source_is_named_after_its_activity_type_and_reads_the_clients_clock() {
         let timer: Arc<dyn Timer> = Arc::new(VirtualTimer::new());
         let slot = EndpointSlot::for_tests(Arc::clone(&timer), crate::Jitter::fixed(0.5));
-        let source = EventSource::<<Logins as crate::qualtrics::ActivityType>::Descriptor>::new(
-            slot,
-            "logins".into(),
-        );
+        let source = EventSource::<Logins>::new(slot, "logins".into());
         assert_eq!(source.id(), "qualtrics/logins");
         assert!(Arc::ptr_eq(&source.timer(), &timer));
         assert_eq!(source.settings().lag, Duration::from_secs(300));

@@ -1,8 +1,7 @@
 //! `GET /API/v3/logs/activitytypes` — the activity types and their extra filters.
 
-use std::sync::Arc;
-
 use futures::TryStreamExt;
+use reqwest::Method;
 
 use super::{ActivityTypeInfo, operation, paging};
 use crate::{Error, Operation, pagination::Paginator, transport::EndpointSlot};
@@ -36,8 +35,9 @@ impl ListActivityTypes {
     /// # Errors
     /// [`Error::NotConfigured`] without a Qualtrics config; otherwise the transport's errors.
     pub async fn send(self) -> Result<Vec<ActivityTypeInfo>, Error> {
-        let endpoint = self.slot.get()?.clone();
-        let fetch = paging::pages(endpoint, OPERATION, &["logs", "activitytypes"], Arc::new(|r| r));
-        Paginator::new(OPERATION, fetch).items().try_collect().await
+        let listing: Paginator<ActivityTypeInfo> = paging::listing(&self.slot, OPERATION, |at| {
+            Ok((at.request(OPERATION, Method::GET, &["logs", "activitytypes"]), None))
+        });
+        listing.items().try_collect().await
     }
 }

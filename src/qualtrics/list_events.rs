@@ -1,14 +1,14 @@
 //! `GET /API/v3/logs` — audit events of one activity type in a time window.
 
-use std::{borrow::Cow, marker::PhantomData, sync::Arc};
+use std::{borrow::Cow, marker::PhantomData};
 
 use chrono::{DateTime, Datelike, SecondsFormat, Utc};
-use serde::de::DeserializeOwned;
+use reqwest::Method;
 
-use super::{Event, operation, paging};
+use super::{ActivityType, Event, operation, paging};
 use crate::{
-    Error, Operation,
-    pagination::{Listing, Paginator, Query, listing_identity},
+    Operation, SortOrder,
+    pagination::{Listing, Paginator, Query},
     transport::{EndpointSlot, Request},
 };
 
@@ -17,35 +17,33 @@ const OPERATION: Operation = operation("list_events");
 /// The largest `pageSize` Qualtrics documents.
 const MAX_PAGE_SIZE: u32 = 1000;
 
-/// The order of events in a listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Order {
-    /// Oldest first (`asc`).
-    Asc,
-    /// Newest first (sent as Qualtrics spells it: `dsc`).
-    Desc,
-}
-
-impl Order {
-    fn as_wire(self) -> &'static str {
-        match self {
-            Order::Asc => "asc",
-            Order::Desc => "dsc",
-        }
+/// Qualtrics' spelling of an order: `asc`, and `dsc` for newest first.
+fn order_on_the_wire(order: SortOrder) -> &'static str {
+    match order {
+        SortOrder::Asc => "asc",
+        SortOrder::Desc => "dsc",
     }
 }
 
 /// Lists audit events of one activity type. Created by
-/// [`Service::list_events`](super::Service::list_events) (typed descriptors) or
-/// [`Service::list_events_raw`](super::Service::list_events_raw) (`serde_json::Value`).
+/// [`Service::list_events`](super::Service::list_events) (events of an activity type `A`,
+/// typed) or [`Service::list_events_raw`](super::Service::list_events_raw) (events of
+/// [`Raw`](super::Raw), any activity type named at run time).
 ///
 /// [`send`](Listing::send) reads one page; [`pages`](Listing::pages) and
-/// [`items`](Listing::items) stream them all. The window is `start_date` inclusive to `end_date` exclusive; Qualtrics
-/// fills a missing end with start + 7 days and a missing start with end − 7 days.
+/// [`items`](Listing::items) stream them all. The window is `start_date` inclusive to
+/// `end_date` exclusive:
+///
+/// - **a start without an end reads up to now** (the client's clock, read once when the
+///   listing starts), not the 7 days after the start that Qualtrics would read. That `now`
+///   is not part of the listing's identity: a continuation saved in one process resumes
+///   in another, and reads up to that process's now;
+/// - an end without a start reads the 7 days before the end (Qualtrics' own rule: set
+///   the start to read further back);
+/// - neither reads Qualtrics' default, the last 7 days.
 ///
 /// ```no_run
-/// use auditkit::qualtrics::{Logins, Order};
+/// use auditkit::{SortOrder, qualtrics::Logins};
 /// use chrono::{Duration, Utc};
 /// use futures::TryStreamExt;
 ///
@@ -55,7 +53,7 @@ impl Order {
 ///     .list_events::<Logins>()
 ///     .start_date(Utc::now() - Duration::days(1))
 ///     .end_date(Utc::now())
-///     .order(Order::Asc)
+///     .order(SortOrder::Asc)
 ///     .page_size(1000)
 ///     .items();
 /// while let Some(event) = logins.try_next().await? {
@@ -63,16 +61,16 @@ impl Order {
 /// }
 /// # Ok(()) }
 /// ```
-pub type ListEvents<D> = Listing<EventsQuery<D>>;
+pub type ListEvents<A> = Listing<EventsQuery<A>>;
 
 /// The filters of a [`ListEvents`] listing: its activity type and the query parameters of
 /// `GET logs`. Set them with the listing's methods.
 #[must_use = "a query does nothing until its listing is read"]
-pub struct EventsQuery<D> {
+pub struct EventsQuery<A> {
     slot: EndpointSlot,
     activity_type: Cow<'static, str>,
     filters: Filters,
-    descriptor: PhantomData<fn() -> D>,
+    activity: PhantomData<fn() -> A>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -83,17 +81,20 @@ struct Filters {
     group_id: Option<String>,
     contact_id: Option<String>,
     page_size: Option<u32>,
-    order: Option<Order>,
+    order: Option<SortOrder>,
     start_date: Option<DateTime<Utc>>,
     end_date: Option<DateTime<Utc>>,
 }
 
 impl Filters {
-    /// Everything Qualtrics would reject or misread, found before a request is made.
-    fn check(&self, activity_type: &str) -> Result<(), String> {
+    /// Everything Qualtrics would reject or misread, found before a request is made; `now`
+    /// is the end of a window given only its start.
+    fn check(&self, activity_type: &str, now: DateTime<Utc>) -> Result<(), String> {
         if activity_type.trim().is_empty() {
             return Err(
-                "the activity type is empty; see `list_activity_types()` for the names".into()
+                "the activity type is empty; see `list_activity_types()` for the names (a `Raw` \
+                 listing is named by `list_events_raw(name)`)"
+                    .into(),
             );
         }
         for (name, value) in [
@@ -129,32 +130,23 @@ impl Filters {
                 "`start_date` ({start}) is not before `end_date` ({end}); the window is start inclusive, end exclusive"
             ));
         }
+        if let (Some(start), None) = (self.start_date, self.end_date)
+            && start >= now
+        {
+            return Err(format!(
+                "`start_date` ({start}) is not before now ({now}); without `end_date` the \
+                 listing reads up to now"
+            ));
+        }
         Ok(())
     }
 
-    /// What tells this listing apart from another: everything but the page size, which
-    /// does not change which events a continuation leads to.
-    fn identity(&self, activity_type: &str) -> String {
-        let date = |d: &Option<DateTime<Utc>>| d.map(|d| d.to_rfc3339()).unwrap_or_default();
-        let text = |t: &Option<String>| t.clone().unwrap_or_default();
-        listing_identity(
-            OPERATION,
-            &[
-                activity_type,
-                &text(&self.organization_id),
-                &text(&self.user_id),
-                &text(&self.directory_id),
-                &text(&self.group_id),
-                &text(&self.contact_id),
-                self.order.map_or("", Order::as_wire),
-                &date(&self.start_date),
-                &date(&self.end_date),
-            ],
-        )
+    /// The `endDate` a window given only its start ends at: now.
+    fn end_now(&self, now: DateTime<Utc>) -> Option<String> {
+        (self.start_date.is_some() && self.end_date.is_none()).then(|| wire_date(&now))
     }
 
     fn apply(&self, activity_type: &str, request: Request) -> Request {
-        let date = |d: &DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Millis, true);
         request
             .query("activityType", activity_type)
             .query_opt("organizationId", self.organization_id.as_deref())
@@ -163,19 +155,23 @@ impl Filters {
             .query_opt("groupId", self.group_id.as_deref())
             .query_opt("contactId", self.contact_id.as_deref())
             .query_opt("pageSize", self.page_size)
-            .query_opt("order", self.order.map(Order::as_wire))
-            .query_opt("startDate", self.start_date.as_ref().map(date))
-            .query_opt("endDate", self.end_date.as_ref().map(date))
+            .query_opt("order", self.order.map(order_on_the_wire))
+            .query_opt("startDate", self.start_date.as_ref().map(wire_date))
+            .query_opt("endDate", self.end_date.as_ref().map(wire_date))
     }
 }
 
-impl<D> ListEvents<D> {
+fn wire_date(date: &DateTime<Utc>) -> String {
+    date.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl<A> ListEvents<A> {
     pub(super) fn new(slot: EndpointSlot, activity_type: Cow<'static, str>) -> Self {
         Listing::of(EventsQuery {
             slot,
             activity_type,
             filters: Filters::default(),
-            descriptor: PhantomData,
+            activity: PhantomData,
         })
     }
 
@@ -215,60 +211,53 @@ impl<D> ListEvents<D> {
         self
     }
 
-    /// The order of events.
-    pub fn order(mut self, order: Order) -> Self {
+    /// The order of events (`order`: `asc`, or `dsc` for [`SortOrder::Desc`]).
+    pub fn order(mut self, order: SortOrder) -> Self {
         self.query.filters.order = Some(order);
         self
     }
 
-    /// The window's start, inclusive (`startDate`).
+    /// The window's start, inclusive (`startDate`). Without [`end_date`](Self::end_date),
+    /// the listing reads up to now (see [`ListEvents`]).
     pub fn start_date(mut self, start: DateTime<Utc>) -> Self {
         self.query.filters.start_date = Some(start);
         self
     }
 
-    /// The window's end, exclusive (`endDate`).
+    /// The window's end, exclusive (`endDate`). Without
+    /// [`start_date`](Self::start_date), Qualtrics reads the 7 days before it.
     pub fn end_date(mut self, end: DateTime<Utc>) -> Self {
         self.query.filters.end_date = Some(end);
         self
     }
 }
 
-impl<D: DeserializeOwned + Default + Send + 'static> Query for EventsQuery<D> {
-    type Item = Event<D>;
+impl<A: ActivityType> Query for EventsQuery<A> {
+    type Item = Event<A>;
 
-    fn paginator(self) -> Paginator<Event<D>> {
-        let endpoint = match self.slot.get() {
-            Ok(endpoint) => endpoint.clone(),
-            Err(error) => return Paginator::refused(OPERATION, error),
-        };
-        if let Err(message) = self.filters.check(&self.activity_type) {
-            return Paginator::refused(OPERATION, Error::invalid_input(OPERATION, message));
-        }
-        let identity = self.filters.identity(&self.activity_type);
-        let (activity_type, filters) = (self.activity_type, self.filters);
-        let fetch = paging::pages(
-            endpoint,
-            OPERATION,
-            &["logs"],
-            Arc::new(move |request| filters.apply(&activity_type, request)),
-        );
-        Paginator::new(OPERATION, fetch).identified(identity)
+    fn paginator(self) -> Paginator<Event<A>> {
+        let Self { slot, activity_type, filters, .. } = self;
+        paging::listing(&slot, OPERATION, |endpoint| {
+            let now = endpoint.timer().wall_clock();
+            filters.check(&activity_type, now)?;
+            let request = endpoint.request(OPERATION, Method::GET, &["logs"]);
+            Ok((filters.apply(&activity_type, request), filters.end_now(now)))
+        })
     }
 }
 
-impl<D> Clone for EventsQuery<D> {
+impl<A> Clone for EventsQuery<A> {
     fn clone(&self) -> Self {
         Self {
             slot: self.slot.clone(),
             activity_type: self.activity_type.clone(),
             filters: self.filters.clone(),
-            descriptor: PhantomData,
+            activity: PhantomData,
         }
     }
 }
 
-impl<D> std::fmt::Debug for EventsQuery<D> {
+impl<A> std::fmt::Debug for EventsQuery<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventsQuery")
             .field("activity_type", &self.activity_type)

@@ -1,7 +1,8 @@
 //! Qualtrics audit events: by activity type, in a time window, paged with `skipToken`.
 //!
-//! The activity type is a type ([`Logins`], [`SessionCreations`], …), so each event's
-//! descriptor is typed; [`Service::list_events_raw`] takes any other type by name.
+//! The activity type is a type ([`Logins`], [`SessionCreations`], …), and an event is an
+//! event of its type ([`Event<Logins>`](Event)), with a typed descriptor and its own OCSF
+//! mapping; [`Service::list_events_raw`] takes any other type by name ([`Raw`]).
 //!
 //! ```no_run
 //! use auditkit::{Client, qualtrics};
@@ -33,14 +34,17 @@ mod models;
 pub(crate) mod oauth;
 pub(crate) mod paging;
 mod service;
+pub(crate) mod skip_token;
 
-pub use activity::{ActivityType, Logins, PasswordResets, SessionCreations, SessionTerminations};
+pub use activity::{
+    ActivityType, Logins, PasswordResets, Raw, SessionCreations, SessionTerminations,
+};
 pub use config::Config;
 pub use credentials::Credentials;
 pub use event::Event;
 pub use event_source::EventSource;
 pub use list_activity_types::ListActivityTypes;
-pub use list_events::{EventsQuery, ListEvents, Order};
+pub use list_events::{EventsQuery, ListEvents};
 pub use models::{
     ActivityTypeInfo, Authentication, Location, LoginDescriptor, PasswordResetDescriptor, Platform,
     SessionDescriptor, ValidationRules,

@@ -10,10 +10,13 @@ use serde::Deserialize;
 use super::operation;
 use crate::{
     Error, Operation, Secret,
-    transport::{Endpoint, Token, TokenSource},
+    transport::{Endpoint, ExpiresIn, Issued, Token, TokenSource},
 };
 
 const OPERATION: Operation = operation("oauth_token");
+
+/// How long a token lives when the answer does not say: Qualtrics documents an hour.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// The scope the audit log needs.
 const SCOPE: &str = "read:activity_logs";
@@ -29,7 +32,7 @@ pub(super) struct ClientCredentials {
 pub(crate) struct TokenAnswer {
     pub(crate) access_token: Secret,
     #[serde(default)]
-    pub(crate) expires_in: Option<u64>,
+    pub(crate) expires_in: Option<ExpiresIn>,
 }
 
 impl ClientCredentials {
@@ -47,6 +50,7 @@ impl TokenSource for ClientCredentials {
                 .form_body(&[("grant_type", "client_credentials"), ("scope", SCOPE)])
                 // Asking for a token changes nothing on the server: safe to retry.
                 .idempotent();
+            let url = request.url.clone();
             let answer: TokenAnswer = self.token_endpoint.send_json(request).await?;
             if answer.access_token.is_blank() {
                 return Err(Error::invalid_input(
@@ -54,10 +58,13 @@ impl TokenSource for ClientCredentials {
                     "the token endpoint answered an empty access_token",
                 ));
             }
-            Ok(Token {
-                header: answer.access_token.header_value("Bearer ", "Qualtrics access token")?,
-                lifetime: Duration::from_secs(answer.expires_in.unwrap_or(3600)),
-            })
+            let issued = Issued {
+                operation: OPERATION,
+                endpoint: &url,
+                field: "access_token",
+                default_lifetime: DEFAULT_LIFETIME,
+            };
+            Token::bearer(&answer.access_token, answer.expires_in, &issued)
         })
     }
 }

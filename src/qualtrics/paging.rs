@@ -1,20 +1,24 @@
-//! Qualtrics' list envelope, `{"result":{"elements":[…],"nextPage":…}}`, as pages.
+//! Qualtrics' list envelope, `{"result":{"elements":[…],"nextPage":…}}`, paged with
+//! `skipToken`: `nextPage` is a URL on the API's origin or a bare token (see
+//! `skip_token.rs`), and a blank or missing one ends the listing. A listing read "up to
+//! now" sends its `endDate` with every page, outside its identity: a continuation resumes
+//! in a process whose now is later, and reads up to that now.
 
-use std::sync::Arc;
+use std::marker::PhantomData;
 
-use reqwest::Method;
 use serde::{Deserialize, de::DeserializeOwned};
 use url::Url;
 
+use super::skip_token::skip_token;
 use crate::{
     Error, Operation,
-    pagination::{Cursor, FetchPage, RawPage, decode_each},
-    transport::{Endpoint, Request, excerpt},
+    pagination::{Envelope, PageToken, Paginator},
+    transport::{Endpoint, EndpointSlot, Request},
 };
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
-pub(crate) struct Envelope<T> {
+pub(crate) struct Body<T> {
     pub(crate) result: ResultPart<T>,
 }
 
@@ -22,159 +26,75 @@ pub(crate) struct Envelope<T> {
 #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
 pub(crate) struct ResultPart<T> {
     #[serde(default = "Vec::new")]
-    pub(crate) elements: Vec<T>,
+    elements: Vec<T>,
     #[serde(default)]
     pub(crate) next_page: Option<String>,
 }
 
-/// Pages of a Qualtrics list: `first` builds the request with its filters (without a
-/// token), `skipToken` is added for every later page.
-pub(super) fn pages<T: DeserializeOwned + Send + 'static>(
-    endpoint: Endpoint,
+/// A Qualtrics list of `T` on the API at `base` (the only origin a `nextPage` may name),
+/// for `operation`'s errors, read up to `end_now` when the caller gave no end.
+pub(crate) struct QualtricsPages<T> {
+    base: Url,
     operation: Operation,
-    segments: &'static [&'static str],
-    filters: Arc<dyn Fn(Request) -> Request + Send + Sync>,
-) -> FetchPage<T> {
-    Arc::new(move |cursor| {
-        let endpoint = endpoint.clone();
-        let filters = filters.clone();
-        Box::pin(async move {
-            let mut request = filters(endpoint.request(operation, Method::GET, segments));
-            match cursor {
-                None => {}
-                Some(Cursor::Token(token)) => request = request.query("skipToken", token),
-                Some(other) => {
-                    return Err(Error::invalid_input(
-                        operation,
-                        format!(
-                            "a Qualtrics listing resumes from a page token, not from {other:?}"
-                        ),
-                    ));
-                }
-            }
-            let answer = endpoint.send(request).await?;
-            let (items, next_page, rejected) = match answer.json::<Envelope<T>>(operation) {
-                Ok(envelope) => (envelope.result.elements, envelope.result.next_page, Vec::new()),
-                // One item that does not decode must not take its page with it: decode the
-                // items one by one, and let the listing's policy judge the others.
-                Err(error) => match answer.json::<Envelope<serde_json::Value>>(operation) {
-                    Ok(envelope) => {
-                        let (items, rejected) = decode_each(operation, envelope.result.elements);
-                        (items, envelope.result.next_page, rejected)
-                    }
-                    Err(_) => return Err(error),
-                },
-            };
-            let next = match next_page {
-                Some(next) if !next.trim().is_empty() => {
-                    Some(Cursor::Token(skip_token(endpoint.base_url(), operation, &next)?))
-                }
-                _ => None,
-            };
-            Ok(RawPage { items, next, rejected })
-        })
-    })
+    end_now: Option<String>,
+    item: PhantomData<fn() -> T>,
 }
 
-/// The token in a `nextPage`. Sources disagree on what it holds, so both are read: a URL
-/// (absolute, or a path on the API's host) whose `skipToken` is used, or a bare token. A
-/// URL on another origin is refused: the SDK will not send the token, or anything, there.
-pub(crate) fn skip_token(
-    base: &Url,
+impl<T> QualtricsPages<T> {
+    pub(crate) fn new(base: Url, operation: Operation) -> Self {
+        Self { base, operation, end_now: None, item: PhantomData }
+    }
+}
+
+/// The first page's request of a Qualtrics listing, and the `endDate` to send with every
+/// page when it reads up to now.
+pub(crate) type First = (Request, Option<String>);
+
+/// The Qualtrics listing at `slot` whose first request `first` builds (without a
+/// `skipToken` or an `endDate` that is now); refused filters are `Err(message)`.
+pub(crate) fn listing<T: DeserializeOwned + Send + 'static>(
+    slot: &EndpointSlot,
     operation: Operation,
-    next_page: &str,
-) -> Result<String, Error> {
-    let url = match Url::parse(next_page) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => url,
-        // A path on the API's host carries its token in the query; a bare token may also
-        // start with `/` (standard base64), but never holds `skipToken=`.
-        Err(url::ParseError::RelativeUrlWithoutBase)
-            if next_page.starts_with('/') && next_page.contains("skipToken=") =>
-        {
-            base.join(next_page).map_err(|e| {
-                Error::pagination(
-                    operation,
-                    format!(
-                        "nextPage `{}` is not a valid path: {e}",
-                        excerpt(next_page.as_bytes())
-                    ),
-                )
-            })?
-        }
-        _ => return Ok(next_page.to_owned()),
+    first: impl FnOnce(&Endpoint) -> Result<First, String>,
+) -> Paginator<T> {
+    let endpoint = match slot.get() {
+        Ok(endpoint) => endpoint,
+        Err(error) => return Paginator::refused(operation, error),
     };
-    if url.origin() != base.origin() {
-        return Err(Error::pagination(
-            operation,
-            format!(
-                "the server's nextPage points to {}, not to the configured {}; \
-                 the SDK refuses to follow it and did not send the page token there",
-                url.origin().ascii_serialization(),
-                base.origin().ascii_serialization()
-            ),
-        ));
-    }
-    url.query_pairs()
-        .find(|(name, _)| name == "skipToken")
-        .map(|(_, token)| token.into_owned())
-        .ok_or_else(|| {
-            Error::pagination(
-                operation,
-                // The URL is the server's: quoted short, whatever its length.
-                format!(
-                    "the server's nextPage URL `{}` has no skipToken",
-                    excerpt(url.as_str().as_bytes())
-                ),
-            )
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Vendor;
-
-    const OP: Operation = Operation::new(Vendor::Qualtrics, "list_events");
-
-    fn base() -> Url {
-        Url::parse("https://iad1.qualtrics.com/API/v3/").unwrap()
-    }
-
-    #[test]
-    fn next_page_as_a_full_url_a_path_or_a_bare_token_gives_the_token() {
-        let full = "https://iad1.qualtrics.com/API/v3/logs?activityType=logins&skipToken=abc%3D%3D";
-        assert_eq!(skip_token(&base(), OP, full).unwrap(), "abc==");
-        assert_eq!(skip_token(&base(), OP, "/API/v3/logs?skipToken=t2").unwrap(), "t2");
-        assert_eq!(
-            skip_token(&base(), OP, "eyJvZmZzZXQiOjEwMH0=").unwrap(),
-            "eyJvZmZzZXQiOjEwMH0="
-        );
-        // Looks like `scheme:rest` to a URL parser, but is a token.
-        assert_eq!(skip_token(&base(), OP, "page:2").unwrap(), "page:2");
-        // Regression: a bare base64 token starting with `/` was read as a path.
-        assert_eq!(skip_token(&base(), OP, "/9j/4AAQSkZJRg==").unwrap(), "/9j/4AAQSkZJRg==");
-    }
-
-    #[test]
-    fn next_page_on_another_origin_is_refused() {
-        let error =
-            skip_token(&base(), OP, "https://evil.example/API/v3/logs?skipToken=x").unwrap_err();
-        assert!(matches!(error, Error::Pagination(_)));
-        assert!(error.to_string().contains("https://evil.example"), "{error}");
-    }
-
-    #[test]
-    fn a_long_next_page_without_a_token_makes_a_short_error() {
-        // Regression (found by the fuzz properties): the whole URL went into the error text.
-        let next = format!("https://iad1.qualtrics.com/API/v3/{}", "a".repeat(10_000));
-        let error = skip_token(&base(), OP, &next).unwrap_err();
-        assert!(error.to_string().len() < 1_000, "{error}");
-        assert!(error.to_string().contains("no skipToken"), "{error}");
-    }
-
-    #[test]
-    fn a_next_page_url_without_a_token_is_an_error() {
-        let error = skip_token(&base(), OP, "https://iad1.qualtrics.com/API/v3/logs").unwrap_err();
-        assert!(error.to_string().contains("no skipToken"), "{error}");
+    match first(endpoint) {
+        Ok((request, end_now)) => {
+            let envelope = QualtricsPages {
+                end_now,
+                ..QualtricsPages::new(endpoint.base_url().clone(), operation)
+            };
+            Paginator::of_envelope(endpoint.clone(), envelope, request)
+        }
+        Err(message) => Paginator::refused(operation, Error::invalid_input(operation, message)),
     }
 }
+
+impl<T: DeserializeOwned + Send + 'static> Envelope for QualtricsPages<T> {
+    type Item = T;
+    type Cursor = PageToken;
+    type Body<I: DeserializeOwned> = Body<I>;
+    type Meta = Option<String>;
+    // The page size is paging, not a filter: the token holds the position, so a listing
+    // resumes with another page size (as before the envelope core).
+    const CURSOR_PARAMS: &'static [&'static str] = &["skipToken", "pageSize"];
+
+    fn split<I: DeserializeOwned>(body: Body<I>) -> (Vec<I>, Option<String>) {
+        (body.result.elements, body.result.next_page)
+    }
+
+    fn with_cursor(&self, request: Request, token: Option<&PageToken>) -> Result<Request, Error> {
+        let request = request.query_opt("endDate", self.end_now.as_deref());
+        Ok(request.query_opt("skipToken", token.map(|token| &token.0)))
+    }
+
+    fn next(&self, _: Option<&PageToken>, next: &Option<String>, _: usize) -> NextPage {
+        let next = next.as_deref().filter(|next| !next.trim().is_empty());
+        next.map(|next| skip_token(&self.base, self.operation, next).map(PageToken)).transpose()
+    }
+}
+
+type NextPage = Result<Option<PageToken>, Error>;

@@ -1,12 +1,12 @@
 //! Qualtrics' [`Service`]: the calls, one builder each.
 
-use super::{ActivityType, EventSource, ListActivityTypes, ListEvents};
+use super::{ActivityType, EventSource, ListActivityTypes, ListEvents, Raw};
 use crate::Vendor;
 
 vendor_service!(Vendor::Qualtrics, "Qualtrics", qualtrics);
 
 impl Service {
-    /// Events of activity type `A`, with its typed descriptor.
+    /// Events of activity type `A` ([`Event<A>`](super::Event)), with its typed descriptor.
     ///
     /// ```no_run
     /// use auditkit::qualtrics::PasswordResets;
@@ -17,11 +17,12 @@ impl Service {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn list_events<A: ActivityType>(&self) -> ListEvents<A::Descriptor> {
+    pub fn list_events<A: ActivityType>(&self) -> ListEvents<A> {
         ListEvents::new(self.slot.clone(), A::NAME.into())
     }
 
-    /// Events of any activity type, by its wire name, with the descriptor as JSON.
+    /// Events of any activity type, by its wire name, with the descriptor as JSON
+    /// ([`Event<Raw>`](super::Event)).
     ///
     /// ```no_run
     /// use futures::TryStreamExt;
@@ -29,10 +30,7 @@ impl Service {
     /// let brands: Vec<_> = client.qualtrics().list_events_raw("brands").items().try_collect().await?;
     /// # Ok(()) }
     /// ```
-    pub fn list_events_raw(
-        &self,
-        activity_type: impl Into<String>,
-    ) -> ListEvents<serde_json::Value> {
+    pub fn list_events_raw(&self, activity_type: impl Into<String>) -> ListEvents<Raw> {
         ListEvents::new(self.slot.clone(), activity_type.into().into())
     }
 
@@ -49,25 +47,23 @@ impl Service {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn event_source<A: ActivityType>(&self) -> EventSource<A::Descriptor> {
+    pub fn event_source<A: ActivityType>(&self) -> EventSource<A> {
         EventSource::new(self.slot.clone(), A::NAME.into())
     }
 
     /// Events of any activity type, by its wire name, as a collector's source with the
-    /// descriptor as JSON.
+    /// descriptor as JSON ([`Event<Raw>`](super::Event)); the source of
+    /// [`list_events_raw`](Self::list_events_raw)'s events.
     ///
     /// ```no_run
     /// use auditkit::collect::{Collector, Source};
     /// # fn demo(client: auditkit::Client) {
-    /// let brands = client.qualtrics().raw_event_source("brands");
+    /// let brands = client.qualtrics().event_source_raw("brands");
     /// assert_eq!(brands.id(), "qualtrics/brands");
     /// let collector = Collector::new(brands);
     /// # }
     /// ```
-    pub fn raw_event_source(
-        &self,
-        activity_type: impl Into<String>,
-    ) -> EventSource<serde_json::Value> {
+    pub fn event_source_raw(&self, activity_type: impl Into<String>) -> EventSource<Raw> {
         EventSource::new(self.slot.clone(), activity_type.into().into())
     }
 

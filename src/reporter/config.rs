@@ -5,6 +5,7 @@ use std::sync::Arc;
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::{Credentials, protocol::ReporterProtocol};
+use crate::transport::ServerLimits;
 use crate::{
     Error, Vendor,
     transport::{Endpoint, StaticHeader, Transport},
@@ -71,6 +72,9 @@ impl Config {
             headers,
             ReporterProtocol,
         )
+        .map(|endpoint| {
+            endpoint.paced_by_server(Arc::new(ServerLimits::new(super::rate_tier::bucket_of)))
+        })
     }
 
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {

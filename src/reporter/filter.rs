@@ -31,7 +31,13 @@ use super::FilterValue;
 /// request is refused before it is sent ([`Error::InvalidInput`](crate::Error::InvalidInput))
 /// when an operator ends up with the wrong number of values: `gt`, `gte`, `lt` and `lte`
 /// exactly one, `between` exactly two, `eq`, `in` and `nin` at least one. Reporter would
-/// refuse such a request too, but only after marking its idempotency key as used.
+/// refuse such a request too, but only after marking its idempotency key as used (an
+/// operator with no values, `{"eq": []}`, as an unknown field: 400 TPL-0015), or accept it
+/// and fail the report later (a wrong number of values is checked only by its worker).
+///
+/// The names are checked against the data sources Reporter describes with
+/// [`GenerateReport::check_names`](super::GenerateReport::check_names), or
+/// [`DataSource::check`](super::DataSource::check).
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "a filter does nothing until it is given to `GenerateReport::filter`"]
 pub struct Filter {
@@ -151,6 +157,11 @@ impl Filter {
 
     fn path(&self) -> String {
         format!("{}.{}.{}", self.datasource, self.table, self.field)
+    }
+
+    /// The data source, table and field the filter is on.
+    pub(super) fn names(&self) -> (&str, &str, &str) {
+        (&self.datasource, &self.table, &self.field)
     }
 }
 

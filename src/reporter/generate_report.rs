@@ -10,7 +10,7 @@ use crate::{Error, IdempotencyKey, Idempotent, Operation};
 const OPERATION: Operation = operation("generate_report");
 
 /// The header that carries the idempotency key.
-const KEY_HEADER: HeaderName = HeaderName::from_static("x-idempotency");
+pub(super) const KEY_HEADER: HeaderName = HeaderName::from_static("x-idempotency");
 /// The answer header that says the report comes from an earlier request with the key.
 const REPLAYED_HEADER: &str = "x-idempotency-replayed";
 
@@ -53,6 +53,7 @@ pub struct GenerateReport {
     template_id: String,
     filters: Vec<Filter>,
     idempotency_key: Option<IdempotencyKey>,
+    check_names: bool,
 }
 
 #[derive(Serialize)]
@@ -64,7 +65,13 @@ struct CreateReportInput<'a> {
 
 impl GenerateReport {
     pub(super) fn new(service: Service, template_id: String) -> Self {
-        Self { service, template_id, filters: Vec::new(), idempotency_key: None }
+        Self {
+            service,
+            template_id,
+            filters: Vec::new(),
+            idempotency_key: None,
+            check_names: false,
+        }
     }
 
     /// Adds a filter; filters on the same field merge (see [`Filter`]). Without any,
@@ -83,6 +90,30 @@ impl GenerateReport {
     /// (a UUID, or a prefix naming the organisation).
     pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
         self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Checks, before sending, that every filter names a data source Reporter has, one of
+    /// its tables and one of that table's fields: one
+    /// [`get_data_source`](super::Service::get_data_source) per data source the filters
+    /// name. Reporter itself refuses an unknown field only after marking the idempotency
+    /// key as used (TPL-0014), so a typo would cost the key; this costs a read instead.
+    ///
+    /// ```no_run
+    /// use auditkit::reporter::Filter;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let created = client
+    ///     .reporter()
+    ///     .generate_report("00000000-0000-4000-8000-000000000001")
+    ///     .filter(Filter::field("midaz_onboarding", "account", "id").eq(["a-1"]))
+    ///     .check_names()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn check_names(mut self) -> Self {
+        self.check_names = true;
         self
     }
 
@@ -108,8 +139,9 @@ impl GenerateReport {
     ///
     /// # Errors
     /// [`Error::InvalidInput`], before any request, when the template id is not a UUID,
-    /// when a filter is refused (see [`Filter`]), or when this client already sent the key
-    /// with another body; [`Error::Api`] with status 409 and code `TPL-0039` when the key
+    /// when a filter is refused (see [`Filter`]), when a filter names a data source, table
+    /// or field Reporter does not have (with [`check_names`](Self::check_names)), or when
+    /// this client already sent the key with another body; [`Error::Api`] with status 409 and code `TPL-0039` when the key
     /// stayed in flight through every retry; otherwise the transport's errors (404
     /// `TPL-0011` for an unknown template).
     pub async fn send(self) -> Result<Idempotent<Report>, Error> {
@@ -125,6 +157,9 @@ impl GenerateReport {
         }
         let filters = filters_json(&self.filters)
             .map_err(|message| Error::invalid_input(OPERATION, message))?;
+        if self.check_names {
+            check_names(&self.service, &self.filters).await?;
+        }
         let key = self.idempotency_key.unwrap_or_else(IdempotencyKey::generate);
         let body = CreateReportInput { template_id: self.template_id.trim(), filters };
         let request = endpoint
@@ -132,10 +167,7 @@ impl GenerateReport {
             .json_body(&body)?
             .idempotency_key(KEY_HEADER, &key);
         let answer = endpoint.send(request).await.map_err(advise)?;
-        let replayed = answer
-            .header(REPLAYED_HEADER)
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"));
-        Ok(Idempotent::new(answer.json(OPERATION)?, replayed, key))
+        Ok(Idempotent::new(answer.json(OPERATION)?, replayed(&answer), key))
     }
 
     /// Sends the request, then waits for the report with
@@ -165,4 +197,34 @@ impl GenerateReport {
         let finished = service.wait_for_report(&created.value.id).await?;
         Ok(Idempotent::new(finished, created.replayed, created.key))
     }
+}
+
+/// Whether `answer` replays an earlier request with its key (`X-Idempotency-Replayed`).
+pub(super) fn replayed(answer: &crate::transport::Answer) -> bool {
+    crate::idempotency::replayed(&answer.headers, REPLAYED_HEADER)
+}
+
+/// Refuses the first filter that names a data source, table or field Reporter does not
+/// describe, reading each data source the filters name once.
+async fn check_names(service: &Service, filters: &[Filter]) -> Result<(), Error> {
+    let mut read: Vec<super::DataSource> = Vec::new();
+    for filter in filters {
+        let (name, _, _) = filter.names();
+        if !read.iter().any(|source| source.id == name) {
+            match service.get_data_source(name).send().await {
+                Ok(source) => read.push(source),
+                Err(Error::Api(api)) if api.status() == reqwest::StatusCode::NOT_FOUND => {
+                    return Err(Error::invalid_input(
+                        OPERATION,
+                        format!("Reporter has no data source `{name}`; see `list_data_sources`"),
+                    ));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        if let Some(source) = read.iter().find(|source| source.id == name) {
+            source.check(filter).map_err(|why| Error::invalid_input(OPERATION, why))?;
+        }
+    }
+    Ok(())
 }

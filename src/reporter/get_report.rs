@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use super::{Report, operation, require_id};
+use super::{Report, operation, protocol::advise, require_id};
 use crate::{Error, Operation, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("get_report");
@@ -38,5 +38,6 @@ impl GetReport {
         endpoint
             .send_json(endpoint.request(OPERATION, Method::GET, &["v1", "reports", &self.id]))
             .await
+            .map_err(advise)
     }
 }

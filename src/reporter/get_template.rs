@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use super::{Template, operation, require_id};
+use super::{Template, operation, protocol::advise, require_id};
 use crate::{Error, Operation, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("get_template");
@@ -38,5 +38,6 @@ impl GetTemplate {
         endpoint
             .send_json(endpoint.request(OPERATION, Method::GET, &["v1", "templates", &self.id]))
             .await
+            .map_err(advise)
     }
 }

@@ -1,8 +1,9 @@
 //! `GET /v1/reports` — reports, filtered by status, template and creation day, by page.
 
 use chrono::NaiveDate;
+use reqwest::Method;
 
-use super::{Report, ReportStatus, SortOrder, operation, paging};
+use super::{Report, ReportStatus, SortOrder, operation, page_options::PageOptions, paging};
 use crate::{
     Operation,
     pagination::{Listing, Paginator, Query},
@@ -17,6 +18,24 @@ const OPERATION: Operation = operation("list_reports");
 /// [`items`](Listing::items) stream them all, page number after page number. Reporter's
 /// `total` counts only the page it answers with, so the listing ends at the first page
 /// holding fewer than `limit` items.
+///
+/// # Reports created or deleted during a listing
+///
+/// Reporter (1.1 and later) lists reports newest first, by page number over an offset.
+/// A report created while a listing runs pushes every older report down one place, so the
+/// last reports of a page come again at the top of the next one: the listing drops those,
+/// keeping only the ids of the previous page (memory stays one page of ids), and logs how
+/// many it dropped. Each report is therefore delivered once, as long as fewer than `limit`
+/// reports are created between two page reads (more would push a report past the whole
+/// next page), and except across a [`resume`](Listing::resume), which starts with no
+/// previous page. The reports created during the listing are not in it: list again, or
+/// use the [`ReportSource`](super::ReportSource), to see them.
+///
+/// A report **deleted** during a listing pulls every older one up a place: the first
+/// report of the next page was on the page just read, so it is **skipped**, once per
+/// deletion. Reporter's API has no route that deletes a report, but a report removed from
+/// its database while you list has this effect; if that can happen, list again and
+/// compare.
 ///
 /// ```no_run
 /// use auditkit::reporter::{ReportStatus, SortOrder};
@@ -50,33 +69,30 @@ struct Filters {
     status: Option<ReportStatus>,
     template_id: Option<String>,
     created_at: Option<NaiveDate>,
-    page: paging::PageOptions,
+    page: PageOptions,
 }
 
 impl Filters {
+    /// Refuses what Reporter would silently ignore: a `template_id` that is not a UUID
+    /// makes it list every template's reports.
     fn check(&self) -> Result<(), String> {
-        if self.template_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
-            return Err(
-                "`template_id` is empty; leave it out to list every template's reports".into()
-            );
+        match self.template_id.as_deref() {
+            Some(id) if id.trim().is_empty() => {
+                Err("`template_id` is empty; leave it out to list every template's reports".into())
+            }
+            Some(id) if uuid::Uuid::parse_str(id.trim()).is_err() => Err(format!(
+                "`template_id` `{id}` is not a UUID; Reporter would ignore it and list every \
+                 template's reports (see `list_templates` for the ids)"
+            )),
+            _ => Ok(()),
         }
-        Ok(())
-    }
-
-    /// The filters' values, which tell this listing's continuations from another's.
-    fn identity(&self) -> Vec<String> {
-        vec![
-            self.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-            self.template_id.clone().unwrap_or_default(),
-            self.created_at.map(|day| day.to_string()).unwrap_or_default(),
-        ]
     }
 
     fn apply(&self, request: Request) -> Request {
         request
             .query_opt("status", self.status.as_ref().map(ReportStatus::as_str))
-            .query_opt("templateId", self.template_id.as_deref())
-            .query_opt("createdAt", self.created_at.map(|day| day.format("%Y-%m-%d")))
+            .query_opt("template_id", self.template_id.as_deref().map(str::trim))
+            .query_opt("created_at", self.created_at.map(|day| day.format("%Y-%m-%d")))
     }
 }
 
@@ -93,13 +109,15 @@ impl ListReports {
         self
     }
 
-    /// Only reports made from this template (`templateId`).
+    /// Only reports made from this template (`template_id`). An id that is not a UUID is
+    /// refused before sending ([`Error::InvalidInput`](crate::Error::InvalidInput)):
+    /// Reporter would ignore it and list every template's reports.
     pub fn template_id(mut self, id: impl Into<String>) -> Self {
         self.query.filters.template_id = Some(id.into());
         self
     }
 
-    /// Only reports asked for on this day, UTC (`createdAt`).
+    /// Only reports asked for on this day, UTC (`created_at=YYYY-MM-DD`).
     pub fn created_at(mut self, day: NaiveDate) -> Self {
         self.query.filters.created_at = Some(day);
         self
@@ -111,7 +129,9 @@ impl ListReports {
         self
     }
 
-    /// The order by creation time (`sortOrder`); Reporter's default is newest first.
+    /// The order by creation time (`sort_order`). **Reporter 1.1 and later ignore it for
+    /// reports**, which are always listed newest first; it is sent for older servers, and it
+    /// tells continuations apart.
     pub fn sort_order(mut self, order: SortOrder) -> Self {
         self.query.filters.page.sort_order = Some(order);
         self
@@ -123,9 +143,12 @@ impl Query for ReportsQuery {
 
     fn paginator(self) -> Paginator<Report> {
         let Self { slot, filters } = self;
-        let (page, checked, identity) = (filters.page, filters.check(), filters.identity());
-        paging::paginator(&slot, OPERATION, &["v1", "reports"], page, checked, identity, move |r| {
-            filters.apply(r)
+        let envelope = paging::ReporterPages::new(filters.page.limit)
+            .without_overlap(|report: &Report| report.id.as_str());
+        Paginator::over(&slot, OPERATION, envelope, |endpoint| {
+            filters.check()?;
+            let request = endpoint.request(OPERATION, Method::GET, &["v1", "reports"]);
+            filters.page.apply(filters.apply(request))
         })
     }
 }

@@ -1,7 +1,9 @@
 //! `GET /v1/templates` — report templates, filtered by output format and description, by
 //! page.
 
-use super::{OutputFormat, SortOrder, Template, operation, paging};
+use reqwest::Method;
+
+use super::{OutputFormat, SortOrder, Template, operation, page_options::PageOptions, paging};
 use crate::{
     Operation,
     pagination::{Listing, Paginator, Query},
@@ -47,21 +49,13 @@ pub struct TemplatesQuery {
 struct Filters {
     output_format: Option<OutputFormat>,
     description: Option<String>,
-    page: paging::PageOptions,
+    page: PageOptions,
 }
 
 impl Filters {
-    /// The filters' values, which tell this listing's continuations from another's.
-    fn identity(&self) -> Vec<String> {
-        vec![
-            self.output_format.as_ref().map(|f| f.as_str().to_owned()).unwrap_or_default(),
-            self.description.clone().unwrap_or_default(),
-        ]
-    }
-
     fn apply(&self, request: Request) -> Request {
         request
-            .query_opt("outputFormat", self.output_format.as_ref().map(OutputFormat::as_str))
+            .query_opt("output_format", self.output_format.as_ref().map(OutputFormat::wire_lower))
             .query_opt("description", self.description.as_deref())
     }
 }
@@ -71,7 +65,8 @@ impl ListTemplates {
         Listing::of(TemplatesQuery { slot, filters: Filters::default() })
     }
 
-    /// Only templates producing this kind of file (`outputFormat`).
+    /// Only templates producing this kind of file (`output_format`), sent in lower case:
+    /// Reporter stores formats in lower case and matches this filter exactly.
     pub fn output_format(mut self, format: OutputFormat) -> Self {
         self.query.filters.output_format = Some(format);
         self
@@ -89,7 +84,7 @@ impl ListTemplates {
         self
     }
 
-    /// The order by creation time (`sortOrder`); Reporter's default is newest first.
+    /// The order (`sort_order`); Reporter does not order its template list, whatever this says.
     pub fn sort_order(mut self, order: SortOrder) -> Self {
         self.query.filters.page.sort_order = Some(order);
         self
@@ -101,15 +96,10 @@ impl Query for TemplatesQuery {
 
     fn paginator(self) -> Paginator<Template> {
         let Self { slot, filters } = self;
-        let (page, identity) = (filters.page, filters.identity());
-        paging::paginator(
-            &slot,
-            OPERATION,
-            &["v1", "templates"],
-            page,
-            Ok(()),
-            identity,
-            move |r| filters.apply(r),
-        )
+        let envelope = paging::ReporterPages::new(filters.page.limit);
+        Paginator::over(&slot, OPERATION, envelope, |endpoint| {
+            let request = endpoint.request(OPERATION, Method::GET, &["v1", "templates"]);
+            filters.page.apply(filters.apply(request))
+        })
     }
 }

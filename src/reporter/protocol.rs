@@ -1,46 +1,40 @@
-//! How Reporter answers: `{code, title, message, fields}` error bodies, a keyed create that
-//! is still in flight (409 `TPL-0039`, worth waiting out), and what to do about the codes a
-//! caller can act on.
+//! How Reporter answers: `{code, title, message, fields}` error bodies (its own `TPL-…`
+//! codes, and the codes of Lerian's shared middleware in the same shape), a keyed create
+//! that is still in flight (409 `TPL-0039` or `IDEMPOTENCY_CONFLICT`, worth waiting out),
+//! and the advice for the codes a caller can act on (in `advice`).
 
 use reqwest::{StatusCode, header::HeaderMap};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::advice::{IN_FLIGHT, SHARED_IN_FLIGHT, advice};
 use crate::{
     Error,
     retry::RetryHint,
     transport::{ErrorDetails, Protocol, Verdict},
 };
 
-/// A request with the same idempotency key is still being processed.
-const IN_FLIGHT: &str = "TPL-0039";
-/// A download of a report that is not `Finished`.
-const NOT_FINISHED: &str = "TPL-0029";
-
-/// What the caller should do when the retries of a 409 `TPL-0039` ran out.
-const IN_FLIGHT_ADVICE: &str = "the idempotency key is still marked in flight. \
-    Reporter marks a key as processing before it validates the request and never clears \
-    that mark when the request then fails, so the key of a failed request answers 409 for up \
-    to 24 hours: look for the report with `list_reports`, then call again with a new key";
-
-const NOT_FINISHED_ADVICE: &str =
-    "only a Finished report can be downloaded: wait for it with `wait_for_report` first";
-
 /// Reporter's protocol: any 2xx is a success; anything else is a failure whose body is
 /// read as Reporter's error (or generically, for a gateway's page), retried by status,
-/// except `TPL-0039`, which is retried whatever its status (the retry rules still allow it
-/// only for a keyed request, and only within the retry budget).
+/// except a key in flight (`TPL-0039`, `IDEMPOTENCY_CONFLICT`), which is retried whatever
+/// its status (the retry rules still allow it only for a keyed request, and only within
+/// the retry budget, after the server's `Retry-After`), and a suspended tenant (`0131`),
+/// which is not retried.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ReporterProtocol;
 
 impl Protocol for ReporterProtocol {
     fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Verdict {
-        if status.is_success() {
+        if status.is_success()
+            || (status == StatusCode::SERVICE_UNAVAILABLE && super::health::is_readiness(body))
+        {
             return Verdict::Success;
         }
         let details = error_details(body);
         let hint = match details.code.as_deref() {
-            Some(IN_FLIGHT) => RetryHint::Retry,
+            Some(IN_FLIGHT | SHARED_IN_FLIGHT) => RetryHint::Retry,
+            // A suspended tenant stays suspended: no retry changes that.
+            Some("0131") => RetryHint::Stop,
             _ => RetryHint::ByStatus,
         };
         Verdict::Failure { details, hint }
@@ -80,18 +74,15 @@ fn error_details(body: &[u8]) -> ErrorDetails {
     ErrorDetails { code, message: (!text.is_empty()).then_some(text), request_id: None }
 }
 
-/// Adds the next step to the error of a code a caller can act on. The SDK's words go after
-/// the vendor's message, which the transport has cut to an excerpt, so they are never cut.
+/// Gives the error of a code a caller can act on its next step, in place of the one its
+/// status would give. The SDK's words go after the vendor's message, which the transport has
+/// cut to an excerpt, so they are never cut; the message stays the vendor's own.
 pub(crate) fn advise(error: Error) -> Error {
     let Error::Api(mut api) = error else { return error };
-    let advice = match api.code.as_deref() {
-        Some(IN_FLIGHT) => IN_FLIGHT_ADVICE,
-        Some(NOT_FINISHED) => NOT_FINISHED_ADVICE,
-        _ => return Error::Api(api),
+    api.next_step = match advice(api.status, api.code.as_deref().unwrap_or_default()) {
+        Some(advice) => Some(advice),
+        None => return Error::Api(api),
     };
-    let said = api.message.as_deref().unwrap_or_default().trim_end_matches('.');
-    api.message =
-        Some(if said.is_empty() { advice.to_owned() } else { format!("{said}; {advice}") });
     Error::Api(api)
 }
 
@@ -116,6 +107,8 @@ mod tests {
             request_id: None,
             retry_after: None,
             attempts: 4,
+            path: None,
+            next_step: None,
         }))
     }
 
@@ -146,8 +139,12 @@ mod tests {
         let long = "m".repeat(300);
         let advised = advise(api_error("TPL-0039", &long));
         let Error::Api(api) = &advised else { panic!("{advised:?}") };
-        let message = api.message().unwrap();
-        assert!(message.starts_with(&format!("{long}; ")), "{message}");
+        assert_eq!(api.message(), Some(long.as_str()), "the vendor's message stays its own");
+        let message = advised.to_string();
+        assert!(
+            message.contains(&format!("{long} after 4 attempts; the idempotency")),
+            "{message}"
+        );
         for part in ["never clears", "24 hours", "`list_reports`", "new key"] {
             assert!(message.contains(part), "{part:?} missing from {message}");
         }
@@ -157,7 +154,7 @@ mod tests {
     fn a_download_too_early_points_at_the_wait_and_other_answers_are_left_alone() {
         let advised = advise(api_error("TPL-0029", "Report is not finished."));
         let text = advised.to_string();
-        assert!(text.contains("not finished; only a Finished report"), "{text}");
+        assert!(text.contains("not finished after 4 attempts; wait for the report"), "{text}");
         assert!(text.contains("`wait_for_report`"), "{text}");
         let other = advise(api_error("TPL-0011", "Not found")).to_string();
         assert!(other.contains(": Not found after 4 attempts; the vendor"), "{other}");

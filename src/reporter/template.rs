@@ -29,6 +29,13 @@ wire_enum! {
     }
 }
 
+impl OutputFormat {
+    /// The format as Reporter stores it and its filters match it: lower case (`csv`).
+    pub(super) fn wire_lower(&self) -> String {
+        self.as_str().to_ascii_lowercase()
+    }
+}
+
 /// A report template (Reporter's `Template`).
 ///
 /// ```

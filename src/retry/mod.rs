@@ -11,7 +11,10 @@ mod policy;
 mod retry_after;
 
 pub(crate) use backoff::{Backoff, Spread};
-pub(crate) use decision::{FailureClass, RetryHint, is_retryable_status, should_retry};
+pub(crate) use decision::{FailureClass, RetryHint, should_retry};
 pub use jitter::Jitter;
 pub use policy::RetryPolicy;
 pub(crate) use retry_after::parse_retry_after;
+
+// Kept for the vendor protocols that ask it here; it lives with the errors.
+pub(crate) use crate::error::is_retryable_status;

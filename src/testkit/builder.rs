@@ -1,5 +1,6 @@
 //! [`SandboxBuilder`]: the settings of a sandbox before it starts, and the start itself —
-//! bind a port, start every vendor plug-in's simulator, serve. Each vendor's own setters
+//! bind a port, start every vendor plug-in's simulator, serve — with the shortcuts
+//! [`Sandbox::start`] and [`Sandbox::builder`] that lead here. Each vendor's own setters
 //! (`energycap_polls_to_complete`, …) live in its folder.
 
 use std::{fmt, io, net::SocketAddr, sync::Arc};
@@ -7,16 +8,17 @@ use std::{fmt, io, net::SocketAddr, sync::Arc};
 use tokio::{net::TcpListener, sync::watch};
 use url::Url;
 
-use crate::Timer;
+use crate::{Error, Timer};
 
 use super::{
-    faults::FaultQueue,
+    fault_queue::FaultQueue,
     plugin::{Handles, Settings},
     plugins,
     recorder::Recorder,
     sandbox::Sandbox,
     server::serve,
-    state::{Shared, Simulator},
+    sim::Simulator,
+    state::Shared,
 };
 
 /// Settings for a [`Sandbox`], from [`Sandbox::builder`].
@@ -91,8 +93,16 @@ impl SandboxBuilder {
     ///
     /// # Errors
     ///
-    /// Fails when called outside a Tokio runtime or when no local port can be bound.
-    pub async fn start(self) -> io::Result<Sandbox> {
+    /// [`Error::Config`] when called outside a Tokio runtime or when no local port can be
+    /// bound. `?` takes it into a function returning [`auditkit::Error`](Error), and also
+    /// into one returning `std::io::Result`, as every example here does.
+    pub async fn start(self) -> Result<Sandbox, Error> {
+        self.serve()
+            .await
+            .map_err(|error| Error::config(format!("the testkit sandbox could not start: {error}")))
+    }
+
+    async fn serve(self) -> io::Result<Sandbox> {
         let runtime = tokio::runtime::Handle::try_current().map_err(io::Error::other)?;
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let base_url = root_url(listener.local_addr()?)?;
@@ -122,4 +132,32 @@ impl SandboxBuilder {
 
 fn root_url(addr: SocketAddr) -> io::Result<Url> {
     Url::parse(&format!("http://{addr}/")).map_err(io::Error::other)
+}
+
+impl Sandbox {
+    /// Starts a sandbox with the default settings. Same as `Sandbox::builder().start()`.
+    ///
+    /// ```
+    /// use auditkit::{Error, testkit::Sandbox};
+    ///
+    /// async fn demo() -> Result<(), Error> {
+    ///     let sandbox = Sandbox::start().await?;
+    ///     let _client = sandbox.client();
+    ///     assert!(sandbox.requests().is_empty());
+    ///     Ok(())
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when called outside a Tokio runtime or when no local port can be
+    /// bound; `?` also takes it into a function returning `std::io::Result`.
+    pub async fn start() -> Result<Self, Error> {
+        Self::builder().start().await
+    }
+
+    /// A builder to change the simulators' settings before starting.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
 }

@@ -2,19 +2,9 @@
 //! with `Retry-After`, slow answers, bodies cut off mid-way, bodies that are not JSON —
 //! so retry, timeout and decoding paths can be tested without a real outage.
 
-use std::{sync::Mutex, time::Duration};
+use std::time::Duration;
 
-use bytes::Bytes;
-use hyper::{
-    StatusCode,
-    header::{CONTENT_LENGTH, LOCATION, RETRY_AFTER},
-};
-use serde_json::{Value, json};
-
-use super::{
-    lock::lock,
-    state::{SimBody, SimResponse},
-};
+use serde_json::Value;
 
 /// A misbehaviour the sandbox applies to matching requests, before routing them to the
 /// simulated vendor.
@@ -53,13 +43,15 @@ use super::{
 #[derive(Debug, Clone)]
 #[must_use = "a fault does nothing until it is passed to `Sandbox::inject`"]
 pub struct Fault {
-    action: Action,
+    pub(super) action: Action,
     path: Option<String>,
     method: Option<String>,
-    times: u32,
-    after: u32,
-    body: Option<FaultBody>,
-    retry_after: Option<String>,
+    /// How many more requests it applies to.
+    pub(super) times: u32,
+    /// How many more matching requests it lets through first.
+    pub(super) after: u32,
+    pub(super) body: Option<FaultBody>,
+    pub(super) retry_after: Option<String>,
 }
 
 /// The body of an injected status or redirect answer.
@@ -93,8 +85,9 @@ impl From<String> for FaultBody {
     }
 }
 
+/// What a fault does, as built; [`fault_queue`](super::fault_queue) turns it into an effect.
 #[derive(Debug, Clone)]
-enum Action {
+pub(super) enum Action {
     Status(u16),
     Latency(Duration),
     CutBody,
@@ -187,212 +180,9 @@ impl Fault {
         self
     }
 
-    fn matches(&self, method: &str, path: &str) -> bool {
+    /// Whether the fault concerns this request (its `after` aside).
+    pub(super) fn matches(&self, method: &str, path: &str) -> bool {
         self.path.as_deref().is_none_or(|prefix| path.starts_with(prefix))
             && self.method.as_deref().is_none_or(|wanted| wanted == method)
-    }
-
-    fn effect(&self) -> Effect {
-        match &self.action {
-            Action::Status(code) => Effect::Respond(self.answer(*code)),
-            Action::Latency(delay) => Effect::Delay(*delay),
-            Action::CutBody => Effect::Spoil(cut),
-            Action::MalformedBody => Effect::Spoil(malform),
-            Action::Redirect { location, status } => {
-                Effect::Respond(self.answer(*status).with_header(LOCATION, location))
-            }
-            Action::Disconnect => Effect::Disconnect,
-        }
-    }
-
-    fn answer(&self, code: u16) -> SimResponse {
-        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        match &self.body {
-            Some(FaultBody::Json(value)) => SimResponse::json(status, value),
-            Some(FaultBody::Text(text)) => {
-                SimResponse::bytes(status, "text/plain; charset=utf-8", Bytes::from(text.clone()))
-            }
-            None => SimResponse::json(
-                status,
-                &json!({ "message": format!("injected fault: {status}") }),
-            ),
-        }
-    }
-}
-
-/// What a fault that applies asks the server to do with one request.
-#[derive(Debug)]
-pub(crate) enum Effect {
-    /// Answer with this; the simulator never sees the request.
-    Respond(SimResponse),
-    /// Wait, then let the simulator answer.
-    Delay(Duration),
-    /// Let the simulator answer, then spoil the answer.
-    Spoil(fn(SimResponse) -> SimResponse),
-    /// Close the connection without answering.
-    Disconnect,
-}
-
-/// A fault that applied to the current request.
-#[derive(Debug)]
-pub(crate) struct Fired {
-    pub(crate) effect: Effect,
-    pub(crate) extras: Extras,
-}
-
-/// What a fault adds to whatever answer goes out.
-#[derive(Debug)]
-pub(crate) struct Extras {
-    retry_after: Option<String>,
-}
-
-impl Extras {
-    pub(crate) fn apply(&self, response: SimResponse) -> SimResponse {
-        match &self.retry_after {
-            Some(value) => response.with_header(RETRY_AFTER, value),
-            None => response,
-        }
-    }
-}
-
-/// The injected faults still waiting for requests, in injection order.
-#[derive(Debug, Default)]
-pub(crate) struct FaultQueue {
-    faults: Mutex<Vec<Fault>>,
-}
-
-impl FaultQueue {
-    pub(crate) fn push(&self, fault: Fault) {
-        if fault.times > 0 {
-            self.lock().push(fault);
-        }
-    }
-
-    pub(crate) fn clear(&self) {
-        self.lock().clear();
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Counts the request against every matching fault up to the first one that is due,
-    /// and returns what that one does.
-    pub(crate) fn fire(&self, method: &str, path: &str) -> Option<Fired> {
-        let mut faults = self.lock();
-        let index = faults.iter_mut().position(|fault| {
-            if !fault.matches(method, path) {
-                return false;
-            }
-            if fault.after > 0 {
-                fault.after -= 1;
-                return false;
-            }
-            true
-        })?;
-        let fault = &mut faults[index];
-        fault.times -= 1;
-        let extras = Extras { retry_after: fault.retry_after.clone() };
-        let fired = Fired { effect: fault.effect(), extras };
-        if fault.times == 0 {
-            drop(faults.remove(index));
-        }
-        Some(fired)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
-        lock(&self.faults)
-    }
-}
-
-/// Keeps the first half of the body and aborts the connection after it.
-fn cut(mut response: SimResponse) -> SimResponse {
-    let body = std::mem::replace(&mut response.body, SimBody::Full(Bytes::new())).into_bytes();
-    // An empty body still announces one byte, so the client always sees a short read.
-    let declared_len = u64::try_from(body.len()).unwrap_or(u64::MAX).max(1);
-    response.body = SimBody::Cut { sent: body.slice(..body.len() / 2), declared_len };
-    response
-}
-
-/// Status 200 with the first half of the body: well framed, but not JSON.
-fn malform(mut response: SimResponse) -> SimResponse {
-    let body = std::mem::replace(&mut response.body, SimBody::Full(Bytes::new())).into_bytes();
-    let mut half = body.slice(..body.len() / 2).to_vec();
-    // Half of a scalar (`12345` → `12`) can still parse; an unclosed object never does.
-    if serde_json::from_slice::<serde::de::IgnoredAny>(&half).is_ok() || half.is_empty() {
-        half.push(b'{');
-    }
-    response.status = StatusCode::OK;
-    // The server frames a full body itself; a length the simulator set would now be wrong.
-    response.headers.remove(CONTENT_LENGTH);
-    response.body = SimBody::Full(half.into());
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ok_json(body: &str) -> SimResponse {
-        SimResponse::bytes(StatusCode::OK, "application/json", Bytes::from(body.to_owned()))
-    }
-
-    #[test]
-    fn after_lets_the_first_matching_requests_through_then_applies_times_times() {
-        let queue = FaultQueue::default();
-        queue.push(Fault::status(503).path("/a").after(2).times(2));
-        let fired: Vec<bool> = (0..6)
-            .map(|i| {
-                let path = if i == 1 { "/b" } else { "/a/x" };
-                queue.fire("GET", path).is_some()
-            })
-            .collect();
-        // Request 1 goes to /b and does not count.
-        assert_eq!(fired, [false, false, false, true, true, false]);
-        assert_eq!(queue.len(), 0);
-    }
-
-    #[test]
-    fn method_filter_is_case_insensitive_and_first_due_fault_wins() {
-        let queue = FaultQueue::default();
-        queue.push(Fault::status(500).method("post"));
-        queue.push(Fault::status(502));
-        let Some(Fired { effect: Effect::Respond(first), .. }) = queue.fire("GET", "/x") else {
-            panic!("the catch-all fault should fire");
-        };
-        assert_eq!(first.status, StatusCode::BAD_GATEWAY);
-        let Some(Fired { effect: Effect::Respond(second), .. }) = queue.fire("POST", "/x") else {
-            panic!("the POST fault should fire");
-        };
-        assert_eq!(second.status, StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(queue.fire("POST", "/x").is_none());
-    }
-
-    #[test]
-    fn zero_times_never_applies() {
-        let queue = FaultQueue::default();
-        queue.push(Fault::status(503).times(0));
-        assert!(queue.fire("GET", "/").is_none());
-    }
-
-    #[test]
-    fn malformed_body_is_never_valid_json() {
-        for body in ["[]", "12345", "", r#"{"a":[1,2,3]}"#, "\"text\""] {
-            let SimBody::Full(bytes) = malform(ok_json(body)).body else {
-                panic!("malform keeps a full body");
-            };
-            assert!(
-                serde_json::from_slice::<Value>(&bytes).is_err(),
-                "{body:?} became valid JSON {bytes:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn cut_body_announces_the_full_length_and_sends_half() {
-        let SimBody::Cut { sent, declared_len } = cut(ok_json("0123456789")).body else {
-            panic!("cut makes a cut body");
-        };
-        assert_eq!((sent.as_ref(), declared_len), (&b"01234"[..], 10));
     }
 }

@@ -21,6 +21,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod builder;
+mod fault_queue;
 mod faults;
 mod late;
 mod lock;
@@ -28,6 +29,8 @@ mod plugin;
 mod recorder;
 mod sandbox;
 mod server;
+mod sim;
+mod spoil;
 mod state;
 
 pub use builder::SandboxBuilder;

@@ -19,7 +19,7 @@ use std::{
 
 use url::Url;
 
-use super::{Sandbox, SandboxBuilder, state::Simulator};
+use super::{Sandbox, SandboxBuilder, sim::Simulator};
 use crate::ClientBuilder;
 
 /// One vendor's simulator, as the sandbox starts it and wires a client to it.
@@ -182,7 +182,7 @@ pub(crate) use plugins;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::state::{SimRequest, SimResponse};
+    use crate::testkit::sim::{SimRequest, SimResponse};
 
     /// A plug-in whose settings count setter calls.
     struct Counter;

@@ -1,14 +1,14 @@
 //! The running sandbox, [`Sandbox`]: where it listens, the faults and the request log all
-//! vendors share, and clients wired to every vendor plug-in. Each vendor's own accessors
-//! (`energycap()`, `qualtrics_url()`, …) live in its folder.
+//! vendors share, and clients wired to every vendor plug-in. How it starts lives with its
+//! builder; each vendor's own accessors (`energycap()`, `qualtrics_url()`, …) live in its
+//! folder.
 
-use std::{fmt, io, sync::Arc};
+use std::{fmt, sync::Arc};
 
 use tokio::sync::watch;
 use url::Url;
 
 use super::{
-    builder::SandboxBuilder,
     faults::Fault,
     plugin::{AnyPlugin, Handles},
     recorder::RecordedRequest,
@@ -54,20 +54,6 @@ impl fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
-    /// Starts a sandbox with the default settings. Same as `Sandbox::builder().start()`.
-    ///
-    /// # Errors
-    ///
-    /// Fails when called outside a Tokio runtime or when no local port can be bound.
-    pub async fn start() -> io::Result<Self> {
-        Self::builder().start().await
-    }
-
-    /// A builder to change the simulators' settings before starting.
-    pub fn builder() -> SandboxBuilder {
-        SandboxBuilder::default()
-    }
-
     /// The server's root, `http://127.0.0.1:PORT/`.
     pub fn url(&self) -> Url {
         self.shared.base_url.clone()
@@ -88,7 +74,7 @@ impl Sandbox {
         self.shared.faults.clear();
     }
 
-    /// "Now" for the simulators: the [`timer`](SandboxBuilder::timer)'s wall clock, or the
+    /// "Now" for the simulators: the [`timer`](super::SandboxBuilder::timer)'s wall clock, or the
     /// system's.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.shared.now()
@@ -126,7 +112,7 @@ impl Sandbox {
     /// # Ok(()) }
     /// ```
     ///
-    /// With a [`timer`](SandboxBuilder::timer) on the sandbox, the client uses it too.
+    /// With a [`timer`](super::SandboxBuilder::timer) on the sandbox, the client uses it too.
     pub fn client_builder(&self) -> ClientBuilder {
         let client = match &self.shared.clock {
             Some(clock) => Client::builder().timer(Arc::clone(clock)),

@@ -20,7 +20,10 @@ use tokio::{
     task::JoinSet,
 };
 
-use super::state::{Disconnect, Shared, SimBody, SimResponse};
+use super::{
+    sim::{Disconnect, SimBody, SimResponse},
+    state::Shared,
+};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type Body = UnsyncBoxBody<Bytes, BoxError>;
@@ -123,7 +126,7 @@ mod tests {
     use super::*;
     use crate::testkit::{
         Fault, Sandbox,
-        state::{SimRequest, Simulator},
+        sim::{SimRequest, Simulator},
     };
 
     /// Echoes what a mounted simulator is given, and streams a CSV download.

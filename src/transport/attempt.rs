@@ -4,7 +4,7 @@
 
 use super::{
     Answer, Endpoint, Request, Streamed, check_scheme,
-    failure::Failure,
+    failure::{Failure, without_url},
     protocol::Verdict,
     redirect::{MAX_REDIRECTS, next_hop},
 };
@@ -12,6 +12,8 @@ use crate::{
     Error, Operation,
     error::{TransportError, TransportErrorKind},
 };
+use std::time::Duration;
+
 use bytes::{Bytes, BytesMut};
 use futures::{StreamExt, TryStreamExt};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
@@ -28,12 +30,14 @@ impl Endpoint {
     pub(super) async fn head(
         &self,
         request: &Request,
+        time_left: Duration,
     ) -> Result<(reqwest::Response, Option<HeaderValue>), Failure> {
         let transport = self.transport();
         let own_origin = self.base_url().origin();
         let mut url = request.url.clone();
         let mut method = request.method.clone();
         let mut body = request.body.clone();
+        let mut multipart = request.multipart.as_ref();
         for _ in 0..=MAX_REDIRECTS {
             let mut headers = request.headers.clone();
             if url.origin() == own_origin {
@@ -43,9 +47,17 @@ impl Endpoint {
                     .map_err(Failure::Fatal)?;
             }
             let authorization = headers.get(AUTHORIZATION).cloned();
-            let mut builder = transport.http.request(method.clone(), url.clone()).headers(headers);
+            // The time spent waiting for a request slot counts against the client's timeout.
+            let mut builder = transport
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers)
+                .timeout(time_left);
             if let Some(bytes) = &body {
                 builder = builder.body(bytes.clone());
+            }
+            if let Some(form) = multipart {
+                builder = builder.multipart((form.make)().map_err(Failure::Fatal)?);
             }
             let response = builder.send().await.map_err(Failure::from_reqwest)?;
             if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method)
@@ -63,9 +75,24 @@ impl Endpoint {
                 tracing::debug!(status = response.status().as_u16(), to = %hop.url.origin().ascii_serialization(), "following redirect");
                 if !hop.keep_body {
                     body = None;
+                    multipart = None;
                 }
                 (url, method) = (hop.url, hop.method);
                 continue;
+            }
+            if let Some(limits) = self.server_limits() {
+                let timer = self.timer();
+                let retry_after = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|value| crate::retry::parse_retry_after(value, timer.wall_clock()));
+                limits.observe(
+                    request,
+                    response.status(),
+                    response.headers(),
+                    retry_after,
+                    timer.now(),
+                );
             }
             let span = tracing::Span::current();
             span.record("status", response.status().as_u16());
@@ -129,8 +156,9 @@ impl Endpoint {
 
     /// One buffered attempt: head, body, verdict.
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
-        let _admitted = self.admit().await;
-        let head = self.head(request).await?;
+        self.pace(request).await;
+        let (_admitted, time_left) = self.admit(request.operation).await?;
+        let head = self.head(request, time_left).await?;
         let answer = self.read(head).await?;
         self.judge(answer)
     }
@@ -143,8 +171,13 @@ impl Endpoint {
         request: &Request,
         attempts: u32,
     ) -> Result<Streamed, Failure> {
-        let admitted = self.admit().await;
-        let (response, authorization) = self.head(request).await?;
+        // A body holds a place of its own, not a request slot: downloads left unread never
+        // hold up the other calls, and the wait for a place counts against the timeout too.
+        self.pace(request).await;
+        let body_place = self.open_body(request.operation).await?;
+        let (admitted, time_left) = self.admit(request.operation).await?;
+        let (response, authorization) = self.head(request, time_left).await?;
+        drop(admitted);
         if !response.status().is_success() {
             let answer = self.judge(self.read((response, authorization)).await?)?;
             let body = futures::stream::once(std::future::ready(Ok(answer.body))).boxed();
@@ -154,15 +187,28 @@ impl Endpoint {
         let (status, headers) = (response.status(), response.headers().clone());
         let request_id = request_id(&response);
         let operation = request.operation;
-        // The body holds the request's place among those in flight until it is read or dropped.
+        // The body holds its place among open bodies until it is read or dropped.
         let body = response
             .bytes_stream()
             .map_err(move |error| broken_body(operation, attempts, error))
             .inspect(move |_| {
-                let _held = &admitted;
+                let _held = &body_place;
             })
             .boxed();
         Ok(Streamed { status, headers, request_id, body })
+    }
+}
+
+impl Endpoint {
+    /// Waits while the server's rate-limit window for `request` is used up.
+    async fn pace(&self, request: &Request) {
+        if let Some(limits) = self.server_limits() {
+            let timer = self.timer();
+            let wait = limits.pause_before(request, timer.now());
+            if !wait.is_zero() {
+                timer.sleep(wait).await;
+            }
+        }
     }
 }
 
@@ -176,11 +222,14 @@ fn request_id(response: &reqwest::Response) -> Option<String> {
 fn broken_body(operation: Operation, attempts: u32, error: reqwest::Error) -> Error {
     let kind =
         if error.is_timeout() { TransportErrorKind::Timeout } else { TransportErrorKind::Body };
+    let (message, error) = without_url(
+        "the answer's body broke off while it streamed; the request was not repeated",
+        error,
+    );
     Error::Transport(Box::new(TransportError {
         operation,
         kind,
-        message: "the answer's body broke off while it streamed; the request was not repeated"
-            .into(),
+        message,
         attempts,
         source: Some(Box::new(error)),
     }))

@@ -3,10 +3,14 @@
 
 use reqwest::header::{CONTENT_DISPOSITION, HeaderMap};
 
+use super::file_name::{is_forbidden, safe_file_name};
+
 /// The `filename*` (RFC 8187, UTF-8 or ISO-8859-1) or else the `filename` parameter of
 /// `Content-Disposition`, quoted or not, reduced to its last path component: a server's
-/// `../../etc/passwd` or `C:\reports\x.csv` becomes `passwd` or `x.csv`. `None` when there
-/// is no usable name (no header, no parameter, or only `.`, `..` or control characters).
+/// `../../etc/passwd` or `C:\reports\x.csv` becomes `passwd` or `x.csv`; control,
+/// bidirectional and look-alike separator characters are replaced and the name cut to 200
+/// bytes, its extension kept. `None` when there is no usable name (no header, no
+/// parameter, or only `.`, `..` or characters that had to be replaced).
 pub(crate) fn attachment_filename(headers: &HeaderMap) -> Option<String> {
     let value = String::from_utf8_lossy(headers.get(CONTENT_DISPOSITION)?.as_bytes()).into_owned();
     let params = parameters(&value);
@@ -86,13 +90,13 @@ fn percent_decode(encoded: &str) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// The part after the last `/` or `\`, without control characters, unless nothing usable
-/// is left.
+/// The part after the last `/` or `\\`, made safe to save ([`safe_file_name`]: no control,
+/// bidirectional or look-alike separator character, at most 200 bytes), unless nothing
+/// usable is left.
 fn last_component(name: &str) -> Option<String> {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
-    let clean = clean.trim();
-    (!matches!(clean, "" | "." | "..")).then(|| clean.to_owned())
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let usable = last.chars().any(|c| !c.is_whitespace() && !is_forbidden(c));
+    (usable && !matches!(last, "." | "..")).then(|| safe_file_name(last))
 }
 
 #[cfg(test)]
@@ -147,5 +151,21 @@ mod tests {
             filename("attachment; filename*=UTF-8''a%0Ab%2F..%2Fc.csv").as_deref(),
             Some("c.csv")
         );
+        assert_eq!(filename("attachment; filename*=UTF-8''%0A%E2%80%AE"), None);
+    }
+
+    /// Regression (issue "hardening" point 3): a 1,000-byte name could not be saved, and a
+    /// right-to-left override made `invoice<U+202E>vsc.exe` display as `invoiceexe.csv`.
+    #[test]
+    fn an_offered_name_is_short_and_free_of_hidden_or_fake_separators() {
+        let long = format!("attachment; filename*=UTF-8''{}.csv", "%C3%A9".repeat(500));
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_DISPOSITION, HeaderValue::from_str(&long).unwrap());
+        let name = attachment_filename(&headers).unwrap();
+        assert!(name.len() <= 200 && name.ends_with(".csv"), "{} bytes: {name}", name.len());
+        let bidi = "attachment; filename*=UTF-8''invoice%E2%80%AEvsc.exe";
+        assert_eq!(filename(bidi).as_deref(), Some("invoice_vsc.exe"));
+        let slash = "attachment; filename*=UTF-8''..%E2%88%95..%E2%88%95etc%E2%88%95passwd";
+        assert_eq!(filename(slash).as_deref(), Some(".._.._etc_passwd"));
     }
 }

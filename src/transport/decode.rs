@@ -3,11 +3,14 @@
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::{Error, Operation, error::DecodeError};
-
-/// How much of a body an error keeps: enough to recognise an HTML error page or a
-/// truncated answer, too little to flood a log.
-const EXCERPT_BYTES: usize = 300;
+use crate::{
+    Error, Operation,
+    error::{
+        DecodeError,
+        bounded::{MAX_FIELD_TEXT, shorten_middle},
+        excerpt,
+    },
+};
 
 /// What a vendor's error body says, as far as the vendor's [`Protocol`](super::Protocol)
 /// can read it.
@@ -49,16 +52,6 @@ impl ErrorDetails {
     }
 }
 
-/// The start of a body as text, cut at a character boundary.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
-    let mut text = text.into_owned();
-    if body.len() > EXCERPT_BYTES {
-        text.push('…');
-    }
-    text
-}
-
 /// Decodes a JSON body; a failure keeps the JSON path that failed and a body excerpt.
 ///
 /// Path tracking costs about half again the decoding itself, so the body is decoded plainly
@@ -95,9 +88,10 @@ fn decode_tracking_path<T: DeserializeOwned>(
         Error::Decode(Box::new(DecodeError {
             operation,
             status,
-            path,
+            // A field name is the server's: it can be a megabyte long.
+            path: shorten_middle(&path, MAX_FIELD_TEXT).into_owned(),
             excerpt: excerpt(body),
-            request_id: request_id.map(str::to_owned),
+            request_id: request_id.map(|id| excerpt(id.as_bytes())),
             source: DecodeError::bounded_source(source),
         }))
     })
@@ -164,6 +158,29 @@ mod tests {
     }
 
     #[test]
+    fn a_megabyte_field_name_keeps_the_decode_error_short() {
+        let op = Operation::new(Vendor::Qualtrics, "list_events");
+        let name = format!("start{}end", "f".repeat(1 << 20));
+        let body = format!(r#"{{"{name}": "not a number"}}"#);
+        let error = decode_json::<std::collections::HashMap<String, u32>>(
+            op,
+            StatusCode::OK,
+            Some(&"r".repeat(100_000)),
+            body.as_bytes(),
+        )
+        .unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("{error:?}") };
+        assert!(decode.path().starts_with("start") && decode.path().ends_with("end"));
+        assert!(decode.path().len() <= MAX_FIELD_TEXT, "{}", decode.path().len());
+        for text in [error.to_string(), format!("{error:?}"), format!("{error:#?}")] {
+            assert!(text.len() <= 2048, "{} bytes", text.len());
+        }
+        let text = error.to_string();
+        assert!(text.starts_with("Qualtrics list_events could not decode"), "{text}");
+        assert!(text.ends_with("please report it with this message"), "{text}");
+    }
+
+    #[test]
     fn a_leading_byte_order_mark_is_skipped() {
         let op = Operation::new(Vendor::EnergyCap, "x");
         let decoded = decode_json::<Vec<u8>>(op, StatusCode::OK, None, b"\xEF\xBB\xBF[1,2]");
@@ -174,13 +191,5 @@ mod tests {
     fn trailing_garbage_is_a_decode_error() {
         let op = Operation::new(Vendor::EnergyCap, "x");
         assert!(decode_json::<Vec<u8>>(op, StatusCode::OK, None, b"[1] [2]").is_err());
-    }
-
-    #[test]
-    fn excerpt_cuts_long_bodies_on_a_char_boundary() {
-        let body = "é".repeat(400);
-        let text = excerpt(body.as_bytes());
-        assert!(text.ends_with('…'));
-        assert!(text.len() <= EXCERPT_BYTES + '…'.len_utf8());
     }
 }

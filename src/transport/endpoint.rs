@@ -1,13 +1,16 @@
 //! One vendor's API as the transport sees it: base URL, credentials, error format.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use reqwest::Method;
 use url::Url;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::{Authorize, Protocol, Request, Transport, check_scheme, rate_limit::Bucket};
+use super::{
+    Authorize, Protocol, Request, ServerLimits, Transport, check_scheme, failure::Failure,
+    rate_limit::Bucket,
+};
 use crate::{Error, Jitter, Operation, Timer, Vendor};
 
 /// A configured vendor API. Cheap to clone; shared by every request builder of the vendor.
@@ -23,10 +26,17 @@ struct Inner {
     protocol: Box<dyn Protocol>,
     /// Refuse redirects to another origin (a token endpoint's answer is a credential).
     own_origin_only: bool,
-    /// Requests to this API in flight at once, at most.
+    /// Requests to this API in flight at once, at most: a buffered answer holds its place
+    /// until read, a streamed one until its head has arrived.
     in_flight: Arc<Semaphore>,
+    /// Streamed bodies of this API open at once, at most (as many as requests in flight):
+    /// kept apart so that downloads left unread never hold up the other calls.
+    open_bodies: Arc<Semaphore>,
     /// The vendor's client-side rate limit, if the user set one.
     rate: Option<Bucket>,
+    /// The server's rate-limit windows as its answers describe them, for a vendor that
+    /// sends `X-RateLimit-*` headers.
+    server_limits: Option<Arc<ServerLimits>>,
 }
 
 impl Endpoint {
@@ -73,6 +83,7 @@ impl Endpoint {
             .map(|(_, limit)| Bucket::new(*limit));
         Ok(Self(Arc::new(Inner {
             in_flight: Arc::new(Semaphore::new(transport.max_in_flight)),
+            open_bodies: Arc::new(Semaphore::new(transport.max_in_flight)),
             rate,
             transport,
             vendor,
@@ -80,17 +91,60 @@ impl Endpoint {
             auth: Box::new(auth),
             protocol: Box::new(protocol),
             own_origin_only: false,
+            server_limits: None,
         })))
     }
 
     /// Waits for this API's rate limit and for a free place among its requests in flight;
-    /// the place is held until the permit is dropped.
-    pub(crate) async fn admit(&self) -> Option<OwnedSemaphorePermit> {
+    /// the place is held until the permit is dropped. The wait for a place ends with an
+    /// error when the client's timeout passes first, and what it took is given back: the
+    /// timeout left for the request itself.
+    pub(crate) async fn admit(
+        &self,
+        operation: Operation,
+    ) -> Result<(OwnedSemaphorePermit, Duration), Failure> {
         if let Some(bucket) = &self.0.rate {
             bucket.take(self.timer().as_ref()).await;
         }
-        // The semaphore is never closed, so acquiring only waits.
-        Arc::clone(&self.0.in_flight).acquire_owned().await.ok()
+        self.place(&self.0.in_flight, operation, "request slots").await
+    }
+
+    /// Waits for a place among this API's open streamed bodies, within the client's
+    /// timeout; the place is held by the body until it is read or dropped.
+    pub(crate) async fn open_body(
+        &self,
+        operation: Operation,
+    ) -> Result<OwnedSemaphorePermit, Failure> {
+        self.place(&self.0.open_bodies, operation, "places for open downloads")
+            .await
+            .map(|(permit, _)| permit)
+    }
+
+    async fn place(
+        &self,
+        places: &Arc<Semaphore>,
+        operation: Operation,
+        what: &str,
+    ) -> Result<(OwnedSemaphorePermit, Duration), Failure> {
+        let timeout = self.transport().timeout;
+        let started = self.timer().now();
+        // The semaphore is never closed: acquiring only waits, for at most the timeout.
+        match tokio::time::timeout(timeout, Arc::clone(places).acquire_owned()).await {
+            Ok(Ok(permit)) => {
+                let waited = self.timer().now().saturating_duration_since(started);
+                Ok((permit, timeout.saturating_sub(waited)))
+            }
+            Ok(Err(_)) | Err(_) => Err(Failure::no_place(
+                operation,
+                format!(
+                    "none of the {} {what} of {} became free within the client's timeout of \
+                     {timeout:?}: that many calls or unread downloads were holding them. Read \
+                     or drop downloads you started, or raise `ClientBuilder::max_in_flight`",
+                    self.transport().max_in_flight,
+                    self.vendor()
+                ),
+            )),
+        }
     }
 
     /// The same endpoint, refusing every redirect to another origin: for a token endpoint,
@@ -101,6 +155,21 @@ impl Endpoint {
             inner.own_origin_only = true;
         }
         self
+    }
+
+    /// The same endpoint, pacing itself by the server's rate-limit headers: each request
+    /// waits when the window `limits` puts it in is used up. Called right after
+    /// [`new`](Self::new), while the endpoint is not shared yet.
+    pub(crate) fn paced_by_server(mut self, limits: Arc<ServerLimits>) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.server_limits = Some(limits);
+        }
+        self
+    }
+
+    /// The server's rate-limit windows, when the endpoint paces itself by them.
+    pub(crate) fn server_limits(&self) -> Option<&Arc<ServerLimits>> {
+        self.0.server_limits.as_ref()
     }
 
     pub(crate) fn refuses_other_origins(&self) -> bool {

@@ -53,7 +53,8 @@ impl Endpoint {
         let transport = self.transport();
         if let Idempotency::Keyed(key) = &request.idempotency {
             let target = format!("{} {}", request.method, request.url);
-            let body = request.body.as_deref().unwrap_or_default();
+            let multipart = request.multipart.as_ref().map(|form| &form.fingerprint[..]);
+            let body = request.body.as_deref().or(multipart).unwrap_or_default();
             transport
                 .keys_sent
                 .claim(key, &target, body)
@@ -96,7 +97,9 @@ impl Endpoint {
                     continue;
                 }
             }
-            return Err(failure.into_error(request.operation, number, retry_after));
+            return Err(failure
+                .into_error(request.operation, number, retry_after)
+                .sent_to(request.url.path()));
         }
     }
 }

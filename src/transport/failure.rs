@@ -5,10 +5,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::header::RETRY_AFTER;
 
-use super::{Answer, ErrorDetails, decode::excerpt};
+use super::{Answer, ErrorDetails};
 use crate::{
     Error, Operation,
-    error::{ApiError, TransportError, TransportErrorKind},
+    error::{
+        ApiError, TransportError, TransportErrorKind,
+        bounded::{MAX_FIELD_TEXT, shorten_middle},
+        excerpt,
+    },
     retry::{FailureClass, RetryHint, parse_retry_after},
 };
 
@@ -43,10 +47,11 @@ impl Failure {
             TransportErrorKind::Body => "the answer's body could not be read to its end",
             _ => "the request failed",
         };
+        let (message, error) = without_url(message, error);
         Failure::Transport {
             kind,
             before_sending: error.is_connect(),
-            message: message.into(),
+            message,
             source: Some(error),
         }
     }
@@ -62,6 +67,18 @@ impl Failure {
             ),
             source: None,
         }
+    }
+
+    /// No request slot (or place for a body) freed up within the timeout: the call's time
+    /// is spent, so no retry.
+    pub(super) fn no_place(operation: Operation, message: String) -> Self {
+        Failure::Fatal(Error::Transport(Box::new(TransportError {
+            operation,
+            kind: TransportErrorKind::Timeout,
+            message,
+            attempts: 1,
+            source: None,
+        })))
     }
 
     pub(super) fn redirect(message: String) -> Self {
@@ -130,6 +147,8 @@ impl Failure {
                     .map(|id| excerpt(id.as_bytes())),
                 retry_after,
                 attempts,
+                path: None,
+                next_step: None,
             })),
             Failure::Transport { kind, message, source, .. } => {
                 Error::Transport(Box::new(TransportError {
@@ -142,6 +161,19 @@ impl Failure {
             }
             Failure::Fatal(error) => error,
         }
+    }
+}
+
+/// `message` naming the URL `error` quotes, shortened, and `error` without it: reqwest
+/// quotes the whole URL in its error and in each `Display` of it, and a skip token can make
+/// a URL of 60 KB, which every log line and every cause chain printed would repeat.
+pub(super) fn without_url(message: &str, error: reqwest::Error) -> (String, reqwest::Error) {
+    match error.url() {
+        Some(url) => {
+            let url = shorten_middle(url.as_str(), MAX_FIELD_TEXT);
+            (format!("{message} (url {url})"), error.without_url())
+        }
+        None => (message.to_owned(), error),
     }
 }
 

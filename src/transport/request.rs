@@ -1,6 +1,6 @@
 //! The description of one call, before credentials and retries are added.
 
-use std::fmt::Display;
+use std::{fmt, fmt::Display, sync::Arc};
 
 use bytes::Bytes;
 use reqwest::{
@@ -20,6 +20,8 @@ pub(crate) struct Request {
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
+    /// A multipart body, made afresh for each attempt, instead of `body`.
+    pub(crate) multipart: Option<MultipartBody>,
     /// Whether sending it twice does harm; decides retries after the request was sent.
     pub(crate) idempotency: Idempotency,
 }
@@ -27,7 +29,15 @@ pub(crate) struct Request {
 impl Request {
     pub(crate) fn new(operation: Operation, method: Method, url: Url) -> Self {
         let idempotency = Idempotency::of_method(&method);
-        Self { operation, method, url, headers: HeaderMap::new(), body: None, idempotency }
+        Self {
+            operation,
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            multipart: None,
+            idempotency,
+        }
     }
 
     pub(crate) fn query(mut self, name: &str, value: impl Display) -> Self {
@@ -69,6 +79,14 @@ impl Request {
         self
     }
 
+    /// A multipart body (`multipart/form-data`): `make` builds the form for each attempt,
+    /// since a form's streams are read once; `fingerprint` stands for its content where the
+    /// bytes are needed before sending (the idempotency ledger).
+    pub(crate) fn multipart_body(mut self, body: MultipartBody) -> Self {
+        self.multipart = Some(body);
+        self
+    }
+
     pub(crate) fn json_body(mut self, body: &impl Serialize) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             Error::invalid_input(
@@ -79,5 +97,25 @@ impl Request {
         self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Some(Bytes::from(bytes));
         Ok(self)
+    }
+}
+
+/// Builds one attempt's multipart form, or the error that stops the call (a file gone, a
+/// reader already read).
+pub(crate) type MakeForm = Arc<dyn Fn() -> Result<reqwest::multipart::Form, Error> + Send + Sync>;
+
+/// A multipart body: the form, made afresh for each attempt, and what stands for its
+/// content in the idempotency ledger.
+#[derive(Clone)]
+pub(crate) struct MultipartBody {
+    pub(crate) make: MakeForm,
+    pub(crate) fingerprint: Bytes,
+}
+
+impl fmt::Debug for MultipartBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MultipartBody")
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
     }
 }

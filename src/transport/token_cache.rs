@@ -11,20 +11,12 @@ use futures::future::{BoxFuture, FutureExt, Shared};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use tokio::time::Instant;
 
-use super::Authorize;
+use super::{Authorize, Token};
 use crate::{Error, Timer, timer::saturating_add};
 
 /// How long before its expiry a token is replaced, so a request never leaves with a token
 /// that dies in flight. Short-lived tokens are replaced at half their life instead.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
-/// A fresh token from a token endpoint.
-pub(crate) struct Token {
-    /// The whole `Authorization` value (`Bearer …`), marked sensitive.
-    pub(crate) header: HeaderValue,
-    /// How long the endpoint says the token lives.
-    pub(crate) lifetime: Duration,
-}
 
 /// Asks a vendor's token endpoint for a new token: the grant, the form and which field of
 /// the answer is the token are the vendor's business.

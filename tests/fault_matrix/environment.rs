@@ -135,14 +135,14 @@ pub(crate) async fn seed(op: Op, env: &mut Env) {
             env.subject = created.value.id;
             env.expected = vec![env.subject.clone()];
         }
-        EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage => {
+        EverbridgeMonths | EverbridgeOneMonth | EverbridgePageQueryPages | EverbridgePageQuery => {
             let everbridge = env.sandbox.everbridge();
             everbridge.clear_entries();
             let (from, to) = everbridge_range(op);
             // A month of `.items()` holds about 110 entries, so its second request is that
             // month's second batch; the one month of the others holds three batches (100,
             // 100, 10).
-            let count = if op == EverbridgeItems { 330 } else { 210 };
+            let count = if op == EverbridgeMonths { 330 } else { 210 };
             everbridge.seed_entries(ReportType::Security, count, from, to);
             env.expected = everbridge_expected(op, env);
         }
@@ -155,7 +155,7 @@ pub(crate) async fn seed(op: Op, env: &mut Env) {
 
 pub(crate) fn everbridge_range(op: Op) -> (DateTime<Utc>, DateTime<Utc>) {
     match op {
-        EverbridgeItems => (utc(2026, 3, 1), utc(2026, 6, 1)),
+        EverbridgeMonths => (utc(2026, 3, 1), utc(2026, 6, 1)),
         _ => (utc(2026, 5, 1), utc(2026, 6, 1)),
     }
 }
@@ -163,7 +163,7 @@ pub(crate) fn everbridge_range(op: Op) -> (DateTime<Utc>, DateTime<Utc>) {
 pub(crate) fn everbridge_expected(op: Op, env: &Env) -> Vec<String> {
     let all = ids_of(&env.sandbox.everbridge().entries(ReportType::Security), "entityId");
     match op {
-        EverbridgePage => all.into_iter().take(100).collect(),
+        EverbridgePageQuery => all.into_iter().take(100).collect(),
         _ => all,
     }
 }
@@ -184,7 +184,7 @@ pub(crate) fn target(op: Op, env: &Env) -> (String, Option<&'static str>) {
         ReporterList => (REPORTS.into(), Some("GET")),
         ReporterTemplates => (TEMPLATES.into(), None),
         ReporterTemplate => (format!("{TEMPLATES}/{}", ReporterSandbox::CSV_TEMPLATE), None),
-        EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage => {
+        EverbridgeMonths | EverbridgeOneMonth | EverbridgePageQueryPages | EverbridgePageQuery => {
             (AUDIT_LOG.into(), None)
         }
     }
@@ -195,7 +195,7 @@ pub(crate) fn aimed(fault: Fault, case: &Case, env: &Env) -> Fault {
     // Listings fail on their second request; a cut-off scroll on its last batch of entries
     // (the third), whose loss only the empty answer after it can tell.
     let after = match (case.kind, case.op) {
-        (ResetMidBody, EverbridgeScroll) => 2,
+        (ResetMidBody, EverbridgeOneMonth) => 2,
         (_, op) => u32::from(op.is_listing()),
     };
     let fault = fault.path(path).after(after);
@@ -233,6 +233,22 @@ pub(crate) async fn inject(case: &Case, env: &mut Env) {
             env.expected = ids_of(&events[..2], "id");
             Some(Fault::status(200).body(page).path(QUALTRICS_LOGS).times(2))
         }
+        ScrollRepeat => {
+            // After the opening batch, three of its entries at its position, every time.
+            let entries = env.sandbox.everbridge().entries(ReportType::Security);
+            let batch: Vec<Value> = entries.iter().take(3).cloned().collect();
+            let body =
+                json!({"data": batch, "scrollId": "fault-matrix", "start": 0, "totalCount": 3});
+            Some(Fault::status(200).body(body).times(200))
+        }
+        SuccessAsText => {
+            Some(Fault::status(200).body(json!({"success": "false", "message": "Not now"})))
+        }
+        StatusAsText => Some(Fault::status(200).body(json!({"status": "503", "message": "Busy"}))),
+        ErrorsMember => Some(
+            Fault::status(200).body(json!({"errors": [{"code": "E-7"}], "data": {"data": []}})),
+        ),
+        NoData => Some(Fault::status(200).body(json!({"currentPageNo": 0, "totalCount": 250}))),
         OversizedBody | ScrollExpiry => None,
         MalformedDate | UnknownEnum | NullObject => odd_data(case, env).await,
     };
@@ -322,7 +338,7 @@ pub(crate) async fn odd_data(case: &Case, env: &mut Env) -> Option<Fault> {
             }
             Some(Fault::status(200).body(page))
         }
-        EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage => {
+        EverbridgeMonths | EverbridgeOneMonth | EverbridgePageQueryPages | EverbridgePageQuery => {
             let everbridge = env.sandbox.everbridge();
             for (n, time) in [(990_001, "2026-05-20T10:00"), (990_002, "2026-05-21T10:00:00+0000")]
             {

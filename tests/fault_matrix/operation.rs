@@ -268,17 +268,17 @@ pub(crate) async fn run_op(case: &Case, env: &Env) -> Outcome {
             )
             .await
         }
-        EverbridgeItems | EverbridgeScroll | EverbridgePages => {
+        EverbridgeMonths | EverbridgeOneMonth | EverbridgePageQueryPages => {
             let (from, to) = everbridge_range(case.op);
             let make = |resume: Option<Continuation>| {
-                let mut log = client.everbridge().audit_log(ReportType::Security, from, to);
+                let mut log = client.everbridge().list_audit_log(ReportType::Security, from, to);
                 if let Some(continuation) = resume {
                     log = log.resume(continuation);
                 }
                 match case.op {
-                    EverbridgeItems => log.item_pages(),
-                    EverbridgeScroll => log.scroll(),
-                    _ => log.pages(),
+                    EverbridgeMonths => log.pages(),
+                    EverbridgeOneMonth => log.pages(),
+                    _ => log.page_query_pages(),
                 }
             };
             let everbridge = env.sandbox.everbridge();
@@ -288,14 +288,14 @@ pub(crate) async fn run_op(case: &Case, env: &Env) -> Outcome {
             });
             read(make, |entry| entry.entity_id.unwrap_or(-1).to_string(), hook, recover).await
         }
-        EverbridgePage => {
+        EverbridgePageQuery => {
             let (from, to) = everbridge_range(case.op);
             call(
                 || async move {
                     let page = client
                         .everbridge()
-                        .audit_log(ReportType::Security, from, to)
-                        .page(1)
+                        .list_audit_log(ReportType::Security, from, to)
+                        .page_query(1)
                         .send()
                         .await?;
                     Ok(page

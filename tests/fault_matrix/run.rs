@@ -44,6 +44,10 @@ pub(crate) fn check_error(want: Want, op: Op, error: &Error, problems: &mut Vec<
             error,
             Error::Pagination(e) if !e.is_cursor_expired() && text.to_lowercase().contains("token")
         ),
+        Want::ScrollRepeat => matches!(
+            error,
+            Error::Pagination(e) if !e.is_cursor_expired() && text.contains("same batch")
+        ),
         Want::WaitTimeout => {
             matches!(error, Error::WaitTimeout(e) if e.last_status() == Some("Queued"))
         }

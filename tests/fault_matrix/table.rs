@@ -44,10 +44,10 @@ operations! {
     ReporterTemplate,
     ReporterWait,
     ReporterDownload,
-    EverbridgeItems,
-    EverbridgeScroll,
-    EverbridgePages,
-    EverbridgePage,
+    EverbridgeMonths,
+    EverbridgeOneMonth,
+    EverbridgePageQueryPages,
+    EverbridgePageQuery,
 }
 
 use Op::*;
@@ -72,9 +72,10 @@ impl Op {
             ReporterTemplate => ("Lerian Reporter", &["get_template"]),
             ReporterWait => ("Lerian Reporter", &["wait_for_report", "get_report"]),
             ReporterDownload => ("Lerian Reporter", &["download_report"]),
-            EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage => {
-                ("Everbridge", &["audit_log"])
-            }
+            EverbridgeMonths
+            | EverbridgeOneMonth
+            | EverbridgePageQueryPages
+            | EverbridgePageQuery => ("Everbridge", &["audit_log"]),
         }
     }
 
@@ -86,14 +87,17 @@ impl Op {
                 | QualtricsRaw
                 | ReporterList
                 | ReporterTemplates
-                | EverbridgeItems
-                | EverbridgeScroll
-                | EverbridgePages
+                | EverbridgeMonths
+                | EverbridgeOneMonth
+                | EverbridgePageQueryPages
         )
     }
 
     pub(crate) fn is_everbridge(self) -> bool {
-        matches!(self, EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage)
+        matches!(
+            self,
+            EverbridgeMonths | EverbridgeOneMonth | EverbridgePageQueryPages | EverbridgePageQuery
+        )
     }
 }
 
@@ -112,6 +116,16 @@ pub(crate) enum Kind {
     MalformedDate,
     UnknownEnum,
     NullObject,
+    /// Everbridge: the scroll answers the same batch again, without end.
+    ScrollRepeat,
+    /// Everbridge: HTTP 200 with `"success": "false"` (text, not a boolean).
+    SuccessAsText,
+    /// Everbridge: HTTP 200 with `"status": "503"` (text) and a message.
+    StatusAsText,
+    /// Everbridge: HTTP 200 with an `errors` member beside an empty `data`.
+    ErrorsMember,
+    /// Everbridge: HTTP 200 without `data`.
+    NoData,
 }
 
 use Kind::*;
@@ -141,6 +155,8 @@ pub(crate) enum Want {
     Decode(&'static str),
     CursorExpired,
     RepeatedToken,
+    /// A scroll that answered the same batch again: a pagination error, not an expiry.
+    ScrollRepeat,
     WaitTimeout,
 }
 
@@ -166,7 +182,7 @@ pub(crate) type ExpectFor = fn(Op) -> Option<Expect>;
 
 /// The table: each fault kind with the outcome each operation it applies to must show.
 pub(crate) fn matrix() -> Vec<Case> {
-    let rows: [(Kind, ExpectFor); 13] = [
+    let rows: [(Kind, ExpectFor); 18] = [
         (Burst503, |op| {
             // POST exec without a key is never retried after an answer.
             Some(match op {
@@ -196,7 +212,7 @@ pub(crate) fn matrix() -> Vec<Case> {
                     Expect::Fails(Want::Transport(TransportErrorKind::Body), Then::Recover)
                 }
                 // The scroll moved on with the lost batch: the SDK notices the jump.
-                EverbridgeItems | EverbridgeScroll => {
+                EverbridgeMonths | EverbridgeOneMonth => {
                     Expect::Fails(Want::CursorExpired, Then::Recover)
                 }
                 _ => Expect::Exact,
@@ -216,7 +232,7 @@ pub(crate) fn matrix() -> Vec<Case> {
                     Expect::Fails(Want::Transport(TransportErrorKind::Timeout), Then::Stop)
                 }
                 // The server may still serve the batch the client gave up on.
-                EverbridgeItems | EverbridgeScroll => Expect::ExactAfterResumes,
+                EverbridgeMonths | EverbridgeOneMonth => Expect::ExactAfterResumes,
                 _ => Expect::Exact,
             })
         }),
@@ -225,7 +241,7 @@ pub(crate) fn matrix() -> Vec<Case> {
         }),
         (InFlight409, |op| (op == ReporterGenerate).then_some(Expect::Exact)),
         (ScrollExpiry, |op| {
-            matches!(op, EverbridgeItems | EverbridgeScroll)
+            matches!(op, EverbridgeMonths | EverbridgeOneMonth)
                 .then_some(Expect::Fails(Want::CursorExpired, Then::Recover))
         }),
         (RepeatedToken, |op| {
@@ -246,9 +262,10 @@ pub(crate) fn matrix() -> Vec<Case> {
                 Some(Expect::Fails(Want::Decode("createdAt"), Then::Stop))
             }
             // Everbridge's dates are spellings the tolerant reader takes (no seconds, `+0000`).
-            EverbridgeItems | EverbridgeScroll | EverbridgePages | EverbridgePage => {
-                Some(Expect::Exact)
-            }
+            EverbridgeMonths
+            | EverbridgeOneMonth
+            | EverbridgePageQueryPages
+            | EverbridgePageQuery => Some(Expect::Exact),
             _ => None,
         }),
         (UnknownEnum, |op| match op {
@@ -258,6 +275,19 @@ pub(crate) fn matrix() -> Vec<Case> {
             EnergyCapWait => Some(Expect::Fails(Want::WaitTimeout, Then::Stop)),
             _ => None,
         }),
+        (ScrollRepeat, |op| {
+            matches!(op, EverbridgeMonths | EverbridgeOneMonth)
+                .then_some(Expect::Fails(Want::ScrollRepeat, Then::Stop))
+        }),
+        // An HTTP-200 failure is an error with status 200, never an empty page that ends
+        // the month: resumed, the listing reads exactly the rest.
+        (SuccessAsText, everbridge_200_failure),
+        (StatusAsText, |op| {
+            // `"status": "503"` is retried as a 503 would be: the fault answers once.
+            op.is_everbridge().then_some(Expect::Exact)
+        }),
+        (ErrorsMember, everbridge_200_failure),
+        (NoData, everbridge_200_failure),
         (NullObject, |op| match op {
             EnergyCapLogs | EnergyCapLogDetail | QualtricsLogins | QualtricsRaw | ReporterGet
             | ReporterList => Some(Expect::Exact),
@@ -271,4 +301,10 @@ pub(crate) fn matrix() -> Vec<Case> {
             })
         })
         .collect()
+}
+
+/// An Everbridge HTTP-200 failure: an error with status 200, then the listing resumed or
+/// the page asked again reads exactly the seeded entries.
+fn everbridge_200_failure(op: Op) -> Option<Expect> {
+    op.is_everbridge().then_some(Expect::Fails(Want::Status(200), Then::Recover))
 }

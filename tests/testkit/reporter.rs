@@ -226,13 +226,21 @@ async fn lists_page_with_total_counting_the_page_and_match_the_stored_status_exa
     assert_eq!(stored["total"], 10, "the default limit");
     let by_day = json(get(&sandbox, "v1/reports?createdAt=2026-03-02&limit=100").await).await;
     assert_eq!(by_day["total"], 0);
+    let snake_wins = "v1/reports?created_at=2026-03-01&createdAt=2026-03-02&limit=100";
+    assert_eq!(json(get(&sandbox, snake_wins).await).await["total"], 25);
+    // What Reporter cannot parse it ignores: the list comes back unfiltered.
+    for ignored in ["created_at=03/01/2026", "template_id=nope"] {
+        let unfiltered =
+            json(get(&sandbox, &format!("v1/reports?{ignored}&limit=100")).await).await;
+        assert_eq!(unfiltered["total"], 25, "{ignored}");
+    }
 
     let refusals = [
         ("limit=101", "TPL-0024"),
         ("limit=0", "TPL-0019"),
         ("page=x", "TPL-0019"),
         ("sortOrder=up", "TPL-0025"),
-        ("createdAt=03/01/2026", "TPL-0020"),
+        ("sort_order=up", "TPL-0025"),
     ];
     for (query, code) in refusals {
         assert_eq!(
@@ -249,10 +257,12 @@ async fn templates_list_filter_and_read_one() {
     let all = json(get(&sandbox, "v1/templates?limit=100&sortOrder=asc").await).await;
     let formats: Vec<_> =
         all["items"].as_array().unwrap().iter().map(|t| t["outputFormat"].clone()).collect();
-    assert_eq!(formats, ["CSV", "HTML", "XML", "TXT", "PDF", "CSV", "HTML"]);
-    let csv = json(get(&sandbox, "v1/templates?outputFormat=csv&description=ledger").await).await;
+    assert_eq!(formats, ["csv", "html", "xml", "txt", "pdf", "csv", "html"]);
+    let csv = json(get(&sandbox, "v1/templates?output_format=csv&description=ledger").await).await;
     assert_eq!(csv["items"][0]["id"], ReporterSandbox::LARGE_TEMPLATE);
     assert_eq!(csv["total"], 1);
+    let upper = json(get(&sandbox, "v1/templates?output_format=CSV").await).await;
+    assert_eq!(upper["total"], 0, "stored in lower case, matched exactly");
     assert_eq!(
         error_code(get(&sandbox, "v1/templates?outputFormat=docx").await).await,
         (400, "TPL-0003".to_owned())
@@ -275,7 +285,7 @@ async fn the_token_the_routes_and_the_shared_faults_apply() {
     let delete = request(&sandbox, reqwest::Method::DELETE, "v1/reports").send().await.unwrap();
     assert_eq!(delete.status(), 405);
     assert_eq!(delete.headers()["allow"], "GET, POST");
-    assert_eq!(get(&sandbox, "v1/data-sources").await.status(), 404);
+    assert_eq!(get(&sandbox, "v1/data-source").await.status(), 404);
     assert_eq!(
         get(&sandbox, "../v1/templates").await.status(),
         404,
@@ -285,4 +295,84 @@ async fn the_token_the_routes_and_the_shared_faults_apply() {
     sandbox.inject(Fault::status(503).path("/reporter/manager/v1/templates"));
     assert_eq!(get(&sandbox, "v1/templates").await.status(), 503);
     assert_eq!(get(&sandbox, "v1/templates").await.status(), 200);
+}
+
+fn upload_form(field: &str) -> reqwest::multipart::Form {
+    let file = reqwest::multipart::Part::bytes(b"id,name\n{{ x }}\n".to_vec()).file_name("a.tpl");
+    reqwest::multipart::Form::new()
+        .text("outputFormat", "CSV")
+        .text("description", "Accounts")
+        .part(field.to_owned(), file)
+}
+
+#[tokio::test]
+async fn templates_are_uploaded_in_field_template_not_the_specs_template_file() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let post = |field: &str| {
+        request(&sandbox, reqwest::Method::POST, "v1/templates").multipart(upload_form(field))
+    };
+
+    let spec = post("templateFile").send().await.unwrap();
+    assert_eq!(error_code(spec).await, (400, "TPL-0005".to_owned()));
+    let created = post("template").send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let created = json(created).await;
+    assert_eq!(created["outputFormat"], "csv", "stored in lower case");
+
+    let id = created["id"].as_str().unwrap();
+    let patch = request(&sandbox, reqwest::Method::PATCH, &format!("v1/templates/{id}"))
+        .multipart(reqwest::multipart::Form::new().text("outputFormat", "html"));
+    assert_eq!(error_code(patch.send().await.unwrap()).await, (400, "TPL-0010".to_owned()));
+    let delete = request(&sandbox, reqwest::Method::DELETE, &format!("v1/templates/{id}"));
+    assert_eq!(delete.send().await.unwrap().status(), 204);
+    assert_eq!(get(&sandbox, &format!("v1/templates/{id}")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn reports_can_start_pending_extraction_and_the_rate_limiter_sends_its_headers() {
+    let sandbox = Sandbox::builder()
+        .reporter_pending_extraction(1)
+        .reporter_rate_limits(2, 10, 50, Duration::from_secs(60))
+        .start()
+        .await
+        .unwrap();
+    let created =
+        json(create(&sandbox, &body(ReporterSandbox::CSV_TEMPLATE), Some("k")).await).await;
+    assert_eq!(created["status"], "PendingExtraction");
+
+    let first = get(&sandbox, "v1/templates").await;
+    let header = |response: &reqwest::Response, name: &str| {
+        response.headers()[name].to_str().unwrap().to_owned()
+    };
+    assert_eq!(header(&first, "x-ratelimit-limit"), "2");
+    assert_eq!(header(&first, "x-ratelimit-remaining"), "1");
+    let reset: u64 = header(&first, "x-ratelimit-reset").parse().unwrap();
+    assert!((59..=60).contains(&reset), "{reset}");
+    get(&sandbox, "v1/templates").await;
+    let over = get(&sandbox, "v1/templates").await;
+    assert_eq!(over.status(), 429);
+    let retry_after: u64 = header(&over, "retry-after").parse().unwrap();
+    assert!(retry_after <= reset, "the seconds left in the window: {retry_after}");
+    assert_eq!(error_code(over).await.1, "TPL-0429");
+    let ready = client().get(sandbox.reporter_url().join("ready").unwrap()).send().await.unwrap();
+    assert_eq!(ready.status(), 200, "neither token nor rate limit");
+}
+
+#[tokio::test]
+async fn data_sources_ready_and_version() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let one = json(get(&sandbox, "v1/data-sources/midaz_transaction").await).await;
+    assert_eq!(one["tables"][1]["name"], "public.operation");
+    assert_eq!(error_code(get(&sandbox, "v1/data-sources/nope").await).await.0, 404);
+
+    sandbox.reporter().set_dependency_down("rabbitmq", Some("connection is closed"));
+    let ready = client().get(sandbox.reporter_url().join("ready").unwrap()).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let ready = json(ready).await;
+    assert_eq!(ready["status"], "not_ready");
+    assert_eq!(ready["dependencies"]["rabbitmq"]["message"], "connection is closed");
+    assert_eq!(ready["dependencies"]["redis"]["status"], "ready");
+    let version =
+        client().get(sandbox.reporter_url().join("version").unwrap()).send().await.unwrap();
+    assert_eq!(json(version).await["version"], "1.2.0-beta.1");
 }

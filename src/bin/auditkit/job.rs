@@ -89,7 +89,7 @@ impl Stream {
 
     /// Whether OCSF has a mapping for it.
     pub(crate) fn has_ocsf(self) -> bool {
-        !matches!(self, Stream::SessionCreations | Stream::DistributionLogs | Stream::Reports)
+        !matches!(self, Stream::DistributionLogs | Stream::Reports)
     }
 }
 
@@ -119,28 +119,28 @@ impl Job {
                     mode,
                     vendor,
                     client.qualtrics().event_source::<Logins>(),
-                    ocsf::login,
+                    ocsf::qualtrics,
                 ),
                 Stream::SessionTerminations => self.stream(
                     store,
                     mode,
                     vendor,
                     client.qualtrics().event_source::<SessionTerminations>(),
-                    ocsf::logoff,
+                    ocsf::qualtrics,
                 ),
                 Stream::PasswordResets => self.stream(
                     store,
                     mode,
                     vendor,
                     client.qualtrics().event_source::<PasswordResets>(),
-                    ocsf::password_reset,
+                    ocsf::qualtrics,
                 ),
                 Stream::SessionCreations => self.stream(
                     store,
                     mode,
                     vendor,
                     client.qualtrics().event_source::<SessionCreations>(),
-                    ocsf::none,
+                    ocsf::qualtrics,
                 ),
                 Stream::Security => self.stream(
                     store,

@@ -151,11 +151,7 @@ fn line(
 
 /// The OCSF mapping of each source's events, as JSON (`None`: the source has none).
 pub(crate) mod ocsf {
-    use auditkit::{
-        everbridge,
-        ocsf::{self, ToOcsf},
-        qualtrics,
-    };
+    use auditkit::{everbridge, ocsf::ToOcsf, qualtrics};
     use serde::Serialize;
 
     type Mapped = Option<serde_json::Result<serde_json::Value>>;
@@ -168,17 +164,11 @@ pub(crate) mod ocsf {
         None
     }
 
-    pub(crate) fn login(event: &qualtrics::Event<qualtrics::LoginDescriptor>) -> Mapped {
-        json(event.to_ocsf())
-    }
-
-    pub(crate) fn logoff(event: &qualtrics::Event<qualtrics::SessionDescriptor>) -> Mapped {
-        json(ocsf::qualtrics::logoff(event))
-    }
-
-    pub(crate) fn password_reset(
-        event: &qualtrics::Event<qualtrics::PasswordResetDescriptor>,
-    ) -> Mapped {
+    /// A Qualtrics event of any activity type with a mapping (every one the SDK describes).
+    pub(crate) fn qualtrics<A: qualtrics::ActivityType>(event: &qualtrics::Event<A>) -> Mapped
+    where
+        qualtrics::Event<A>: ToOcsf,
+    {
         json(event.to_ocsf())
     }
 

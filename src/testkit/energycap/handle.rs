@@ -1,11 +1,10 @@
-//! [`EnergyCapSandbox`], the public handle on the simulator's state, and the runs that
-//! `exec` started.
+//! [`EnergyCapSandbox`], the public handle on the simulator's state.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 
-use super::state::{Outcome, State};
+use super::state::{EnergyCapRun, Outcome, State};
 use crate::testkit::lock::lock;
 
 /// A handle on the EnergyCAP simulator's state, from
@@ -43,18 +42,6 @@ use crate::testkit::lock::lock;
 #[derive(Debug, Clone)]
 pub struct EnergyCapSandbox {
     pub(super) state: Arc<Mutex<State>>,
-}
-
-/// One run the simulator started for `POST reportdistribution/{id}/exec`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct EnergyCapRun {
-    /// The distribution that was run.
-    pub distribution_id: i64,
-    /// The body's `overrideUserIds`, when it had any.
-    pub override_user_ids: Option<Vec<i64>>,
-    /// The id of the log the run created.
-    pub log_id: i64,
 }
 
 impl EnergyCapSandbox {

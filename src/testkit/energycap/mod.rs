@@ -4,16 +4,18 @@
 //! after a few polls.
 //!
 //! One concept per file: [`handle`] is the public [`EnergyCapSandbox`], [`config`] when runs
-//! finish, [`routes`] the HTTP surface and its key check, [`state`] the logs, distributions
-//! and runs behind it, [`seed`] what a sandbox starts with, and [`plugin`] how the sandbox
-//! starts it and wires a client to it.
+//! finish, [`routes`] the HTTP surface and its key check, [`refusal`] its error answers,
+//! [`state`] the logs, distributions and runs behind it, [`seed`] what a sandbox starts
+//! with, and [`plugin`] how the sandbox starts it and wires a client to it.
 
 mod config;
 mod handle;
 mod plugin;
+mod refusal;
 mod routes;
 mod seed;
 mod state;
 
-pub use handle::{EnergyCapRun, EnergyCapSandbox};
+pub use handle::EnergyCapSandbox;
+pub use state::EnergyCapRun;
 pub(crate) use plugin::EnergyCap;

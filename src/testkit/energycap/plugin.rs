@@ -13,7 +13,7 @@ use super::{
 use crate::{
     ClientBuilder,
     energycap::{Config as EnergyCapConfig, Credentials as EnergyCapCredentials, Host},
-    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, sim::Simulator},
 };
 
 /// The EnergyCAP plug-in, mounted at `/energycap`.

@@ -6,8 +6,13 @@ use std::sync::{Arc, Mutex};
 use hyper::{StatusCode, header::ALLOW};
 use serde_json::Value;
 
-use super::{config::Config, handle::EnergyCapSandbox, state::State};
-use crate::testkit::state::{SimRequest, SimResponse, Simulator};
+use super::{
+    config::Config,
+    handle::EnergyCapSandbox,
+    refusal::{not_found_distribution, not_found_log},
+    state::State,
+};
+use crate::testkit::sim::{SimRequest, SimResponse, Simulator};
 
 /// The only `ECI-ApiKey` the simulator accepts.
 pub(crate) const API_KEY: &str = "sandbox-energycap-key";
@@ -102,12 +107,4 @@ pub(super) fn include_in_progress(request: &SimRequest) -> Result<bool, String> 
         Some(value) if value.eq_ignore_ascii_case("false") => Ok(false),
         Some(value) => Err(format!("The value '{value}' is not valid for includeInProgress.")),
     }
-}
-
-pub(super) fn not_found_log(id: &str) -> SimResponse {
-    SimResponse::message(StatusCode::NOT_FOUND, &format!("Report distribution log {id} not found"))
-}
-
-pub(super) fn not_found_distribution(id: &str) -> SimResponse {
-    SimResponse::message(StatusCode::NOT_FOUND, &format!("Report distribution {id} not found"))
 }

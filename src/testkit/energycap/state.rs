@@ -1,5 +1,5 @@
-//! The simulator's state: report distributions, their logs, and the runs `exec` started,
-//! which finish after a few reads or a while.
+//! The simulator's state: report distributions, their logs, and the runs `exec` started
+//! ([`EnergyCapRun`]), which finish after a few reads or a while.
 
 use chrono::Utc;
 use hyper::StatusCode;
@@ -9,10 +9,9 @@ use tokio::time::Instant;
 
 use super::{
     config::Config,
-    handle::EnergyCapRun,
-    routes::{not_found_distribution, not_found_log},
+    refusal::{not_found_distribution, not_found_log},
 };
-use crate::testkit::state::SimResponse;
+use crate::testkit::sim::SimResponse;
 
 pub(super) const IN_PROGRESS: &str = "In Progress";
 
@@ -46,6 +45,18 @@ pub(super) struct Log {
 pub(super) struct Run {
     pub(super) reads: u32,
     pub(super) started: Instant,
+}
+
+/// One run the simulator started for `POST reportdistribution/{id}/exec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EnergyCapRun {
+    /// The distribution that was run.
+    pub distribution_id: i64,
+    /// The body's `overrideUserIds`, when it had any.
+    pub override_user_ids: Option<Vec<i64>>,
+    /// The id of the log the run created.
+    pub log_id: i64,
 }
 
 impl Log {
@@ -191,9 +202,7 @@ impl State {
     pub(super) fn next_log_id(&self) -> i64 {
         self.logs.iter().map(|log| log.id).max().unwrap_or(100) + 1
     }
-
 }
-
 
 pub(super) fn id_of(distribution: &Value) -> Option<i64> {
     distribution.get("reportDistributionId").and_then(Value::as_i64)

@@ -8,10 +8,10 @@ use tokio::time::Instant;
 
 use super::{
     entries::View,
-    routes::Refusal,
+    refusal::Refusal,
     state::{Scroll, State, report_type},
 };
-use crate::testkit::state::SimRequest;
+use crate::testkit::sim::SimRequest;
 
 /// Entries per page, for pageQuery and scroll alike.
 pub(super) const PAGE_SIZE: usize = 100;

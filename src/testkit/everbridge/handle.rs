@@ -34,7 +34,7 @@ use crate::{
 /// let entries: Vec<_> = sandbox
 ///     .client()
 ///     .everbridge()
-///     .audit_log(ReportType::Contact, from, to)
+///     .list_audit_log(ReportType::Contact, from, to)
 ///     .items()
 ///     .try_collect()
 ///     .await?;
@@ -189,8 +189,8 @@ impl EverbridgeSandbox {
     /// let sandbox = Sandbox::start().await?;
     /// let (from, to) = (Utc::now() - Duration::days(20), Utc::now());
     /// sandbox.everbridge().seed_entries(ReportType::Security, 150, from, to);
-    /// let log = || sandbox.client().everbridge().audit_log(ReportType::Security, from, to);
-    /// let mut pages = log().item_pages();
+    /// let log = || sandbox.client().everbridge().list_audit_log(ReportType::Security, from, to);
+    /// let mut pages = log().pages();
     /// pages.try_next().await?;
     /// assert!(sandbox.everbridge().expire_scrolls() >= 1);
     /// let Err(Error::Pagination(expired)) = pages.try_collect::<Vec<_>>().await else { panic!() };

@@ -4,7 +4,7 @@
 //! `/everbridge/authorization/v1/tokens`. It starts with seven months of entries, one empty.
 //!
 //! One concept per file: [`handle`] is the public [`EverbridgeSandbox`], [`config`] the
-//! builder's settings, [`routes`] the HTTP surface, its auth check and failure shapes,
+//! builder's settings, [`routes`] the HTTP surface and its auth check, [`refusal`] its failure shapes,
 //! [`oauth`] the token endpoint, [`audit_log`] the query rules, pages and scrolls,
 //! [`state`] what is behind them, [`entries`] the entries and their JSON, [`seed`] what a
 //! sandbox starts with, and [`plugin`] how the sandbox starts it and wires a client.
@@ -15,6 +15,7 @@ mod entries;
 mod handle;
 mod oauth;
 mod plugin;
+mod refusal;
 mod routes;
 mod seed;
 mod state;

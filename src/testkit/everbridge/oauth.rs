@@ -9,7 +9,7 @@ use super::{
     routes::{PASSWORD, USERNAME},
     state::State,
 };
-use crate::testkit::state::{SimRequest, SimResponse};
+use crate::testkit::sim::{SimRequest, SimResponse};
 
 /// The OAuth client id the token endpoint accepts.
 pub(crate) const CLIENT_ID: &str = "sandbox-everbridge-client";

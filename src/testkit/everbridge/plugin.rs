@@ -15,7 +15,7 @@ use super::{
 use crate::{
     ClientBuilder,
     everbridge::{Config as EverbridgeConfig, Credentials, Region},
-    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, sim::Simulator},
 };
 
 /// The Everbridge plug-in, mounted at `/everbridge`.
@@ -61,7 +61,7 @@ impl Sandbox {
     /// let config = everbridge::Config::new(everbridge::Region::Us, oauth).base_url(sandbox.everbridge_url());
     /// let client = Client::builder().everbridge(config).build()?;
     /// let (from, to) = (chrono::Utc::now() - chrono::Duration::days(1), chrono::Utc::now());
-    /// client.everbridge().audit_log(everbridge::ReportType::Security, from, to).page(1).send().await?;
+    /// client.everbridge().list_audit_log(everbridge::ReportType::Security, from, to).page_query(1).send().await?;
     /// assert_eq!(sandbox.everbridge().tokens_issued(), 1);
     /// # Ok(()) }
     /// ```

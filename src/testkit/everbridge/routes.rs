@@ -4,11 +4,10 @@
 use std::sync::{Arc, Mutex};
 
 use hyper::{StatusCode, header::ALLOW};
-use serde_json::json;
 use tokio::time::Instant;
 
-use super::{config::Config, handle::EverbridgeSandbox, state::State};
-use crate::testkit::state::{SimRequest, SimResponse, Simulator};
+use super::{config::Config, handle::EverbridgeSandbox, refusal::Refusal, state::State};
+use crate::testkit::sim::{SimRequest, SimResponse, Simulator};
 
 pub(super) const PREFIX: &str = "/everbridge";
 
@@ -38,38 +37,6 @@ impl Simulator for EverbridgeSimulator {
 
     fn handle(&self, request: &SimRequest) -> SimResponse {
         self.sandbox.lock().handle(request)
-    }
-}
-
-/// Why a request is refused, in one of Everbridge's two shapes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Refusal {
-    /// HTTP 200 `{"success": false, "type": "business", "message": …}`.
-    Business(&'static str),
-    /// `{"message": …, "status": …}` with that status.
-    Http { status: StatusCode, message: String },
-}
-
-impl Refusal {
-    pub(super) fn bad_request(message: impl Into<String>) -> Self {
-        Self::Http { status: StatusCode::BAD_REQUEST, message: message.into() }
-    }
-
-    pub(super) fn unauthorized(message: &str) -> Self {
-        Self::Http { status: StatusCode::UNAUTHORIZED, message: message.into() }
-    }
-
-    pub(super) fn into_response(self) -> SimResponse {
-        match self {
-            Self::Business(message) => SimResponse::json(
-                StatusCode::OK,
-                &json!({ "success": false, "type": "business", "message": message }),
-            ),
-            Self::Http { status, message } => SimResponse::json(
-                status,
-                &json!({ "message": message, "status": status.as_u16() }),
-            ),
-        }
     }
 }
 

@@ -3,8 +3,8 @@
 
 use tokio::time::Instant;
 
-use super::{routes::Refusal, state::State};
-use crate::testkit::state::SimRequest;
+use super::{answer::Refusal, state::State};
+use crate::testkit::sim::SimRequest;
 
 /// The only `X-API-TOKEN` the simulator accepts.
 pub(crate) const API_TOKEN: &str = "sandbox-qualtrics-token";

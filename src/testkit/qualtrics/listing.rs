@@ -11,7 +11,7 @@ use super::{
     skip_token::encode_token,
     state::{Key, State, Stored},
 };
-use crate::testkit::state::SimRequest;
+use crate::testkit::sim::SimRequest;
 
 impl State {
     pub(super) fn activity_types(&self) -> Value {

@@ -4,12 +4,13 @@
 //! resets and brand changes shaped like the published example.
 //!
 //! One concept per file: [`handle`] is the public [`QualtricsSandbox`], [`config`] the
-//! builder's settings and [`NextPageMode`], [`routes`] the HTTP surface, [`auth`] the API
+//! builder's settings and [`NextPageMode`], [`routes`] the HTTP surface, [`answer`] its success and refusal shapes, [`auth`] the API
 //! and bearer token check, [`oauth`] the token endpoint, [`query`] the `GET logs` query,
 //! [`listing`] the pages it answers, [`skip_token`] the token between them, [`state`] the
 //! events behind them, [`seed`] and [`events`] what a sandbox starts with, [`ids`] the
 //! deterministic ids and times, and [`plugin`] how the sandbox starts it and wires a client.
 
+mod answer;
 mod auth;
 mod config;
 mod events;

@@ -9,7 +9,7 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use super::{auth::scheme, state::State};
-use crate::testkit::state::{SimRequest, SimResponse};
+use crate::testkit::sim::{SimRequest, SimResponse};
 
 /// The OAuth client id the token endpoint accepts (HTTP Basic user name).
 pub(crate) const CLIENT_ID: &str = "sandbox-qualtrics-client";

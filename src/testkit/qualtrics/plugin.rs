@@ -15,7 +15,7 @@ use super::{
 use crate::{
     ClientBuilder,
     qualtrics::{Config as QualtricsConfig, Credentials as QualtricsCredentials},
-    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{LateEvents, Sandbox, SandboxBuilder, plugin::Plugin, sim::Simulator},
 };
 
 /// The Qualtrics plug-in, mounted at `/qualtrics`.

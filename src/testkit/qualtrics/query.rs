@@ -4,8 +4,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::{routes::Refusal, skip_token::decode_token, state::Key};
-use crate::testkit::state::SimRequest;
+use super::{answer::Refusal, skip_token::decode_token, state::Key};
+use crate::testkit::sim::SimRequest;
 
 pub(super) const DEFAULT_PAGE_SIZE: usize = 100;
 pub(super) const MAX_PAGE_SIZE: usize = 1000;

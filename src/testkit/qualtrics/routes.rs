@@ -1,21 +1,20 @@
-//! The simulator mounted at `/qualtrics`: its routes, how a request is dispatched to them,
-//! and Qualtrics' `{"result", "meta"}` answers and `meta.error` refusals.
+//! The simulator mounted at `/qualtrics`: its routes, and how a request is dispatched to
+//! them.
 
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use hyper::{StatusCode, header::ALLOW};
-use serde::Serialize;
-use serde_json::json;
 
 use super::{
     config::Config,
     handle::QualtricsSandbox,
     ids::{REQUEST_SALT, uuid_like},
+    answer::{Refusal, success},
     query::LogsQuery,
     state::State,
 };
-use crate::testkit::state::{SimRequest, SimResponse, Simulator};
+use crate::testkit::sim::{SimRequest, SimResponse, Simulator};
 
 pub(super) const PREFIX: &str = "/qualtrics";
 
@@ -67,38 +66,6 @@ impl Route {
     }
 }
 
-/// An API error: the code and message that go into Qualtrics' `meta.error`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Refusal {
-    pub(super) status: StatusCode,
-    pub(super) code: &'static str,
-    pub(super) message: String,
-}
-
-impl Refusal {
-    pub(super) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code, message: message.into() }
-    }
-
-    pub(super) fn unauthorized(code: &'static str, message: &str) -> Self {
-        Self { status: StatusCode::UNAUTHORIZED, code, message: message.into() }
-    }
-
-    pub(super) fn into_response(self, request_id: &str) -> SimResponse {
-        let meta = json!({
-            "httpStatus": http_status(self.status),
-            "error": { "errorMessage": self.message, "errorCode": self.code },
-            "requestId": request_id,
-        });
-        SimResponse::json(self.status, &json!({ "meta": meta }))
-    }
-}
-
-/// `200 - OK`, `401 - Unauthorized`: how Qualtrics spells a status in `meta.httpStatus`.
-pub(super) fn http_status(status: StatusCode) -> String {
-    format!("{} - {}", status.as_u16(), status.canonical_reason().unwrap_or("Unknown"))
-}
-
 impl State {
     pub(super) fn handle(&mut self, request: &SimRequest, now: DateTime<Utc>) -> SimResponse {
         self.requests_answered += 1;
@@ -130,25 +97,6 @@ impl State {
             Err(refusal) => refusal.into_response(&request_id),
         }
     }
-}
-
-/// A success answer, `{"result": …, "meta": {…}}`, serialized straight from the state.
-pub(super) fn success(result: impl Serialize, request_id: &str) -> SimResponse {
-    #[derive(Serialize)]
-    struct Body<'a, T> {
-        result: T,
-        meta: Meta<'a>,
-    }
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Meta<'a> {
-        http_status: String,
-        request_id: &'a str,
-    }
-    let meta = Meta { http_status: http_status(StatusCode::OK), request_id };
-    // Borrowed `Value`s and strings always serialize.
-    let body = serde_json::to_vec(&Body { result, meta }).unwrap_or_default();
-    SimResponse::bytes(StatusCode::OK, "application/json; charset=utf-8", body.into())
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::{auth::API_TOKEN, config::Config, handle::QualtricsSandbox, state::State};
-use crate::testkit::state::SimRequest;
+use crate::testkit::sim::SimRequest;
 
 pub(super) const BASIC: &str =
     "Basic c2FuZGJveC1xdWFsdHJpY3MtY2xpZW50OnNhbmRib3gtcXVhbHRyaWNzLXNlY3JldA==";

@@ -13,6 +13,10 @@ pub(crate) struct Config {
     pub(crate) finish_after: Option<Duration>,
     pub(crate) in_flight_requests: u32,
     pub(crate) lowercase_status: bool,
+    /// Reads during which a new report is `PendingExtraction` (0: it starts `Processing`).
+    pub(crate) pending_extraction_reads: u32,
+    /// Reporter's rate limiter, when on.
+    pub(crate) rate_limits: Option<super::rate_limits::Limits>,
 }
 
 impl Config {

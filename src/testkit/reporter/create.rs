@@ -10,11 +10,10 @@ use super::{
     filters,
     idempotency::{Store, Verdict},
     reports::Stamp,
-    routes::error,
+    refusal::error,
     state::{State, not_found},
-    templates,
 };
-use crate::testkit::state::{SimRequest, SimResponse};
+use crate::testkit::sim::{SimRequest, SimResponse};
 
 const REPLAYED: hyper::header::HeaderName = hyper::header::HeaderName::from_static("x-idempotency-replayed");
 
@@ -44,7 +43,7 @@ impl State {
         if uuid::Uuid::parse_str(template_id).is_err() {
             return error(StatusCode::BAD_REQUEST, "TPL-0012", "Invalid Template ID", "The templateId must be a valid UUID.");
         }
-        let Some(template) = templates::find(template_id) else {
+        let Some(template) = self.find_template(template_id) else {
             return not_found("template", template_id);
         };
         let filters = body.get("filters").cloned().unwrap_or_else(|| json!({}));

@@ -4,10 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use super::routes::Refusal;
+use super::refusal::Refusal;
 
 /// The sandbox's datasources: datasource, table (plain or `schema.table`), its fields.
-const SCHEMA: [(&str, &str, &[&str]); 4] = [
+pub(super) const SCHEMA: [(&str, &str, &[&str]); 4] = [
     ("midaz_onboarding", "account", &["id", "name", "parent_account_id", "status", "created_at", "balance"]),
     ("midaz_onboarding", "organization", &["id", "legal_name", "status", "created_at"]),
     ("midaz_transaction", "transaction", &["id", "amount", "status", "created_at"]),
@@ -30,7 +30,10 @@ pub(super) fn check(filters: &Value) -> Result<(), Refusal> {
             for (field, operators) in object(fields, &format!("filters.{path}"))? {
                 let known = SCHEMA
                     .iter()
-                    .any(|(d, t, fields)| *d == datasource && *t == table && fields.contains(&field.as_str()));
+                    .any(|(d, t, fields)| {
+                        let bare = t.rsplit_once('.').map(|(_, bare)| bare);
+                        *d == datasource && (*t == table || bare == Some(table.as_str())) && fields.contains(&field.as_str())
+                    });
                 if !known {
                     return Err(Refusal::bad_request(
                         "TPL-0014",

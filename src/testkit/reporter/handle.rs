@@ -43,7 +43,9 @@ use crate::testkit::lock::lock;
 /// Like Reporter, it:
 /// - answers a create at once with the report `Processing`, which becomes `Finished` on
 ///   its second read (`GET v1/reports/{id}`) by default; see
-///   [`SandboxBuilder::reporter_polls_to_finish`](crate::testkit::SandboxBuilder::reporter_polls_to_finish);
+///   [`SandboxBuilder::reporter_polls_to_finish`](crate::testkit::SandboxBuilder::reporter_polls_to_finish)
+///   (or first `PendingExtraction` for a few reads, as Reporter 1.2 does:
+///   [`SandboxBuilder::reporter_pending_extraction`](crate::testkit::SandboxBuilder::reporter_pending_extraction));
 /// - keeps every idempotency key (`X-Idempotency`, else a hash of the body): a key seen
 ///   before answers `201` with the first answer and `X-Idempotency-Replayed: true`, whatever
 ///   the body; a key is marked processing before the request is validated, so a refused
@@ -67,20 +69,20 @@ pub struct ReporterSandbox {
 
 impl ReporterSandbox {
     /// A template of monthly balances as CSV.
-    pub const CSV_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000001";
+    pub const CSV_TEMPLATE: &'static str = templates::CSV_TEMPLATE;
     /// A template of statements as HTML.
-    pub const HTML_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000002";
+    pub const HTML_TEMPLATE: &'static str = templates::HTML_TEMPLATE;
     /// A template of regulatory exports as XML.
-    pub const XML_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000003";
+    pub const XML_TEMPLATE: &'static str = templates::XML_TEMPLATE;
     /// A template of summaries as plain text.
-    pub const TXT_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000004";
+    pub const TXT_TEMPLATE: &'static str = templates::TXT_TEMPLATE;
     /// A template of statements as PDF.
-    pub const PDF_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000005";
+    pub const PDF_TEMPLATE: &'static str = templates::PDF_TEMPLATE;
     /// A CSV template whose reports are [`LARGE_FILE_LEN`](Self::LARGE_FILE_LEN) bytes.
-    pub const LARGE_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000006";
+    pub const LARGE_TEMPLATE: &'static str = templates::LARGE_TEMPLATE;
     /// A template whose reports end in `Error` with
     /// [`FAILURE_MESSAGE`](Self::FAILURE_MESSAGE) as `metadata.error`.
-    pub const FAILING_TEMPLATE: &'static str = "00000000-0000-4000-8000-000000000007";
+    pub const FAILING_TEMPLATE: &'static str = templates::FAILING_TEMPLATE;
     /// The size of a report of [`LARGE_TEMPLATE`](Self::LARGE_TEMPLATE): 20 MiB.
     pub const LARGE_FILE_LEN: u64 = LARGE_FILE_LEN;
     /// Why reports of [`FAILING_TEMPLATE`](Self::FAILING_TEMPLATE) fail.
@@ -101,9 +103,9 @@ impl ReporterSandbox {
     /// 2026-03-01T00:00:00Z, and returns their ids in that order. An unknown template adds
     /// nothing.
     pub fn seed_reports(&self, template_id: &str, count: usize) -> Vec<String> {
-        let Some(template) = templates::find(template_id) else { return Vec::new() };
-        let start = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").map(|at| at.to_utc()).unwrap_or_default();
         let mut state = self.lock();
+        let Some(template) = state.find_template(template_id) else { return Vec::new() };
+        let start = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").map(|at| at.to_utc()).unwrap_or_default();
         (0..count)
             .map(|n| {
                 let seconds = i64::try_from(n).unwrap_or(i64::MAX);
@@ -115,6 +117,25 @@ impl ReporterSandbox {
                 id
             })
             .collect()
+    }
+
+    /// Marks dependency `name` (`mongodb`, `rabbitmq`, `redis`, `storage`) down for
+    /// `GET /ready`, with `why`; `None` brings it back.
+    pub fn set_dependency_down(&self, name: &str, why: Option<&str>) {
+        let mut state = self.lock();
+        match why {
+            Some(why) => state.down.insert(name.to_owned(), why.to_owned()),
+            None => state.down.remove(name),
+        };
+    }
+
+    /// Removes report `id`, as a deletion in Reporter's database would (its API has no
+    /// route for it); `false` when there is no such report.
+    pub fn delete_report(&self, id: &str) -> bool {
+        let mut state = self.lock();
+        let before = state.reports.len();
+        state.reports.retain(|report| report.id != id);
+        state.reports.len() != before
     }
 
     /// The file a download of report `id` sends, in its chunks (cheap copies of shared

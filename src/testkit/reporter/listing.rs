@@ -1,6 +1,8 @@
-//! `GET v1/reports` and `GET v1/templates`: filters, `sortOrder`, and pages numbered from 1
+//! `GET v1/reports` and `GET v1/templates`: filters, `sort_order`, and pages numbered from 1
 //! of at most 100 items, answered as `{items, page, limit, total}` where `total` counts
-//! only the page (as Reporter does).
+//! only the page (as Reporter does). Parameters are snake_case, with the camelCase names as
+//! deprecated aliases (snake_case wins); a `template_id` or `created_at` that does not
+//! parse is silently ignored, and reports are always newest first, as in Reporter 1.1.
 
 use chrono::NaiveDate;
 use hyper::StatusCode;
@@ -8,14 +10,18 @@ use serde_json::{Value, json};
 
 use super::{
     reports::Stamp,
-    routes::{Refusal, error},
+    refusal::{Refusal, error},
     state::State,
-    templates::TEMPLATES,
 };
-use crate::testkit::state::{SimRequest, SimResponse};
+use crate::testkit::sim::{SimRequest, SimResponse};
 
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 100;
+
+/// Query parameter `snake`, else its deprecated camelCase alias `camel`.
+fn param<'a>(request: &'a SimRequest, snake: &str, camel: &str) -> Option<&'a str> {
+    request.query_param(snake).or_else(|| request.query_param(camel))
+}
 
 /// A list request's paging, as Reporter validates it.
 struct Paging {
@@ -44,14 +50,14 @@ impl Paging {
                 format!("The pagination limit exceeds the maximum allowed of {MAX_LIMIT} items per page."),
             ));
         }
-        let newest_first = match request.query_param("sortOrder").map(str::to_ascii_lowercase).as_deref() {
+        let newest_first = match param(request, "sort_order", "sortOrder").map(str::to_ascii_lowercase).as_deref() {
             None | Some("desc") => true,
             Some("asc") => false,
             Some(_) => {
                 return Err(Refusal::bad_request(
                     "TPL-0025",
                     "Invalid Sort Order",
-                    "The sortOrder must be asc or desc.".into(),
+                    "The sort_order must be asc or desc.".into(),
                 ));
             }
         };
@@ -72,24 +78,24 @@ impl Paging {
 
 impl State {
     pub(super) fn list_reports(&mut self, request: &SimRequest) -> SimResponse {
-        let paging = match Paging::read(request) {
+        let mut paging = match Paging::read(request) {
             Ok(paging) => paging,
             Err(refusal) => return refusal.into(),
         };
-        let created_on = match request.query_param("createdAt").map(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d")) {
-            None => None,
-            Some(Ok(day)) => Some(day),
-            Some(Err(_)) => {
-                return error(StatusCode::BAD_REQUEST, "TPL-0020", "Invalid Date Format", "The createdAt must be YYYY-MM-DD.");
-            }
-        };
+        // Reporter 1.1 lists reports by `created_at` descending, whatever `sort_order` says.
+        paging.newest_first = true;
+        // A day or a template id that does not parse is dropped, and the list comes back
+        // unfiltered, as Reporter does.
+        let created_on = param(request, "created_at", "createdAt")
+            .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok());
+        let template_id = param(request, "template_id", "templateId")
+            .filter(|id| uuid::Uuid::parse_str(id).is_ok());
         let config = self.config;
         for report in &mut self.reports {
             report.observe(false, &config);
         }
         // The status is matched exactly against the stored spelling, as Reporter does.
         let status = request.query_param("status");
-        let template_id = request.query_param("templateId");
         let mut matching: Vec<_> = self
             .reports
             .iter()
@@ -107,15 +113,16 @@ impl State {
             Ok(paging) => paging,
             Err(refusal) => return refusal.into(),
         };
-        let format = request.query_param("outputFormat");
+        let format = param(request, "output_format", "outputFormat");
         let known = ["CSV", "HTML", "XML", "TXT", "PDF"];
         if format.is_some_and(|f| !known.iter().any(|k| k.eq_ignore_ascii_case(f))) {
-            return error(StatusCode::BAD_REQUEST, "TPL-0003", "Invalid Output Format", "The outputFormat must be XML, HTML, TXT, CSV or PDF.");
+            return error(StatusCode::BAD_REQUEST, "TPL-0003", "Invalid Output Format", "The output_format must be XML, HTML, TXT, CSV or PDF.");
         }
         let description = request.query_param("description").map(str::to_lowercase);
-        let items = TEMPLATES
+        let items = self
+            .templates
             .iter()
-            .filter(|t| format.is_none_or(|f| t.output_format.eq_ignore_ascii_case(f)))
+            .filter(|t| format.is_none_or(|f| t.output_format.to_ascii_lowercase() == f))
             .filter(|t| description.as_deref().is_none_or(|d| t.description.to_lowercase().contains(d)))
             .map(|t| t.json())
             .collect();

@@ -5,7 +5,7 @@
 //! error bodies.
 //!
 //! One concept per file: [`handle`] is the public [`ReporterSandbox`], [`config`] the
-//! builder's settings, [`routes`] the HTTP surface and the token check, [`create`] the
+//! builder's settings, [`routes`] the HTTP surface and the token check, [`refusal`] Reporter's error body, [`create`] the
 //! create request, [`idempotency`] the key store behind it, [`filters`] the filter checks,
 //! [`listing`] the two paged lists, [`state`] the reports and the single-item answers,
 //! [`reports`] one report and its progress, [`templates`] the seeded templates and their
@@ -17,10 +17,15 @@ mod filters;
 mod handle;
 mod idempotency;
 mod listing;
+mod multipart;
 mod plugin;
+mod rate_limits;
+mod refusal;
 mod reports;
 mod routes;
+mod service_routes;
 mod state;
+mod template_writes;
 mod templates;
 
 pub use handle::ReporterSandbox;

@@ -13,7 +13,7 @@ use super::{
 use crate::{
     ClientBuilder,
     reporter::{Config as ReporterConfig, Credentials as ReporterCredentials},
-    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, state::Simulator},
+    testkit::{Sandbox, SandboxBuilder, plugin::Plugin, sim::Simulator},
 };
 
 /// The organization id the sandbox's client sends as `X-Organization-Id`.
@@ -94,6 +94,25 @@ impl SandboxBuilder {
     /// Reporter is still handling the first request. The default is 0.
     pub fn reporter_in_flight_requests(self, n: u32) -> Self {
         self.plugin_settings::<Reporter>(|config| config.in_flight_requests = n)
+    }
+
+    /// A new report is `PendingExtraction` (Reporter 1.2's step before `Processing`) for
+    /// its first `reads` reads, then `Processing`; the count to finish
+    /// ([`reporter_polls_to_finish`](Self::reporter_polls_to_finish)) starts after them.
+    /// The default is 0: reports start `Processing`.
+    pub fn reporter_pending_extraction(self, reads: u32) -> Self {
+        self.plugin_settings::<Reporter>(|config| config.pending_extraction_reads = reads)
+    }
+
+    /// Turns on Reporter's rate limiter: per fixed `window`, at most `reads` GETs,
+    /// `downloads` downloads and `writes` POST/PATCH/DELETE (Reporter's defaults are 100,
+    /// 10 and 50 per 60 s). Answers then carry `X-RateLimit-Limit`, `-Remaining` and
+    /// `-Reset`; a request over the limit gets 429 `TPL-0429` with `Retry-After` set to the
+    /// seconds left in the window. Windows run on the sandbox's clock
+    /// ([`timer`](Self::timer)). Off by default.
+    pub fn reporter_rate_limits(self, reads: u32, downloads: u32, writes: u32, window: Duration) -> Self {
+        let limits = super::rate_limits::Limits { reads, downloads, writes, window };
+        self.plugin_settings::<Reporter>(|config| config.rate_limits = Some(limits))
     }
 
     /// Writes report statuses in lower case (`processing`, `finished`), as Reporter's

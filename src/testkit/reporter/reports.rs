@@ -10,6 +10,7 @@ use super::{config::Config, templates::{FAILURE, Template}};
 /// A report's stored status, in Reporter's spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Status {
+    PendingExtraction,
     Processing,
     Finished,
     Error,
@@ -18,6 +19,7 @@ pub(super) enum Status {
 impl Status {
     pub(super) fn stored(self) -> &'static str {
         match self {
+            Status::PendingExtraction => "PendingExtraction",
             Status::Processing => "Processing",
             Status::Finished => "Finished",
             Status::Error => "Error",
@@ -47,7 +49,7 @@ pub(super) struct Report {
 }
 
 impl Report {
-    /// Report number `seq` of `template`, as asked for at `created_at`.
+    /// Report number `seq` of `template`, as asked for at `created_at`, `Processing`.
     pub(super) fn new(seq: u64, template: &'static Template, filters: Value, created_at: DateTime<Utc>) -> Self {
         Self {
             id: format!("01960000-0000-7000-8000-{seq:012x}"),
@@ -62,15 +64,30 @@ impl Report {
         }
     }
 
-    /// Counts a read when `read`, and ends the report when it is due.
+    /// Starts the report in `PendingExtraction` (Reporter 1.2's step before `Processing`).
+    pub(super) fn pending(mut self) -> Self {
+        self.status = Status::PendingExtraction;
+        self
+    }
+
+    /// Counts a read when `read`, and moves the report on when it is due: out of
+    /// `PendingExtraction` after the configured reads, then to its end.
     pub(super) fn observe(&mut self, read: bool, config: &Config) {
-        if self.status != Status::Processing {
+        if !matches!(self.status, Status::Processing | Status::PendingExtraction) {
             return;
         }
         if read {
             self.reads = self.reads.saturating_add(1);
         }
-        if config.finishes(self.reads, self.started.elapsed()) {
+        if self.status == Status::PendingExtraction {
+            if self.reads <= config.pending_extraction_reads {
+                return;
+            }
+            self.status = Status::Processing;
+            self.started = Instant::now();
+        }
+        let reads = self.reads.saturating_sub(config.pending_extraction_reads);
+        if config.finishes(reads, self.started.elapsed()) {
             self.finish(Utc::now());
         }
     }

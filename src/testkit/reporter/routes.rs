@@ -1,13 +1,13 @@
 //! The simulator mounted at `/reporter`: the gateway prefix `/manager`, the bearer token
-//! check, its routes, and Reporter's error body.
+//! check and its routes.
 
 use std::sync::{Arc, Mutex};
 
 use hyper::{Method, StatusCode, header::ALLOW};
 use serde_json::json;
 
-use super::{config::Config, handle::ReporterSandbox, state::State};
-use crate::testkit::state::{SimRequest, SimResponse, Simulator};
+use super::{config::Config, handle::ReporterSandbox, rate_limits::Admission, state::State};
+use crate::testkit::sim::{SimRequest, SimResponse, Simulator};
 
 /// The only bearer token the simulator accepts.
 pub(crate) const TOKEN: &str = "sandbox-reporter-token";
@@ -25,45 +25,28 @@ pub(crate) fn simulator(config: Config) -> (ReporterSimulator, ReporterSandbox) 
     (ReporterSimulator { sandbox: sandbox.clone() }, sandbox)
 }
 
-/// Reporter's error body, `{code, title, message}`.
-pub(super) fn error(status: StatusCode, code: &str, title: &str, message: &str) -> SimResponse {
-    SimResponse::json(status, &json!({ "code": code, "title": title, "message": message }))
-}
-
-/// An error answer still to be sent: what a check returns as its `Err`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Refusal {
-    pub(super) status: StatusCode,
-    pub(super) code: &'static str,
-    pub(super) title: &'static str,
-    pub(super) message: String,
-}
-
-impl Refusal {
-    pub(super) fn bad_request(code: &'static str, title: &'static str, message: String) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code, title, message }
-    }
-}
-
-impl From<Refusal> for SimResponse {
-    fn from(refusal: Refusal) -> Self {
-        error(refusal.status, refusal.code, refusal.title, &refusal.message)
-    }
-}
-
 impl Simulator for ReporterSimulator {
     fn prefix(&self) -> &'static str {
         PREFIX
     }
 
     fn handle(&self, request: &SimRequest) -> SimResponse {
+        let segments = request.segments();
+        // The service routes need no token, and the rate limiter skips them.
+        match (segments.as_slice(), &request.method) {
+            (["manager", "health"], &Method::GET) => {
+                return SimResponse::bytes(StatusCode::OK, "text/plain", bytes::Bytes::from_static(b"healthy"));
+            }
+            (["manager", "ready"], &Method::GET) => return self.sandbox.lock().ready(),
+            (["manager", "version"], &Method::GET) => return State::version(request.now),
+            _ => {}
+        }
         if request.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
             return SimResponse::json(
                 StatusCode::UNAUTHORIZED,
                 &json!({ "title": "Unauthorized", "message": "Invalid or missing bearer token" }),
             );
         }
-        let segments = request.segments();
         let Some(route) = Route::parse(&segments) else {
             return SimResponse::not_found(&format!("{PREFIX}{}", request.path));
         };
@@ -74,14 +57,28 @@ impl Simulator for ReporterSimulator {
                 .with_header(ALLOW, &allow.join(", "));
         }
         let mut state = self.sandbox.lock();
-        match route {
-            Route::Reports if request.method == Method::POST => state.create(request),
+        let admission = match state.config.rate_limits {
+            Some(limits) => state.windows.admit(&limits, request),
+            None => Admission::Free,
+        };
+        if let Admission::Refused(refusal) = admission {
+            return refusal;
+        }
+        let method = &request.method;
+        let response = match route {
+            Route::Reports if method == Method::POST => state.create(request),
             Route::Reports => state.list_reports(request),
             Route::Report(id) => state.get_report(id),
             Route::Download(id) => state.download(id),
+            Route::Templates if method == Method::POST => state.create_template(request),
             Route::Templates => state.list_templates(request),
+            Route::Template(id) if method == Method::PATCH => state.update_template(id, request),
+            Route::Template(id) if method == Method::DELETE => state.delete_template(id),
             Route::Template(id) => state.get_template(id),
-        }
+            Route::DataSources => state.list_data_sources(),
+            Route::DataSource(id) => state.get_data_source(id),
+        };
+        admission.stamp(response)
     }
 }
 
@@ -92,6 +89,8 @@ enum Route<'a> {
     Download(&'a str),
     Templates,
     Template(&'a str),
+    DataSources,
+    DataSource(&'a str),
 }
 
 impl<'a> Route<'a> {
@@ -104,13 +103,16 @@ impl<'a> Route<'a> {
             ["reports", id, "download"] => Some(Self::Download(id)),
             ["templates"] => Some(Self::Templates),
             ["templates", id] => Some(Self::Template(id)),
+            ["data-sources"] => Some(Self::DataSources),
+            ["data-sources", id] => Some(Self::DataSource(id)),
             _ => None,
         }
     }
 
     fn methods(&self) -> &'static [Method] {
         match self {
-            Self::Reports => &[Method::GET, Method::POST],
+            Self::Reports | Self::Templates => &[Method::GET, Method::POST],
+            Self::Template(_) => &[Method::GET, Method::PATCH, Method::DELETE],
             _ => &[Method::GET],
         }
     }

@@ -9,26 +9,35 @@ use super::{
     config::Config,
     idempotency::Store,
     reports::{Report, Stamp, Status},
-    routes::error,
-    templates::{self, TEMPLATES},
+    refusal::error,
+    templates,
 };
-use crate::testkit::state::SimResponse;
+use crate::testkit::sim::SimResponse;
 
 #[derive(Debug)]
 pub(super) struct State {
     pub(super) config: Config,
     pub(super) reports: Vec<Report>,
     pub(super) keys: Store,
+    /// The templates: the seeded ones, then the uploaded ones; deleted ones are removed.
+    pub(super) templates: Vec<&'static templates::Template>,
+    /// Dependencies `GET /ready` reports down, with why.
+    pub(super) down: std::collections::BTreeMap<String, String>,
+    /// The number of the last template uploaded (ids are made from it).
+    pub(super) template_seq: u64,
+    /// The rate limiter's windows.
+    pub(super) windows: super::rate_limits::Windows,
     /// The number of the last report made (ids are made from it).
     seq: u64,
 }
 
 impl State {
     pub(super) fn new(config: Config) -> Self {
-        Self { config, reports: Vec::new(), keys: Store::default(), seq: 0 }
+        Self { config, reports: Vec::new(), keys: Store::default(), windows: Default::default(), seq: 0, templates: templates::seeded(), down: Default::default(), template_seq: 0 }
     }
 
-    /// The next report of `template`, `Processing`, asked for at `created_at`; the caller
+    /// The next report of `template`, `Processing` (or `PendingExtraction` first, when the
+    /// sandbox is set so), asked for at `created_at`; the caller
     /// stores it.
     pub(super) fn next_report(
         &mut self,
@@ -37,7 +46,8 @@ impl State {
         created_at: DateTime<Utc>,
     ) -> Report {
         self.seq = self.seq.saturating_add(1);
-        Report::new(self.seq, template, filters, created_at)
+        let report = Report::new(self.seq, template, filters, created_at);
+        if self.config.pending_extraction_reads > 0 { report.pending() } else { report }
     }
 
     pub(super) fn render(&self, report: &Report, stamp: Stamp) -> Value {
@@ -77,7 +87,7 @@ impl State {
 
     /// `GET v1/templates/{id}`.
     pub(super) fn get_template(&self, id: &str) -> SimResponse {
-        match templates::find(id) {
+        match self.find_template(id) {
             Some(template) => SimResponse::json(StatusCode::OK, &template.json()),
             None => not_found("template", id),
         }
@@ -85,7 +95,12 @@ impl State {
 
     /// Every template as listed.
     pub(super) fn templates(&self) -> Vec<Value> {
-        TEMPLATES.iter().map(templates::Template::json).collect()
+        self.templates.iter().map(|template| template.json()).collect()
+    }
+
+    /// The template with `id`, unless it was deleted.
+    pub(super) fn find_template(&self, id: &str) -> Option<&'static templates::Template> {
+        self.templates.iter().copied().find(|template| template.id == id)
     }
 }
 

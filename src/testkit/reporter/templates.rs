@@ -6,8 +6,6 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use super::handle::ReporterSandbox as Ids;
-
 /// One seeded template.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Template {
@@ -23,6 +21,15 @@ pub(super) struct Template {
 /// The size of a report of the large template: 20 MiB.
 pub(super) const LARGE_FILE_LEN: u64 = (LARGE_CHUNKS as u64) * (CHUNK as u64);
 
+/// The seeded templates' ids, published as `ReporterSandbox::*_TEMPLATE`.
+pub(super) const CSV_TEMPLATE: &str = "00000000-0000-4000-8000-000000000001";
+pub(super) const HTML_TEMPLATE: &str = "00000000-0000-4000-8000-000000000002";
+pub(super) const XML_TEMPLATE: &str = "00000000-0000-4000-8000-000000000003";
+pub(super) const TXT_TEMPLATE: &str = "00000000-0000-4000-8000-000000000004";
+pub(super) const PDF_TEMPLATE: &str = "00000000-0000-4000-8000-000000000005";
+pub(super) const LARGE_TEMPLATE: &str = "00000000-0000-4000-8000-000000000006";
+pub(super) const FAILING_TEMPLATE: &str = "00000000-0000-4000-8000-000000000007";
+
 /// Why the failing template's reports fail, as `metadata.error` says it.
 pub(super) const FAILURE: &str = "datasource midaz_onboarding is unreachable: connection refused";
 
@@ -32,21 +39,36 @@ const LARGE_CHUNKS: usize = 320;
 const LINE: usize = 64;
 
 pub(super) const TEMPLATES: [Template; 7] = [
-    seed(Ids::CSV_TEMPLATE, "Monthly account balances", "CSV"),
-    seed(Ids::HTML_TEMPLATE, "Account statement", "HTML"),
-    seed(Ids::XML_TEMPLATE, "Regulatory export", "XML"),
-    seed(Ids::TXT_TEMPLATE, "Plain text summary", "TXT"),
-    seed(Ids::PDF_TEMPLATE, "Signed statement", "PDF"),
-    Template { large: true, ..seed(Ids::LARGE_TEMPLATE, "Full ledger export (20 MiB)", "CSV") },
-    Template { fails: true, ..seed(Ids::FAILING_TEMPLATE, "Cross-datasource reconciliation", "HTML") },
+    seed(CSV_TEMPLATE, "Monthly account balances", "CSV"),
+    seed(HTML_TEMPLATE, "Account statement", "HTML"),
+    seed(XML_TEMPLATE, "Regulatory export", "XML"),
+    seed(TXT_TEMPLATE, "Plain text summary", "TXT"),
+    seed(PDF_TEMPLATE, "Signed statement", "PDF"),
+    Template { large: true, ..seed(LARGE_TEMPLATE, "Full ledger export (20 MiB)", "CSV") },
+    Template { fails: true, ..seed(FAILING_TEMPLATE, "Cross-datasource reconciliation", "HTML") },
 ];
 
 const fn seed(id: &'static str, description: &'static str, output_format: &'static str) -> Template {
     Template { id, description, output_format, fails: false, large: false }
 }
 
-pub(super) fn find(id: &str) -> Option<&'static Template> {
-    TEMPLATES.iter().find(|template| template.id == id)
+/// The seeded templates, as the state starts with them.
+pub(super) fn seeded() -> Vec<&'static Template> {
+    TEMPLATES.iter().collect()
+}
+
+/// A template uploaded to the sandbox. Its strings are leaked to share the seeded
+/// templates' `'static` shape: a few bytes per upload, for a sandbox that lives as long as
+/// a test or a demo.
+pub(super) fn uploaded(id: String, description: String, output_format: String) -> &'static Template {
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    Box::leak(Box::new(Template {
+        id: leak(id),
+        description: leak(description),
+        output_format: leak(output_format.to_ascii_lowercase()),
+        fails: false,
+        large: false,
+    }))
 }
 
 impl Template {
@@ -55,7 +77,8 @@ impl Template {
         json!({
             "id": self.id,
             "description": self.description,
-            "outputFormat": self.output_format,
+            // Stored in lower case, as Reporter does.
+            "outputFormat": self.output_format.to_ascii_lowercase(),
             "fileName": format!("{}_1744119295.tpl", self.id),
             "createdAt": "2026-01-05T09:30:00Z",
             "updatedAt": "2026-02-10T14:00:00.250Z",

@@ -2,6 +2,7 @@
 //! downloads and paging end to end against the sandbox, with a virtual clock and exact
 //! jitter so every wait is instant and known.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::{sync::Arc, time::Duration};
@@ -30,6 +31,14 @@ async fn sandbox_with(builder: SandboxBuilder) -> (Sandbox, Client, Arc<VirtualT
 
 async fn sandbox() -> (Sandbox, Client, Arc<VirtualTimer>) {
     sandbox_with(Sandbox::builder()).await
+}
+
+/// A client of the wiremock `server`, without credentials.
+fn mock_client(server: &MockServer) -> Client {
+    Client::builder()
+        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
+        .build()
+        .unwrap()
 }
 
 fn posts(sandbox: &Sandbox) -> Vec<RecordedRequest> {
@@ -82,10 +91,7 @@ async fn a_skipped_undecodable_report_still_counts_towards_a_full_page() {
             .mount(&server)
             .await;
     }
-    let client = Client::builder()
-        .reporter(reporter::Config::new(server.uri(), reporter::Credentials::none()))
-        .build()
-        .unwrap();
+    let client = mock_client(&server);
     let skipped = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = skipped.clone();
 
@@ -678,7 +684,9 @@ mod listing {
             .await
             .unwrap();
 
-        assert_eq!(ids, seeded);
+        // Reporter 1.1 lists reports newest first, whatever `sort_order` says.
+        let newest_first: Vec<String> = seeded.into_iter().rev().collect();
+        assert_eq!(ids, newest_first);
         let pages: Vec<_> = list_requests(&sandbox).iter().map(|r| r.query_param("page")).collect();
         assert_eq!(
             pages,
@@ -703,7 +711,8 @@ mod listing {
             .try_collect()
             .await
             .unwrap();
-        assert_eq!(rest, seeded[10..]);
+        let newest_first: Vec<String> = seeded.into_iter().rev().collect();
+        assert_eq!(rest, newest_first[10..]);
 
         sandbox.clear_requests();
         let other_size = client
@@ -714,6 +723,48 @@ mod listing {
         let error = other_size.send().await.unwrap_err();
         assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
         assert!(error.to_string().contains("another listing"), "{error}");
+        assert!(sandbox.requests().is_empty());
+    }
+
+    /// The identity is derived from the listing's request: every filter and page option
+    /// counts (none can be forgotten), the order the setters are called in does not.
+    #[tokio::test]
+    async fn every_filter_tells_a_continuation_apart_and_the_setters_order_does_not() {
+        let (sandbox, client, _) = sandbox().await;
+        sandbox.reporter().seed_reports(ReporterSandbox::CSV_TEMPLATE, 30);
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let reports = || client.reporter().list_reports();
+        let base = || {
+            reports()
+                .status(ReportStatus::Finished)
+                .template_id(ReporterSandbox::CSV_TEMPLATE)
+                .limit(10)
+                .sort_order(reporter::SortOrder::Asc)
+        };
+        let saved = base().send().await.unwrap().continuation().cloned().unwrap();
+
+        let reordered = reports()
+            .sort_order(reporter::SortOrder::Asc)
+            .limit(10)
+            .template_id(ReporterSandbox::CSV_TEMPLATE)
+            .status(ReportStatus::Finished)
+            .resume(saved.clone());
+        assert_eq!(reordered.send().await.unwrap().len(), 10);
+
+        sandbox.clear_requests();
+        let others = [
+            base().status(ReportStatus::Processing),
+            base().template_id(ReporterSandbox::XML_TEMPLATE),
+            base().created_at(day),
+            base().limit(20),
+            base().sort_order(reporter::SortOrder::Desc),
+        ];
+        for other in others {
+            let error = other.resume(saved.clone()).send().await.unwrap_err();
+            assert!(error.to_string().contains("another listing"), "{error}");
+        }
+        let templates = client.reporter().list_templates().limit(10).resume(saved.clone());
+        assert!(matches!(templates.send().await, Err(Error::InvalidInput(_))));
         assert!(sandbox.requests().is_empty());
     }
 
@@ -745,8 +796,8 @@ mod listing {
             .unwrap();
         assert_eq!(page.len(), 2);
         let sent = &list_requests(&sandbox)[0];
-        assert_eq!(sent.query_param("templateId").as_deref(), Some(ReporterSandbox::XML_TEMPLATE));
-        assert_eq!(sent.query_param("createdAt").as_deref(), Some("2026-03-01"));
+        assert_eq!(sent.query_param("template_id").as_deref(), Some(ReporterSandbox::XML_TEMPLATE));
+        assert_eq!(sent.query_param("created_at").as_deref(), Some("2026-03-01"));
 
         sandbox.clear_requests();
         for limit in [0, 101] {
@@ -890,3 +941,11 @@ mod errors {
         assert_send(reporter.download_report("r").send());
     }
 }
+
+mod codes;
+mod list_parameters;
+mod newest_first;
+mod rate_limits;
+mod service_routes;
+mod statuses;
+mod templates;

@@ -1,0 +1,202 @@
+//! `GET /rest/reports/auditLog` — the audit log of one report type over any range of the
+//! past 6 months: split into calendar months, each scrolled; or one month by pageQuery.
+
+use std::ops::Range;
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    AuditLogEntry, GetAuditLogPage,
+    answer::LocalEntry,
+    config::Settings,
+    page_query::{self, PageQueryPages},
+    range::Span,
+    scroll::ScrollPages,
+    target::{AuditLogQuery, OPERATION, Target},
+};
+use crate::{
+    datetime::calendar_months,
+    pagination::{Listing, Pages, Paginator, Query},
+    transport::Request,
+};
+
+/// The audit log of one report type over `[from, to)`. Created by
+/// [`Service::list_audit_log`](super::Service::list_audit_log).
+///
+/// A listing like every other: [`send`](Listing::send) reads one page,
+/// [`pages`](Listing::pages) every page (each with its
+/// [`Continuation`](crate::pagination::Continuation)), [`items`](Listing::items) every
+/// entry. The range, any within the past 6 months, is split into calendar months (UTC),
+/// each read by one scroll (`queryType=scroll`, no limit on entries), oldest month first;
+/// an empty month is fine. Everbridge's pageQuery has its own names:
+///
+/// | method | reads | range | gives |
+/// |---|---|---|---|
+/// | [`send`](Listing::send), [`pages`](Listing::pages), [`items`](Listing::items) | month by month, each month scrolled | any, within the past 6 months | one page, every page, every entry |
+/// | [`page_query`](Self::page_query) | one pageQuery page | one calendar month | one [`AuditLogPage`](super::AuditLogPage) with the totals |
+/// | [`page_query_pages`](Self::page_query_pages) | pageQuery pages 1, 2, … | one calendar month | the first 10,000 entries, as [`Pages`] |
+///
+/// ```no_run
+/// use auditkit::everbridge::ReportType;
+/// use chrono::{Duration, Utc};
+/// use futures::TryStreamExt;
+///
+/// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+/// let (from, to) = (Utc::now() - Duration::days(90), Utc::now());
+/// let log = client.everbridge().list_audit_log(ReportType::Security, from, to);
+/// let mut entries = log.prefetch(true).items();
+/// while let Some(entry) = entries.try_next().await? {
+///     println!("{:?} {:?} {:?}", entry.event_time, entry.user_name, entry.operation_type);
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// The paging settings of every [`Listing`] apply: `max_pages`, `prefetch`, `concurrency`
+/// (months read at once), `skip_undecodable`, and `resume` with a continuation saved from
+/// the same report type and range, read the same way (a pageQuery continuation resumes
+/// only [`page_query_pages`](Self::page_query_pages)). The streams are lazy: nothing is
+/// checked or sent before the first poll.
+///
+/// # Errors
+///
+/// Each stream first yields [`Error::InvalidInput`](crate::Error::InvalidInput), with no
+/// request made, when `from` is not before `to`, when the range starts on a day more than 6
+/// months before the client's [`Timer::wall_clock`](crate::Timer::wall_clock) (UTC), when
+/// a pageQuery method gets a range across months, or (with
+/// [`Config::date_only`](super::Config::date_only)) when the range does not start and end
+/// at midnight UTC. Everbridge's refusals are
+/// [`BusinessErrorKind`](super::BusinessErrorKind)s. A scroll that expired on the server is
+/// an [`Error::Pagination`](crate::Error::Pagination) whose
+/// [`continuation`](crate::PaginationError::continuation) resumes without loss or
+/// duplicate.
+pub type ListAuditLog = Listing<AuditLogQuery>;
+
+impl ListAuditLog {
+    pub(super) fn new(
+        slot: crate::transport::EndpointSlot,
+        settings: Settings,
+        report_type: super::ReportType,
+        range: Range<DateTime<Utc>>,
+    ) -> Self {
+        Listing::of(AuditLogQuery::new(slot, settings, report_type, range))
+    }
+
+    /// Whether a scroll that ends short of the `totalCount` it announced is an error
+    /// ([`Error::Pagination`](crate::Error::Pagination)) rather than a warning logged with
+    /// both counts (the default: Everbridge's count may be approximate).
+    ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{Duration, Utc};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let (from, to) = (Utc::now() - Duration::days(20), Utc::now());
+    /// let log = client.everbridge().list_audit_log(ReportType::Security, from, to);
+    /// let every_entry: Vec<_> = log.strict(true).items().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.query.strict = strict;
+        self
+    }
+
+    /// One pageQuery page (`queryType=pageQuery&pageNo=number`), 1 to 100, of a range
+    /// within one calendar month; the page tells the month's totals. The listing's paging
+    /// settings do not apply to one page.
+    ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{DateTime, Utc};
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let from: DateTime<Utc> = "2026-05-01T00:00:00Z".parse()?;
+    /// let to: DateTime<Utc> = "2026-06-01T00:00:00Z".parse()?;
+    /// let log = client.everbridge().list_audit_log(ReportType::Contact, from, to);
+    /// let first = log.page_query(1).send().await?;
+    /// println!("{:?} entries in May", first.total_count);
+    /// # Ok(()) }
+    /// ```
+    pub fn page_query(self, number: u32) -> GetAuditLogPage {
+        GetAuditLogPage::new(self.query, number)
+    }
+
+    /// Every pageQuery page of a range within one calendar month, from page 1 to the last
+    /// (`totalPageCount`), with the listing's paging settings.
+    ///
+    /// ```no_run
+    /// use auditkit::everbridge::ReportType;
+    /// use chrono::{DateTime, Utc};
+    /// use futures::TryStreamExt;
+    ///
+    /// # async fn demo(client: auditkit::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let (from, to): (DateTime<Utc>, DateTime<Utc>) =
+    ///     ("2026-05-01T00:00:00Z".parse()?, "2026-06-01T00:00:00Z".parse()?);
+    /// let log = client.everbridge().list_audit_log(ReportType::Security, from, to);
+    /// let mut pages = log.max_pages(3).page_query_pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("page {}: {} entries", page.number(), page.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// **The 10,000 cap.** pageQuery reaches only the first 10,000 entries (100 pages of
+    /// 100) of a range: after page 100 of a fuller month the stream ends with an
+    /// [`Error::Pagination`](crate::Error::Pagination), before any request for page 101,
+    /// that says to read with [`pages`](Listing::pages) or [`items`](Listing::items), which
+    /// scroll and have no such limit.
+    pub fn page_query_pages(self) -> Pages<AuditLogEntry> {
+        self.with_query(PageQuery).pages()
+    }
+}
+
+/// `.page_query_pages()`: pageQuery over one month.
+struct PageQuery(AuditLogQuery);
+
+impl Query for AuditLogQuery {
+    type Item = AuditLogEntry;
+
+    fn paginator(self) -> Paginator<AuditLogEntry> {
+        let (target, range) = match self.target(Span::AnyMonths) {
+            Ok(checked) => checked,
+            Err(error) => return Paginator::refused(OPERATION, error),
+        };
+        let (months, strict) = (calendar_months(range.start, range.end), target.strict);
+        let firsts: Vec<Request> =
+            months.iter().map(|month| scroll_request(&target, month)).collect();
+        let endpoint = target.endpoint.clone();
+        match target.settings.event_time_offset {
+            None => Paginator::of_windows(endpoint, ScrollPages::new(strict), OPERATION, firsts),
+            Some(offset) => {
+                let scrolls = ScrollPages::<LocalEntry>::new(strict);
+                Paginator::of_windows(endpoint, scrolls, OPERATION, firsts)
+                    .map(move |entry| entry.at_offset(offset))
+            }
+        }
+    }
+}
+
+impl Query for PageQuery {
+    type Item = AuditLogEntry;
+
+    fn paginator(self) -> Paginator<AuditLogEntry> {
+        let (target, range) = match self.0.target(Span::OneMonth) {
+            Ok(checked) => checked,
+            Err(error) => return Paginator::refused(OPERATION, error),
+        };
+        let first = page_query::first_request(&target, &range);
+        let endpoint = target.endpoint.clone();
+        match target.settings.event_time_offset {
+            None => Paginator::of_envelope(endpoint, PageQueryPages::new(), first),
+            Some(offset) => {
+                Paginator::of_envelope(endpoint, PageQueryPages::<LocalEntry>::new(), first)
+                    .map(move |entry| entry.at_offset(offset))
+            }
+        }
+    }
+}
+
+/// The request opening the scroll of `month`.
+fn scroll_request(target: &Target, month: &Range<DateTime<Utc>>) -> Request {
+    target.request(month).query("queryType", "scroll").query("pageNo", 0)
+}

@@ -1,0 +1,164 @@
+//! Decoding one page: a pure function of the answer's bytes, with the bad-item fallback.
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use super::{Envelope, Undecodable};
+use crate::{Error, Operation, transport::decode_json};
+
+/// One page as decoded: the items that decode, the ones that do not (with the server's own
+/// bytes), and what the envelope says besides.
+#[derive(Debug)]
+pub(crate) struct DecodedPage<T, M> {
+    pub(crate) items: Vec<T>,
+    pub(crate) undecodable: Vec<Undecodable>,
+    pub(crate) meta: M,
+}
+
+impl<T, M> DecodedPage<T, M> {
+    /// How many items the server sent, undecodable ones included.
+    pub(crate) fn on_page(&self) -> usize {
+        self.items.len().saturating_add(self.undecodable.len())
+    }
+}
+
+/// Decodes the body of one page of `E`. The whole page is decoded typed first (the happy
+/// path: no copy, no per-item work beyond serde's); when that fails, the envelope is read
+/// again with each item as its raw bytes, and each item decoded on its own, so one bad item
+/// does not take its page with it. An answer whose envelope itself does not decode is the
+/// typed attempt's [`Error::Decode`].
+pub(crate) fn decode_page<E: Envelope>(
+    operation: Operation,
+    status: StatusCode,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<DecodedPage<E::Item, E::Meta>, Error> {
+    let whole = match decode_json::<E::Body<E::Item>>(operation, status, request_id, body) {
+        Ok(body) => {
+            let (items, meta) = E::split(body);
+            return Ok(DecodedPage { items, undecodable: Vec::new(), meta });
+        }
+        Err(error) => error,
+    };
+    // A byte-order mark is skipped as `decode_json` does; the envelope's own error is the
+    // typed attempt's, which names its path, so this attempt need not track one.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let Ok(raw) = serde_json::from_slice::<E::Body<Box<RawValue>>>(body) else {
+        return Err(whole);
+    };
+    let (raw_items, meta) = E::split(raw);
+    let (items, undecodable) = decode_raw_items(operation, status, raw_items);
+    Ok(DecodedPage { items, undecodable, meta })
+}
+
+/// Decodes each item on its own: the ones that decode, in order, and the others with their
+/// bytes as the server sent them and the path (`[index].field`) that failed.
+pub(crate) fn decode_raw_items<T: DeserializeOwned>(
+    operation: Operation,
+    status: StatusCode,
+    raw_items: Vec<Box<RawValue>>,
+) -> (Vec<T>, Vec<Undecodable>) {
+    let mut items = Vec::with_capacity(raw_items.len());
+    let mut undecodable = Vec::new();
+    for (index, raw) in raw_items.into_iter().enumerate() {
+        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(item) => items.push(item),
+            Err(error) => {
+                let path = format!("[{index}].{}", error.path());
+                let raw = String::from(Box::<str>::from(raw));
+                undecodable.push(Undecodable::new(
+                    operation,
+                    status,
+                    raw,
+                    path,
+                    error.into_inner(),
+                ));
+            }
+        }
+    }
+    (items, undecodable)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::{
+        Vendor,
+        pagination::{PageToken, envelope::PageCursor},
+        transport::Request,
+    };
+
+    /// A token-paged envelope, `{"data":[…],"next":"…"}`, as a vendor would write one.
+    struct TokenPages;
+
+    #[derive(Deserialize)]
+    #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+    struct Body<T> {
+        data: Vec<T>,
+        next: Option<String>,
+    }
+
+    impl Envelope for TokenPages {
+        type Item = u32;
+        type Cursor = PageToken;
+        type Body<T: DeserializeOwned> = Body<T>;
+        type Meta = Option<String>;
+        const CURSOR_PARAMS: &'static [&'static str] = &["token"];
+
+        fn split<T: DeserializeOwned>(body: Body<T>) -> (Vec<T>, Option<String>) {
+            (body.data, body.next)
+        }
+
+        fn with_cursor(
+            &self,
+            request: Request,
+            cursor: Option<&PageToken>,
+        ) -> Result<Request, Error> {
+            Ok(request.query_opt("token", cursor.map(|token| &token.0)))
+        }
+
+        fn next(
+            &self,
+            _: Option<&PageToken>,
+            next: &Option<String>,
+            _: usize,
+        ) -> Result<Option<PageToken>, Error> {
+            Ok(next.clone().map(PageToken))
+        }
+    }
+
+    const OP: Operation = Operation::new(Vendor::Qualtrics, "list_events");
+
+    fn decode(body: &str) -> Result<DecodedPage<u32, Option<String>>, Error> {
+        decode_page::<TokenPages>(OP, StatusCode::OK, None, body.as_bytes())
+    }
+
+    #[test]
+    fn a_page_decodes_whole_or_item_by_item_keeping_each_bad_items_own_bytes() {
+        let page = decode(r#"{"data":[1,2],"next":"t-2"}"#).unwrap();
+        assert_eq!((page.items, page.meta.as_deref()), (vec![1, 2], Some("t-2")));
+
+        let bad = "{ \"b\" :\t[ 1 ] , \"a\":null }";
+        let page =
+            decode(&format!("\u{feff}{{\"data\":[1, {bad} ,\"3\", 4],\"next\":null}}")).unwrap();
+        assert_eq!(page.items, [1, 4]);
+        assert_eq!(page.on_page(), 4);
+        let raws: Vec<&str> = page.undecodable.iter().map(Undecodable::raw_json).collect();
+        assert_eq!(raws, [bad, "\"3\""]);
+        let Error::Decode(decode_error) = page.undecodable[1].error() else { panic!() };
+        assert_eq!(decode_error.path(), "[2]..", "the root of item 2, as `decode_each` says it");
+        assert_eq!(PageToken("t".into()).to_cursor(), crate::pagination::Cursor::Token("t".into()));
+    }
+
+    #[test]
+    fn an_envelope_that_does_not_decode_is_the_typed_attempts_error() {
+        let error = decode(r#"{"data":[1],"next":7}"#).unwrap_err();
+        let Error::Decode(decode_error) = &error else { panic!("{error:?}") };
+        assert_eq!(decode_error.path(), "next");
+        assert!(matches!(decode("not json"), Err(Error::Decode(_))));
+    }
+}

@@ -1,0 +1,194 @@
+//! The walk through a listing's windows, page after page: fetch (or take the prefetched
+//! page), guard against loops, drop what a restart already delivered, build the page and
+//! its continuation, and stop at `max_pages` or the last window asked for.
+
+use std::sync::Arc;
+
+use futures::{
+    future::{FutureExt, RemoteHandle},
+    stream::Stream,
+};
+
+use super::{
+    Continuation, Cursor, Page, RawPage,
+    guard::LoopGuard,
+    options::{FetchWindowPage, PagingOptions},
+    windows,
+};
+use crate::{Error, Operation};
+
+/// What it takes to walk the windows of one listing: shared by the sequential reader and
+/// by each window's task in the concurrent one.
+pub(super) struct Walk<T> {
+    operation: Operation,
+    identity: Option<Arc<str>>,
+    windows: u32,
+    fetch: FetchWindowPage<T>,
+    max_pages: Option<u32>,
+    prefetch: bool,
+    /// Whether an undecodable item fails its page (else it travels with the page).
+    fail_on_undecodable: bool,
+}
+
+impl<T> Clone for Walk<T> {
+    fn clone(&self) -> Self {
+        Self { fetch: Arc::clone(&self.fetch), identity: self.identity.clone(), ..*self }
+    }
+}
+
+/// Where the walk is: the window, the cursor to send, the items of the window delivered so
+/// far and the ones still to drop after a restart.
+struct Position {
+    window: u32,
+    cursor: Option<Cursor>,
+    offset: u64,
+    to_drop: u64,
+}
+
+impl Position {
+    /// Where a walk from `from` starts. A scroll moves on the server with every request, so
+    /// a saved scroll id can be past batches the caller never got (a page prefetched, then
+    /// dropped; an answer that did not decode): resumed, it would skip them without a word.
+    /// Re-read the window instead, dropping the `offset` items already delivered.
+    fn start(from: Continuation) -> Self {
+        let (window, mut cursor, offset) = from.into_parts();
+        if matches!(cursor, Some(Cursor::Scroll(_))) {
+            cursor = None;
+        }
+        let to_drop = if cursor.is_none() { offset } else { 0 };
+        Self { window, cursor, offset, to_drop }
+    }
+
+    /// Drops from `items` what a restart already delivered, and counts the rest in.
+    fn deliver<T>(&mut self, items: &mut Vec<T>) {
+        if self.to_drop > 0 {
+            let dropped = usize::try_from(self.to_drop).unwrap_or(usize::MAX).min(items.len());
+            items.drain(..dropped);
+            self.to_drop = self.to_drop.saturating_sub(dropped as u64);
+        }
+        self.offset = self.offset.saturating_add(items.len() as u64);
+    }
+}
+
+impl<T: Send + 'static> Walk<T> {
+    pub(super) fn new(
+        operation: Operation,
+        identity: Option<Arc<str>>,
+        windows: u32,
+        fetch: FetchWindowPage<T>,
+        options: &PagingOptions,
+        fail_on_undecodable: bool,
+    ) -> Self {
+        let (max_pages, prefetch) = (options.max_pages, options.prefetch);
+        Self { operation, identity, windows, fetch, max_pages, prefetch, fail_on_undecodable }
+    }
+
+    pub(super) fn windows(&self) -> u32 {
+        self.windows
+    }
+
+    /// The pages from `from` on, window after window, up to (not into) window `until`. The
+    /// last page still carries the continuation into window `until`.
+    pub(super) fn pages(
+        self,
+        from: Continuation,
+        until: u32,
+    ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+        let Self { operation, identity, windows, fetch, max_pages, prefetch, fail_on_undecodable } =
+            self;
+        let mark = move |continuation: Continuation| continuation.of_listing(identity.as_deref());
+        async_stream::stream! {
+            let mut at = Position::start(from);
+            let mut guard = LoopGuard::new(operation);
+            let mut requests = Requests { fetch, prefetch, max_pages, made: 0, prefetched: None };
+            loop {
+                let raw = match requests.next(at.window, &at.cursor).await {
+                    Ok(raw) => raw,
+                    Err(error) => {
+                        let restart = Continuation::restart(at.window, at.offset);
+                        yield Err(error.with_restart(mark(restart)));
+                        return;
+                    }
+                };
+                let RawPage { mut items, next, rejected: mut undecodable } = raw;
+                if fail_on_undecodable && !undecodable.is_empty() {
+                    yield Err(undecodable.swap_remove(0).into_parts().1);
+                    return;
+                }
+                let next = match guard.next(at.cursor.as_ref(), next, items.is_empty()) {
+                    Ok(next) => next,
+                    Err(error) => {
+                        yield Err(error);
+                        return;
+                    }
+                };
+                at.deliver(&mut items);
+                let following = windows::following(at.window, windows, next, at.offset).map(&mark);
+                let number = requests.made;
+                let page = Page { items, undecodable, continuation: following.clone(), number };
+                // The page at the `max_pages` limit keeps its continuation (built above) so
+                // the caller can resume later; only the fetching stops.
+                let goes_on = |f: &Continuation| requests.may_go_on() && f.window() < until;
+                let Some(following) = following.filter(goes_on) else {
+                    yield Ok(page);
+                    return;
+                };
+                let (next_window, next_cursor, _) = following.into_parts();
+                if next_window != at.window {
+                    guard = LoopGuard::new(operation);
+                    (at.offset, at.to_drop) = (0, 0);
+                }
+                (at.window, at.cursor) = (next_window, next_cursor);
+                requests.prefetch(at.window, &at.cursor);
+                yield Ok(page);
+            }
+        }
+    }
+}
+
+/// The requests of one walk: counted against `max_pages`, and the next one started ahead
+/// when the listing prefetches.
+struct Requests<T> {
+    fetch: FetchWindowPage<T>,
+    prefetch: bool,
+    max_pages: Option<u32>,
+    made: u32,
+    prefetched: Option<RemoteHandle<Result<RawPage<T>, Error>>>,
+}
+
+impl<T: Send + 'static> Requests<T> {
+    /// The page at `cursor` in `window`: the one prefetched, or fetched now.
+    async fn next(&mut self, window: u32, cursor: &Option<Cursor>) -> Result<RawPage<T>, Error> {
+        self.made = self.made.saturating_add(1);
+        match self.prefetched.take() {
+            Some(handle) => handle.await,
+            None => (self.fetch)(window, cursor.clone()).await,
+        }
+    }
+
+    /// Whether `max_pages` leaves room for another request.
+    fn may_go_on(&self) -> bool {
+        self.max_pages.is_none_or(|max| self.made < max)
+    }
+
+    /// Starts the request for the page at `cursor` in `window` when the listing prefetches.
+    fn prefetch(&mut self, window: u32, cursor: &Option<Cursor>) {
+        if self.prefetch {
+            self.prefetched = start_prefetch(&self.fetch, window, cursor.clone());
+        }
+    }
+}
+
+/// Starts fetching the next page on the current tokio runtime, so it downloads while the
+/// caller works on the page just handed over. Dropping the handle cancels the fetch.
+/// Without a runtime it returns `None` and the page is fetched on demand, as without prefetch.
+fn start_prefetch<T: Send + 'static>(
+    fetch: &FetchWindowPage<T>,
+    window: u32,
+    cursor: Option<Cursor>,
+) -> Option<RemoteHandle<Result<RawPage<T>, Error>>> {
+    let runtime = tokio::runtime::Handle::try_current().ok()?;
+    let (task, handle) = fetch(window, cursor).remote_handle();
+    runtime.spawn(task);
+    Some(handle)
+}
