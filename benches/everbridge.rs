@@ -179,7 +179,7 @@ fn overhead(c: &mut Criterion) {
         assert_eq!(n.expect("listed"), total);
     };
     let raw = || async { assert_eq!(baseline(&http, &server.url, from, to).await, total) };
-    common::ratio("everbridge scroll() over one month of 20,000 entries", &runtime, 7, sdk, raw);
+    common::ratio("everbridge pages() over one month of 20,000 entries", &runtime, 7, sdk, raw);
 
     let mut group = c.benchmark_group("everbridge_month_of_20k_entries");
     group.sample_size(10).measurement_time(Duration::from_secs(5));

@@ -65,12 +65,25 @@ pub(crate) fn serialize_tolerant<S: Serializer>(
 /// (and `[tolerant]` for a timestamp read with the tolerant format), plus an `other` map
 /// that keeps every field it does not know. It derives `Debug`, `Clone`, `PartialEq`,
 /// `Default` and `Serialize`, and decodes without serde's `flatten`.
+/// A field marked `[Reader]` with another type name is read by that type (in scope where
+/// the model is declared), whose `.0` is `Ok(value)` or `Err(raw JSON)` for a value it
+/// cannot read: the field is then `None` and the raw JSON kept in `other` under the
+/// field's wire name (Everbridge's `eventTime`).
 macro_rules! open_model {
-    (@read $map:ident $ty:ty) => {
-        $map.next_value::<Option<$ty>>()?
+    (@store $model:ident $map:ident $field:ident $wire:literal $ty:ty) => {
+        $model.$field = $map.next_value::<Option<$ty>>()?
     };
-    (@read $map:ident $ty:ty, tolerant) => {
-        $map.next_value::<$crate::model::TolerantTime>()?.0
+    (@store $model:ident $map:ident $field:ident $wire:literal $ty:ty, tolerant) => {
+        $model.$field = $map.next_value::<$crate::model::TolerantTime>()?.0
+    };
+    (@store $model:ident $map:ident $field:ident $wire:literal $ty:ty, $reader:ident) => {
+        match $map.next_value::<$reader>()?.0 {
+            Ok(value) => $model.$field = value,
+            Err(raw) => {
+                $model.$field = None;
+                $model.other.insert($wire.to_owned(), raw);
+            }
+        }
     };
     (
         $(#[$meta:meta])*
@@ -114,7 +127,7 @@ macro_rules! open_model {
                         let mut model = $name::default();
                         while let Some($crate::model::FieldName(key)) = map.next_key()? {
                             match key.as_ref() {
-                                $( $wire => model.$field = open_model!(@read map $ty $(, $tolerant)?), )*
+                                $( $wire => open_model!(@store model map $field $wire $ty $(, $tolerant)?), )*
                                 _ => {
                                     let value = map.next_value()?;
                                     model.other.insert(key.into_owned(), value);

@@ -16,7 +16,7 @@ use auditkit::{
     everbridge::{AuditLogEntry, BusinessErrorKind, Config, Credentials, Region, ReportType},
     testkit::VirtualTimer,
 };
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 use serde_json::{Value, json};
 use wiremock::{
     Mock, MockServer, Request, ResponseTemplate,
@@ -94,9 +94,9 @@ async fn ids_past_a_float_unknown_fields_and_the_account_offset_survive_decoding
     .await;
     let pacific = FixedOffset::west_opt(7 * 3600).unwrap();
     let client = wiremock_client(&server, basic().event_time_offset(pacific), utc(2026, 5, 20));
-    let log_of_may = || {
-        client.everbridge().list_audit_log(ReportType::Security, utc(2026, 5, 1), utc(2026, 6, 1))
-    };
+    // May in the account's zone (with an offset, the range is the account's months).
+    let (from, to) = (utc(2026, 5, 1) + TimeDelta::hours(7), utc(2026, 6, 1) + TimeDelta::hours(7));
+    let log_of_may = || client.everbridge().list_audit_log(ReportType::Security, from, to);
     let page = log_of_may().page_query(1).send().await.unwrap();
     let entry = &page.data[0];
     assert_eq!(entry.account_id, Some(9_007_199_254_740_993));

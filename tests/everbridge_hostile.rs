@@ -191,3 +191,194 @@ async fn a_collector_whose_checkpoint_is_older_than_six_months_moves_on_to_what_
 
     assert_eq!(delivered, seeded, "every entry Everbridge still serves, once");
 }
+
+/// Everything logged at warn and above while the guard lives (this thread only).
+fn warnings() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logged = Arc::new(Mutex::new(Vec::new()));
+    let sink = Sink(logged.clone());
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    (logged, tracing::subscriber::set_default(subscriber))
+}
+
+fn text(logged: &Arc<Mutex<Vec<u8>>>) -> String {
+    String::from_utf8_lossy(&logged.lock().unwrap()).into_owned()
+}
+
+#[tokio::test]
+async fn a_short_scroll_s_warning_gives_both_counts() {
+    let (logged, _guard) = warnings();
+    let bodies = vec![
+        json!({"data": entries(0..2), "scrollId": "s", "start": 0, "totalCount": 5}),
+        json!({"data": [], "scrollId": "s", "start": 2, "totalCount": 5}),
+    ];
+    let (server, _) = scripted(bodies).await;
+    read(may(&server)).await;
+    let logged = text(&logged);
+    assert!(logged.contains("delivered=2") && logged.contains("total=5"), "{logged}");
+}
+
+#[tokio::test]
+async fn event_times_in_epoch_millis_us_format_or_empty_decode_and_unreadable_text_is_kept() {
+    let batch = json!({"data": [
+        {"entityId": 1, "eventTime": 1_777_802_400_000_i64},
+        {"entityId": 2, "eventTime": "05/03/2026 10:00:00"},
+        {"entityId": 3, "eventTime": ""},
+        {"entityId": 4, "eventTime": "1777802400000"},
+        {"entityId": 5, "eventTime": "the day before"},
+    ], "scrollId": "s", "start": 0, "totalCount": 5});
+    let end = json!({"data": [], "scrollId": "s", "start": 5, "totalCount": 5});
+    let (server, _) = scripted(vec![batch, end]).await;
+
+    let read: Vec<_> = may(&server).items().try_collect().await.expect("every entry decodes");
+
+    let at = Some(utc(2026, 5, 3) + chrono::TimeDelta::hours(10));
+    let times: Vec<_> = read.iter().map(|entry| entry.event_time).collect();
+    assert_eq!(times, [at, at, None, at, None]);
+    assert_eq!(read[4].other["eventTime"], "the day before", "the text as sent");
+    assert!(read[2].other.is_empty(), "empty is no time, nothing to keep");
+}
+
+#[tokio::test]
+async fn with_an_account_offset_the_range_is_sent_and_split_in_the_account_s_zone() {
+    let batch = json!({"data": [{"entityId": 1, "eventTime": "2026-05-31T23:30:00"}],
+        "scrollId": "s", "start": 0, "totalCount": 1});
+    let end = json!({"data": [], "scrollId": "s", "start": 1, "totalCount": 1});
+    let (server, queries) = scripted(vec![batch, end]).await;
+    let pacific = chrono::FixedOffset::west_opt(7 * 3600).unwrap();
+    let client = client_with(&server, basic().event_time_offset(pacific), utc(2026, 6, 20));
+    // May in the account's zone: 07:00 UTC to 07:00 UTC.
+    let (from, to) = (utc(2026, 5, 1) + chrono::TimeDelta::hours(7), utc(2026, 6, 1));
+    let to = to + chrono::TimeDelta::hours(7);
+
+    let read: Vec<_> = client
+        .everbridge()
+        .list_audit_log(ReportType::Security, from, to)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+
+    let queries = queries.lock().unwrap().clone();
+    assert_eq!(queries.len(), 2, "one month, one scroll: {queries:?}");
+    assert!(
+        queries[0].contains("from=2026-05-01T00%3A00%3A00&to=2026-05-31T23%3A59%3A59"),
+        "{}",
+        queries[0]
+    );
+    let at = read[0].event_time.unwrap();
+    assert!(at >= from && at < to, "{at} is inside the range asked for");
+}
+
+#[tokio::test]
+async fn an_entry_the_collector_drops_as_outside_its_window_is_counted_at_warn() {
+    use auditkit::collect::Collector;
+    let (logged, _guard) = warnings();
+    let batch = json!({"data": [
+        {"entityId": 1, "eventTime": "2026-05-10T12:00:00"},
+        {"entityId": 2, "eventTime": "2026-05-15T12:00:00"},
+    ], "scrollId": "s", "start": 0, "totalCount": 2});
+    let end = json!({"data": [], "scrollId": "s", "start": 2, "totalCount": 2});
+    let (server, _) = scripted(vec![batch, end]).await;
+    let client = client_with(&server, basic(), utc(2026, 5, 20));
+    let collector = Collector::new(client.everbridge().audit_log_source(ReportType::Security))
+        .start_at(utc(2026, 5, 10))
+        .until(utc(2026, 5, 11));
+
+    let mut delivered = Vec::new();
+    let mut batches = collector.run();
+    while let Some(batch) = batches.try_next().await.unwrap() {
+        delivered.extend(batch.events().iter().filter_map(|event| event.event.entity_id));
+        batch.commit().await.unwrap();
+    }
+
+    assert_eq!(delivered, [1]);
+    let logged = text(&logged);
+    assert!(logged.contains("outside=1") && logged.contains("WARN"), "{logged}");
+}
+
+#[tokio::test]
+async fn a_page_of_more_entries_than_the_cap_is_cut_with_a_warning_and_the_scroll_goes_on() {
+    let (logged, _guard) = warnings();
+    let bodies = vec![
+        json!({"data": entries(0..1_300), "scrollId": "s", "start": 0, "totalCount": 1_302}),
+        json!({"data": entries(1_300..1_302), "scrollId": "s", "start": 1_300, "totalCount": 1_302}),
+        json!({"data": [], "scrollId": "s", "start": 1_302, "totalCount": 1_302}),
+    ];
+    let (server, _) = scripted(bodies).await;
+
+    let (ids, error) = read(may(&server)).await;
+
+    assert!(error.is_none(), "{error:?}");
+    let kept: Vec<i64> = (0..1_000).chain(1_300..1_302).collect();
+    assert_eq!(ids, kept, "the first 1,000 of the big page, then the next page");
+    let logged = text(&logged);
+    assert!(logged.contains("cut=300"), "{logged}");
+}
+
+/// A sandbox whose today is `today`, holding 300 Security entries from January 20 to
+/// February 20, 2026 (the same ones whatever the day), and a client of it on that day.
+async fn january_and_february(
+    today: DateTime<Utc>,
+) -> (auditkit::testkit::Sandbox, Client, Vec<i64>) {
+    let sandbox =
+        auditkit::testkit::Sandbox::builder().everbridge_today(today).start().await.unwrap();
+    sandbox.everbridge().clear_entries();
+    let ids = sandbox.everbridge().seed_entries(
+        ReportType::Security,
+        300,
+        utc(2026, 1, 20),
+        utc(2026, 2, 20),
+    );
+    let client =
+        sandbox.client_builder().timer(Arc::new(VirtualTimer::starting_at(today))).build().unwrap();
+    (sandbox, client, ids)
+}
+
+#[tokio::test]
+async fn a_listing_resumed_after_its_start_fell_past_six_months_carries_on() {
+    let range = (utc(2026, 1, 10), utc(2026, 3, 1));
+    let log = |client: &Client| {
+        client.everbridge().list_audit_log(ReportType::Security, range.0, range.1)
+    };
+    // July 5: January 10 is within reach. Read into February, save, stop.
+    let (_first, client, seeded) = january_and_february(utc(2026, 7, 5)).await;
+    let mut pages = log(&client).pages();
+    let mut first_run = Vec::new();
+    let saved = loop {
+        let page = pages.try_next().await.unwrap().unwrap();
+        first_run.extend(page.items().iter().filter_map(|entry| entry.entity_id));
+        let continuation = page.continuation().unwrap().clone();
+        if continuation.window() == 1 && !page.items().is_empty() {
+            break continuation;
+        }
+    };
+    drop(pages);
+
+    // July 15: January 10 is more than 6 months back. The listing resumes all the same.
+    let (_second, client, again) = january_and_february(utc(2026, 7, 15)).await;
+    assert_eq!(again, seeded);
+    let second_run: Vec<i64> = log(&client)
+        .resume(saved)
+        .items()
+        .map_ok(|entry| entry.entity_id.unwrap_or(-1))
+        .try_collect()
+        .await
+        .expect("resumed, not refused as older than 6 months");
+
+    assert_eq!([first_run, second_run].concat(), seeded, "nothing lost, nothing repeated");
+}

@@ -48,7 +48,7 @@ impl ContentKeys {
     }
 
     /// The key of the next event equal to `event`: the [`key`](Self::key) of its
-    /// [canonical JSON](super::canonical_json), so neither the order of its fields nor
+    /// [canonical JSON](fn@super::canonical_json), so neither the order of its fields nor
     /// serde_json's features change it.
     ///
     /// ```

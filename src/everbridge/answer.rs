@@ -9,13 +9,11 @@ use std::{fmt, marker::PhantomData};
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use serde::{
     Deserialize, Deserializer,
-    de::{
-        MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer, value::SeqAccessDeserializer,
-    },
+    de::{IgnoredAny, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer},
 };
 use serde_json::Value;
 
-use super::{AuditLogEntry, AuditLogPage};
+use super::{AuditLogEntry, AuditLogPage, event_time::is_epoch};
 
 /// An entry read for an account with an offset: the entry, and whether its `eventTime` was
 /// sent without an offset (then it is local time at the account's offset). Read through a
@@ -74,23 +72,58 @@ pub(crate) struct Body<E> {
     total_page_count: Option<i64>,
 }
 
-/// What `data` holds: the entries (bare), the page (wrapped), or nothing.
+/// The most entries one page is read with: ten times the 100 Everbridge documents, so a
+/// page the server fills as documented is never cut, and the memory one page decodes to
+/// is bounded whatever its size in bytes (268,832 empty entries fit in 4 MiB). Entries
+/// past it are skipped without being decoded, counted in [`Batch::cut`].
+pub(crate) const MAX_ENTRIES_PER_PAGE: usize = 1_000;
+
+/// What `data` holds: the entries (bare) and how many were cut, the page (wrapped), or
+/// nothing.
 #[derive(Default)]
 enum Data<E> {
     #[default]
     Missing,
-    Entries(Vec<E>),
+    Entries(Vec<E>, usize),
     Page(Box<Body<E>>),
+}
+
+/// A page's fields besides its entries, and the entries cut past
+/// [`MAX_ENTRIES_PER_PAGE`].
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    pub(crate) fields: AuditLogPage,
+    pub(crate) cut: usize,
+}
+
+impl Batch {
+    /// How many entries the server sent: `on_page` read, and the ones cut.
+    pub(crate) fn sent(&self, on_page: usize) -> usize {
+        on_page.saturating_add(self.cut)
+    }
+
+    /// Warns that entries were cut, when some were.
+    pub(crate) fn warn_if_cut(&self) {
+        if self.cut > 0 {
+            tracing::warn!(
+                cut = self.cut,
+                kept = MAX_ENTRIES_PER_PAGE,
+                "an Everbridge page held more than {MAX_ENTRIES_PER_PAGE} entries (Everbridge \
+                 documents 100): the {} past it were skipped, not decoded",
+                self.cut
+            );
+        }
+    }
 }
 
 impl<E> Body<E> {
     /// The entries, and the page's other fields (its `data` left empty), from wherever the
     /// answer put them.
-    pub(crate) fn split(self) -> (Vec<E>, AuditLogPage) {
-        let data = match self.data {
+    pub(crate) fn split(self) -> (Vec<E>, Batch) {
+        let (data, cut) = match self.data {
             Data::Page(inner) => return inner.split(),
-            Data::Entries(entries) => entries,
-            Data::Missing => Vec::new(),
+            Data::Entries(entries, cut) => (entries, cut),
+            Data::Missing => (Vec::new(), 0),
         };
         let fields = AuditLogPage {
             current_page_no: self.current_page_no,
@@ -101,7 +134,7 @@ impl<E> Body<E> {
             total_count: self.total_count,
             total_page_count: self.total_page_count,
         };
-        (data, fields)
+        (data, Batch { fields, cut })
     }
 }
 
@@ -124,8 +157,20 @@ impl<'de, E: Deserialize<'de>> Deserialize<'de> for Data<E> {
                 Ok(Data::Missing)
             }
 
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Data<E>, A::Error> {
-                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(Data::Entries)
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Data<E>, A::Error> {
+                let hint = seq.size_hint().unwrap_or(0).min(MAX_ENTRIES_PER_PAGE);
+                let mut entries = Vec::with_capacity(hint);
+                while entries.len() < MAX_ENTRIES_PER_PAGE {
+                    match seq.next_element()? {
+                        Some(entry) => entries.push(entry),
+                        None => return Ok(Data::Entries(entries, 0)),
+                    }
+                }
+                let mut cut = 0_usize;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    cut = cut.saturating_add(1);
+                }
+                Ok(Data::Entries(entries, cut))
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Data<E>, A::Error> {
@@ -140,7 +185,10 @@ impl<'de, E: Deserialize<'de>> Deserialize<'de> for Data<E> {
 /// Whether an entry's `eventTime` was sent without an offset (as Everbridge documents it).
 pub(crate) fn has_naive_event_time(entry: &Value) -> bool {
     match entry.get("eventTime") {
-        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text.trim()).is_err(),
+        Some(Value::String(text)) => {
+            let text = text.trim();
+            !text.is_empty() && !is_epoch(text) && DateTime::parse_from_rfc3339(text).is_err()
+        }
         _ => false,
     }
 }
@@ -151,8 +199,8 @@ mod tests {
     use crate::Error;
 
     fn page(body: &str) -> AuditLogPage {
-        let (data, fields) = serde_json::from_str::<Body<AuditLogEntry>>(body).unwrap().split();
-        AuditLogPage { data, ..fields }
+        let (data, batch) = serde_json::from_str::<Body<AuditLogEntry>>(body).unwrap().split();
+        AuditLogPage { data, ..batch.fields }
     }
 
     #[test]
@@ -168,6 +216,17 @@ mod tests {
             "totalPageCount":0},"success":true,"type":"Security"}"#;
         assert!(page(spec_example).data.is_empty());
         assert!(page(r#"{"data":null}"#).data.is_empty());
+    }
+
+    #[test]
+    fn a_page_of_more_entries_than_the_cap_keeps_the_first_and_counts_the_rest() {
+        let entries = vec!["{}"; MAX_ENTRIES_PER_PAGE + 250].join(",");
+        for body in
+            [format!(r#"{{"data":[{entries}]}}"#), format!(r#"{{"data":{{"data":[{entries}]}}}}"#)]
+        {
+            let (data, batch) = serde_json::from_str::<Body<AuditLogEntry>>(&body).unwrap().split();
+            assert_eq!((data.len(), batch.cut, batch.sent(data.len())), (1_000, 250, 1_250));
+        }
     }
 
     #[test]

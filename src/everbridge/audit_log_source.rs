@@ -1,7 +1,15 @@
 //! The audit log of one report type as a collector [`Source`]: entries have no id, so each
 //! is keyed by its content and its ordinal among identical entries.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use futures::StreamExt;
 
 use chrono::TimeDelta;
 
@@ -111,12 +119,37 @@ impl Source for AuditLogSource {
         let Some(served) = served else { return Box::pin(futures::stream::empty()) };
         let log =
             ListAuditLog::new(self.slot.clone(), self.settings, self.report_type.clone(), served);
-        let fallback = window.fallback_time();
+        let (fallback, range) = (window.fallback_time(), window.range.clone());
+        let outside = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&outside);
         let mut keys = ContentKeys::new();
-        listed(log.items_or_undecodable(), move |entry: AuditLogEntry| {
+        let entries = listed(log.items_or_undecodable(), move |entry: AuditLogEntry| {
+            let time = entry.event_time.unwrap_or(fallback);
+            if !range.contains(&time) {
+                counted.fetch_add(1, Ordering::Relaxed);
+            }
             let key = keys.key_of(&entry);
-            Collected::new(key, entry.event_time.unwrap_or(fallback), entry)
+            Collected::new(key, time, entry)
+        });
+        let (source, window) = (self.id(), window.range.clone());
+        // After the last entry: the collector drops entries outside its window, so say how
+        // many there were (an account offset not configured shows up here).
+        let report = futures::stream::once(async move {
+            let outside = outside.load(Ordering::Relaxed);
+            if outside > 0 {
+                tracing::warn!(
+                    %source,
+                    outside,
+                    from = %window.start,
+                    to = %window.end,
+                    "Everbridge listed {outside} entries whose eventTime is outside the window \
+                     asked for; the collector drops them (is `Config::event_time_offset` the \
+                     account's offset?)"
+                );
+            }
         })
+        .filter_map(|()| std::future::ready(None));
+        Box::pin(entries.chain(report))
     }
 }
 

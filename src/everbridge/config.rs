@@ -113,6 +113,11 @@ impl Config {
     /// The fixed offset of the account's time zone, in which `eventTime` values (sent without
     /// an offset) are read. Everbridge does not say which zone they are in; by default they
     /// are read as UTC. Values that do carry an offset keep theirs.
+    ///
+    /// With an offset, the requests' `from` and `to` are sent in the account's zone too, and
+    /// a range is split into the account's calendar months (unless
+    /// [`date_only`](Self::date_only), whose dates stay UTC), so that no entry listed falls
+    /// outside the range asked for.
     pub fn event_time_offset(mut self, offset: FixedOffset) -> Self {
         self.settings.event_time_offset = Some(offset);
         self

@@ -9,7 +9,7 @@ use super::{
     answer::LocalEntry,
     page_query::{LAST_PAGE, PageQueryPages, first_request},
     range::Span,
-    target::{AuditLogQuery, OPERATION, Target},
+    target::{AuditLogQuery, Checked, OPERATION, Target},
 };
 use crate::{
     Error,
@@ -53,7 +53,7 @@ impl GetAuditLogPage {
     /// [`BusinessErrorKind`](super::BusinessErrorKind)s; an entry that does not decode as
     /// [`Error::Decode`]; otherwise the transport's errors.
     pub async fn send(self) -> Result<AuditLogPage, Error> {
-        let (target, range) = self.query.target(Span::OneMonth)?;
+        let Checked { target, range, .. } = self.query.target(Span::OneMonth)?;
         if !(1..=LAST_PAGE).contains(&self.number) {
             return Err(Error::invalid_input(
                 OPERATION,
@@ -92,5 +92,7 @@ async fn read<T: serde::de::DeserializeOwned + Send + 'static>(
     if let Some(undecodable) = decoded.undecodable.into_iter().next() {
         return Err(undecodable.into_parts().1);
     }
-    Ok(AuditLogPage { data: decoded.items.into_iter().map(entry).collect(), ..decoded.meta })
+    decoded.meta.warn_if_cut();
+    let data = decoded.items.into_iter().map(entry).collect();
+    Ok(AuditLogPage { data, ..decoded.meta.fields })
 }

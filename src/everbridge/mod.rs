@@ -30,7 +30,8 @@
 //! One concept per file: [`Config`] and [`Region`] (`config`), [`Credentials`]
 //! (`credentials`) and the OAuth password grant (`oauth`), the answers' failures
 //! (`protocol`) and [`BusinessErrorKind`] (`business_error`), the models (`models`) and
-//! the answer's body (`answer`), the range rules (`range`), what every request shares
+//! the answer's body (`answer`) and how an `eventTime` is read (`event_time`), the range
+//! rules (`range`), what every request shares
 //! (`target`), the two envelopes, scroll (`scroll`, its position check in
 //! `scroll_position`) and pageQuery (`page_query`), the listing (`list_audit_log`) and its
 //! one-page read (`get_audit_log_page`), and the collector's source over it
@@ -41,6 +42,7 @@ mod audit_log_source;
 mod business_error;
 mod config;
 mod credentials;
+mod event_time;
 mod get_audit_log_page;
 mod list_audit_log;
 mod models;

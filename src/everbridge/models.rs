@@ -5,6 +5,8 @@
 //! read as integers (never through a float, which would round 15-digit ids).
 
 use chrono::{DateTime, Utc};
+
+use super::event_time::EventTime;
 use serde::{Deserialize, Serialize};
 
 wire_enum! {
@@ -55,8 +57,12 @@ open_model! {
         /// `Success` or `Failure`.
         pub event_result: Option<String> = "eventResult",
         /// When it happened. Everbridge sends it without an offset; it is read as UTC unless
-        /// the config sets [`event_time_offset`](super::Config::event_time_offset).
-        pub event_time: Option<DateTime<Utc>> = "eventTime" [tolerant],
+        /// the config sets [`event_time_offset`](super::Config::event_time_offset). Also read:
+        /// RFC 3339, US `MM/dd/yyyy HH:mm:ss`, epoch seconds or milliseconds; empty is
+        /// `None`. A time that cannot be read is `None`, its text kept as sent in
+        /// `other["eventTime"]` (so the entry's JSON then holds `eventTime` twice, `null`
+        /// first: readers keep the last).
+        pub event_time: Option<DateTime<Utc>> = "eventTime" [EventTime],
         /// The area of the product (`Organization Management`, …).
         pub event_type: Option<String> = "eventType",
         /// The client's IP address.

@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use super::{
-    AuditLogPage,
-    answer::Body,
+    answer::{Batch, Body},
     target::{OPERATION, Target},
 };
 use crate::{
@@ -35,10 +34,10 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for PageQueryPages<T> {
     type Item = T;
     type Cursor = PageNumber;
     type Body<I: DeserializeOwned> = Body<I>;
-    type Meta = AuditLogPage;
+    type Meta = Batch;
     const CURSOR_PARAMS: &'static [&'static str] = &["pageNo"];
 
-    fn split<I: DeserializeOwned>(body: Body<I>) -> (Vec<I>, AuditLogPage) {
+    fn split<I: DeserializeOwned>(body: Body<I>) -> (Vec<I>, Batch) {
         body.split()
     }
 
@@ -57,9 +56,11 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for PageQueryPages<T> {
         Ok(request.query("pageNo", number))
     }
 
-    fn next(&self, sent: Option<&PageNumber>, page: &AuditLogPage, on_page: usize) -> Next {
+    fn next(&self, sent: Option<&PageNumber>, batch: &Batch, on_page: usize) -> Next {
+        batch.warn_if_cut();
         let number = sent.map_or(1, |page| page.0);
-        let more = i64::from(number) < page.total_page_count.unwrap_or(0) && on_page > 0;
+        let last = batch.fields.total_page_count.unwrap_or(0);
+        let more = i64::from(number) < last && batch.sent(on_page) > 0;
         Ok(more.then(|| number.checked_add(1).map(PageNumber)).flatten())
     }
 }

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::BusinessErrorKind;
 use crate::{
-    error::excerpt,
-    retry::{RetryHint, is_retryable_status},
+    error::{excerpt, is_retryable_status},
+    retry::RetryHint,
     transport::{ErrorDetails, Protocol, Verdict},
 };
 

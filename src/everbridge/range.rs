@@ -39,12 +39,13 @@ pub(super) fn check(
             "`from` ({from}) is not before `to` ({to}); the range is from inclusive, to exclusive"
         ));
     }
-    let months = calendar_months(from, to).len();
+    let months = months(range, settings).len();
     if span == Span::OneMonth && months > 1 {
         return refuse(format!(
-            "`.page_query(n)` and `.page_query_pages()` read one calendar month (UTC) per \
-             request, and {from} to {to} spans {months}; use `.items()` or `.pages()`, which \
-             split any range into months"
+            "`.page_query(n)` and `.page_query_pages()` read one calendar month (UTC, or \
+             the account's zone with `Config::event_time_offset`) per request, and {from} to \
+             {to} spans {months}; use `.items()` or `.pages()`, which split any range into \
+             months"
         ));
     }
     // By the day: a `from` computed as "6 months ago" a moment before this check passes,
@@ -100,13 +101,43 @@ pub(super) fn served_part(
     (rest, gap)
 }
 
-/// Adds `from` and `to` for `range`, as the config says to spell them.
+/// `range` split into the calendar months Everbridge reads one at a time: months of the
+/// account's zone when the config sets an
+/// [`event_time_offset`](super::Config::event_time_offset) (its `from` and `to` are then
+/// read in that zone), of UTC otherwise.
+pub(super) fn months(
+    range: &Range<DateTime<Utc>>,
+    settings: Settings,
+) -> Vec<Range<DateTime<Utc>>> {
+    let Some(shift) = local_shift(settings) else {
+        return calendar_months(range.start, range.end);
+    };
+    let (Some(from), Some(to)) =
+        (range.start.checked_add_signed(shift), range.end.checked_add_signed(shift))
+    else {
+        return calendar_months(range.start, range.end);
+    };
+    let back = |at: DateTime<Utc>| at.checked_sub_signed(shift).unwrap_or(at);
+    calendar_months(from, to).into_iter().map(|month| back(month.start)..back(month.end)).collect()
+}
+
+/// How far the account's clock is ahead of UTC, when the config says.
+fn local_shift(settings: Settings) -> Option<TimeDelta> {
+    let offset = settings.event_time_offset.filter(|_| !settings.date_only)?;
+    Some(TimeDelta::seconds(offset.local_minus_utc().into()))
+}
+
+/// Adds `from` and `to` for `range`, as the config says to spell them: in the account's
+/// zone when it has an offset (Everbridge reads them as the account's local time, as it
+/// writes `eventTime`, so no entry of the range falls outside it), else in UTC.
 pub(super) fn apply(request: Request, range: &Range<DateTime<Utc>>, settings: Settings) -> Request {
     let format = if settings.date_only { "%Y-%m-%d" } else { "%Y-%m-%dT%H:%M:%S" };
-    let from = ceil_to_second(range.start);
+    let shift = local_shift(settings).unwrap_or_default();
+    let local = |at: DateTime<Utc>| at.checked_add_signed(shift).unwrap_or(at);
+    let from = local(ceil_to_second(range.start));
     let last =
         ceil_to_second(range.end).checked_sub_signed(TimeDelta::seconds(1)).unwrap_or(range.end);
-    request.query("from", from.format(format)).query("to", last.format(format))
+    request.query("from", from.format(format)).query("to", local(last).format(format))
 }
 
 /// The first whole second at or after `at`.
@@ -165,6 +196,26 @@ mod tests {
         let settings = Settings::default();
         let (rest, _) = served_part(&(at("2025-12-15")..at("2026-02-01")), now);
         assert!(check(OP, &rest.unwrap(), Span::AnyMonths, now, settings).is_ok());
+    }
+
+    #[test]
+    fn with_an_account_offset_the_range_goes_out_and_splits_in_the_account_s_zone() {
+        let pacific = chrono::FixedOffset::west_opt(7 * 3600).unwrap();
+        let settings = Settings { event_time_offset: Some(pacific), ..Settings::default() };
+        let request =
+            Request::new(OP, reqwest::Method::GET, url::Url::parse("http://127.0.0.1/").unwrap());
+        let may_local = at("2026-05-01T07:00:00")..at("2026-06-01T07:00:00");
+        let sent = apply(request, &may_local, settings).url.query().unwrap_or_default().to_owned();
+        assert_eq!(sent, "from=2026-05-01T00%3A00%3A00&to=2026-05-31T23%3A59%3A59");
+        assert_eq!(
+            months(&may_local, settings),
+            std::slice::from_ref(&may_local),
+            "one local month"
+        );
+        let utc_may = at("2026-05-01")..at("2026-06-01");
+        let split = months(&utc_may, settings);
+        let (seven, end) = (at("2026-05-01T07:00:00"), at("2026-06-01"));
+        assert_eq!(split, [utc_may.start..seven, seven..end], "April 30 local, then May");
     }
 
     #[test]

@@ -22,7 +22,11 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::{AuditLogPage, answer::Body, scroll_position::Positions, target::OPERATION};
+use super::{
+    answer::{Batch, Body},
+    scroll_position::Positions,
+    target::OPERATION,
+};
 use crate::{
     Error,
     pagination::{Envelope, ScrollId},
@@ -78,10 +82,10 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ScrollPages<T> {
     type Item = T;
     type Cursor = ScrollId;
     type Body<I: DeserializeOwned> = Body<I>;
-    type Meta = AuditLogPage;
+    type Meta = Batch;
     const CURSOR_PARAMS: &'static [&'static str] = &["scrollId"];
 
-    fn split<I: DeserializeOwned>(body: Body<I>) -> (Vec<I>, AuditLogPage) {
+    fn split<I: DeserializeOwned>(body: Body<I>) -> (Vec<I>, Batch) {
         body.split()
     }
 
@@ -93,8 +97,10 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ScrollPages<T> {
         self.positions.check_repeat(first.url.as_str(), body)
     }
 
-    fn next(&self, sent: Option<&ScrollId>, page: &AuditLogPage, on_page: usize) -> Next {
-        let sent = sent.map(|id| id.0.as_str());
+    fn next(&self, sent: Option<&ScrollId>, batch: &Batch, on_page: usize) -> Next {
+        let (sent, page, on_page) =
+            (sent.map(|id| id.0.as_str()), &batch.fields, batch.sent(on_page));
+        batch.warn_if_cut();
         // Checked before an empty batch ends the scroll too: when the lost answer held the
         // last entries, the next answer is the empty one, and only its `start` tells.
         self.positions.check(sent, page.start)?;

@@ -3,12 +3,13 @@
 
 use std::ops::Range;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use reqwest::Method;
 
 use super::{ReportType, config::Settings, operation, range, range::Span};
 use crate::{
     Error, Operation,
+    pagination::Continuation,
     transport::{Endpoint, EndpointSlot, Request},
 };
 
@@ -25,6 +26,9 @@ pub struct AuditLogQuery {
     report_type: ReportType,
     range: Range<DateTime<Utc>>,
     pub(super) strict: bool,
+    /// Resumed from a continuation: a range reaching past the 6 months Everbridge serves
+    /// is read from the oldest instant served, not refused.
+    pub(super) resumed: bool,
 }
 
 /// What every request of one audit log carries.
@@ -55,11 +59,13 @@ impl AuditLogQuery {
         report_type: ReportType,
         range: Range<DateTime<Utc>>,
     ) -> Self {
-        Self { slot, settings, report_type, range, strict: false }
+        Self { slot, settings, report_type, range, strict: false, resumed: false }
     }
 
-    /// The checked range and what its requests carry, or why no request can be made.
-    pub(super) fn target(self, span: Span) -> Result<(Target, Range<DateTime<Utc>>), Error> {
+    /// The checked range and what its requests carry, or why no request can be made; and,
+    /// for a resumed listing over months partly gone at Everbridge, the oldest instant
+    /// still served (the range is then checked from there, and the gap logged at warn).
+    pub(super) fn target(self, span: Span) -> Result<Checked, Error> {
         let endpoint = self.slot.get()?.clone();
         if self.report_type.as_str().trim().is_empty() {
             return Err(Error::invalid_input(
@@ -68,9 +74,57 @@ impl AuditLogQuery {
             ));
         }
         let now = endpoint.timer().wall_clock();
-        range::check(OPERATION, &self.range, span, now, self.settings)?;
-        let Self { settings, report_type, strict, .. } = self;
+        let (served, gap) = range::served_part(&self.range, now);
+        let served_from = (self.resumed && span == Span::AnyMonths && gap > TimeDelta::zero())
+            .then(|| range::oldest_served(now));
+        match (&served_from, &served) {
+            (Some(_), Some(served)) => range::check(OPERATION, served, span, now, self.settings)?,
+            (Some(_), None) => {}
+            (None, _) => range::check(OPERATION, &self.range, span, now, self.settings)?,
+        }
+        if served_from.is_some() {
+            tracing::warn!(
+                from = %self.range.start,
+                gap_hours = gap.num_hours(),
+                "Everbridge serves only the past 6 months: the resumed range starts {} hours \
+                 before that, and those entries cannot be read; carrying on from the oldest \
+                 instant served",
+                gap.num_hours()
+            );
+        }
+        let Self { settings, report_type, strict, range, .. } = self;
         let target = Target { endpoint, settings, report_type, strict };
-        Ok((target, self.range))
+        Ok(Checked { target, range, served_from })
     }
+
+    /// The continuation a resumed listing starts from: the one given, unless it resumes
+    /// mid-way through the month the 6-month limit now cuts, whose entries before the
+    /// limit are gone: that month is read again from what is left of it, so nothing is
+    /// lost (entries read before may come again, with a warning).
+    pub(super) fn resume_from(&mut self, continuation: Continuation) -> Continuation {
+        self.resumed = true;
+        let Ok(endpoint) = self.slot.get() else { return continuation };
+        let oldest = range::oldest_served(endpoint.timer().wall_clock());
+        let months = range::months(&self.range, self.settings);
+        let month = usize::try_from(continuation.window()).ok().and_then(|w| months.get(w));
+        let cut = month.is_some_and(|month| month.start < oldest && month.end > oldest);
+        if !cut || continuation.offset() == 0 {
+            return continuation;
+        }
+        tracing::warn!(
+            window = continuation.window(),
+            "the month this Everbridge audit log resumes in is now served only from {oldest}: \
+             reading what is left of it from its start, so entries read before may come again"
+        );
+        let listing = continuation.listing().map(str::to_owned);
+        Continuation::restart(continuation.window(), 0).of_listing(listing.as_deref())
+    }
+}
+
+/// A query checked: what its requests carry, its range, and where Everbridge's service
+/// starts when a resumed range reaches past it.
+pub(super) struct Checked {
+    pub(super) target: Target,
+    pub(super) range: Range<DateTime<Utc>>,
+    pub(super) served_from: Option<DateTime<Utc>>,
 }

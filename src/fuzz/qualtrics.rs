@@ -11,8 +11,9 @@ use super::{assert_decode_error, assert_short, classified, config, decoded, inpu
 use crate::{
     pagination::{Envelope, decode_page},
     qualtrics::{
-        ActivityTypeInfo, Event, Logins, PasswordResets, Raw, SessionCreations,
-        SessionTerminations, error_body::parse_error, oauth::TokenAnswer, paging::QualtricsPages,
+        ActivityTypeInfo, AuditExport, Event, Logins, PasswordResets, Raw, SessionCreations,
+        SessionTerminations, audit_export::Answer, error_body::parse_error,
+        export_records::Splitter, oauth::TokenAnswer, paging::QualtricsPages,
         skip_token::skip_token,
     },
     transport::{ErrorBody, decode_json},
@@ -61,12 +62,35 @@ fn every_decoder(status: StatusCode, body: &[u8]) {
     page::<Event<PasswordResets>>(status, body);
     page::<Event<Raw>>(status, body);
     page::<ActivityTypeInfo>(status, body);
+    let _ = decoded(decode_json::<Answer<AuditExport>>(OP, status, None, body));
+    export_file(body);
     let _ = parse_error(body);
     let _ = classified(&ErrorBody(parse_error), OP, status, &HeaderMap::new(), body);
     if let Some(token) = decoded(decode_json::<TokenAnswer>(OP, status, None, body))
         && let Err(error) = token.access_token.header_value("Bearer ", "Qualtrics access token")
     {
         assert_short(&error);
+    }
+}
+
+/// An export file split into records, in small chunks, under a small cap: every record is
+/// within the cap, and nothing panics.
+fn export_file(body: &[u8]) {
+    const MAX: usize = 64;
+    let mut splitter = Splitter::new(MAX);
+    let chunks: Vec<&[u8]> = body.chunks(7).collect();
+    for (index, chunk) in chunks.iter().enumerate() {
+        splitter.push(chunk);
+        loop {
+            match splitter.next_record(index + 1 == chunks.len()) {
+                Ok(Some(record)) => assert!(!record.is_empty() && record.len() <= MAX),
+                Ok(None) => break,
+                Err(message) => {
+                    assert!(message.len() < 200, "{message}");
+                    return;
+                }
+            }
+        }
     }
 }
 

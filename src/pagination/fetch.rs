@@ -59,21 +59,39 @@ impl<T: Send + 'static> Paginator<T> {
         operation: Operation,
         firsts: Vec<Request>,
     ) -> Self {
-        let Ok(count) = u32::try_from(firsts.len()) else {
+        let fetched = firsts.iter().cloned().map(Some).collect();
+        Self::of_windows_as(endpoint, envelope, operation, &firsts, fetched)
+    }
+
+    /// [`of_windows`](Self::of_windows) whose identity is that of the windows `firsts`
+    /// while each window is read by the request in `fetched` instead, or is empty without a
+    /// request (`None`): a listing whose oldest windows the server no longer serves keeps
+    /// the identity (and window numbers) of the listing its continuations were saved by.
+    pub(crate) fn of_windows_as<E: Envelope<Item = T>>(
+        endpoint: Endpoint,
+        envelope: E,
+        operation: Operation,
+        firsts: &[Request],
+        fetched: Vec<Option<Request>>,
+    ) -> Self {
+        let Ok(count) = u32::try_from(fetched.len()) else {
             let error = Error::invalid_input(operation, "the range splits into too many windows");
             return Self::refused(operation, error);
         };
-        let identity = identity_of_windows(operation, &firsts, E::CURSOR_PARAMS);
-        let listing = Arc::new((endpoint, envelope, firsts));
+        let identity = identity_of_windows(operation, firsts, E::CURSOR_PARAMS);
+        let listing = Arc::new((endpoint, envelope, fetched));
         let fetch_page: FetchWindowPage<T> =
             Arc::new(move |window: u32, cursor: Option<Cursor>| {
                 let listing = Arc::clone(&listing);
                 Box::pin(async move {
-                    let (endpoint, envelope, firsts) = &*listing;
-                    let Some(first) = usize::try_from(window).ok().and_then(|w| firsts.get(w))
+                    let (endpoint, envelope, fetched) = &*listing;
+                    let Some(first) = usize::try_from(window).ok().and_then(|w| fetched.get(w))
                     else {
                         let message = format!("window {window} is not part of this listing");
                         return Err(Error::invalid_input(operation, message));
+                    };
+                    let Some(first) = first else {
+                        return Ok(RawPage { items: Vec::new(), next: None, rejected: Vec::new() });
                     };
                     // The resume guard has refused other kinds already; a walk only ever
                     // hands back the cursors this envelope returned.

@@ -21,6 +21,13 @@ pub trait Query: Send + 'static {
     /// paginator that yields only the error, before any request.
     #[doc(hidden)]
     fn paginator(self) -> Paginator<Self::Item>;
+
+    /// Sees the continuation the listing is asked to resume from, and may move it
+    /// (Everbridge restarts a month it now serves only in part); by default unchanged.
+    #[doc(hidden)]
+    fn resume_from(&mut self, continuation: Continuation) -> Continuation {
+        continuation
+    }
 }
 
 /// A listing: a vendor's filters ([`Query`]) plus the paging settings every listing shares.
@@ -109,6 +116,15 @@ impl<Q> Listing<Q> {
         self
     }
 
+    /// The same listing over another query, its paging settings kept: how a vendor listing
+    /// read in several modes (Everbridge's pageQuery, scroll and month windows) hands the
+    /// caller's `max_pages`, `prefetch` and `resume` to the mode the caller picks.
+    pub(crate) fn with_query<R>(self, query: impl FnOnce(Q) -> R) -> Listing<R> {
+        Listing { query: query(self.query), paging: self.paging }
+    }
+}
+
+impl<Q: Query> Listing<Q> {
     /// Continues a listing after the page that gave this continuation. Use the same filters
     /// as the interrupted run.
     ///
@@ -123,19 +139,10 @@ impl<Q> Listing<Q> {
     /// # Ok(()) }
     /// ```
     pub fn resume(mut self, continuation: Continuation) -> Self {
-        self.paging.resume = Some(continuation);
+        self.paging.resume = Some(self.query.resume_from(continuation));
         self
     }
 
-    /// The same listing over another query, its paging settings kept: how a vendor listing
-    /// read in several modes (Everbridge's pageQuery, scroll and month windows) hands the
-    /// caller's `max_pages`, `prefetch` and `resume` to the mode the caller picks.
-    pub(crate) fn with_query<R>(self, query: impl FnOnce(Q) -> R) -> Listing<R> {
-        Listing { query: query(self.query), paging: self.paging }
-    }
-}
-
-impl<Q: Query> Listing<Q> {
     fn paginator(self) -> Paginator<Q::Item> {
         self.paging.apply(self.query.paginator())
     }

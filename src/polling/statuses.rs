@@ -5,7 +5,11 @@ use super::{
     JobStatus, Progress, Wait,
     wait::{MIN_POLL_PAUSE, job_failed},
 };
-use crate::{Error, error::WaitTimeout, timer::saturating_add, transport::excerpt};
+use crate::{
+    Error,
+    error::{WaitTimeout, excerpt},
+    timer::saturating_add,
+};
 
 boxed_stream! {
     /// Each status a `wait_for_*` call reads, as a [`Stream`](futures::Stream). Ends after

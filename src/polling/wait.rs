@@ -9,8 +9,9 @@ use super::JobStatus;
 use crate::{
     Error, Operation,
     error::JobFailed,
+    error::excerpt,
     retry::{Backoff, Spread},
-    transport::{EndpointSlot, excerpt},
+    transport::EndpointSlot,
 };
 
 /// The shortest pause between polls, whatever `poll_interval` says: a server is not to be

@@ -1,6 +1,12 @@
 //! Qualtrics' [`Service`]: the calls, one builder each.
 
-use super::{ActivityType, EventSource, ListActivityTypes, ListEvents, Raw};
+use chrono::{DateTime, Utc};
+
+use super::{
+    ActivityType, AuditExport, CreateAuditExport, DownloadAuditExport, EventSource, GetAuditExport,
+    ListActivityTypes, ListAuditEventNames, ListEvents, Raw, WaitForAuditExport,
+    wait_for_audit_export::wait_for_audit_export,
+};
 use crate::Vendor;
 
 vendor_service!(Vendor::Qualtrics, "Qualtrics", qualtrics);
@@ -76,5 +82,76 @@ impl Service {
     /// ```
     pub fn list_activity_types(&self) -> ListActivityTypes {
         ListActivityTypes::new(self.slot.clone())
+    }
+
+    /// The event names a bulk audit export can be made of (`GET /audit-events`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let names = client.qualtrics().list_audit_event_names().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_audit_event_names(&self) -> ListAuditEventNames {
+        ListAuditEventNames::new(self.slot.clone())
+    }
+
+    /// Starts a bulk audit export of `event_name` from `start` (inclusive) to `end`
+    /// (`POST /audit-exports`); see [`CreateAuditExport`].
+    ///
+    /// ```no_run
+    /// use chrono::{Duration, Utc};
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let (start, end) = (Utc::now() - Duration::days(30), Utc::now());
+    /// let export = client.qualtrics().create_audit_export("logins", start, end).send().await?;
+    /// println!("export {:?} started", export.id);
+    /// # Ok(()) }
+    /// ```
+    pub fn create_audit_export(
+        &self,
+        event_name: impl Into<String>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> CreateAuditExport {
+        CreateAuditExport::new(self.clone(), event_name.into(), start, end)
+    }
+
+    /// One bulk audit export, where it stands (`GET /audit-exports/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let export = client.qualtrics().get_audit_export("AE_1").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_audit_export(&self, id: impl Into<String>) -> GetAuditExport {
+        GetAuditExport::new(self.slot.clone(), id.into())
+    }
+
+    /// Waits until a bulk audit export is complete, polling at most every 2 s (see
+    /// [`WaitForAuditExport`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let export = client.qualtrics().wait_for_audit_export("AE_1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_for_audit_export(&self, id: impl Into<String>) -> WaitForAuditExport {
+        wait_for_audit_export(self, id.into())
+    }
+
+    /// The file of a complete bulk audit export (`GET /audit-exports/{id}/files/{fileId}`,
+    /// the file being [`AuditExport::file`]); see [`DownloadAuditExport`]. With only an
+    /// export's id, read it first with [`get_audit_export`](Self::get_audit_export).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let q = client.qualtrics();
+    /// let export = q.get_audit_export("AE_1").send().await?;
+    /// let events: Vec<serde_json::Value> =
+    ///     q.download_audit_export(&export).events().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn download_audit_export(&self, export: &AuditExport) -> DownloadAuditExport {
+        DownloadAuditExport::new(self.slot.clone(), export)
     }
 }

@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use crate::{Error, Operation, transport::excerpt};
+use crate::{Error, Operation, error::excerpt};
 
 /// The token in a `nextPage`. Sources disagree on what it holds, so both are read: a URL
 /// (absolute, or a path on the API's host) whose `skipToken` is used, or a bare token. A

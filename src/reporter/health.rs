@@ -143,16 +143,3 @@ impl GetVersion {
         endpoint.send_json(request).await.map_err(advise)
     }
 }
-
-/// Whether `body` is Reporter's readiness answer, whatever its status: a 503 with it is an
-/// answer (which dependency is down), not a failure to retry.
-pub(super) fn is_readiness(body: &[u8]) -> bool {
-    #[derive(Deserialize)]
-    struct Shape {
-        status: String,
-        dependencies: serde_json::Map<String, serde_json::Value>,
-    }
-    serde_json::from_slice::<Shape>(body).is_ok_and(|shape| {
-        matches!(shape.status.as_str(), "ready" | "not_ready") && !shape.dependencies.is_empty()
-    })
-}

@@ -25,8 +25,7 @@ pub(crate) struct ReporterProtocol;
 
 impl Protocol for ReporterProtocol {
     fn classify(&self, status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> Verdict {
-        if status.is_success()
-            || (status == StatusCode::SERVICE_UNAVAILABLE && super::health::is_readiness(body))
+        if status.is_success() || (status == StatusCode::SERVICE_UNAVAILABLE && is_readiness(body))
         {
             return Verdict::Success;
         }
@@ -84,6 +83,19 @@ pub(crate) fn advise(error: Error) -> Error {
         None => return Error::Api(api),
     };
     Error::Api(api)
+}
+
+/// Whether `body` is Reporter's readiness answer, whatever its status: a 503 with it is an
+/// answer (which dependency is down), not a failure to retry.
+fn is_readiness(body: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Shape {
+        status: String,
+        dependencies: serde_json::Map<String, serde_json::Value>,
+    }
+    serde_json::from_slice::<Shape>(body).is_ok_and(|shape| {
+        matches!(shape.status.as_str(), "ready" | "not_ready") && !shape.dependencies.is_empty()
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,3 @@ pub(crate) use decision::{FailureClass, RetryHint, should_retry};
 pub use jitter::Jitter;
 pub use policy::RetryPolicy;
 pub(crate) use retry_after::parse_retry_after;
-
-// Kept for the vendor protocols that ask it here; it lives with the errors.
-pub(crate) use crate::error::is_retryable_status;

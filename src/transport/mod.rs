@@ -28,9 +28,6 @@ pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
 pub(crate) use content_disposition::attachment_filename;
 pub(crate) use decode::{ErrorDetails, decode_json};
-// It lives with the errors now; kept here until the callers in pagination, polling and the
-// vendors import it from `crate::error`.
-pub(crate) use crate::error::excerpt;
 pub(crate) use endpoint::{Endpoint, EndpointSlot};
 pub(crate) use file_name::partial_file_name;
 pub(crate) use protocol::Verdict;

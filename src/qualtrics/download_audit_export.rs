@@ -1,0 +1,143 @@
+//! `GET /API/v3/audit-exports/{id}/files/{fileId}` — a bulk audit export's file, as bytes
+//! or as its events one at a time.
+
+use futures::StreamExt;
+use reqwest::{Method, StatusCode};
+use serde::de::{DeserializeOwned, Error as _};
+
+use super::{AuditExport, export_records::Splitter, operation};
+use crate::{
+    Download, Error, Operation,
+    error::DecodeError,
+    transport::{EndpointSlot, decode_json},
+};
+
+const OPERATION: Operation = operation("download_audit_export");
+
+/// The longest record [`events`](DownloadAuditExport::events) reads by default: 8 MiB.
+const MAX_RECORD: usize = 8 * 1024 * 1024;
+
+boxed_stream! {
+    /// The events of a bulk audit export's file, one at a time, as
+    /// [`DownloadAuditExport::events`] reads them. `Send + Unpin + 'static`.
+    pub struct ExportEvents<T> yields Result<T, Error>;
+}
+
+/// Downloads a complete bulk audit export's file. Created by
+/// [`Service::download_audit_export`](super::Service::download_audit_export).
+///
+/// [`send`](Self::send) gives the file as bytes ([`Download`]);
+/// [`events`](Self::events) reads it as events, one at a time: NDJSON (one event a line),
+/// or a JSON array of events, with memory bounded whatever the file's size (one chunk
+/// and one record, each record at most [`max_record_size`](Self::max_record_size)). A zip
+/// file is not unpacked: `events` says so, and `send` still saves it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()` is awaited or `.events()` is read"]
+pub struct DownloadAuditExport {
+    slot: EndpointSlot,
+    export: Option<String>,
+    file: Option<String>,
+    max_record: usize,
+}
+
+impl DownloadAuditExport {
+    pub(super) fn new(slot: EndpointSlot, export: &AuditExport) -> Self {
+        let file = export.file().map(str::to_owned);
+        Self { slot, export: export.id.clone(), file, max_record: MAX_RECORD }
+    }
+
+    /// The longest record (line, or array element) [`events`](Self::events) reads, in
+    /// bytes; a longer one ends the stream with an error instead of filling memory.
+    /// Default 8 MiB.
+    pub fn max_record_size(mut self, bytes: usize) -> Self {
+        self.max_record = bytes;
+        self
+    }
+
+    /// Requests the file; its bytes arrive as the [`Download`] is read.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the export has no id; otherwise the transport's errors.
+    pub async fn send(self) -> Result<Download, Error> {
+        let (Some(export), Some(file)) = (self.export.as_deref(), self.file.as_deref()) else {
+            return Err(Error::invalid_input(OPERATION, "the export has no id"));
+        };
+        let endpoint = self.slot.get()?;
+        let path = ["audit-exports", export, "files", file];
+        let request = endpoint.request(OPERATION, Method::GET, &path);
+        Ok(Download::new(OPERATION, endpoint.send_streamed(request).await?))
+    }
+
+    /// The file's events, decoded as `T` (`serde_json::Value` to keep them as sent), one
+    /// at a time. Nothing is requested before the stream is first polled.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let q = client.qualtrics();
+    /// let export = q.wait_for_audit_export("AE_1").await?;
+    /// let mut events = q.download_audit_export(&export).events::<serde_json::Value>();
+    /// while let Some(event) = events.try_next().await? {
+    ///     println!("{}", event["id"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// A record that does not decode as `T` is an [`Error::Decode`] item and the stream
+    /// goes on; a failed request, a body that breaks off, a record over the cap, a zip
+    /// file or a JSON array cut short end it with their error.
+    pub fn events<T: DeserializeOwned + Send + 'static>(self) -> ExportEvents<T> {
+        let max = self.max_record;
+        ExportEvents::new(async_stream::stream! {
+            let mut download = match self.send().await {
+                Ok(download) => download,
+                Err(error) => {
+                    yield Err(error);
+                    return;
+                }
+            };
+            let request_id = download.request_id().map(str::to_owned);
+            let decode = |record: &[u8]| {
+                decode_json::<T>(OPERATION, StatusCode::OK, request_id.as_deref(), record)
+            };
+            let mut splitter = Splitter::new(max);
+            loop {
+                let at_end = match download.next().await {
+                    Some(Ok(chunk)) => {
+                        splitter.push(&chunk);
+                        false
+                    }
+                    Some(Err(error)) => {
+                        yield Err(error);
+                        return;
+                    }
+                    None => true,
+                };
+                loop {
+                    match splitter.next_record(at_end) {
+                        Ok(Some(record)) => yield decode(&record),
+                        Ok(None) => break,
+                        Err(message) => {
+                            yield Err(unreadable(request_id.as_deref(), message));
+                            return;
+                        }
+                    }
+                }
+                if at_end {
+                    return;
+                }
+            }
+        })
+    }
+}
+
+fn unreadable(request_id: Option<&str>, message: String) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        operation: OPERATION,
+        status: StatusCode::OK,
+        path: String::new(),
+        excerpt: String::new(),
+        request_id: request_id.map(str::to_owned),
+        source: serde_json::Error::custom(message),
+    }))
+}
