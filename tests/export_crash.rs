@@ -1,13 +1,9 @@
-//! The `export` example killed again and again, at random points and right between writing
+//! `auditkit export` killed again and again, at random points and right between writing
 //! a batch and committing it, then resumed: the union of its output is the seeded set,
 //! exactly, for Qualtrics and for Everbridge.
 //!
-//! This test has its own `main` (`harness = false`): the test binary runs the example's
-//! code in child processes of itself (`AUDITKIT_EXPORT_CHILD` set), which it can kill.
-
-#[allow(dead_code, unreachable_pub)]
-#[path = "../examples/export/main.rs"]
-mod export;
+//! This test has its own `main` (`harness = false`): it runs the `auditkit` binary in child
+//! processes, which it can kill.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -19,10 +15,7 @@ use std::{
 
 use auditkit::{everbridge::ReportType, testkit::Sandbox};
 use chrono::{Duration as TimeDelta, Utc};
-use clap::Parser;
 use serde_json::{Value, json};
-
-const CHILD: &str = "AUDITKIT_EXPORT_CHILD";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Output {
@@ -31,12 +24,6 @@ enum Output {
 }
 
 fn main() -> ExitCode {
-    if std::env::var_os(CHILD).is_some() {
-        let args = std::env::args().skip_while(|arg| arg != "--").skip(1);
-        return export::run(export::Args::parse_from(
-            std::iter::once("export".to_owned()).chain(args),
-        ));
-    }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(killed_and_resumed_exports_write_every_event_exactly_once(Output::Plain, 12));
     println!("test killed_and_resumed_exports_write_every_event_exactly_once ... ok");
@@ -152,17 +139,16 @@ fn export_command(
     to: chrono::DateTime<Utc>,
     kind: Output,
 ) -> Command {
-    let mut command = Command::new(std::env::current_exe().expect("test binary"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auditkit"));
     command
         .env_clear()
-        .env(CHILD, "1")
         .env("AUDITKIT_QUALTRICS_BASE_URL", sandbox.qualtrics_url().as_str())
         .env("AUDITKIT_QUALTRICS_API_TOKEN", sandbox.qualtrics_api_token())
         .env("AUDITKIT_EVERBRIDGE_BASE_URL", sandbox.everbridge_url().as_str())
         .env("AUDITKIT_EVERBRIDGE_USERNAME", sandbox.everbridge_username())
         .env("AUDITKIT_EVERBRIDGE_PASSWORD", sandbox.everbridge_password())
         .args([
-            "--",
+            "export",
             "--vendor",
             "qualtrics",
             "--vendor",

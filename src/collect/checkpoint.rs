@@ -98,6 +98,38 @@ impl Checkpoint {
         self.annotations.insert(name, value);
     }
 
+    /// This checkpoint with only the keys added since `earlier` (an earlier copy a store
+    /// saved), for a store that appends what changed; `None` when `earlier` is not an
+    /// earlier copy of it.
+    pub(super) fn changes_since(&self, earlier: &Checkpoint) -> Option<Checkpoint> {
+        let seen = self.seen.added_since(&earlier.seen)?;
+        Some(Checkpoint { seen, ..self.without_keys() })
+    }
+
+    /// Its keys forgotten so far end before this instant.
+    pub(super) fn keys_forgotten_before(&self) -> Option<DateTime<Utc>> {
+        self.seen.forgotten_before()
+    }
+
+    /// `changes` (from [`changes_since`](Self::changes_since)) applied: its position,
+    /// pending subjects and annotations, these keys and its own, then those forgotten.
+    pub(super) fn apply(&mut self, changes: &Checkpoint, forgotten_before: Option<DateTime<Utc>>) {
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.apply(&changes.seen, forgotten_before);
+        *self = Checkpoint { seen, ..changes.without_keys() };
+    }
+
+    fn without_keys(&self) -> Checkpoint {
+        Checkpoint {
+            source: self.source.clone(),
+            high_water_mark: self.high_water_mark,
+            floor: self.floor,
+            seen: SeenKeys::default(),
+            pending: self.pending.clone(),
+            annotations: self.annotations.clone(),
+        }
+    }
+
     /// Where the next run starts: the overlap before the high-water mark, never before the
     /// floor.
     pub(crate) fn resume_from(&self, overlap: std::time::Duration) -> Option<DateTime<Utc>> {
@@ -131,6 +163,17 @@ impl Checkpoint {
                 self.pending.insert(id.to_owned(), PendingState { key: hash, time });
             }
             None => {}
+        }
+    }
+
+    /// Moves the high-water mark back to `to` (set by a clock that ran fast): the keys
+    /// stay, so what the next run lists again is recognised as far as they reach; a floor
+    /// past `to` goes, so the next run starts an overlap before it.
+    pub(crate) fn rewind(&mut self, to: DateTime<Utc>) {
+        self.high_water_mark = Some(to);
+        self.seen.rewound();
+        if self.floor.is_some_and(|floor| floor > to) {
+            self.floor = None;
         }
     }
 

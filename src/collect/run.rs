@@ -75,8 +75,22 @@ impl<S: Source> Run<S> {
 
     /// Plans the windows of a new run, from the checkpoint to now minus the lag.
     pub(crate) fn start(&mut self) {
-        let Some(state) = &self.state else { return };
+        let Some(state) = &mut self.state else { return };
         let now = self.plan.timer.wall_clock();
+        let newest = crate::datetime::saturating_sub(now, self.plan.settings.lag);
+        if state.high_water_mark().is_some_and(|hwm| hwm > newest) {
+            // The clock ran fast when the mark was set (or went back since): waiting for
+            // it to catch up would hide every event until then. List the overlap before
+            // now minus the lag again; the keys still remembered drop what was delivered.
+            tracing::warn!(
+                source = %state.source(),
+                high_water_mark = ?state.high_water_mark(),
+                %now,
+                "the checkpoint's high-water mark is ahead of now minus the lag: the clock ran \
+                 fast or went back; listing again from now minus the lag and the overlap"
+            );
+            state.rewind(newest);
+        }
         let range = self.plan.range(now, state.resume_from(self.plan.settings.overlap));
         tracing::debug!(source = %state.source(), from = %range.start, to = %range.end, "collector run");
         self.windows = Windows::new(range, self.plan.settings.step);
@@ -209,4 +223,115 @@ fn reject(
     state.deliver(&key, window_end, None);
     tracing::warn!(%key, error = %item.error(), "an item could not be decoded: delivered as undecodable");
     Some(Rejected { key, item })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        sync::{Arc, Mutex},
+        time::Duration,
+    };
+
+    use chrono::{DateTime, TimeZone, Utc};
+    use futures::{StreamExt, TryStreamExt, stream};
+
+    use crate::{
+        Timer, Vendor,
+        collect::{
+            Collected, Collector, Listed, ListedStream, MemoryStore, Settings, Source, Window,
+        },
+        timer::VirtualTimer,
+    };
+
+    type Listing = Arc<Mutex<Vec<(String, DateTime<Utc>)>>>;
+
+    /// Lists the events in the window.
+    struct Events {
+        timer: Arc<VirtualTimer>,
+        events: Listing,
+    }
+
+    impl Source for Events {
+        type Event = ();
+
+        fn id(&self) -> String {
+            "test/events".into()
+        }
+
+        fn vendor(&self) -> Vendor {
+            Vendor::Qualtrics
+        }
+
+        fn settings(&self) -> Settings {
+            Settings::default()
+                .lag(Duration::from_secs(300))
+                .overlap(Duration::from_secs(3600))
+                .step(None)
+                .lookback(Duration::from_secs(3 * 86_400))
+        }
+
+        fn timer(&self) -> Arc<dyn Timer> {
+            self.timer.clone()
+        }
+
+        fn list(&self, window: &Window) -> ListedStream<()> {
+            let listed: Vec<_> = self
+                .events
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(_, time)| window.contains(*time))
+                .map(|(key, time)| Ok(Listed::Event(Collected::new(key, *time, ()))))
+                .collect();
+            stream::iter(listed).boxed()
+        }
+    }
+
+    async fn keys(collector: &Collector<Events>) -> Vec<String> {
+        let mut batches = collector.run();
+        let mut keys = Vec::new();
+        while let Some(mut batch) = batches.try_next().await.unwrap() {
+            keys.extend(batch.take_events().into_iter().map(|event| event.key));
+            batch.commit().await.unwrap();
+        }
+        keys
+    }
+
+    #[tokio::test]
+    async fn a_high_water_mark_set_by_a_fast_clock_hides_no_new_event_once_the_clock_is_back() {
+        let real_now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let store = MemoryStore::new();
+        let events = Arc::new(Mutex::new(vec![(
+            "before".to_owned(),
+            real_now - chrono::TimeDelta::hours(2),
+        )]));
+        // A run on a clock a day fast moves the high-water mark a day ahead.
+        let fast = Events {
+            timer: Arc::new(VirtualTimer::starting_at(real_now + chrono::TimeDelta::days(1))),
+            events: Arc::clone(&events),
+        };
+        assert_eq!(keys(&Collector::new(fast).store(store.clone())).await, ["before"]);
+        let ahead = store.get("test/events").unwrap().high_water_mark().unwrap();
+        assert!(ahead > real_now + chrono::TimeDelta::hours(23), "{ahead}");
+
+        // The clock is corrected (the timer moved back a day, then on by 30 minutes); events
+        // appear meanwhile, one of them before the old mark's overlap.
+        events.lock().unwrap().push(("new".into(), real_now + chrono::TimeDelta::minutes(10)));
+        let corrected =
+            Arc::new(VirtualTimer::starting_at(real_now + chrono::TimeDelta::minutes(30)));
+        let collector = Collector::new(Events { timer: corrected, events: Arc::clone(&events) })
+            .store(store.clone());
+        assert_eq!(
+            keys(&collector).await,
+            ["new"],
+            "the new event is listed; the old one not again"
+        );
+        let mark = store.get("test/events").unwrap().high_water_mark().unwrap();
+        assert_eq!(
+            mark,
+            real_now + chrono::TimeDelta::minutes(25),
+            "the mark follows the real clock again"
+        );
+        assert!(keys(&collector).await.is_empty(), "nothing twice");
+    }
 }

@@ -1,0 +1,132 @@
+//! What a commit costs with 1,000 and with 1,000,000 keys kept in the overlap: a follow run
+//! that lists 100 new events, hands them out as one batch, and commits it to a `FileStore`.
+//! The target is a cost in proportion to the batch, flat in the keys kept.
+//!
+//! ```sh
+//! cargo bench --bench commit --features testkit
+//! ```
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use auditkit::{
+    Timer, Vendor,
+    collect::{
+        Checkpoint, CheckpointStore, Collected, Collector, FileStore, Listed, ListedStream,
+        Settings, Source, Window,
+    },
+    testkit::VirtualTimer,
+};
+use chrono::{DateTime, TimeDelta, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use futures::{StreamExt, stream};
+
+const NEW_PER_RUN: usize = 100;
+
+/// Lists `NEW_PER_RUN` new events at the end of each window (the keys kept in the overlap
+/// are in the checkpoint, not listed again: the bench measures the commit, not the listing).
+struct Fresh {
+    timer: Arc<VirtualTimer>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl Source for Fresh {
+    type Event = u64;
+
+    fn id(&self) -> String {
+        "bench/fresh".into()
+    }
+
+    fn vendor(&self) -> Vendor {
+        Vendor::Qualtrics
+    }
+
+    fn settings(&self) -> Settings {
+        Settings::default()
+            .lag(Duration::from_secs(60))
+            .overlap(Duration::from_secs(6 * 3600))
+            .step(None)
+            .lookback(Duration::from_secs(3600))
+    }
+
+    fn timer(&self) -> Arc<dyn Timer> {
+        self.timer.clone()
+    }
+
+    fn list(&self, window: &Window) -> ListedStream<u64> {
+        let at = window.fallback_time();
+        let first = self.next.fetch_add(NEW_PER_RUN as u64, std::sync::atomic::Ordering::Relaxed);
+        let events: Vec<_> = (first..first + NEW_PER_RUN as u64)
+            .map(|n| Ok(Listed::Event(Collected::new(format!("fresh-{n}"), at, n))))
+            .collect();
+        stream::iter(events).boxed()
+    }
+}
+
+/// A checkpoint with `keys` delivered keys spread over the last five hours before `hwm`.
+fn checkpoint_with(keys: usize, hwm: DateTime<Utc>) -> Checkpoint {
+    let mut seen = serde_json::Map::new();
+    let per_instant = 10;
+    for instant in 0..keys.div_ceil(per_instant) {
+        let time = hwm
+            - TimeDelta::milliseconds(
+                1 + (instant as i64 * 5 * 3_600_000) / (keys as i64 / 10).max(1),
+            );
+        let hashes: Vec<String> = (0..per_instant)
+            .map(|i| {
+                format!("{:032x}", (instant * per_instant + i) as u128 * 0x9e37_79b9_7f4a_7c15 + 1)
+            })
+            .collect();
+        seen.insert(time.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true), hashes.into());
+    }
+    serde_json::from_value(serde_json::json!({
+        "source": "bench/fresh",
+        "high_water_mark": hwm,
+        "seen": seen,
+    }))
+    .expect("a checkpoint")
+}
+
+fn commit_cost(c: &mut Criterion) {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let mut group = c.benchmark_group("commit");
+    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    for keys in [1_000, 1_000_000] {
+        let dir =
+            std::env::temp_dir().join(format!("auditkit-bench-commit-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("scratch");
+        let timer = Arc::new(VirtualTimer::new());
+        let store = FileStore::new(dir.join("checkpoints.json"));
+        let hwm = timer.wall_clock() - TimeDelta::seconds(120);
+        runtime.block_on(store.save(&checkpoint_with(keys, hwm))).expect("seeded");
+        let source = Fresh { timer: Arc::clone(&timer), next: Default::default() };
+        let collector =
+            Collector::new(source).store(store).max_keys(2_000_000).batch_size(NEW_PER_RUN);
+        let mut batches = collector.follow(Duration::from_secs(1));
+        // The first batch loads the checkpoint: not a commit's cost.
+        runtime.block_on(async {
+            let batch = batches.next().await.expect("a batch").expect("listed");
+            batch.commit().await.expect("committed");
+        });
+        group.bench_function(format!("{keys} keys kept, {NEW_PER_RUN} new"), |b| {
+            b.iter_custom(|iterations| {
+                runtime.block_on(async {
+                    let started = Instant::now();
+                    for _ in 0..iterations {
+                        let batch = batches.next().await.expect("a batch").expect("listed");
+                        batch.commit().await.expect("committed");
+                    }
+                    started.elapsed()
+                })
+            })
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    group.finish();
+}
+
+criterion_group!(benches, commit_cost);
+criterion_main!(benches);

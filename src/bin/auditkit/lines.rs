@@ -1,0 +1,178 @@
+//! A batch as lines (raw, or OCSF where the source has a mapping), each carrying tenant,
+//! vendor, source and key, with the batch's commit.
+
+use auditkit::{
+    Error,
+    collect::{Batch, Collected},
+};
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use serde::Serialize;
+
+use super::args::Format;
+
+/// Who wrote a line: on every line, and in the sinks' metadata.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    pub(crate) tenant: String,
+    pub(crate) vendor: &'static str,
+    /// The vendor's source id (`qualtrics/logins`).
+    pub(crate) source: String,
+    /// The checkpoint's id (the source id, with the tenant in front in a config).
+    pub(crate) checkpoint: String,
+}
+
+/// One event, serialized.
+pub(crate) struct Line {
+    pub(crate) key: String,
+    pub(crate) time: Option<DateTime<Utc>>,
+    pub(crate) json: Vec<u8>,
+}
+
+/// What a commit records besides the checkpoint: the sink's own annotations.
+pub(crate) type Commit = Box<
+    dyn FnOnce(Vec<(&'static str, serde_json::Value)>) -> BoxFuture<'static, Result<(), Error>>
+        + Send,
+>;
+
+/// A batch as lines, with its commit and its progress figures.
+pub(crate) struct Prepared {
+    pub(crate) origin: Origin,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) events: usize,
+    pub(crate) undecodable: usize,
+    pub(crate) high_water_mark: Option<DateTime<Utc>>,
+    pub(crate) commit: Commit,
+}
+
+#[derive(Serialize)]
+struct RawLine<'a, E> {
+    tenant: &'a str,
+    vendor: &'a str,
+    source: &'a str,
+    key: &'a str,
+    time: DateTime<Utc>,
+    event: &'a E,
+}
+
+#[derive(Serialize)]
+struct UndecodableLine<'a> {
+    tenant: &'a str,
+    vendor: &'a str,
+    source: &'a str,
+    key: &'a str,
+    undecodable: &'a str,
+    error: String,
+}
+
+/// An event's OCSF mapping as JSON (`None`: the source has none).
+pub(crate) type ToOcsf<E> = fn(&E) -> Option<serde_json::Result<serde_json::Value>>;
+
+impl Prepared {
+    pub(crate) fn new<E: Serialize + Send + 'static>(
+        origin: &Origin,
+        mut batch: Batch<E>,
+        format: Format,
+        to_ocsf: ToOcsf<E>,
+    ) -> Self {
+        let mut lines = Vec::with_capacity(batch.len());
+        let (tenant, vendor, source) =
+            (origin.tenant.as_str(), origin.vendor, origin.source.as_str());
+        for Collected { key, time, event, .. } in batch.events() {
+            let json = match (format, to_ocsf(event)) {
+                (Format::Ocsf, Some(ocsf)) => ocsf.and_then(|mut ocsf| {
+                    // The collector's key: what a SIEM deduplicates on.
+                    ocsf["metadata"]["uid"] = key.as_str().into();
+                    ocsf["metadata"]["tenant_uid"] = tenant.into();
+                    ocsf["unmapped"]["auditkit"] = serde_json::json!({
+                        "tenant": tenant, "vendor": vendor, "source": source, "key": key,
+                    });
+                    serde_json::to_vec(&ocsf)
+                }),
+                // A source without a mapping is written raw: nothing is dropped.
+                _ => {
+                    serde_json::to_vec(&RawLine { tenant, vendor, source, key, time: *time, event })
+                }
+            };
+            lines.push(line(origin, key, Some(*time), json));
+        }
+        for rejected in batch.undecodable() {
+            let json = serde_json::to_vec(&UndecodableLine {
+                tenant,
+                vendor,
+                source,
+                key: &rejected.key,
+                undecodable: rejected.item.raw_json(),
+                error: rejected.item.error().to_string(),
+            });
+            lines.push(line(origin, &rejected.key, None, json));
+        }
+        let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
+        let high_water_mark = batch.checkpoint().high_water_mark();
+        // The events are serialized: the batch keeps only what its commit needs.
+        drop(batch.take_events());
+        drop(batch.take_undecodable());
+        Self {
+            origin: origin.clone(),
+            lines,
+            events,
+            undecodable,
+            high_water_mark,
+            commit: Box::new(move |annotations| {
+                Box::pin(async move {
+                    for (name, value) in annotations {
+                        batch.annotate(name, value);
+                    }
+                    batch.commit().await
+                })
+            }),
+        }
+    }
+}
+
+/// One line; an event that cannot be written as JSON still leaves a line with its origin,
+/// key and the reason.
+fn line(
+    origin: &Origin,
+    key: &str,
+    time: Option<DateTime<Utc>>,
+    json: serde_json::Result<Vec<u8>>,
+) -> Line {
+    let json = json.unwrap_or_else(|error| {
+        let fallback = serde_json::json!({
+            "tenant": origin.tenant, "vendor": origin.vendor, "source": origin.source,
+            "key": key, "unserializable": error.to_string(),
+        });
+        // A `Value` of strings always serializes.
+        serde_json::to_vec(&fallback).unwrap_or_default()
+    });
+    Line { key: key.to_owned(), time, json }
+}
+
+/// The OCSF mapping of each source's events, as JSON (`None`: the source has none).
+pub(crate) mod ocsf {
+    use auditkit::{everbridge, ocsf::ToOcsf, qualtrics};
+    use serde::Serialize;
+
+    type Mapped = Option<serde_json::Result<serde_json::Value>>;
+
+    fn json(event: impl Serialize) -> Mapped {
+        Some(serde_json::to_value(event))
+    }
+
+    pub(crate) fn none<E>(_: &E) -> Mapped {
+        None
+    }
+
+    /// A Qualtrics event of any activity type with a mapping (every one the SDK describes).
+    pub(crate) fn qualtrics<A: qualtrics::ActivityType>(event: &qualtrics::Event<A>) -> Mapped
+    where
+        qualtrics::Event<A>: ToOcsf,
+    {
+        json(event.to_ocsf())
+    }
+
+    pub(crate) fn audit_log_entry(entry: &everbridge::AuditLogEntry) -> Mapped {
+        json(entry.to_ocsf())
+    }
+}

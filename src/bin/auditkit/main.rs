@@ -1,0 +1,244 @@
+//! `auditkit`: the command users deploy. `collect` runs continuously, `export` a range
+//! once, `checkpoints` lists, shows and resets them, `sandbox` serves the simulator for
+//! trials. Many sources from one TOML config, or one tenant from flags and `AUDITKIT_*`
+//! variables; sinks: a file (exactly once), stdout or HTTP (at least once, stable keys).
+//!
+//! One concept per file: the command line (`args`), exit codes (`failure`), durations
+//! (`durations`), the config file (`config`) and its credentials (`credentials`), a job
+//! and its sources (`job`), a batch as lines (`lines`), the sinks (`sinks`), locks
+//! (`lock`), the loop (`pipeline`), progress and logs (`progress`, `logging`), and the
+//! other subcommands (`checkpoints`, `sandbox`); here, dispatch and the one-tenant jobs.
+
+mod args;
+mod checkpoints;
+mod config;
+mod credentials;
+mod durations;
+mod failure;
+mod job;
+mod lines;
+mod lock;
+mod logging;
+mod pipeline;
+mod progress;
+mod sandbox;
+mod sinks;
+
+use std::{
+    io::IsTerminal,
+    path::PathBuf,
+    process::ExitCode,
+    sync::{Arc, atomic::AtomicU64},
+    time::Duration,
+};
+
+use auditkit::{Client, testkit::Sandbox};
+use clap::Parser;
+use tokio::sync::watch;
+
+use args::{Cli, Command, Format, Run, VendorArg};
+use failure::Failure;
+use job::{Job, Mode, Stream};
+use progress::{Progress, thousands};
+use sinks::{HttpSpec, SinkSpec};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(&cli);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("auditkit: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("auditkit: {failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), Failure> {
+    let quiet = cli.quiet > 0;
+    match cli.command {
+        Command::Collect(run) => collect(run, Mode::Follow, quiet).await,
+        Command::Export(run) => collect(run, Mode::Once, quiet).await,
+        Command::Checkpoints(args) => checkpoints::run(args).await,
+        Command::Sandbox(args) => sandbox::serve(args, shutdown_signal()?).await,
+    }
+}
+
+async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
+    let shutdown = shutdown_signal()?;
+    let (jobs, _sandbox) = match &run.config {
+        Some(path) => (config::load(path, run.from, run.to)?, None),
+        None => one_tenant(&run).await?,
+    };
+    let progress = Arc::new(Progress::default());
+    let reporter = (!quiet).then(|| {
+        let every = if std::io::stderr().is_terminal() { 2 } else { 30 };
+        progress.spawn_reporter(Duration::from_secs(every))
+    });
+    let shared = Arc::new(pipeline::Shared {
+        mode,
+        shutdown,
+        progress: Arc::clone(&progress),
+        abort_after_write: run.abort_after_write,
+        written: AtomicU64::new(0),
+    });
+    let outcome = pipeline::run(jobs, shared).await;
+    if let Some(reporter) = reporter {
+        reporter.abort();
+    }
+    if !quiet {
+        for line in progress.lines() {
+            eprintln!("auditkit: {line}");
+        }
+        let (events, undecodable, batches, failed) = progress.totals();
+        eprintln!(
+            "auditkit: {} events ({undecodable} undecodable, kept as such) in {batches} batches; \
+             {failed} sources failing",
+            thousands(events)
+        );
+    }
+    outcome
+}
+
+/// A receiver that turns true on SIGTERM or Ctrl-C (SIGINT).
+fn shutdown_signal() -> Result<watch::Receiver<bool>, Failure> {
+    let (sender, receiver) = watch::channel(false);
+    #[cfg(unix)]
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|error| Failure::Io(format!("cannot listen for SIGTERM: {error}")))?;
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let terminated = terminate.recv();
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminated => {}
+        }
+        tracing::info!("stopping: finishing the batch in hand");
+        let _ = sender.send(true);
+    });
+    Ok(receiver)
+}
+
+/// The one-tenant job of flags and `AUDITKIT_*` variables (or `--sandbox`).
+async fn one_tenant(run: &Run) -> Result<(Vec<Job>, Option<Sandbox>), Failure> {
+    let (client, sandbox) = if run.sandbox {
+        let sandbox = sandbox::seeded(200).await?;
+        tracing::warn!(
+            "--sandbox: collecting the built-in sandbox's sample events, not a real account"
+        );
+        (sandbox.client(), Some(sandbox))
+    } else {
+        let client = Client::from_env().map_err(|error| {
+            Failure::Usage(format!(
+                "{error}. No credentials: set the AUDITKIT_* variables (see --help), give \
+                 --config, or try it with --sandbox"
+            ))
+        })?;
+        (client, None)
+    };
+    let configured = [
+        (VendorArg::Qualtrics, client.qualtrics().is_configured()),
+        (VendorArg::Everbridge, client.everbridge().is_configured()),
+        (VendorArg::Energycap, client.energycap().is_configured()),
+        (VendorArg::Reporter, client.reporter().is_configured()),
+    ];
+    let vendors: Vec<VendorArg> = if run.vendors.is_empty() {
+        configured.iter().filter(|(_, on)| *on).map(|(vendor, _)| *vendor).collect()
+    } else {
+        for vendor in &run.vendors {
+            if configured.iter().any(|(v, on)| v == vendor && !on) {
+                return Err(Failure::Usage(format!(
+                    "--vendor {} is not configured: set its AUDITKIT_{}_* variables (see --help)",
+                    vendor.name(),
+                    vendor.name().to_uppercase()
+                )));
+            }
+        }
+        run.vendors.clone()
+    };
+    let mut streams = Vec::new();
+    for vendor in vendors {
+        let all = Stream::all(vendor);
+        if run.format == Format::Ocsf && !all.iter().any(|stream| stream.has_ocsf()) {
+            return Err(Failure::Usage(format!(
+                "--format ocsf maps Qualtrics and Everbridge events only; export {} with --format raw",
+                vendor.name()
+            )));
+        }
+        let ocsf = run.format == Format::Ocsf;
+        streams.extend(
+            all.iter().filter(|stream| !ocsf || stream.has_ocsf()).map(|stream| (vendor, *stream)),
+        );
+    }
+    if streams.is_empty() {
+        return Err(Failure::Usage("no vendor selected or configured: see --help".into()));
+    }
+    let sink = sink_of(run)?;
+    let checkpoint = run.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&sink));
+    let job = Job {
+        name: "the command line".into(),
+        tenant: run.tenant.clone(),
+        tenant_in_ids: false,
+        client,
+        streams,
+        lookback: run.lookback,
+        lag: run.lag,
+        overlap: run.overlap,
+        interval: run.interval,
+        from: run.from,
+        to: run.to,
+        format: run.format,
+        batch_size: usize::try_from(run.batch_size).unwrap_or(usize::MAX),
+        sink,
+        checkpoint,
+    };
+    Ok((vec![job], sandbox))
+}
+
+fn sink_of(run: &Run) -> Result<SinkSpec, Failure> {
+    if let Some(url) = &run.http {
+        let token = std::env::var("AUDITKIT_SINK_TOKEN").ok().filter(|token| !token.is_empty());
+        return Ok(SinkSpec::Http(HttpSpec {
+            url: url.clone(),
+            preset: run.http_preset,
+            token,
+            attempts: run.http_attempts,
+            backoff: Duration::from_millis(250),
+        }));
+    }
+    let path = run.output.clone().unwrap_or_else(|| {
+        PathBuf::from(if run.gzip { "auditkit-export.jsonl.gz" } else { "auditkit-export.jsonl" })
+    });
+    if path.as_os_str() == "-" {
+        if run.gzip {
+            return Err(Failure::Usage(
+                "--gzip writes files only: pipe stdout through gzip".into(),
+            ));
+        }
+        return Ok(SinkSpec::Stdout);
+    }
+    Ok(SinkSpec::File {
+        path,
+        gzip: run.gzip,
+        rotate_size: run.rotate_size,
+        rotate_every: run.rotate_every,
+    })
+}
+
+/// The output's path with `.checkpoint.json`; `auditkit.checkpoint.json` for the others.
+pub(crate) fn default_checkpoint(sink: &SinkSpec) -> PathBuf {
+    match sink {
+        SinkSpec::File { path, .. } => lock::beside(path, ".checkpoint.json"),
+        SinkSpec::Stdout | SinkSpec::Http(_) => PathBuf::from("auditkit.checkpoint.json"),
+    }
+}

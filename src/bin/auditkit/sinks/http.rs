@@ -1,0 +1,153 @@
+//! Batched NDJSON POSTs with retries and backoff; presets for Splunk HEC and the
+//! Elasticsearch/OpenSearch `_bulk` API (`_id` = the event key, so a batch delivered again
+//! overwrites instead of duplicating).
+
+use std::time::Duration;
+
+use crate::{
+    args::HttpPreset,
+    failure::Failure,
+    lines::{Line, Origin},
+};
+
+/// An HTTP sink as configured.
+#[derive(Clone, PartialEq)]
+pub(crate) struct HttpSpec {
+    pub(crate) url: url::Url,
+    pub(crate) preset: HttpPreset,
+    /// The Splunk HEC token, or the whole `Authorization` value otherwise.
+    pub(crate) token: Option<String>,
+    pub(crate) attempts: u32,
+    pub(crate) backoff: Duration,
+}
+
+impl std::fmt::Debug for HttpSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSpec")
+            .field("url", &self.url.as_str())
+            .field("preset", &self.preset)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+pub(crate) struct HttpSink {
+    spec: HttpSpec,
+    client: reqwest::Client,
+}
+
+impl HttpSink {
+    pub(crate) fn new(spec: &HttpSpec) -> Result<Self, Failure> {
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().map_err(
+            |error| Failure::Usage(format!("cannot build the HTTP sink's client: {error}")),
+        )?;
+        Ok(Self { spec: spec.clone(), client })
+    }
+
+    /// POSTs the batch, retrying connection failures, 408, 429 and 5xx with backoff.
+    pub(crate) async fn post(
+        &mut self,
+        origin: &Origin,
+        lines: &[Line],
+    ) -> Result<Vec<(&'static str, serde_json::Value)>, String> {
+        if lines.is_empty() {
+            return Ok(Vec::new());
+        }
+        let body = body(self.spec.preset, origin, lines);
+        let mut delay = self.spec.backoff;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.send(body.clone()).await;
+            match outcome {
+                Ok(()) => return Ok(Vec::new()),
+                Err((message, retryable)) if retryable && attempt < self.spec.attempts => {
+                    tracing::warn!(url = %self.spec.url, attempt, "HTTP sink: {message}; retrying in {delay:?}");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(30));
+                }
+                Err((message, _)) => {
+                    return Err(format!(
+                        "HTTP sink {}: {message} (after {attempt} attempts)",
+                        self.spec.url
+                    ));
+                }
+            }
+        }
+    }
+
+    /// One POST; the error says whether to retry.
+    async fn send(&self, body: Vec<u8>) -> Result<(), (String, bool)> {
+        let mut request = self
+            .client
+            .post(self.spec.url.clone())
+            .header("content-type", "application/x-ndjson")
+            .body(body);
+        if let Some(token) = &self.spec.token {
+            let value = match self.spec.preset {
+                HttpPreset::Splunk => format!("Splunk {token}"),
+                _ => token.clone(),
+            };
+            request = request.header("authorization", value);
+        }
+        let response = request.send().await.map_err(|error| (error.to_string(), true))?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            let retryable =
+                status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408;
+            let excerpt: String = text.chars().take(300).collect();
+            return Err((format!("{status}: {excerpt}"), retryable));
+        }
+        if self.spec.preset == HttpPreset::Elastic {
+            // `_bulk` answers 200 even when items failed: each one says.
+            let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            if answer["errors"].as_bool() == Some(true) {
+                let first = answer["items"]
+                    .as_array()
+                    .and_then(|items| {
+                        items.iter().find_map(|item| item["index"]["error"].as_object().cloned())
+                    })
+                    .map(|error| serde_json::Value::Object(error).to_string())
+                    .unwrap_or_default();
+                return Err((format!("_bulk reported item errors: {first}"), true));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The request body of `prepared` for `preset`.
+fn body(preset: HttpPreset, origin: &Origin, lines: &[Line]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(lines.iter().map(|line| line.json.len() + 64).sum());
+    for line in lines {
+        match preset {
+            HttpPreset::Ndjson => {}
+            HttpPreset::Splunk => {
+                let mut meta = serde_json::json!({
+                    "source": format!("auditkit:{}", origin.source),
+                    "sourcetype": format!("auditkit:{}", origin.vendor),
+                    "fields": { "tenant": origin.tenant, "key": line.key },
+                });
+                if let Some(time) = line.time {
+                    meta["time"] = (time.timestamp_millis() as f64 / 1000.0).into();
+                }
+                let mut head = meta.to_string();
+                head.pop(); // the closing brace: the event follows
+                body.extend_from_slice(head.as_bytes());
+                body.extend_from_slice(b",\"event\":");
+                body.extend_from_slice(&line.json);
+                body.extend_from_slice(b"}\n");
+                continue;
+            }
+            HttpPreset::Elastic => {
+                let action = serde_json::json!({ "index": { "_id": line.key } });
+                body.extend_from_slice(action.to_string().as_bytes());
+                body.push(b'\n');
+            }
+        }
+        body.extend_from_slice(&line.json);
+        body.push(b'\n');
+    }
+    body
+}

@@ -1,0 +1,335 @@
+//! `auditkit` as users run it, against the sandbox in this process: exit codes, what it
+//! refuses, the file output's rules, locks, SIGTERM, stdout and the checkpoints command.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+    time::Duration,
+};
+
+use auditkit::testkit::Sandbox;
+use chrono::{TimeDelta, Utc};
+use serde_json::Value;
+
+/// A directory of its own for each test, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("auditkit-cli-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A sandbox with only `logins` events: `count` of them over the last three days.
+async fn sandbox(count: usize) -> Sandbox {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.qualtrics().clear_events();
+    sandbox.everbridge().clear_entries();
+    seed(&sandbox, count);
+    sandbox
+}
+
+fn seed(sandbox: &Sandbox, count: usize) -> Vec<String> {
+    let now = Utc::now();
+    sandbox.qualtrics().seed_events(
+        "logins",
+        count,
+        now - TimeDelta::days(3),
+        now - TimeDelta::hours(2),
+    )
+}
+
+/// Events that appear after a run: after its high-water mark, within the overlap.
+fn seed_recent(sandbox: &Sandbox, count: usize) -> Vec<String> {
+    let now = Utc::now();
+    sandbox.qualtrics().seed_events(
+        "logins",
+        count,
+        now - TimeDelta::minutes(40),
+        now - TimeDelta::minutes(10),
+    )
+}
+
+/// `auditkit` with no environment but Qualtrics on `sandbox` (when given).
+fn auditkit(sandbox: Option<&Sandbox>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auditkit"));
+    command.env_clear().stdin(Stdio::null());
+    if let Some(sandbox) = sandbox {
+        command
+            .env("AUDITKIT_QUALTRICS_BASE_URL", sandbox.qualtrics_url().as_str())
+            .env("AUDITKIT_QUALTRICS_API_TOKEN", sandbox.qualtrics_api_token());
+    }
+    command
+}
+
+/// Runs `command` off the runtime's threads (the sandbox serves on them).
+async fn run(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+fn export(sandbox: &Sandbox, output: &Path) -> Command {
+    let mut command = auditkit(Some(sandbox));
+    let from = (Utc::now() - TimeDelta::days(4)).to_rfc3339();
+    command.args(["export", "-q", "--from", &from, "-o"]).arg(output);
+    command
+}
+
+#[test]
+fn help_lists_the_environment_variables_and_the_exit_codes() {
+    let output = auditkit(None).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for text in [
+        "collect",
+        "export",
+        "checkpoints",
+        "sandbox",
+        "AUDITKIT_QUALTRICS_API_TOKEN",
+        "Exit codes",
+        "3  partial",
+        "4  busy",
+    ] {
+        assert!(help.contains(text), "{text} missing from --help:\n{help}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_credentials_it_refuses_naming_the_variables_and_writes_nothing() {
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    let ran = run({
+        let mut command = auditkit(None);
+        command.args(["export", "-q", "-o"]).arg(&output);
+        command
+    })
+    .await;
+    assert_eq!(ran.status.code(), Some(2), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("AUDITKIT_QUALTRICS_DATACENTER"), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("--sandbox"), "{}", stderr(&ran));
+    assert!(!output.exists(), "nothing is written without credentials");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_file_is_appended_to_and_never_cut() {
+    let sandbox = sandbox(120).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    std::fs::write(&output, "{\"theirs\":1}\n{\"theirs\":2}\n").unwrap();
+    let ran = run(export(&sandbox, &output)).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let written = lines(&output);
+    assert_eq!(written.len(), 122, "their two lines, then the events");
+    assert_eq!(written[0]["theirs"], 1);
+    assert_eq!(written[1]["theirs"], 2);
+    for line in &written[2..] {
+        for field in ["tenant", "vendor", "source", "key"] {
+            assert!(line[field].is_string(), "{field} missing: {line}");
+        }
+    }
+    // Again, with new events: appended after the committed length, nothing cut.
+    seed_recent(&sandbox, 30);
+    let ran = run(export(&sandbox, &output)).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let written = lines(&output);
+    assert_eq!(written.len(), 152);
+    assert_eq!(written[0]["theirs"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dash_writes_the_lines_to_stdout_not_to_a_file_named_dash() {
+    let sandbox = sandbox(40).await;
+    let scratch = Scratch::new();
+    let mut command = export(&sandbox, Path::new("-"));
+    command.current_dir(&scratch.0).arg("--checkpoint").arg(scratch.path("cp.json"));
+    let ran = run(command).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let text = String::from_utf8(ran.stdout.clone()).unwrap();
+    assert_eq!(text.lines().count(), 40, "{text}");
+    let keys: std::collections::BTreeSet<_> = text
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["key"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(keys.len(), 40);
+    assert!(!scratch.path("-").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_on_the_same_output_is_refused() {
+    let sandbox = sandbox(10).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    // The lock another auditkit would hold.
+    let held = std::fs::File::create(scratch.path("events.jsonl.lock")).unwrap();
+    assert!(fs4::fs_std::FileExt::try_lock_exclusive(&held).unwrap());
+    let ran = run(export(&sandbox, &output)).await;
+    assert_eq!(ran.status.code(), Some(4), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("another auditkit"), "{}", stderr(&ran));
+    assert!(!output.exists() || std::fs::read(&output).unwrap().is_empty());
+    drop(held);
+    let ran = run(export(&sandbox, &output)).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    assert_eq!(lines(&output).len(), 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_gzip_or_format_against_an_existing_output_is_refused() {
+    let sandbox = sandbox(10).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    assert!(run(export(&sandbox, &output)).await.status.success());
+    let before = std::fs::read(&output).unwrap();
+    for extra in [&["--gzip"][..], &["--format", "ocsf"][..]] {
+        let mut command = export(&sandbox, &output);
+        command.args(extra);
+        let ran = run(command).await;
+        assert_eq!(ran.status.code(), Some(2), "{extra:?}: {}", stderr(&ran));
+        assert!(stderr(&ran).contains("refused"), "{}", stderr(&ran));
+    }
+    assert_eq!(std::fs::read(&output).unwrap(), before, "the output is untouched");
+    // A plain file no checkpoint describes is not turned into gzip either.
+    let theirs = scratch.path("theirs.jsonl");
+    std::fs::write(&theirs, "{}\n").unwrap();
+    let mut command = export(&sandbox, &theirs);
+    command.arg("--gzip");
+    assert_eq!(run(command).await.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_rotated_away_is_continued_in_a_new_one_from_the_checkpoint() {
+    let sandbox = sandbox(50).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    assert!(run(export(&sandbox, &output)).await.status.success());
+    // logrotate's default: rename, then a new empty file (or none) at the path.
+    std::fs::rename(&output, scratch.path("events.jsonl.1")).unwrap();
+    let new = seed_recent(&sandbox, 20);
+    let ran = run(export(&sandbox, &output)).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let mut got: Vec<String> = lines(&output)
+        .iter()
+        .map(|line| line["event"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    got.sort();
+    let mut new = new;
+    new.sort();
+    assert_eq!(got, new, "only the new events, once");
+    assert_eq!(lines(&scratch.path("events.jsonl.1")).len(), 50, "the rotated file is untouched");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotation_by_size_splits_the_output_and_loses_nothing() {
+    let sandbox = sandbox(200).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    let mut command = export(&sandbox, &output);
+    command.args(["--rotate-size", "8KB", "--batch-size", "20"]);
+    let ran = run(command).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let mut keys = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(&scratch.0).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("events.") && name.ends_with(".jsonl") {
+            files += 1;
+            keys.extend(lines(&path).iter().map(|line| line["key"].as_str().unwrap().to_owned()));
+        }
+    }
+    assert!(files > 3, "{files} files");
+    let unique: std::collections::BTreeSet<_> = keys.iter().collect();
+    assert_eq!((keys.len(), unique.len()), (200, 200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_the_batch_commits_prints_a_summary_and_exits_0() {
+    let sandbox = sandbox(300).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    let mut command = auditkit(Some(&sandbox));
+    let from = (Utc::now() - TimeDelta::days(4)).to_rfc3339();
+    command
+        .args(["collect", "--interval", "1s", "--batch-size", "10", "--from", &from, "-o"])
+        .arg(&output)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let child = command.spawn().unwrap();
+    let pid = child.id();
+    let output_path = output.clone();
+    let ran = tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::fs::metadata(&output_path).map_or(0, |m| m.len()) == 0 {
+            assert!(std::time::Instant::now() < deadline, "nothing written");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let killed = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+        assert!(killed.success());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("events ("), "no summary: {}", stderr(&ran));
+    // What is in the file is what the checkpoint committed: a next run appends the rest.
+    let store = auditkit::collect::FileStore::new(scratch.path("events.jsonl.checkpoint.json"));
+    let committed = store
+        .checkpoints()
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|checkpoint| checkpoint.annotation("output_bytes")?.as_u64())
+        .max();
+    let length = std::fs::metadata(&output).unwrap().len();
+    assert_eq!(committed, Some(length), "the file holds exactly what was committed");
+    assert!(run(export(&sandbox, &output)).await.status.success());
+    assert_eq!(lines(&output).len(), 300);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkpoints_lists_shows_and_resets_only_with_yes() {
+    let sandbox = sandbox(15).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    assert!(run(export(&sandbox, &output)).await.status.success());
+    let checkpoint = scratch.path("events.jsonl.checkpoint.json");
+    let checkpoints = |args: &[&str]| {
+        let mut command = auditkit(None);
+        command.arg("checkpoints").args(args).arg("--checkpoint").arg(&checkpoint);
+        command
+    };
+    let listed = run(checkpoints(&["list"])).await;
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("qualtrics/logins"));
+    let shown = run(checkpoints(&["show", "qualtrics/logins"])).await;
+    let shown: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert!(shown["annotations"]["output_bytes"].as_u64().unwrap() > 0);
+    assert_eq!(run(checkpoints(&["reset", "qualtrics/logins"])).await.status.code(), Some(2));
+    assert!(run(checkpoints(&["reset", "qualtrics/logins", "--yes"])).await.status.success());
+    let listed = run(checkpoints(&["list"])).await;
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("qualtrics/logins"));
+    assert_eq!(run(checkpoints(&["show", "nope/none"])).await.status.code(), Some(2));
+}

@@ -1,0 +1,221 @@
+//! `auditkit --config`: many tenants and sinks from one TOML file; every problem named by
+//! file, key and reason before anything runs; a failing sink stops only its own sources.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+};
+
+use auditkit::testkit::Sandbox;
+use chrono::{TimeDelta, Utc};
+use serde_json::Value;
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("auditkit-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn config(&self, text: &str) -> PathBuf {
+        let path = self.path("auditkit.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn run(config: &Path, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auditkit"));
+    command.env_clear().stdin(Stdio::null()).args(["export", "-q", "--config"]).arg(config);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `config`, expects exit 2 and a message naming the file, `key` and `reason`.
+async fn refused(config: &str, key: &str, reason: &str) {
+    let scratch = Scratch::new();
+    std::fs::write(scratch.path("token.txt"), "a-token\n").unwrap();
+    let path = scratch.config(config);
+    let ran = run(&path, &[]).await;
+    let message = stderr(&ran);
+    assert_eq!(ran.status.code(), Some(2), "{message}");
+    for part in [&path.display().to_string(), key, reason] {
+        assert!(message.contains(part), "`{part}` missing from: {message}");
+    }
+    assert!(!scratch.path("out.jsonl").exists(), "nothing ran");
+}
+
+const SOURCE: &str = r#"
+[[source]]
+tenant = "acme"
+vendor = "qualtrics"
+credentials = { base_url = "http://127.0.0.1:1", api_token = { env = "ACME_QUALTRICS_TOKEN" } }
+sink = { file = "out.jsonl" }
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_key_is_refused_with_the_file_the_key_and_the_reason() {
+    refused(&format!("{SOURCE}colour = \"red\"\n"), "source[0]", "unknown field `colour`").await;
+    refused("[defaults]\nintervall = \"1m\"\n", "defaults", "unknown field `intervall`").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_credential_variable_is_named() {
+    refused(SOURCE, "source[0].credentials.api_token", "ACME_QUALTRICS_TOKEN is not set").await;
+    let inline = SOURCE.replace(r#"{ env = "ACME_QUALTRICS_TOKEN" }"#, r#""secret-inline""#);
+    refused(&inline, "source[0].credentials.api_token", "").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_duration_is_refused() {
+    refused(
+        &format!("{SOURCE}lag = \"5 minutes\"\n"),
+        "source[0].lag",
+        "`5 minutes` is not a duration",
+    )
+    .await;
+    refused(&format!("{SOURCE}interval = \"0s\"\n"), "source[0].interval", "above 0").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sources_with_one_output_are_refused() {
+    let two = format!("{SOURCE}{}", SOURCE.replace("acme", "globex"));
+    let two = two.replace(r#"{ env = "ACME_QUALTRICS_TOKEN" }"#, r#"{ file = "token.txt" }"#);
+    refused(&two, "source[1].sink.file", "also the output of source[0]").await;
+}
+
+fn config_of(sandbox: &Sandbox, globex_sink: &str) -> String {
+    let url = sandbox.qualtrics_url();
+    format!(
+        r#"
+[defaults]
+checkpoint = "checkpoints.json"
+batch_size = 25
+lookback = "4d"
+
+[[source]]
+tenant = "acme"
+vendor = "qualtrics"
+streams = ["logins"]
+credentials = {{ base_url = "{url}", api_token = {{ env = "ACME_TOKEN" }} }}
+sink = {{ file = "acme.jsonl" }}
+
+[[source]]
+tenant = "globex"
+vendor = "qualtrics"
+streams = ["logins", "password_resets"]
+credentials = {{ base_url = "{url}", api_token = {{ file = "globex.token" }} }}
+sink = {{ {globex_sink} }}
+"#
+    )
+}
+
+async fn seeded() -> Sandbox {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.qualtrics().clear_events();
+    sandbox.everbridge().clear_entries();
+    let now = Utc::now();
+    sandbox.qualtrics().seed_events(
+        "logins",
+        60,
+        now - TimeDelta::days(3),
+        now - TimeDelta::hours(1),
+    );
+    sandbox.qualtrics().seed_events(
+        "password_resets",
+        15,
+        now - TimeDelta::days(3),
+        now - TimeDelta::hours(1),
+    );
+    sandbox
+}
+
+fn lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenants_from_one_config_write_their_own_lines_and_checkpoints() {
+    let sandbox = seeded().await;
+    let scratch = Scratch::new();
+    std::fs::write(scratch.path("globex.token"), format!("{}\n", sandbox.qualtrics_api_token()))
+        .unwrap();
+    let config = scratch.config(&config_of(&sandbox, r#"file = "globex.jsonl.gz", gzip = true"#));
+    let ran = run(&config, &[("ACME_TOKEN", sandbox.qualtrics_api_token())]).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let acme = lines(&scratch.path("acme.jsonl"));
+    assert_eq!(acme.len(), 60);
+    for line in &acme {
+        assert_eq!(
+            (line["tenant"].as_str(), line["vendor"].as_str()),
+            (Some("acme"), Some("qualtrics"))
+        );
+        assert_eq!(line["source"], "qualtrics/logins");
+        assert!(line["key"].is_string());
+    }
+    let mut text = String::new();
+    let file = std::fs::File::open(scratch.path("globex.jsonl.gz")).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(file), &mut text).unwrap();
+    assert_eq!(text.lines().count(), 75);
+    assert!(text.lines().all(|line| line.contains("\"tenant\":\"globex\"")));
+    let checkpoints = sources_in(scratch.path("checkpoints.json")).await;
+    for id in
+        ["acme/qualtrics/logins", "globex/qualtrics/logins", "globex/qualtrics/password_resets"]
+    {
+        assert!(checkpoints.contains(id), "{id} missing: {checkpoints}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_sink_stops_its_own_sources_checkpoints_only() {
+    let sandbox = seeded().await;
+    let server = MockServer::start().await;
+    Mock::given(matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let scratch = Scratch::new();
+    std::fs::write(scratch.path("globex.token"), sandbox.qualtrics_api_token()).unwrap();
+    let sink = format!(r#"http = "{}/ingest", attempts = 2, backoff = "10ms""#, server.uri());
+    let config = scratch.config(&config_of(&sandbox, &sink));
+    let ran = run(&config, &[("ACME_TOKEN", sandbox.qualtrics_api_token())]).await;
+    assert_eq!(ran.status.code(), Some(3), "partial: {}", stderr(&ran));
+    assert!(stderr(&ran).contains("500"), "{}", stderr(&ran));
+    assert_eq!(lines(&scratch.path("acme.jsonl")).len(), 60, "the file's source is not stopped");
+    let checkpoints = sources_in(scratch.path("checkpoints.json")).await;
+    assert!(checkpoints.contains("acme/qualtrics/logins"));
+    assert!(
+        !checkpoints.contains("globex/"),
+        "a batch the sink refused is not committed: {checkpoints}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "two attempts, then stop");
+}
+
+/// The sources with a checkpoint in the store at `path`, joined by spaces.
+async fn sources_in(path: std::path::PathBuf) -> String {
+    let checkpoints = auditkit::collect::FileStore::new(path).checkpoints().await.unwrap();
+    checkpoints.iter().map(|checkpoint| checkpoint.source()).collect::<Vec<_>>().join(" ")
+}
