@@ -38,13 +38,18 @@ pub struct FileStore {
     path: Arc<PathBuf>,
     /// Serializes this process's saves (the OS lock does it across processes).
     saving: Arc<Mutex<()>>,
+    /// The clock of its leases (`file_lease`).
+    pub(super) timer: Arc<dyn crate::Timer>,
 }
 
 /// The file's shape; `format` lets a later version read older files.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct StoreFile {
+pub(super) struct StoreFile {
     format: u32,
-    checkpoints: BTreeMap<String, Checkpoint>,
+    pub(super) checkpoints: BTreeMap<String, Checkpoint>,
+    /// Leases by source (`file_lease`); absent from files without any.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) leases: BTreeMap<String, super::lease::LeaseRecord>,
 }
 
 const FORMAT: u32 = 1;
@@ -52,7 +57,11 @@ const FORMAT: u32 = 1;
 impl FileStore {
     /// A store in the file at `path` (created on the first save; its directory must exist).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: Arc::new(path.into()), saving: Arc::new(Mutex::new(())) }
+        Self {
+            path: Arc::new(path.into()),
+            saving: Arc::new(Mutex::new(())),
+            timer: Arc::new(crate::timer::TokioTimer),
+        }
     }
 
     /// The file's path.
@@ -100,7 +109,7 @@ impl FileStore {
     }
 
     /// Reads the file, applies `change` and writes it back, all under the OS lock.
-    async fn change<T: Send + 'static>(
+    pub(super) async fn change<T: Send + 'static>(
         &self,
         change: impl FnOnce(&mut StoreFile) -> T + Send + 'static,
     ) -> Result<T, Error> {

@@ -9,7 +9,7 @@ mod transport;
 mod wait;
 
 pub use api::ApiError;
-pub use checkpoint::CheckpointError;
+pub use checkpoint::{CheckpointError, CheckpointErrorKind};
 pub use decode::DecodeError;
 pub use input::{ConfigError, InvalidInput};
 pub use pagination::PaginationError;
@@ -158,6 +158,7 @@ impl Error {
                 continuation: e.continuation.clone(),
             })),
             Error::Checkpoint(e) => Error::Checkpoint(Box::new(CheckpointError {
+                kind: e.kind,
                 action: e.action,
                 path: e.path.clone(),
                 message: e.message.clone(),
