@@ -42,6 +42,7 @@ mod file_lease;
 mod file_store;
 mod keys;
 mod lease;
+mod leasing;
 mod plan;
 mod run;
 mod seen_keys;
