@@ -44,6 +44,12 @@ mod keys;
 mod lease;
 mod leasing;
 mod plan;
+#[cfg(feature = "postgres")]
+mod postgres_lease;
+#[cfg(feature = "postgres")]
+mod postgres_sql;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod run;
 mod seen_keys;
 mod source;
@@ -58,6 +64,9 @@ pub use collector::{Batches, Collector};
 pub use file_store::FileStore;
 pub use keys::ContentKeys;
 pub use lease::{Acquired, FencingToken, Lease, LeasedStore};
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres_store::PostgresStore;
 pub(crate) use source::listed;
 pub use source::{ListedStream, Settings, Source, Window};
 pub use store::{CheckpointStore, MemoryStore};
