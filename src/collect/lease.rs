@@ -125,13 +125,16 @@ pub enum Acquired {
 /// use std::time::Duration;
 /// use auditkit::collect::{Acquired, Checkpoint, LeasedStore, MemoryStore};
 ///
-/// # async fn demo() -> Result<(), auditkit::Error> {
+/// # async fn demo(checkpoint: Checkpoint) -> Result<(), auditkit::Error> {
 /// let store = MemoryStore::new();
-/// let Acquired::Granted(lease) = store.acquire("test/a", "me", Duration::from_secs(30)).await? else {
-///     return Ok(());
-/// };
-/// store.commit(&Checkpoint::new("test/a"), lease.token()).await?;
-/// store.release(&lease).await?;
+/// let source = checkpoint.source();
+/// match store.acquire(source, "me", Duration::from_secs(30)).await? {
+///     Acquired::Granted(lease) => {
+///         store.commit(&checkpoint, lease.token()).await?;
+///         store.release(&lease).await?;
+///     }
+///     Acquired::Held { holder, until } => println!("{holder} has {source} until {until}"),
+/// }
 /// # Ok(()) }
 /// ```
 pub trait LeasedStore: CheckpointStore {

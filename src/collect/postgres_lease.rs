@@ -171,7 +171,7 @@ impl LeasedStore for PostgresStore {
                 // before anything else, and decide from what it holds.
                 tracing::warn!(source, %fencing, "a commit's answer was lost; reading it back");
                 let stored = self.read(source).await?;
-                let ours = serde_json::to_value(checkpoint).map_err(|e| unreadable(e))?;
+                let ours: serde_json::Value = serde_json::from_str(&text).map_err(unreadable)?;
                 let stored = stored.map(|(newest, held, text)| {
                     (newest, held, text.and_then(|text| serde_json::from_str(&text).ok()))
                 });
