@@ -40,6 +40,9 @@ impl Leasing {
     /// # Errors
     /// [`CheckpointErrorKind::LeaseHeld`] when another holder has it; the store's errors.
     pub(crate) async fn take(&self, source: &str, timer: Arc<dyn Timer>) -> Result<Held, Error> {
+        // The lease runs from the store's statement, at the latest when the answer comes:
+        // count it from the asking, so this side never believes in it longer than the store.
+        let asked = timer.now();
         let lease = match self.store.acquire(source, &self.holder, self.duration).await? {
             Acquired::Granted(lease) => lease,
             Acquired::Held { holder, until } => {
@@ -60,7 +63,7 @@ impl Leasing {
             lease: Mutex::new(lease),
             lost: Mutex::new(None),
         });
-        let renewer = tokio::spawn(renew(Arc::clone(&shared), self.duration, timer));
+        let renewer = tokio::spawn(renew(Arc::clone(&shared), self.duration, timer, asked));
         Ok(Held { shared, renewer, released: false })
     }
 }
@@ -100,15 +103,20 @@ impl Shared {
 
 /// Renews every third of the lease time; gives the lease up when the store says a newer
 /// one exists, or when no renewal succeeded for a whole lease time (it has expired then).
-async fn renew(shared: Arc<Shared>, duration: Duration, timer: Arc<dyn Timer>) {
+async fn renew(
+    shared: Arc<Shared>,
+    duration: Duration,
+    timer: Arc<dyn Timer>,
+    mut renewed_at: tokio::time::Instant,
+) {
     let every = duration / 3;
-    let mut renewed_at = timer.now();
     loop {
         timer.sleep(every).await;
         let lease = shared.lease();
+        let asked = timer.now();
         match shared.store.renew(&lease, duration).await {
             Ok(renewed) => {
-                renewed_at = timer.now();
+                renewed_at = asked;
                 *shared.lease.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = renewed;
             }
             Err(Error::Checkpoint(error)) if error.kind() == CheckpointErrorKind::Fenced => {
