@@ -333,3 +333,51 @@ async fn acquire_and_commit_latency() {
         commit[rounds * 95 / 100]
     );
 }
+
+/// Reads `batches` until its first batch, which it commits: when it came. Errors before it
+/// must be "held by another".
+async fn first_batch(batches: &mut auditkit::collect::Batches<()>) -> Instant {
+    loop {
+        match batches.next().await {
+            Some(Ok(batch)) => {
+                let came = Instant::now();
+                batch.commit().await.unwrap();
+                return came;
+            }
+            Some(Err(error)) => {
+                assert_eq!(kind(Err::<(), _>(error)), CheckpointErrorKind::LeaseHeld);
+            }
+            None => panic!("the stream ended"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_dead_replicas_source_is_taken_over_within_a_lease_time_and_an_interval() {
+    let db = Db::new().await;
+    let (lease, interval) = (Duration::from_millis(1000), Duration::from_millis(200));
+    // A replica that took the lease and died: it never renews.
+    let dead_store = db.store("dead");
+    let started = Instant::now();
+    let dead = granted(&dead_store, "dead", lease).await;
+    let mut batches =
+        Collector::new(EveryTenMinutes).leased_store(db.store("b"), "b", lease).follow(interval);
+    let took = first_batch(&mut batches).await.duration_since(started);
+    eprintln!("handover from a dead holder: {took:?} (lease {lease:?}, interval {interval:?})");
+    assert!(took >= lease - Duration::from_millis(100), "not before the expiry: {took:?}");
+    assert!(took <= lease + interval + Duration::from_millis(400), "{took:?}");
+    // Woken up, the dead one cannot commit.
+    let stale = dead_store.commit(&marked("2026-12-06T00:00:00Z"), dead.token()).await;
+    assert_eq!(kind(stale), CheckpointErrorKind::Fenced);
+
+    // Stopped (the stream dropped), b releases at once: c takes over within an interval.
+    let mut c =
+        Collector::new(EveryTenMinutes).leased_store(db.store("c"), "c", lease).follow(interval);
+    let waiting = tokio::spawn(async move { first_batch(&mut c).await });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stopped = Instant::now();
+    drop(batches);
+    let handover = waiting.await.unwrap().duration_since(stopped);
+    eprintln!("handover from a stopped holder: {handover:?} (interval {interval:?})");
+    assert!(handover <= interval + Duration::from_millis(400), "{handover:?}");
+}
