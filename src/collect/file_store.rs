@@ -22,7 +22,8 @@ use crate::{CheckpointError, Error};
 /// under an OS file lock (`<file>.lock`), so any number of stores, in one process or many,
 /// share one file without dropping each other's checkpoints. Two collectors of the *same*
 /// source still must not run at once (the last commit wins): the `auditkit` command takes
-/// a lock per source for that.
+/// a lock per source for that; a library user leases them (it is a
+/// [`LeasedStore`](super::LeasedStore): see `Collector::leased_store`).
 ///
 /// ```no_run
 /// use auditkit::collect::{Collector, FileStore};

@@ -30,7 +30,7 @@
 //! windows (`windows`), its deduplication and batching (`run`),
 //! batches (`batch`), the checkpoint (`checkpoint`) and its keys
 //! (`seen_keys`), stores (`store`, `file_store`), leases and fenced commits (`lease`,
-//! `file_lease`, `postgres_store`),
+//! `leasing`, `file_lease`; PostgreSQL's in `postgres_store`, `postgres_lease`, `postgres_sql`),
 //! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
 
 mod batch;

@@ -9,9 +9,50 @@ use super::{
     Checkpoint, CheckpointStore, PostgresStore,
     lease::{Acquired, FencingToken, Lease, LeasedStore},
     postgres_sql::{self as sql, Outcome, outcome},
-    postgres_store::{millis, token_of, unreadable},
+    postgres_store::broken,
 };
 use crate::{CheckpointError, Error};
+
+impl PostgresStore {
+    /// The refusal of a stale `token`, with the newest one read.
+    async fn fenced(&self, source: &str, token: FencingToken, action: &str) -> Error {
+        let newest = self.read(source).await.ok().flatten().map_or(0, |(newest, _, _)| newest);
+        super::lease::fenced(source, token, token_of(newest), action).into()
+    }
+
+    /// The row's token, whether its lease is held, and its checkpoint.
+    async fn read(&self, source: &str) -> Result<Option<(i64, bool, Option<String>)>, Error> {
+        let statement = sql::reread(&self.inner.table);
+        self.retrying("read", |client| {
+            let (statement, tenant, source) =
+                (statement.clone(), self.tenant.clone(), source.to_owned());
+            async move {
+                let row = client.query_opt(&statement, &[&tenant, &source]).await?;
+                row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))).transpose()
+            }
+        })
+        .await
+    }
+
+    /// A commit that may be sent again: `Err(None)` when its answer was lost.
+    async fn try_commit(
+        &self,
+        text: &str,
+        token: i64,
+        source: &str,
+    ) -> Result<bool, Option<Error>> {
+        let client = self
+            .client()
+            .await
+            .map_err(|error| (!broken(&error)).then(|| self.failed("commit", &error)))?;
+        let statement = sql::commit(&self.inner.table);
+        match client.query_opt(&statement, &[&self.tenant, &source, &token, &text]).await {
+            Ok(row) => Ok(row.is_some()),
+            Err(error) if broken(&error) => Err(None),
+            Err(error) => Err(Some(self.failed("commit", &error))),
+        }
+    }
+}
 
 impl CheckpointStore for PostgresStore {
     fn load<'a>(&'a self, source: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
@@ -206,4 +247,17 @@ fn to_text(checkpoint: &Checkpoint) -> Result<String, Error> {
 
 fn token(token: FencingToken) -> i64 {
     i64::try_from(token.get()).unwrap_or(i64::MAX)
+}
+
+/// Milliseconds, clamped to a year: the interval stays representable.
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.min(Duration::from_secs(365 * 86_400)).as_millis()).unwrap_or(i64::MAX)
+}
+
+fn token_of(value: i64) -> FencingToken {
+    FencingToken::new(u64::try_from(value).unwrap_or(0))
+}
+
+fn unreadable(error: serde_json::Error) -> Error {
+    CheckpointError::new("read", format!("the checkpoint in PostgreSQL is not one ({error}): it was changed by hand; fix or delete its row")).into()
 }

@@ -13,10 +13,7 @@ use std::{
 
 use tokio_postgres::{Client, Config, NoTls, config::Host};
 
-use super::{
-    lease::{FencingToken, fenced},
-    postgres_sql as sql,
-};
+use super::postgres_sql as sql;
 use crate::{CheckpointError, Error, Timer};
 
 /// Checkpoints and leases in a PostgreSQL table, for collectors on several machines
@@ -149,6 +146,13 @@ impl PostgresStore {
 
     /// The tenant whose checkpoints and leases this store reads and writes: several
     /// configurations share one table without sharing sources.
+    ///
+    /// ```
+    /// use auditkit::collect::PostgresStore;
+    ///
+    /// let acme = PostgresStore::new("postgres://postgres@127.0.0.1/test")?.tenant("acme");
+    /// # Ok::<(), auditkit::Error>(())
+    /// ```
     #[must_use]
     pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
         self.tenant = tenant.into();
@@ -206,6 +210,13 @@ impl PostgresStore {
     /// Creates the schema and the table unless they exist (the first operation does it
     /// otherwise): for a deployment step that runs before the replicas.
     ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), auditkit::Error> {
+    /// let store = auditkit::collect::PostgresStore::new("postgres://postgres@127.0.0.1/test")?;
+    /// store.init().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Checkpoint`] when the server cannot be reached or refuses.
     pub async fn init(&self) -> Result<(), Error> {
@@ -213,7 +224,7 @@ impl PostgresStore {
     }
 
     /// The connection, opened (and the table created) when there is none.
-    async fn client(&self) -> Result<Arc<Client>, tokio_postgres::Error> {
+    pub(super) async fn client(&self) -> Result<Arc<Client>, tokio_postgres::Error> {
         let mut connection = self.inner.connection.lock().await;
         if let Some(client) = connection.as_ref().filter(|client| !client.is_closed()) {
             return Ok(Arc::clone(client));
@@ -269,7 +280,7 @@ impl PostgresStore {
         self.inner.timer.sleep(wait.min(Duration::from_secs(5))).await;
     }
 
-    fn failed(&self, action: &'static str, error: &tokio_postgres::Error) -> Error {
+    pub(super) fn failed(&self, action: &'static str, error: &tokio_postgres::Error) -> Error {
         let hint = if broken(error) {
             " (is PostgreSQL running and reachable? `pg_isready` says)"
         } else {
@@ -280,53 +291,11 @@ impl PostgresStore {
         CheckpointError::new(action, format!("PostgreSQL at {}: {detail}{hint}", self.inner.server))
             .into()
     }
-
-    /// The refusal of a stale `token`, with the newest one read.
-    pub(super) async fn fenced(&self, source: &str, token: FencingToken, action: &str) -> Error {
-        let newest = self.read(source).await.ok().flatten().map_or(0, |(newest, _, _)| newest);
-        fenced(source, token, FencingToken::new(u64::try_from(newest).unwrap_or(0)), action).into()
-    }
-
-    /// The row's token, whether its lease is held, and its checkpoint.
-    pub(super) async fn read(
-        &self,
-        source: &str,
-    ) -> Result<Option<(i64, bool, Option<String>)>, Error> {
-        let statement = sql::reread(&self.inner.table);
-        self.retrying("read", |client| {
-            let (statement, tenant, source) =
-                (statement.clone(), self.tenant.clone(), source.to_owned());
-            async move {
-                let row = client.query_opt(&statement, &[&tenant, &source]).await?;
-                row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))).transpose()
-            }
-        })
-        .await
-    }
-
-    /// A commit that may be sent again: `Err(None)` when its answer was lost.
-    pub(super) async fn try_commit(
-        &self,
-        text: &str,
-        token: i64,
-        source: &str,
-    ) -> Result<bool, Option<Error>> {
-        let client = self
-            .client()
-            .await
-            .map_err(|error| (!broken(&error)).then(|| self.failed("commit", &error)))?;
-        let statement = sql::commit(&self.inner.table);
-        match client.query_opt(&statement, &[&self.tenant, &source, &token, &text]).await {
-            Ok(row) => Ok(row.is_some()),
-            Err(error) if broken(&error) => Err(None),
-            Err(error) => Err(Some(self.failed("commit", &error))),
-        }
-    }
 }
 
 /// Whether `error` is the connection's (the statement's effect is then unknown), not the
 /// statement's.
-fn broken(error: &tokio_postgres::Error) -> bool {
+pub(super) fn broken(error: &tokio_postgres::Error) -> bool {
     use tokio_postgres::error::SqlState;
     let io = std::error::Error::source(error).is_some_and(|source| source.is::<std::io::Error>());
     let shutdown =
@@ -334,19 +303,6 @@ fn broken(error: &tokio_postgres::Error) -> bool {
     error.is_closed()
         || io
         || error.code().is_some_and(|code| code.code().starts_with("08") || shutdown.contains(code))
-}
-
-/// Milliseconds, clamped to a year: the interval stays representable.
-pub(super) fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.min(Duration::from_secs(365 * 86_400)).as_millis()).unwrap_or(i64::MAX)
-}
-
-pub(super) fn token_of(value: i64) -> FencingToken {
-    FencingToken::new(u64::try_from(value).unwrap_or(0))
-}
-
-pub(super) fn unreadable(error: serde_json::Error) -> Error {
-    CheckpointError::new("read", format!("the checkpoint in PostgreSQL is not one ({error}): it was changed by hand; fix or delete its row")).into()
 }
 
 impl fmt::Debug for PostgresStore {
