@@ -147,6 +147,21 @@ async fn leases_expire_and_renew_by_the_server_clock_and_stale_commits_are_refus
     let other = db.store("a").tenant("other");
     assert_eq!(other.load("test/a").await.unwrap(), None);
     assert!(matches!(other.acquire("test/a", "z", lease).await.unwrap(), Acquired::Granted(_)));
+
+    // A stopping replica releases all its leases at once; its commits are refused then.
+    let mut leases = Vec::new();
+    for source in ["test/d", "test/e"] {
+        match a_store.acquire(source, "d", lease).await.unwrap() {
+            Acquired::Granted(lease) => leases.push(lease),
+            held => panic!("{held:?}"),
+        }
+    }
+    assert_eq!(a_store.release_all("d").await.unwrap(), 2);
+    let d: Checkpoint = serde_json::from_value(serde_json::json!({ "source": "test/d" })).unwrap();
+    let refused = a_store.commit(&d, leases[0].token()).await;
+    assert_eq!(kind(refused), CheckpointErrorKind::Fenced);
+    let taken = b_store.acquire("test/e", "b", lease).await.unwrap();
+    assert!(matches!(taken, Acquired::Granted(l) if l.token() > leases[1].token()));
 }
 
 #[tokio::test]

@@ -14,6 +14,29 @@ use super::{
 use crate::{CheckpointError, Error};
 
 impl PostgresStore {
+    /// Releases every lease `holder` has in this tenant, at once; how many. For a replica
+    /// that stops (SIGTERM): its sources go to the others without waiting for the expiry,
+    /// and its collectors' commits are refused from then on.
+    ///
+    /// ```no_run
+    /// # async fn demo(store: auditkit::collect::PostgresStore) -> Result<(), auditkit::Error> {
+    /// let released = store.release_all("replica-1").await?;
+    /// println!("released {released} sources");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Checkpoint`] when the server cannot be reached.
+    pub async fn release_all(&self, holder: &str) -> Result<u64, Error> {
+        let statement = sql::release_all(&self.inner.table);
+        self.retrying("release", |client| {
+            let (statement, tenant, holder) =
+                (statement.clone(), self.tenant.clone(), holder.to_owned());
+            async move { client.execute(&statement, &[&tenant, &holder]).await }
+        })
+        .await
+    }
+
     /// The refusal of a stale `token`, with the newest one read.
     async fn fenced(&self, source: &str, token: FencingToken, action: &str) -> Error {
         let newest = self.read(source).await.ok().flatten().map_or(0, |(newest, _, _)| newest);

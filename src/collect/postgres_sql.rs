@@ -92,6 +92,14 @@ pub(super) fn release(table: &str) -> String {
     )
 }
 
+/// `$1` tenant, `$2` holder: every lease of the holder.
+pub(super) fn release_all(table: &str) -> String {
+    format!(
+        "update {table} set lease_holder = null, lease_expires_at = null
+         where tenant = $1 and lease_holder = $2"
+    )
+}
+
 /// `$1` tenant, `$2` source, `$3` token, `$4` checkpoint: the compare-and-swap on the
 /// token; no row when it is stale or released.
 pub(super) fn commit(table: &str) -> String {
