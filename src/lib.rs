@@ -52,8 +52,8 @@ pub mod testkit;
 pub use client::{Client, ClientBuilder};
 pub use download::Download;
 pub use error::{
-    ApiError, CheckpointError, ConfigError, DecodeError, Error, InvalidInput, JobFailed,
-    PaginationError, TransportError, TransportErrorKind, WaitTimeout,
+    ApiError, CheckpointError, CheckpointErrorKind, ConfigError, DecodeError, Error, InvalidInput,
+    JobFailed, PaginationError, TransportError, TransportErrorKind, WaitTimeout,
 };
 pub use idempotency::{IdempotencyKey, Idempotent};
 pub use pagination::SortOrder;

@@ -4,7 +4,10 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 
-use super::{Batch, CheckpointStore, MemoryStore, Settings, Source, plan::Plan, run::Run};
+use super::{
+    Batch, CheckpointStore, LeasedStore, MemoryStore, Settings, Source, leasing::Leasing,
+    plan::Plan, run::Run,
+};
 use crate::{Error, Operation};
 
 boxed_stream! {
@@ -56,6 +59,7 @@ pub struct Collector<S: Source> {
     pub(crate) max_keys: usize,
     pub(crate) start_at: Option<DateTime<Utc>>,
     pub(crate) until: Option<DateTime<Utc>>,
+    pub(crate) leasing: Option<Leasing>,
 }
 
 impl<S: Source> Collector<S> {
@@ -71,12 +75,54 @@ impl<S: Source> Collector<S> {
             max_keys: 100_000,
             start_at: None,
             until: None,
+            leasing: None,
         }
     }
 
     /// Where checkpoints are loaded from and committed to.
     pub fn store(mut self, store: impl CheckpointStore) -> Self {
         self.store = Arc::new(store);
+        self.leasing = None;
+        self
+    }
+
+    /// Where checkpoints are loaded from and committed to, under a lease: one collector per
+    /// source at a time, across processes and machines (replicas of a service, a
+    /// Kubernetes Deployment), when each uses the same store and its own `holder` name.
+    ///
+    /// Each run first takes the source's lease for `lease` (or fails with
+    /// [`CheckpointErrorKind::LeaseHeld`](crate::CheckpointErrorKind::LeaseHeld) when
+    /// another holder has it: [`follow`](Self::follow) tries again each interval), renews
+    /// it every third of `lease` while the stream lives, and commits each batch with the
+    /// lease's fencing token. A lease lost (a newer token exists, or no renewal succeeded
+    /// for a whole lease time) stops the run with
+    /// [`CheckpointErrorKind::Fenced`](crate::CheckpointErrorKind::Fenced), and the store
+    /// refuses that holder's commits: a paused process that wakes up after its lease moved
+    /// cannot move the checkpoint. `run()` releases the lease when it ends; `follow()`
+    /// keeps it across runs; dropping the stream releases it.
+    ///
+    /// A lease of 0 or an empty holder is refused with [`Error::InvalidInput`] when the
+    /// run starts.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use auditkit::collect::{Collector, FileStore};
+    /// use auditkit::qualtrics::Logins;
+    ///
+    /// # fn demo(client: auditkit::Client) {
+    /// let collector = Collector::new(client.qualtrics().event_source::<Logins>())
+    ///     .leased_store(FileStore::new("checkpoints.json"), "replica-1", Duration::from_secs(30));
+    /// # }
+    /// ```
+    pub fn leased_store(
+        mut self,
+        store: impl LeasedStore,
+        holder: impl Into<String>,
+        lease: Duration,
+    ) -> Self {
+        let store: Arc<dyn LeasedStore> = Arc::new(store);
+        self.store = Arc::clone(&store) as Arc<dyn CheckpointStore>;
+        self.leasing = Some(Leasing { store, holder: holder.into(), duration: lease });
         self
     }
 
@@ -199,25 +245,54 @@ impl<S: Source> Collector<S> {
                 }
             };
             let timer = Arc::clone(&plan.timer);
+            let leasing = plan.leasing.clone();
+            let id = plan.id.clone();
             let mut run = Run::new(plan);
+            let mut held = None;
             loop {
-                match run.load().await {
-                    Ok(()) => {
-                        run.start();
-                        loop {
-                            match run.next_batch().await {
-                                Ok(Some(batch)) => yield Ok(batch),
-                                Ok(None) => break,
-                                Err(error) => {
-                                    yield Err(error);
-                                    break;
+                let mut taken = Ok(());
+                if let Some(leasing) = &leasing
+                    && held.as_ref().is_none_or(super::leasing::Held::is_lost)
+                {
+                    held = None;
+                    match leasing.take(&id, Arc::clone(&timer)).await {
+                        Ok(lease) => {
+                            // Another holder may have committed since: load again.
+                            run.fence(lease.commits());
+                            held = Some(lease);
+                        }
+                        Err(error) => taken = Err(error),
+                    }
+                }
+                match taken {
+                    Err(error) => yield Err(error),
+                    Ok(()) => match run.load().await {
+                        Ok(()) => {
+                            run.start();
+                            loop {
+                                let next = match held.as_ref().map(super::leasing::Held::check) {
+                                    Some(Err(lost)) => Err(lost),
+                                    _ => run.next_batch().await,
+                                };
+                                match next {
+                                    Ok(Some(batch)) => yield Ok(batch),
+                                    Ok(None) => break,
+                                    Err(error) => {
+                                        yield Err(error);
+                                        break;
+                                    }
                                 }
                             }
                         }
-                    }
-                    Err(error) => yield Err(error),
+                        Err(error) => yield Err(error),
+                    },
                 }
-                let Some(interval) = interval else { return };
+                let Some(interval) = interval else {
+                    if let Some(lease) = held.take() {
+                        lease.release().await;
+                    }
+                    return;
+                };
                 timer.sleep(interval).await;
             }
         })
@@ -238,6 +313,7 @@ impl<S: Source> Clone for Collector<S> {
             max_keys: self.max_keys,
             start_at: self.start_at,
             until: self.until,
+            leasing: self.leasing.clone(),
         }
     }
 }
@@ -252,6 +328,7 @@ impl<S: Source> fmt::Debug for Collector<S> {
             .field("max_keys", &self.max_keys)
             .field("start_at", &self.start_at)
             .field("until", &self.until)
+            .field("leasing", &self.leasing)
             .finish()
     }
 }

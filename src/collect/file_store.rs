@@ -27,7 +27,8 @@ use crate::{CheckpointError, Error};
 /// lock (`<file>.lock`), so any number of stores, in one process or many, share one file
 /// without dropping each other's checkpoints. Two collectors of the *same* source still
 /// must not run at once (the last commit wins): the `auditkit` command takes a lock per
-/// source for that.
+/// source for that; a library user leases them (it is a
+/// [`LeasedStore`](super::LeasedStore): see `Collector::leased_store`).
 ///
 /// ```no_run
 /// use auditkit::collect::{Collector, FileStore};
@@ -45,13 +46,18 @@ pub struct FileStore {
     /// Never held across an await: a collector's load and another's commit may be polled
     /// by one task, one waiting on the other.
     known: Arc<Mutex<HashMap<String, Checkpoint>>>,
+    /// The clock of its leases (`file_lease`).
+    pub(super) timer: Arc<dyn crate::Timer>,
 }
 
 /// The file's shape; `format` lets a later version read older files.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct StoreFile {
+pub(super) struct StoreFile {
     format: u32,
-    checkpoints: BTreeMap<String, Checkpoint>,
+    pub(super) checkpoints: BTreeMap<String, Checkpoint>,
+    /// Leases by source (`file_lease`); absent from files without any.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) leases: BTreeMap<String, super::lease::LeaseRecord>,
 }
 
 /// One line of the journal: a whole checkpoint, or what changed since the previous one.
@@ -72,7 +78,11 @@ const JOURNAL_MIN: u64 = 1 << 20;
 impl FileStore {
     /// A store in the file at `path` (created on the first save; its directory must exist).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: Arc::new(path.into()), known: Arc::new(Mutex::new(HashMap::new())) }
+        Self {
+            path: Arc::new(path.into()),
+            known: Arc::new(Mutex::new(HashMap::new())),
+            timer: Arc::new(crate::timer::TokioTimer),
+        }
     }
 
     /// The file's path.
@@ -133,6 +143,28 @@ impl FileStore {
             Ok(removed)
         })
         .await
+    }
+}
+
+impl FileStore {
+    /// Reads the file with its journal, applies `change` and writes the whole file back
+    /// (emptying the journal), all under the OS lock: how leases and fenced commits change
+    /// it. What this store remembers of earlier saves is dropped, so its next save is whole.
+    pub(super) async fn change<T: Send + 'static>(
+        &self,
+        change: impl FnOnce(&mut StoreFile) -> T + Send + 'static,
+    ) -> Result<T, Error> {
+        let path = Arc::clone(&self.path);
+        let result = blocking(move || {
+            let _lock = lock(&path)?;
+            let mut file = read(&path)?;
+            let out = change(&mut file);
+            compact(&path, &file)?;
+            Ok(out)
+        })
+        .await;
+        self.known().clear();
+        result
     }
 }
 
@@ -287,8 +319,11 @@ fn compact(path: &Path, file: &StoreFile) -> Result<(), CheckpointError> {
     struct Whole<'a> {
         format: u32,
         checkpoints: &'a BTreeMap<String, Checkpoint>,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        leases: &'a BTreeMap<String, super::lease::LeaseRecord>,
     }
-    let bytes = serde_json::to_vec(&Whole { format: FORMAT, checkpoints: &file.checkpoints })
+    let whole = Whole { format: FORMAT, checkpoints: &file.checkpoints, leases: &file.leases };
+    let bytes = serde_json::to_vec(&whole)
         .map_err(|error| CheckpointError::at("save", path.to_path_buf(), error.to_string()))?;
     write_atomically(path, &bytes)?;
     let journal = beside(path, ".journal");

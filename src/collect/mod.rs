@@ -29,7 +29,8 @@
 //! its settings (`collector`), what a run needs, checked once (`plan`), a run's
 //! windows (`windows`), its deduplication and batching (`run`),
 //! batches (`batch`), the checkpoint (`checkpoint`) and its keys
-//! (`seen_keys`), stores (`store`, `file_store`),
+//! (`seen_keys`), stores (`store`, `file_store`), leases and fenced commits (`lease`,
+//! `leasing`, `file_lease`; PostgreSQL's in `postgres_store`, `postgres_lease`, `postgres_sql`),
 //! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
 
 mod batch;
@@ -37,9 +38,18 @@ mod canonical_json;
 mod checkpoint;
 mod collected;
 mod collector;
+mod file_lease;
 mod file_store;
 mod keys;
+mod lease;
+mod leasing;
 mod plan;
+#[cfg(feature = "postgres")]
+mod postgres_lease;
+#[cfg(feature = "postgres")]
+mod postgres_sql;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod run;
 mod seen_keys;
 mod source;
@@ -53,6 +63,10 @@ pub use collected::{Collected, Listed, Subject};
 pub use collector::{Batches, Collector};
 pub use file_store::FileStore;
 pub use keys::ContentKeys;
+pub use lease::{Acquired, FencingToken, Lease, LeasedStore};
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres_store::PostgresStore;
 pub(crate) use source::listed;
 pub use source::{ListedStream, Settings, Source, Window};
 pub use store::{CheckpointStore, MemoryStore};

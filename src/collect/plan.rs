@@ -5,7 +5,7 @@ use std::{num::NonZeroUsize, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 
-use super::{CheckpointStore, Collector, Settings, Source};
+use super::{CheckpointStore, Collector, Settings, Source, leasing::Leasing};
 use crate::{Error, Operation, Timer};
 
 /// A collection's plan: a [`Collector`]'s settings, validated, with what they imply.
@@ -21,13 +21,15 @@ pub(crate) struct Plan<S: Source> {
     pub(crate) max_keys: NonZeroUsize,
     pub(crate) start_at: Option<DateTime<Utc>>,
     pub(crate) until: Option<DateTime<Utc>>,
+    pub(crate) leasing: Option<Leasing>,
 }
 
 impl<S: Source> Plan<S> {
     /// The plan of `collector`'s runs.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a batch size, a key limit or a step of 0.
+    /// [`Error::InvalidInput`] for a batch size, a key limit, a step or a lease of 0, or an
+    /// empty lease holder.
     pub(crate) fn new(collector: &Collector<S>) -> Result<Self, Error> {
         let operation = collector.operation();
         let refuse = |message: &str| Error::invalid_input(operation, message);
@@ -37,6 +39,16 @@ impl<S: Source> Plan<S> {
             .ok_or_else(|| refuse("max_keys is 0: give at least 1"))?;
         if collector.settings.step == Some(Duration::ZERO) {
             return Err(refuse("step is 0: give a positive duration"));
+        }
+        if let Some(leasing) = &collector.leasing {
+            if leasing.duration.is_zero() {
+                return Err(refuse("the lease is 0: give a positive duration (30 s is usual)"));
+            }
+            if leasing.holder.is_empty() {
+                return Err(refuse(
+                    "the lease holder is empty: give each replica its own name (its host name)",
+                ));
+            }
         }
         Ok(Self {
             source: Arc::clone(&collector.source),
@@ -49,6 +61,7 @@ impl<S: Source> Plan<S> {
             max_keys,
             start_at: collector.start_at,
             until: collector.until,
+            leasing: collector.leasing.clone(),
         })
     }
 

@@ -28,11 +28,14 @@ pub(crate) struct Run<S: Source> {
     /// A window completed since the last batch: the checkpoint moved.
     moved: bool,
     outside: u64,
+    /// Where batches commit to: the plan's store, or a lease's fenced commits.
+    commits: Arc<dyn super::CheckpointStore>,
 }
 
 impl<S: Source> Run<S> {
     pub(crate) fn new(plan: Plan<S>) -> Self {
         Self {
+            commits: Arc::clone(&plan.store),
             plan,
             state: None,
             handed_out: None,
@@ -44,6 +47,15 @@ impl<S: Source> Run<S> {
             moved: false,
             outside: 0,
         }
+    }
+
+    /// Commits batches to `commits` from now on (a new lease's), and loads the checkpoint
+    /// again: another holder may have moved it.
+    pub(crate) fn fence(&mut self, commits: Arc<dyn super::CheckpointStore>) {
+        self.commits = commits;
+        self.fail();
+        self.state = None;
+        self.handed_out = None;
     }
 
     /// Loads the checkpoint, once.
@@ -187,7 +199,7 @@ impl<S: Source> Run<S> {
             events: std::mem::take(&mut self.events),
             undecodable: std::mem::take(&mut self.rejected),
             checkpoint,
-            store: Arc::clone(&self.plan.store),
+            store: Arc::clone(&self.commits),
             annotations: Arc::clone(&self.annotations),
         })
     }

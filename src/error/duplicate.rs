@@ -57,6 +57,7 @@ impl Error {
                 continuation: e.continuation.clone(),
             })),
             Error::Checkpoint(e) => Error::Checkpoint(Box::new(CheckpointError {
+                kind: e.kind,
                 action: e.action,
                 path: e.path.clone(),
                 message: e.message.clone(),

@@ -14,7 +14,7 @@ mod transport;
 mod wait;
 
 pub use api::ApiError;
-pub use checkpoint::CheckpointError;
+pub use checkpoint::{CheckpointError, CheckpointErrorKind};
 pub use decode::DecodeError;
 pub use input::{ConfigError, InvalidInput};
 pub use pagination::PaginationError;
