@@ -53,12 +53,13 @@ impl<'de> Deserialize<'de> for TolerantTime {
     }
 }
 
-/// Writes an optional timestamp as RFC 3339, as [`Tolerant`] does.
-pub(crate) fn serialize_tolerant<S: Serializer>(
-    value: &Option<DateTime<Utc>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    <Option<Tolerant> as SerializeAs<Option<DateTime<Utc>>>>::serialize_as(value, serializer)
+/// An optional timestamp written as RFC 3339, as [`Tolerant`] does.
+pub(crate) struct AsTolerant<'a>(pub(crate) &'a Option<DateTime<Utc>>);
+
+impl serde::Serialize for AsTolerant<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        <Option<Tolerant> as SerializeAs<Option<DateTime<Utc>>>>::serialize_as(self.0, serializer)
+    }
 }
 
 /// Declares a `#[non_exhaustive]` model struct of optional fields, each with its wire name
@@ -70,6 +71,8 @@ pub(crate) fn serialize_tolerant<S: Serializer>(
 /// cannot read: the field is then `None` and the raw JSON kept in `other` under the
 /// field's wire name (Everbridge's `eventTime`).
 macro_rules! open_model {
+    (@out $value:expr) => { &$value };
+    (@out $value:expr, $tolerant:ident) => { $crate::model::AsTolerant(&$value) };
     (@store $model:ident $map:ident $field:ident $wire:literal $ty:ty) => {
         $model.$field = $map.next_value::<Option<$ty>>()?
     };
@@ -95,21 +98,34 @@ macro_rules! open_model {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct $name {
             $(
                 $(#[doc = $doc])*
-                #[serde(rename = $wire)]
-                $(
-                    #[serde(serialize_with = "crate::model::serialize_tolerant")]
-                    #[cfg_attr(any(), $tolerant)]
-                )?
                 pub $field: Option<$ty>,
             )*
             /// Fields this SDK does not know yet, exactly as the vendor sent them.
-            #[serde(flatten)]
             pub other: serde_json::Map<String, serde_json::Value>,
+        }
+
+        // Written by hand rather than derived with `flatten`: a field whose value could not
+        // be read is `None` with the raw value kept in `other` under its wire name, and the
+        // raw value is what goes back out, once (a derive would write the name twice).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                $(
+                    if !self.other.contains_key($wire) {
+                        map.serialize_entry($wire, &open_model!(@out self.$field $(, $tolerant)?))?;
+                    }
+                )*
+                for (name, value) in &self.other {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
@@ -186,6 +202,20 @@ mod tests {
         assert_eq!(
             back,
             json!({"userId": "UR_1", "count": 3, "at": "2026-03-30T08:15:00Z", "extra": "kept"})
+        );
+    }
+
+    #[test]
+    fn a_value_kept_raw_in_other_is_written_back_once_under_its_name() {
+        // Regression: an Everbridge entry whose `eventTime` could not be read was written
+        // with `"eventTime"` twice, `null` first, then the raw text.
+        let mut sample: Sample = serde_json::from_str(r#"{"userId":"UR_1"}"#).unwrap();
+        sample.other.insert("at".into(), json!("yesterday-ish"));
+        let text = serde_json::to_string(&sample).unwrap();
+        assert_eq!(text.matches("\"at\"").count(), 1, "{text}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            json!({"userId": "UR_1", "count": null, "at": "yesterday-ish"})
         );
     }
 
