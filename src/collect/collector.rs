@@ -29,7 +29,7 @@ boxed_stream! {
 /// for events the vendor publishes at most lag + overlap after their time. A crash between
 /// the sink and the commit delivers that batch again, with the same keys (at least once):
 /// a sink that keeps keys, or one that records its position in the checkpoint (see
-/// [`Batch::annotate`] and the `export` example), turns that into exactly once.
+/// [`Batch::annotate`] and the `auditkit` command's file sink), turns that into exactly once.
 ///
 /// Memory holds one step's keys plus at most [`max_keys`](Self::max_keys) from the overlap.
 ///
