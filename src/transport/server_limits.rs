@@ -111,7 +111,9 @@ impl ServerLimits {
     }
 
     /// Reads the rate-limit headers of an answer to `request`; a 429's `Retry-After`
-    /// (`retry_after`) says the window is used up until then.
+    /// (`retry_after`) says the window is used up until then. A reset further away than
+    /// [`MAX_RESET`] is taken as that, with a warning: a server's number never makes the
+    /// client stop for good.
     pub(crate) fn observe(
         &self,
         request: &Request,
@@ -126,7 +128,7 @@ impl ServerLimits {
             (Some(limit), Some(remaining)) => Some(RateLimitStatus {
                 limit: u32::try_from(limit).unwrap_or(u32::MAX),
                 remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
-                reset_after: Duration::from_secs(number("x-ratelimit-reset").unwrap_or(0)),
+                reset_after: capped(Duration::from_secs(number("x-ratelimit-reset").unwrap_or(0))),
                 seen_at: now,
             }),
             _ => None,
@@ -138,7 +140,12 @@ impl ServerLimits {
                 let limit = heard.map_or(limit, |h| h.limit);
                 windows.insert(
                     bucket,
-                    RateLimitStatus { limit, remaining: 0, reset_after: wait, seen_at: now },
+                    RateLimitStatus {
+                        limit,
+                        remaining: 0,
+                        reset_after: capped(wait),
+                        seen_at: now,
+                    },
                 );
             }
             (Some(heard), _, _) => {
@@ -147,6 +154,25 @@ impl ServerLimits {
             (None, _, _) => {}
         }
     }
+}
+
+/// The longest a server's rate-limit window is believed to last. Reporter's windows are
+/// 60 s; a reset announced further away is a server's mistake or hostility, not a reason
+/// to stop sending for hours.
+pub(crate) const MAX_RESET: Duration = Duration::from_secs(15 * 60);
+
+/// `reset` at most [`MAX_RESET`], warning when the server asked for more.
+fn capped(reset: Duration) -> Duration {
+    if reset > MAX_RESET {
+        tracing::warn!(
+            asked = ?reset,
+            used = ?MAX_RESET,
+            "the server's rate-limit window would reset later than the SDK believes a window \
+             lasts; waiting for the shorter time"
+        );
+        return MAX_RESET;
+    }
+    reset
 }
 
 #[cfg(test)]
@@ -204,5 +230,24 @@ mod tests {
         assert_eq!(limits.pause_before(&post, now), Duration::ZERO);
         limits.observe(&get, StatusCode::OK, &headers("x", "1", "5"), None, now);
         assert_eq!(limits.pause_before(&get, now), Duration::from_secs(17), "nonsense ignored");
+    }
+
+    #[test]
+    fn a_reset_announced_hours_away_pauses_no_longer_than_the_cap() {
+        let limits = limits();
+        let get = request(Method::GET);
+        let now = start();
+        let far = headers("3", "0", "1000000000000");
+        limits.observe(&get, StatusCode::OK, &far, None, now);
+        assert_eq!(limits.pause_before(&get, now), MAX_RESET);
+        let retry_in_a_year = Some(Duration::from_secs(365 * 24 * 3600));
+        limits.observe(
+            &get,
+            StatusCode::TOO_MANY_REQUESTS,
+            &HeaderMap::new(),
+            retry_in_a_year,
+            now,
+        );
+        assert_eq!(limits.pause_before(&get, now), MAX_RESET);
     }
 }
