@@ -116,6 +116,34 @@ async fn bulk_item_errors_are_a_failure_and_nothing_is_committed() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Regression: a `_bulk` answer of 200 whose body was not JSON was read as "no errors", so
+/// the batch was committed though nothing confirmed it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_answer_that_is_not_json_is_a_failure_and_nothing_is_committed() {
+    let (sandbox, _) = seeded(5).await;
+    let server = MockServer::start().await;
+    Mock::given(matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>gateway</html>"))
+        .mount(&server)
+        .await;
+    let dir = scratch();
+    let url = format!("{}/audit/_bulk", server.uri());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auditkit"));
+    command
+        .env_clear()
+        .env("AUDITKIT_QUALTRICS_BASE_URL", sandbox.qualtrics_url().as_str())
+        .env("AUDITKIT_QUALTRICS_API_TOKEN", sandbox.qualtrics_api_token())
+        .args(["export", "-q", "--http", &url, "--http-preset", "elastic", "--http-attempts", "1"])
+        .arg("--checkpoint")
+        .arg(dir.join("checkpoints.json"));
+    let ran = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    assert_eq!(ran.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&ran.stderr).contains("not JSON"));
+    let checkpoints = sources_in(dir.join("checkpoints.json")).await;
+    assert!(!checkpoints.contains("qualtrics/logins"), "{checkpoints}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn splunk_hec_gets_the_token_and_one_event_per_line() {
     let (sandbox, ids) = seeded(15).await;

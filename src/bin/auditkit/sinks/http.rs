@@ -92,7 +92,7 @@ impl HttpSink {
         }
         let response = request.send().await.map_err(|error| (error.to_string(), true))?;
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let text = read_capped(response).await.map_err(|error| (error, true))?;
         if !status.is_success() {
             let retryable =
                 status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408;
@@ -101,7 +101,15 @@ impl HttpSink {
         }
         if self.spec.preset == HttpPreset::Elastic {
             // `_bulk` answers 200 even when items failed: each one says.
-            let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            // An answer that cannot be read confirms nothing: the batch goes again (its
+            // `_id`s make that an overwrite, never a duplicate).
+            let answer: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+                let excerpt: String = text.chars().take(300).collect();
+                (
+                    format!("_bulk answered 200 with a body that is not JSON ({error}): {excerpt}"),
+                    true,
+                )
+            })?;
             if answer["errors"].as_bool() == Some(true) {
                 let first = answer["items"]
                     .as_array()
@@ -115,6 +123,25 @@ impl HttpSink {
         }
         Ok(())
     }
+}
+
+/// The most of a sink's answer that is read: a `_bulk` answer lists every item of a batch
+/// (a few hundred bytes each), far below this; a body past it is an error, not memory.
+const MAX_ANSWER: usize = 64 << 20;
+
+/// The answer's body as text, at most [`MAX_ANSWER`] bytes.
+async fn read_capped(mut response: reqwest::Response) -> Result<String, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|error| error.to_string())? {
+        if body.len().saturating_add(chunk.len()) > MAX_ANSWER {
+            return Err(format!(
+                "the sink's answer is larger than {} MiB; the batch is not taken as delivered",
+                MAX_ANSWER >> 20
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// The request body of `prepared` for `preset`.
