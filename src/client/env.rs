@@ -30,7 +30,7 @@ impl ClientBuilder {
     /// | EnergyCAP | `AUDITKIT_ENERGYCAP_API_KEY` (enables it), `AUDITKIT_ENERGYCAP_HOST` (`us-east` (default), `us-west`, `eu`, `fedramp`, `implementation`), `AUDITKIT_ENERGYCAP_BASE_URL` |
     /// | Lerian Reporter | `AUDITKIT_REPORTER_BASE_URL` (enables it), `AUDITKIT_REPORTER_TOKEN`, `AUDITKIT_REPORTER_ORGANIZATION_ID` |
     /// | Qualtrics | `AUDITKIT_QUALTRICS_DATACENTER` or `AUDITKIT_QUALTRICS_BASE_URL` (either enables it), with `AUDITKIT_QUALTRICS_API_TOKEN` |
-    /// | Everbridge | `AUDITKIT_EVERBRIDGE_USERNAME` and `AUDITKIT_EVERBRIDGE_PASSWORD` (HTTP Basic; with `AUDITKIT_EVERBRIDGE_CLIENT_ID` and `AUDITKIT_EVERBRIDGE_CLIENT_SECRET` the OAuth password grant), or `AUDITKIT_EVERBRIDGE_TOKEN` (a bearer `id_token`); either enables it. `AUDITKIT_EVERBRIDGE_REGION` (`us` (default) or `eu`), `AUDITKIT_EVERBRIDGE_BASE_URL` |
+    /// | Everbridge | `AUDITKIT_EVERBRIDGE_CLIENT_ID` and `AUDITKIT_EVERBRIDGE_CLIENT_SECRET` alone (a service account: the client-credentials grant), or `AUDITKIT_EVERBRIDGE_USERNAME` and `AUDITKIT_EVERBRIDGE_PASSWORD` (HTTP Basic; with the client id and secret the OAuth password grant, and `AUDITKIT_EVERBRIDGE_ROLE_ID` its optional role), or `AUDITKIT_EVERBRIDGE_TOKEN` (a bearer token); any enables it. `AUDITKIT_EVERBRIDGE_REGION` (`us` (default) or `eu`), `AUDITKIT_EVERBRIDGE_BASE_URL`, `AUDITKIT_EVERBRIDGE_RATE_TIER` (`bronze` (default), `silver`, `gold`) |
     ///
     /// ```no_run
     /// # fn demo() -> Result<(), auditkit::Error> {
@@ -57,7 +57,8 @@ impl ClientBuilder {
             return Err(Error::config(
                 "no vendor is configured in the environment: set AUDITKIT_ENERGYCAP_API_KEY, \
                  AUDITKIT_REPORTER_BASE_URL, AUDITKIT_QUALTRICS_DATACENTER (or _BASE_URL), \
-                 AUDITKIT_EVERBRIDGE_USERNAME or AUDITKIT_EVERBRIDGE_TOKEN \
+                 AUDITKIT_EVERBRIDGE_CLIENT_ID, AUDITKIT_EVERBRIDGE_USERNAME or \
+                 AUDITKIT_EVERBRIDGE_TOKEN \
                  (see `ClientBuilder::from_env`)",
             ));
         }

@@ -20,6 +20,9 @@ pub enum TransportErrorKind {
     /// The answer was larger than the client's
     /// [`max_answer_size`](crate::ClientBuilder::max_answer_size); reading stopped there.
     TooLarge,
+    /// Not sent: the vendor's daily request quota, as the client counts it, is used up
+    /// (see [`QuotaStatus`](crate::QuotaStatus)); worth trying again once it resets.
+    QuotaExhausted,
     /// Any other failure while sending.
     Other,
 }
@@ -59,6 +62,7 @@ impl fmt::Display for TransportError {
                 TransportErrorKind::Body => "got a cut-off or unreadable answer",
                 TransportErrorKind::Redirect => "stopped at a redirect",
                 TransportErrorKind::TooLarge => "refused an answer larger than the client allows",
+                TransportErrorKind::QuotaExhausted => "stopped at the daily quota",
                 TransportErrorKind::Other => "could not send the request",
             };
             write!(f, "{} {what}", self.operation)?;

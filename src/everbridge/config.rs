@@ -4,7 +4,7 @@ use std::{str::FromStr, sync::Arc};
 
 use chrono::FixedOffset;
 
-use super::Credentials;
+use super::{Credentials, RateTier};
 use crate::{
     Error,
     transport::{Endpoint, Transport},
@@ -71,6 +71,7 @@ pub struct Config {
     base_url: Option<String>,
     credentials: Credentials,
     settings: Settings,
+    rate_tier: RateTier,
 }
 
 /// What the audit log requests need from the config besides the endpoint.
@@ -85,13 +86,20 @@ pub(crate) struct Settings {
 impl Config {
     /// A region and credentials.
     pub fn new(region: Region, credentials: Credentials) -> Self {
-        Self { region, base_url: None, credentials, settings: Settings::default() }
+        Self {
+            region,
+            base_url: None,
+            credentials,
+            settings: Settings::default(),
+            rate_tier: RateTier::default(),
+        }
     }
 
     /// Sends requests to this URL (the equivalent of `https://api.everbridge.net/rest`)
     /// instead of the region's.
     ///
-    /// With [`Credentials::password_grant`], tokens are asked for at
+    /// With [`Credentials::password_grant`] or [`Credentials::client_credentials`], tokens
+    /// are asked for at
     /// `authorization/v1/tokens` beside the URL's last `rest` segment:
     /// `https://gw.example.com/eb/rest` gets its tokens from
     /// `https://gw.example.com/eb/authorization/v1/tokens`. A URL that does not end in
@@ -123,13 +131,20 @@ impl Config {
         self
     }
 
+    /// The organisation's rate tier, which the client paces itself to (default
+    /// [`RateTier::bronze`]); see [`RateTier`] for the limits and how they are kept.
+    pub fn rate_tier(mut self, tier: RateTier) -> Self {
+        self.rate_tier = tier;
+        self
+    }
+
     pub(crate) fn endpoint(
         self,
         transport: &Arc<Transport>,
     ) -> Result<(Endpoint, Settings), Error> {
         let api_url = self.base_url.as_deref().unwrap_or(self.region.url());
         let endpoint = self.credentials.endpoint(transport, api_url, &token_root(api_url))?;
-        Ok((endpoint, self.settings))
+        Ok((endpoint.paced_by_client(self.rate_tier.pacing()), self.settings))
     }
 
     pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
@@ -152,19 +167,42 @@ impl Config {
                         "AUDITKIT_EVERBRIDGE_USERNAME is set but AUDITKIT_EVERBRIDGE_PASSWORD is not",
                     )
                 })?;
-                match client {
-                    (None, None) => Credentials::basic(username, password),
-                    (Some(id), Some(secret)) => {
+                match (client, lookup("AUDITKIT_EVERBRIDGE_ROLE_ID")) {
+                    ((None, None), None) => Credentials::basic(username, password),
+                    ((None, None), Some(_)) => {
+                        return Err(Error::config(
+                            "AUDITKIT_EVERBRIDGE_ROLE_ID is for the OAuth password grant: set \
+                             AUDITKIT_EVERBRIDGE_CLIENT_ID and AUDITKIT_EVERBRIDGE_CLIENT_SECRET \
+                             too, or unset it for HTTP Basic",
+                        ));
+                    }
+                    ((Some(id), Some(secret)), None) => {
                         Credentials::password_grant(id, secret, username, password)
+                    }
+                    ((Some(id), Some(secret)), Some(role)) => {
+                        Credentials::password_grant_for_role(id, secret, username, password, role)
                     }
                     _ => return Err(half_client()),
                 }
             }
+            (None, None, (Some(id), Some(secret))) => {
+                if lookup("AUDITKIT_EVERBRIDGE_PASSWORD").is_some()
+                    || lookup("AUDITKIT_EVERBRIDGE_ROLE_ID").is_some()
+                {
+                    return Err(Error::config(
+                        "AUDITKIT_EVERBRIDGE_PASSWORD or AUDITKIT_EVERBRIDGE_ROLE_ID is set without \
+                         AUDITKIT_EVERBRIDGE_USERNAME: set the user for the OAuth password grant, \
+                         or unset them for a service account (client id and secret alone)",
+                    ));
+                }
+                Credentials::client_credentials(id, secret)
+            }
             (None, _, _) => {
                 return Err(Error::config(
-                    "AUDITKIT_EVERBRIDGE_CLIENT_ID and AUDITKIT_EVERBRIDGE_CLIENT_SECRET need \
-                     AUDITKIT_EVERBRIDGE_USERNAME and AUDITKIT_EVERBRIDGE_PASSWORD (the OAuth \
-                     password grant); for a token you already have, set only AUDITKIT_EVERBRIDGE_TOKEN",
+                    "set both AUDITKIT_EVERBRIDGE_CLIENT_ID and AUDITKIT_EVERBRIDGE_CLIENT_SECRET \
+                     for a service account (add AUDITKIT_EVERBRIDGE_USERNAME and \
+                     AUDITKIT_EVERBRIDGE_PASSWORD for the password grant); for a token you \
+                     already have, set only AUDITKIT_EVERBRIDGE_TOKEN",
                 ));
             }
         };
@@ -176,6 +214,19 @@ impl Config {
         };
         let mut config = Config::new(region, credentials);
         config.base_url = lookup("AUDITKIT_EVERBRIDGE_BASE_URL");
+        if let Some(name) = lookup("AUDITKIT_EVERBRIDGE_RATE_TIER") {
+            config.rate_tier = match name.trim().to_ascii_lowercase().as_str() {
+                "bronze" => RateTier::bronze(),
+                "silver" => RateTier::silver(),
+                "gold" => RateTier::gold(),
+                _ => {
+                    return Err(Error::config(format!(
+                        "AUDITKIT_EVERBRIDGE_RATE_TIER: `{name}` is not an Everbridge rate tier; \
+                         expected bronze, silver or gold"
+                    )));
+                }
+            };
+        }
         Ok(Some(config))
     }
 }
@@ -218,6 +269,61 @@ mod tests {
     }
 
     #[test]
+    fn from_env_picks_a_service_account_from_a_client_id_and_secret_alone() {
+        let config = |pairs| Config::from_env(&lookup(pairs));
+        let service = config(&[
+            ("AUDITKIT_EVERBRIDGE_CLIENT_ID", "c"),
+            ("AUDITKIT_EVERBRIDGE_CLIENT_SECRET", "s"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert!(matches!(service.credentials, Credentials::ClientCredentials { .. }));
+        assert_eq!(service.rate_tier, RateTier::bronze());
+        let gold = config(&[
+            ("AUDITKIT_EVERBRIDGE_TOKEN", "t"),
+            ("AUDITKIT_EVERBRIDGE_RATE_TIER", "Gold"),
+        ]);
+        assert_eq!(gold.unwrap().unwrap().rate_tier, RateTier::gold());
+        let tin =
+            config(&[("AUDITKIT_EVERBRIDGE_TOKEN", "t"), ("AUDITKIT_EVERBRIDGE_RATE_TIER", "tin")]);
+        assert!(tin.unwrap_err().to_string().contains("bronze, silver or gold"));
+        let role = config(&[
+            ("AUDITKIT_EVERBRIDGE_USERNAME", "u"),
+            ("AUDITKIT_EVERBRIDGE_PASSWORD", "p"),
+            ("AUDITKIT_EVERBRIDGE_CLIENT_ID", "c"),
+            ("AUDITKIT_EVERBRIDGE_CLIENT_SECRET", "s"),
+            ("AUDITKIT_EVERBRIDGE_ROLE_ID", "42"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert!(matches!(
+            role.credentials,
+            Credentials::PasswordGrant { role_id: Some(ref r), .. } if r == "42"
+        ));
+        for (pairs, names) in [
+            (
+                &[
+                    ("AUDITKIT_EVERBRIDGE_USERNAME", "u"),
+                    ("AUDITKIT_EVERBRIDGE_PASSWORD", "p"),
+                    ("AUDITKIT_EVERBRIDGE_ROLE_ID", "42"),
+                ][..],
+                "AUDITKIT_EVERBRIDGE_CLIENT_ID",
+            ),
+            (
+                &[
+                    ("AUDITKIT_EVERBRIDGE_CLIENT_ID", "c"),
+                    ("AUDITKIT_EVERBRIDGE_CLIENT_SECRET", "s"),
+                    ("AUDITKIT_EVERBRIDGE_PASSWORD", "p"),
+                ][..],
+                "AUDITKIT_EVERBRIDGE_USERNAME",
+            ),
+        ] {
+            let error = config(pairs).unwrap_err().to_string();
+            assert!(error.contains(names), "{pairs:?}: {error}");
+        }
+    }
+
+    #[test]
     fn from_env_picks_basic_oauth_or_bearer_and_names_what_is_missing() {
         let config = |pairs| Config::from_env(&lookup(pairs));
         assert!(config(&[]).unwrap().is_none());
@@ -247,7 +353,7 @@ mod tests {
                 ][..],
                 "AUDITKIT_EVERBRIDGE_CLIENT_SECRET",
             ),
-            (&[("AUDITKIT_EVERBRIDGE_CLIENT_ID", "c")][..], "AUDITKIT_EVERBRIDGE_USERNAME"),
+            (&[("AUDITKIT_EVERBRIDGE_CLIENT_ID", "c")][..], "AUDITKIT_EVERBRIDGE_CLIENT_SECRET"),
             (
                 &[("AUDITKIT_EVERBRIDGE_TOKEN", "t"), ("AUDITKIT_EVERBRIDGE_USERNAME", "u")][..],
                 "AUDITKIT_EVERBRIDGE_TOKEN",

@@ -1,11 +1,14 @@
-//! How the SDK authenticates to Everbridge: HTTP Basic, a bearer token, or OAuth's
-//! password grant.
+//! How the SDK authenticates to Everbridge: HTTP Basic, a bearer token, OAuth's password
+//! grant, or a service account's client-credentials grant.
 
 use std::sync::Arc;
 
-use reqwest::header::AUTHORIZATION;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 
-use super::{oauth::PasswordGrant as PasswordGrantSource, protocol::EverbridgeAnswers};
+use super::{
+    oauth::{Grant, OAuthGrant},
+    protocol::EverbridgeAnswers,
+};
 use crate::{
     Error, Secret, Vendor,
     transport::{Endpoint, ErrorBody, StaticHeader, TokenCache, Transport, basic_auth},
@@ -19,8 +22,10 @@ use crate::{
 /// let basic = Credentials::basic("api-user", "hunter2");
 /// let bearer = Credentials::bearer("eyJraWQiOi-token");
 /// let oauth = Credentials::password_grant("client-id", "shh-5e1b", "api-user", "hunter2");
-/// let printed = format!("{basic:?} {bearer:?} {oauth:?}");
-/// assert!(!printed.contains("hunter2") && !printed.contains("eyJraWQiOi") && !printed.contains("shh-5e1b"));
+/// let service = Credentials::client_credentials("service-account-id", "shh-9f0a");
+/// let printed = format!("{basic:?} {bearer:?} {oauth:?} {service:?}");
+/// assert!(!printed.contains("hunter2") && !printed.contains("eyJraWQiOi"));
+/// assert!(!printed.contains("shh-5e1b") && !printed.contains("shh-9f0a"));
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -39,6 +44,7 @@ pub enum Credentials {
     /// `rest`, see [`Config::base_url`](super::Config::base_url)) for a token with scope
     /// `openid user-profile role`, sends its `id_token` as the bearer token, caches it and
     /// replaces it a minute before its eight hours end, one request for it at a time.
+    #[non_exhaustive]
     PasswordGrant {
         /// The OAuth client id.
         client_id: String,
@@ -48,6 +54,22 @@ pub enum Credentials {
         username: String,
         /// The user's password.
         password: Secret,
+        /// The role the token is minted for, sent as Everbridge's `roleId` header, for a
+        /// user that holds several roles or is an account admin (whose `roleId` must then
+        /// be the organisation admin role). `None`: the user's default role.
+        role_id: Option<String>,
+    },
+    /// OAuth's client-credentials grant, for a service account (Everbridge's current way
+    /// for machines): the SDK asks `authorization/v1/tokens` for a token with scope
+    /// `openid user-profile role service-profile`, sends its **`access_token`** as the
+    /// bearer token, caches it and replaces it a minute before its eight hours (28,800 s)
+    /// end, one request for it at a time. The audit log is account-level: it needs an
+    /// account-level service account (Users → Service Accounts in the Manager Portal).
+    ClientCredentials {
+        /// The service account's client id.
+        client_id: String,
+        /// The service account's client secret.
+        client_secret: Secret,
     },
 }
 
@@ -89,6 +111,50 @@ impl Credentials {
             client_secret: client_secret.into(),
             username: username.into(),
             password: password.into(),
+            role_id: None,
+        }
+    }
+
+    /// OAuth's password grant for one of the user's roles (Everbridge's optional `roleId`
+    /// header): for a user that holds several roles, or an account admin, whose role must
+    /// then be the organisation admin role.
+    ///
+    /// ```
+    /// use auditkit::everbridge::Credentials;
+    /// let credentials = Credentials::password_grant_for_role(
+    ///     "client-id", "client-secret", "api-user", "hunter2", "892807736729515",
+    /// );
+    /// ```
+    pub fn password_grant_for_role(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        username: impl Into<String>,
+        password: impl Into<Secret>,
+        role_id: impl Into<String>,
+    ) -> Self {
+        match Self::password_grant(client_id, client_secret, username, password) {
+            Credentials::PasswordGrant { client_id, client_secret, username, password, .. } => {
+                let role_id = Some(role_id.into());
+                Credentials::PasswordGrant { client_id, client_secret, username, password, role_id }
+            }
+            other => other,
+        }
+    }
+
+    /// A service account: OAuth's client-credentials grant, whose `access_token` the SDK
+    /// fetches, caches and renews before its eight hours end.
+    ///
+    /// ```
+    /// use auditkit::everbridge::Credentials;
+    /// let credentials = Credentials::client_credentials("service-account-id", "client-secret");
+    /// ```
+    pub fn client_credentials(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        Credentials::ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
         }
     }
 
@@ -118,7 +184,13 @@ impl Credentials {
                 let header = token.header_value("Bearer ", "Everbridge bearer token")?;
                 endpoint(StaticHeader::new(AUTHORIZATION, header))
             }
-            Credentials::PasswordGrant { client_id, client_secret, username, password } => {
+            Credentials::PasswordGrant {
+                client_id,
+                client_secret,
+                username,
+                password,
+                role_id,
+            } => {
                 if [client_id.as_str(), username.as_str()].iter().any(|s| s.trim().is_empty())
                     || client_secret.is_blank()
                     || password.is_blank()
@@ -127,31 +199,54 @@ impl Credentials {
                         "the Everbridge OAuth client id, client secret, user name or password is empty",
                     ));
                 }
-                let token_endpoint = Endpoint::new(
-                    transport.clone(),
-                    Vendor::Everbridge,
-                    token_root,
-                    StaticHeader::default(),
-                    ErrorBody::GENERIC,
-                )?
-                .own_origin_only();
-                let grant = PasswordGrantSource {
-                    token_endpoint,
-                    client_id,
-                    client_secret,
-                    username,
-                    password,
-                };
-                let cache = TokenCache::new(grant, transport.timer().clone());
-                Endpoint::new(
-                    transport.clone(),
-                    Vendor::Everbridge,
-                    api_url,
-                    cache,
-                    EverbridgeAnswers,
-                )
+                let role_id = role_id.map(|role| role_header(&role)).transpose()?;
+                let grant = Grant::Password { username, password, role_id };
+                oauth(transport, api_url, token_root, client_id, client_secret, grant)
+            }
+            Credentials::ClientCredentials { client_id, client_secret } => {
+                if client_id.trim().is_empty() || client_secret.is_blank() {
+                    return Err(Error::config(
+                        "the Everbridge service account's client id or client secret is empty",
+                    ));
+                }
+                let grant = Grant::ClientCredentials;
+                oauth(transport, api_url, token_root, client_id, client_secret, grant)
             }
         }
+    }
+}
+
+/// The API at `api_url`, authenticated by tokens of `grant` from `token_root`.
+fn oauth(
+    transport: &Arc<Transport>,
+    api_url: &str,
+    token_root: &str,
+    client_id: String,
+    client_secret: Secret,
+    grant: Grant,
+) -> Result<Endpoint, Error> {
+    let token_endpoint = Endpoint::new(
+        transport.clone(),
+        Vendor::Everbridge,
+        token_root,
+        StaticHeader::default(),
+        ErrorBody::GENERIC,
+    )?
+    .own_origin_only();
+    let source = OAuthGrant { token_endpoint, client_id, client_secret, grant };
+    let cache = TokenCache::new(source, transport.timer().clone());
+    Endpoint::new(transport.clone(), Vendor::Everbridge, api_url, cache, EverbridgeAnswers)
+}
+
+/// A role id as the `roleId` header carries it.
+fn role_header(role: &str) -> Result<HeaderValue, Error> {
+    let role = role.trim();
+    match HeaderValue::from_str(role) {
+        Ok(value) if !role.is_empty() => Ok(value),
+        _ => Err(Error::config(
+            "the Everbridge role id is empty or holds characters a header cannot carry; give \
+             the role's numeric id as the Manager Portal shows it",
+        )),
     }
 }
 
@@ -165,10 +260,18 @@ mod tests {
         let bearer = Credentials::bearer("tok-3c4d-secret");
         let grant =
             Credentials::password_grant("client-id", "cs-5e6f-secret", "u", "pw-7a8b-secret");
-        let printed = format!("{basic:?} {bearer:?} {grant:?}");
-        for secret in ["pw-1a2b-secret", "tok-3c4d-secret", "cs-5e6f-secret", "pw-7a8b-secret"] {
+        let service = Credentials::client_credentials("service-id", "cs-9a0b-secret");
+        let printed = format!("{basic:?} {bearer:?} {grant:?} {service:?}");
+        for secret in [
+            "pw-1a2b-secret",
+            "tok-3c4d-secret",
+            "cs-5e6f-secret",
+            "pw-7a8b-secret",
+            "cs-9a0b-secret",
+        ] {
             assert!(!printed.contains(secret), "{secret} in {printed}");
         }
         assert!(printed.contains("api-user") && printed.contains("client-id"), "{printed}");
+        assert!(printed.contains("service-id"), "{printed}");
     }
 }

@@ -1,7 +1,7 @@
 //! `GET /rest/reports/auditLog` — the audit log of one report type over any range of the
 //! past 6 months: split into calendar months, each scrolled; or one month by pageQuery.
 
-use std::ops::Range;
+use std::{ops::Range, sync::Arc};
 
 use chrono::{DateTime, Utc};
 
@@ -9,6 +9,7 @@ use super::{
     AuditLogEntry, GetAuditLogPage,
     answer::LocalEntry,
     config::Settings,
+    month_parts::MonthParts,
     page_query::{self, PageQueryPages},
     range::{self, Span},
     scroll::ScrollPages,
@@ -173,29 +174,51 @@ impl Query for AuditLogQuery {
         // listing's) is read from the oldest instant served, or not at all.
         let firsts: Vec<Request> =
             months.iter().map(|month| scroll_request(&target, month)).collect();
-        let fetched = months
+        let months_read: Vec<Option<Range<DateTime<Utc>>>> = months
             .iter()
             .map(|month| match served_from {
                 Some(oldest) if month.end <= oldest => None,
-                Some(oldest) if month.start < oldest => {
-                    Some(scroll_request(&target, &(oldest..month.end)))
-                }
-                _ => Some(scroll_request(&target, month)),
+                Some(oldest) if month.start < oldest => Some(oldest..month.end),
+                _ => Some(month.clone()),
             })
             .collect();
+        let fetched: Vec<Option<Request>> = months_read
+            .iter()
+            .map(|month| month.as_ref().map(|month| scroll_request(&target, month)))
+            .collect();
         let (endpoint, strict) = (target.endpoint.clone(), target.strict);
-        match target.settings.event_time_offset {
-            None => Paginator::of_windows_as(
+        // Each month read takes at least one request (two when it holds entries: the scroll
+        // ends on an empty batch); a backfill the day's quota cannot even start says so now.
+        if let Some(pacing) = endpoint.pacing() {
+            let needed = fetched.iter().flatten().count() as u64;
+            let what = format!("reading {} to {} ({needed} months)", range.start, range.end);
+            let now = endpoint.timer().wall_clock();
+            if let Err(error) = pacing.check_ahead(OPERATION, needed, &what, now) {
+                return Paginator::refused(OPERATION, error);
+            }
+        }
+        let offset = target.settings.event_time_offset;
+        let splits = Arc::new(MonthParts { target, months: months_read });
+        match offset {
+            None => Paginator::of_split_windows(
                 endpoint,
                 ScrollPages::new(strict),
                 OPERATION,
                 &firsts,
                 fetched,
+                Some(splits),
             ),
             Some(offset) => {
                 let scrolls = ScrollPages::<LocalEntry>::new(strict);
-                Paginator::of_windows_as(endpoint, scrolls, OPERATION, &firsts, fetched)
-                    .map(move |entry| entry.at_offset(offset))
+                Paginator::of_split_windows(
+                    endpoint,
+                    scrolls,
+                    OPERATION,
+                    &firsts,
+                    fetched,
+                    Some(splits),
+                )
+                .map(move |entry| entry.at_offset(offset))
             }
         }
     }

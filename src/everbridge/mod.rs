@@ -28,10 +28,12 @@
 //! splits any range into months and scrolls each one.
 //!
 //! One concept per file: [`Config`] and [`Region`] (`config`), [`Credentials`]
-//! (`credentials`) and the OAuth password grant (`oauth`), the answers' failures
+//! (`credentials`) and the OAuth grants (`oauth`), the organisation's [`RateTier`]
+//! (`rate_tier`), the answers' failures
 //! (`protocol`) and [`BusinessErrorKind`] (`business_error`), the models (`models`) and
 //! the answer's body (`answer`) and how an `eventTime` is read (`event_time`), the range
-//! rules (`range`), what every request shares
+//! rules (`range`) and how a month that keeps timing out splits (`month_parts`), what
+//! every request shares
 //! (`target`), the two envelopes, scroll (`scroll`, its position check in
 //! `scroll_position`) and pageQuery (`page_query`), the listing (`list_audit_log`) and its
 //! one-page read (`get_audit_log_page`), and the collector's source over it
@@ -46,10 +48,12 @@ mod event_time;
 mod get_audit_log_page;
 mod list_audit_log;
 mod models;
+mod month_parts;
 pub(crate) mod oauth;
 pub(crate) mod page_query;
 pub(crate) mod protocol;
 mod range;
+mod rate_tier;
 pub(crate) mod scroll;
 mod scroll_position;
 mod service;
@@ -62,6 +66,7 @@ pub use credentials::Credentials;
 pub use get_audit_log_page::GetAuditLogPage;
 pub use list_audit_log::ListAuditLog;
 pub use models::{AuditLogEntry, AuditLogPage, ReportType};
+pub use rate_tier::RateTier;
 pub use service::Service;
 pub use target::AuditLogQuery;
 

@@ -40,6 +40,22 @@ impl Service {
         self.slot.is_configured()
     }
 
+    /// What this client has used of the organisation's daily request quota (its
+    /// [`RateTier`](super::RateTier)), as it counted; `None` when Everbridge is not
+    /// configured.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// if let Some(quota) = client.everbridge().daily_quota() {
+    ///     println!("{} requests left until {}", quota.left(), quota.resets_at());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn daily_quota(&self) -> Option<crate::QuotaStatus> {
+        let endpoint = self.slot.get().ok()?;
+        endpoint.pacing()?.quota(endpoint.timer().wall_clock())
+    }
+
     /// The audit log of `report_type` from `from` (inclusive) to `to` (exclusive): a
     /// listing (`send()`, `pages()`, `items()`) over the range's calendar months, each
     /// scrolled, and pageQuery behind its own names; see [`ListAuditLog`].

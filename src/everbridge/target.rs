@@ -50,6 +50,12 @@ impl Target {
             .query("reportType", self.report_type.as_str());
         range::apply(request, range, self.settings)
     }
+
+    #[cfg(test)]
+    pub(super) fn for_tests(endpoint: Endpoint) -> Self {
+        let settings = Settings::default();
+        Self { endpoint, settings, report_type: ReportType::Security, strict: false }
+    }
 }
 
 impl AuditLogQuery {
@@ -108,7 +114,8 @@ impl AuditLogQuery {
         let months = range::months(&self.range, self.settings);
         let month = usize::try_from(continuation.window()).ok().and_then(|w| months.get(w));
         let cut = month.is_some_and(|month| month.start < oldest && month.end > oldest);
-        if !cut || continuation.offset() == 0 {
+        // A part of a cut month is not the same range as it was: restart that month too.
+        if !cut || (continuation.offset() == 0 && continuation.part().is_whole()) {
             return continuation;
         }
         tracing::warn!(

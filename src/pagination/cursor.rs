@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Part;
+
 /// Where a page starts, in the terms the server uses.
 ///
 /// In JSON a cursor is an object with one field named after its kind:
@@ -52,8 +54,10 @@ pub enum Cursor {
 /// items of its window came before it (`{"window":2,"cursor":{"scroll":"…"},"offset":300}`):
 /// when the scroll is gone, the listing's error carries a continuation that restarts the
 /// window and drops those items (`{"window":2,"offset":300}`), so nothing is lost or
-/// repeated. Fields at their default are left out, so a continuation saved by an earlier
-/// version of this crate still loads.
+/// repeated. A window that kept timing out at the server is read in parts, and the
+/// continuation records which (`{"window":2,"part":{"level":1,"index":1}}`: the second half
+/// of window 2), so the resumed listing reads the same parts. Fields at their default are
+/// left out, so a continuation saved by an earlier version of this crate still loads.
 ///
 /// A scroll moves on the server with every request, so a saved scroll id may already be
 /// past batches the caller never got (a prefetched page, an answer that did not decode):
@@ -63,6 +67,9 @@ pub enum Cursor {
 pub struct Continuation {
     #[serde(default, skip_serializing_if = "is_zero_u32")]
     window: u32,
+    /// The part of the window, when the window is read in parts.
+    #[serde(default, skip_serializing_if = "Part::is_whole")]
+    part: Part,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cursor: Option<Cursor>,
     #[serde(default, skip_serializing_if = "is_zero_u64")]
@@ -85,12 +92,24 @@ impl Continuation {
     /// kept only for scroll ids, the one cursor that expires.
     pub(crate) fn at(window: u32, cursor: Option<Cursor>, offset: u64) -> Self {
         let offset = if matches!(cursor, Some(Cursor::Scroll(_))) { offset } else { 0 };
-        Self { window, cursor, offset, listing: None }
+        Self { window, part: Part::WHOLE, cursor, offset, listing: None }
     }
 
     /// The first page of `window`, without its first `offset` items.
     pub(crate) fn restart(window: u32, offset: u64) -> Self {
-        Self { window, cursor: None, offset, listing: None }
+        Self { window, part: Part::WHOLE, cursor: None, offset, listing: None }
+    }
+
+    /// The same point, in `part` of its window.
+    pub(crate) fn in_part(mut self, part: Part) -> Self {
+        self.part = part;
+        self
+    }
+
+    /// The part of the [`window`](Self::window) the listing resumes in: the whole window
+    /// (level 0) unless the window was split after it kept timing out.
+    pub fn part(&self) -> Part {
+        self.part
     }
 
     /// Marks the continuation as belonging to the listing `identity` names.
@@ -168,6 +187,10 @@ mod tests {
             (Continuation::at(3, None, 0), r#"{"window":3}"#),
             (Continuation::at(0, Some(Cursor::Page(4)), 300), r#"{"cursor":{"page":4}}"#),
             (Continuation::restart(1, 300), r#"{"window":1,"offset":300}"#),
+            (
+                Continuation::restart(2, 7).in_part(Part::new(1, 1)),
+                r#"{"window":2,"part":{"level":1,"index":1},"offset":7}"#,
+            ),
         ];
         for (continuation, json) in cases {
             assert_eq!(serde_json::to_string(&continuation).unwrap(), json);

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::{
-    Cursor, Envelope, PageCursor, Paginator, RawPage, decode_page, identity::identity_of_windows,
-    options::FetchWindowPage,
+    Cursor, Envelope, PageCursor, Paginator, Part, RawPage, Splits, decode_page,
+    identity::identity_of_windows, options::FetchWindowPage,
 };
 use crate::{
     Error, Operation,
@@ -74,21 +74,46 @@ impl<T: Send + 'static> Paginator<T> {
         firsts: &[Request],
         fetched: Vec<Option<Request>>,
     ) -> Self {
+        Self::of_split_windows(endpoint, envelope, operation, firsts, fetched, None)
+    }
+
+    /// [`of_windows_as`](Self::of_windows_as) whose windows are read in the finer parts
+    /// `splits` describes when their first request keeps timing out (HTTP 504).
+    pub(crate) fn of_split_windows<E: Envelope<Item = T>>(
+        endpoint: Endpoint,
+        envelope: E,
+        operation: Operation,
+        firsts: &[Request],
+        fetched: Vec<Option<Request>>,
+        splits: Option<Arc<dyn Splits>>,
+    ) -> Self {
         let Ok(count) = u32::try_from(fetched.len()) else {
             let error = Error::invalid_input(operation, "the range splits into too many windows");
             return Self::refused(operation, error);
         };
         let identity = identity_of_windows(operation, firsts, E::CURSOR_PARAMS);
-        let listing = Arc::new((endpoint, envelope, fetched));
+        let listing = Arc::new((endpoint, envelope, fetched, splits.clone()));
         let fetch_page: FetchWindowPage<T> =
-            Arc::new(move |window: u32, cursor: Option<Cursor>| {
+            Arc::new(move |window: u32, part: Part, cursor: Option<Cursor>| {
                 let listing = Arc::clone(&listing);
                 Box::pin(async move {
-                    let (endpoint, envelope, fetched) = &*listing;
+                    let (endpoint, envelope, fetched, splits) = &*listing;
                     let Some(first) = usize::try_from(window).ok().and_then(|w| fetched.get(w))
                     else {
                         let message = format!("window {window} is not part of this listing");
                         return Err(Error::invalid_input(operation, message));
+                    };
+                    let part_request;
+                    let first = match (part.is_whole(), splits) {
+                        (true, _) => first,
+                        (false, Some(splits)) => {
+                            part_request = splits.request(window, part);
+                            &part_request
+                        }
+                        (false, None) => {
+                            let message = format!("window {window} is not read in parts");
+                            return Err(Error::invalid_input(operation, message));
+                        }
                     };
                     let Some(first) = first else {
                         return Ok(RawPage { items: Vec::new(), next: None, rejected: Vec::new() });
@@ -99,7 +124,13 @@ impl<T: Send + 'static> Paginator<T> {
                     fetch(endpoint, envelope, first, cursor.as_ref()).await
                 })
             });
-        Self::windowed(operation, count, fetch_page).identified(identity).paged_by(E::Cursor::KIND)
+        let paginator = Self::windowed(operation, count, fetch_page)
+            .identified(identity)
+            .paged_by(E::Cursor::KIND);
+        match splits {
+            Some(splits) => paginator.split_by(splits),
+            None => paginator,
+        }
     }
 }
 

@@ -42,7 +42,10 @@
 //!   order; the continuation records the window as well as the cursor. When the server
 //!   drops a cursor (a scroll id that expired), the error carries a continuation
 //!   ([`PaginationError::continuation`](crate::PaginationError::continuation)) that
-//!   restarts the window and skips what was already delivered.
+//!   restarts the window and skips what was already delivered. A window whose first request
+//!   keeps timing out at the server (HTTP 504 after the retries) may be read in finer
+//!   parts (Everbridge: a month's halves, then its days); the continuation records the
+//!   [`Part`], so a resumed listing reads the same parts.
 //! - **Errors end the stream.** A failed request is yielded once and the stream ends. The
 //!   transport has already retried what was worth retrying, so to carry on later, resume
 //!   from the last page's continuation.
@@ -87,6 +90,7 @@ mod listing;
 mod options;
 mod page;
 mod paginator;
+mod parts;
 mod resume;
 mod sort;
 mod undecodable;
@@ -107,6 +111,8 @@ pub(crate) use options::PagingOptions;
 pub(crate) use page::RawPage;
 pub use page::{Items, Page, Pages};
 pub(crate) use paginator::Paginator;
+pub use parts::Part;
+pub(crate) use parts::Splits;
 pub use sort::SortOrder;
 pub use undecodable::Undecodable;
 pub(crate) use undecodable::UndecodablePolicy;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use super::{Continuation, Cursor, RawPage, UndecodablePolicy};
+use super::{Continuation, Cursor, Part, RawPage, UndecodablePolicy};
 use crate::Error;
 
 /// Fetches one page of a listing over one range: `None` for its first page, otherwise the
@@ -16,9 +16,13 @@ use crate::Error;
 pub(crate) type FetchPage<T> =
     Arc<dyn Fn(Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
 
-/// Fetches one page of window number `window` (0-based) of a windowed listing.
-pub(crate) type FetchWindowPage<T> =
-    Arc<dyn Fn(u32, Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
+/// Fetches one page of window number `window` (0-based) of a windowed listing, in `part`
+/// of it ([`Part::WHOLE`] unless the window is read in parts).
+pub(crate) type FetchWindowPage<T> = Arc<
+    dyn Fn(u32, Part, Option<Cursor>) -> BoxFuture<'static, Result<RawPage<T>, Error>>
+        + Send
+        + Sync,
+>;
 
 /// The paging settings a caller gives a listing (through
 /// [`Listing`](super::Listing)'s setters).

@@ -10,6 +10,7 @@ use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use super::{
     Items, Page, Pages, RawPage, Undecodable, UndecodablePolicy, concurrent,
     options::{FetchWindowPage, PagingOptions},
+    parts::{self, SharedSplits, Splits},
     resume::{self, Expected},
     walk::Walk,
 };
@@ -34,6 +35,8 @@ pub struct Paginator<T> {
     cursor_kind: Option<&'static str>,
     /// `Err` when the listing's input was refused: the stream then yields only that error.
     source: Result<(u32, FetchWindowPage<T>), Error>,
+    /// How its windows split into parts when they keep timing out, if they may.
+    splits: SharedSplits,
     options: PagingOptions,
 }
 
@@ -51,7 +54,7 @@ impl<T: 'static> Paginator<T> {
     /// A listing over one range, fetched with `fetch`: the walk's unit tests.
     #[cfg(test)]
     pub(crate) fn new(operation: Operation, fetch: super::options::FetchPage<T>) -> Self {
-        Self::windowed(operation, 1, Arc::new(move |_, cursor| fetch(cursor)))
+        Self::windowed(operation, 1, Arc::new(move |_, _, cursor| fetch(cursor)))
     }
 
     /// A listing over `windows` consecutive windows, each paged on its own: what
@@ -62,6 +65,7 @@ impl<T: 'static> Paginator<T> {
             identity: None,
             cursor_kind: None,
             source: Ok((windows, fetch)),
+            splits: None,
             options: PagingOptions::default(),
         }
     }
@@ -74,6 +78,7 @@ impl<T: 'static> Paginator<T> {
             identity: None,
             cursor_kind: None,
             source: Err(error),
+            splits: None,
             options: PagingOptions::default(),
         }
     }
@@ -82,6 +87,13 @@ impl<T: 'static> Paginator<T> {
     /// a continuation marked with another one.
     pub(crate) fn identified(mut self, identity: String) -> Self {
         self.identity = Some(identity.into());
+        self
+    }
+
+    /// Reads a window whose first request keeps timing out (HTTP 504) in the finer parts
+    /// `splits` describes; the fetch function must serve those parts.
+    pub(crate) fn split_by(mut self, splits: Arc<dyn Splits>) -> Self {
+        self.splits = Some(splits);
         self
     }
 
@@ -104,8 +116,8 @@ impl<T: 'static> Paginator<T> {
     {
         let map = Arc::new(map);
         let source = self.source.map(|(windows, fetch)| {
-            let fetch: FetchWindowPage<U> = Arc::new(move |window, cursor| {
-                let (page, map) = (fetch(window, cursor), Arc::clone(&map));
+            let fetch: FetchWindowPage<U> = Arc::new(move |window, part, cursor| {
+                let (page, map) = (fetch(window, part, cursor), Arc::clone(&map));
                 Box::pin(async move {
                     let RawPage { items, next, rejected } = page.await?;
                     Ok(RawPage {
@@ -117,8 +129,8 @@ impl<T: 'static> Paginator<T> {
             });
             (windows, fetch)
         });
-        let Self { operation, identity, cursor_kind, options, .. } = self;
-        Paginator { operation, identity, cursor_kind, source, options }
+        let Self { operation, identity, cursor_kind, splits, options, .. } = self;
+        Paginator { operation, identity, cursor_kind, source, splits, options }
     }
 
     #[cfg(test)]
@@ -191,12 +203,14 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     fn start(self) -> BoxStream<'static, Result<Page<T>, Error>> {
-        let Self { operation, identity, cursor_kind, source, options } = self;
+        let Self { operation, identity, cursor_kind, source, splits, options } = self;
         let start = options.resume.clone().unwrap_or_default();
         let checked = source.and_then(|(windows, fetch)| {
             resume::check_options(operation, &options)?;
             let expected = Expected { identity: identity.as_deref(), cursor_kind, windows };
             resume::check_start(operation, expected, &start)?;
+            parts::check(&splits, start.window(), start.part())
+                .map_err(|message| Error::invalid_input(operation, message))?;
             Ok((windows, fetch))
         });
         let (windows, fetch) = match checked {
@@ -207,7 +221,8 @@ impl<T: Send + 'static> Paginator<T> {
             return stream::empty().boxed();
         }
         let fail_on_undecodable = matches!(options.undecodable, UndecodablePolicy::Fail);
-        let walk = Walk::new(operation, identity, windows, fetch, &options, fail_on_undecodable);
+        let walk = Walk::new(operation, identity, windows, fetch, &options, fail_on_undecodable)
+            .split_by(splits);
         let ahead = options.concurrency.unwrap_or(1).min(windows - start.window());
         match tokio::runtime::Handle::try_current() {
             // `max_pages` counts requests in order, so it reads one window at a time.

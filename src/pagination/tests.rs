@@ -590,7 +590,7 @@ impl WindowedSource {
         Paginator::windowed(
             OP,
             windows,
-            Arc::new(move |window, cursor| {
+            Arc::new(move |window, _part, cursor| {
                 let call = source.calls.fetch_add(1, SeqCst);
                 let reply = source.serve(call, window as usize, cursor);
                 async move { reply }.boxed()
@@ -751,7 +751,7 @@ impl SlowWindows {
         Paginator::windowed(
             OP,
             Self::WINDOWS,
-            Arc::new(move |window, cursor| {
+            Arc::new(move |window, _part, cursor| {
                 let source = Arc::clone(&source);
                 async move {
                     let now = source.in_flight.fetch_add(1, SeqCst) + 1;

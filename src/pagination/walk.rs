@@ -10,9 +10,10 @@ use futures::{
 };
 
 use super::{
-    Continuation, Cursor, Page, RawPage,
+    Continuation, Cursor, Page, Part, RawPage,
     guard::LoopGuard,
     options::{FetchWindowPage, PagingOptions},
+    parts::{self, SharedSplits},
     windows,
 };
 use crate::{Error, Operation};
@@ -28,11 +29,18 @@ pub(super) struct Walk<T> {
     prefetch: bool,
     /// Whether an undecodable item fails its page (else it travels with the page).
     fail_on_undecodable: bool,
+    /// How windows split when their first request keeps timing out, if they may.
+    splits: SharedSplits,
 }
 
 impl<T> Clone for Walk<T> {
     fn clone(&self) -> Self {
-        Self { fetch: Arc::clone(&self.fetch), identity: self.identity.clone(), ..*self }
+        Self {
+            fetch: Arc::clone(&self.fetch),
+            identity: self.identity.clone(),
+            splits: self.splits.clone(),
+            ..*self
+        }
     }
 }
 
@@ -40,6 +48,7 @@ impl<T> Clone for Walk<T> {
 /// far and the ones still to drop after a restart.
 struct Position {
     window: u32,
+    part: Part,
     cursor: Option<Cursor>,
     offset: u64,
     to_drop: u64,
@@ -51,12 +60,13 @@ impl Position {
     /// dropped; an answer that did not decode): resumed, it would skip them without a word.
     /// Re-read the window instead, dropping the `offset` items already delivered.
     fn start(from: Continuation) -> Self {
+        let part = from.part();
         let (window, mut cursor, offset) = from.into_parts();
         if matches!(cursor, Some(Cursor::Scroll(_))) {
             cursor = None;
         }
         let to_drop = if cursor.is_none() { offset } else { 0 };
-        Self { window, cursor, offset, to_drop }
+        Self { window, part, cursor, offset, to_drop }
     }
 
     /// Drops from `items` what a restart already delivered, and counts the rest in.
@@ -80,7 +90,23 @@ impl<T: Send + 'static> Walk<T> {
         fail_on_undecodable: bool,
     ) -> Self {
         let (max_pages, prefetch) = (options.max_pages, options.prefetch);
-        Self { operation, identity, windows, fetch, max_pages, prefetch, fail_on_undecodable }
+        let splits = None;
+        Self {
+            operation,
+            identity,
+            windows,
+            fetch,
+            max_pages,
+            prefetch,
+            fail_on_undecodable,
+            splits,
+        }
+    }
+
+    /// The same walk, reading a window that keeps timing out in the parts `splits` gives.
+    pub(super) fn split_by(mut self, splits: SharedSplits) -> Self {
+        self.splits = splits;
+        self
     }
 
     pub(super) fn windows(&self) -> u32 {
@@ -94,18 +120,46 @@ impl<T: Send + 'static> Walk<T> {
         from: Continuation,
         until: u32,
     ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
-        let Self { operation, identity, windows, fetch, max_pages, prefetch, fail_on_undecodable } =
-            self;
+        let Self {
+            operation,
+            identity,
+            windows,
+            fetch,
+            max_pages,
+            prefetch,
+            fail_on_undecodable,
+            splits,
+        } = self;
         let mark = move |continuation: Continuation| continuation.of_listing(identity.as_deref());
         async_stream::stream! {
             let mut at = Position::start(from);
             let mut guard = LoopGuard::new(operation);
             let mut requests = Requests { fetch, prefetch, max_pages, made: 0, prefetched: None };
             loop {
-                let raw = match requests.next(at.window, &at.cursor).await {
+                let raw = match requests.next(at.window, at.part, &at.cursor).await {
                     Ok(raw) => raw,
                     Err(error) => {
-                        let restart = Continuation::restart(at.window, at.offset);
+                        // Nothing of the part delivered yet: a finer part starts at the same
+                        // point, so reading it instead loses and repeats nothing.
+                        let finer = splits.as_ref().filter(|_| {
+                            at.cursor.is_none()
+                                && at.offset == 0
+                                && requests.may_go_on()
+                                && parts::timed_out(&error)
+                        });
+                        if let Some(finer) = finer.and_then(|s| s.finer(at.window, at.part)) {
+                            tracing::warn!(
+                                %operation,
+                                window = at.window,
+                                level = finer.level(),
+                                error = %error,
+                                "a window kept timing out at the server; reading it in smaller parts"
+                            );
+                            at.part = finer;
+                            guard = LoopGuard::new(operation);
+                            continue;
+                        }
+                        let restart = Continuation::restart(at.window, at.offset).in_part(at.part);
                         yield Err(error.with_restart(mark(restart)));
                         return;
                     }
@@ -123,7 +177,13 @@ impl<T: Send + 'static> Walk<T> {
                     }
                 };
                 at.deliver(&mut items);
-                let following = windows::following(at.window, windows, next, at.offset).map(&mark);
+                let following = match (next, parts::next_part(&splits, at.window, at.part)) {
+                    // The part is done and its window has another at this level.
+                    (None, Some(part)) => Some(Continuation::at(at.window, None, 0).in_part(part)),
+                    (next, _) => windows::following(at.window, windows, next, at.offset)
+                        .map(|f| if f.window() == at.window { f.in_part(at.part) } else { f }),
+                }
+                .map(&mark);
                 let number = requests.made;
                 let page = Page { items, undecodable, continuation: following.clone(), number };
                 // The page at the `max_pages` limit keeps its continuation (built above) so
@@ -133,13 +193,14 @@ impl<T: Send + 'static> Walk<T> {
                     yield Ok(page);
                     return;
                 };
+                let next_part = following.part();
                 let (next_window, next_cursor, _) = following.into_parts();
-                if next_window != at.window {
+                if next_window != at.window || next_part != at.part {
                     guard = LoopGuard::new(operation);
                     (at.offset, at.to_drop) = (0, 0);
                 }
-                (at.window, at.cursor) = (next_window, next_cursor);
-                requests.prefetch(at.window, &at.cursor);
+                (at.window, at.part, at.cursor) = (next_window, next_part, next_cursor);
+                requests.prefetch(at.window, at.part, &at.cursor);
                 yield Ok(page);
             }
         }
@@ -157,12 +218,17 @@ struct Requests<T> {
 }
 
 impl<T: Send + 'static> Requests<T> {
-    /// The page at `cursor` in `window`: the one prefetched, or fetched now.
-    async fn next(&mut self, window: u32, cursor: &Option<Cursor>) -> Result<RawPage<T>, Error> {
+    /// The page at `cursor` in `part` of `window`: the one prefetched, or fetched now.
+    async fn next(
+        &mut self,
+        window: u32,
+        part: Part,
+        cursor: &Option<Cursor>,
+    ) -> Result<RawPage<T>, Error> {
         self.made = self.made.saturating_add(1);
         match self.prefetched.take() {
             Some(handle) => handle.await,
-            None => (self.fetch)(window, cursor.clone()).await,
+            None => (self.fetch)(window, part, cursor.clone()).await,
         }
     }
 
@@ -171,10 +237,11 @@ impl<T: Send + 'static> Requests<T> {
         self.max_pages.is_none_or(|max| self.made < max)
     }
 
-    /// Starts the request for the page at `cursor` in `window` when the listing prefetches.
-    fn prefetch(&mut self, window: u32, cursor: &Option<Cursor>) {
+    /// Starts the request for the page at `cursor` in `part` of `window` when the listing
+    /// prefetches.
+    fn prefetch(&mut self, window: u32, part: Part, cursor: &Option<Cursor>) {
         if self.prefetch {
-            self.prefetched = start_prefetch(&self.fetch, window, cursor.clone());
+            self.prefetched = start_prefetch(&self.fetch, window, part, cursor.clone());
         }
     }
 }
@@ -185,10 +252,11 @@ impl<T: Send + 'static> Requests<T> {
 fn start_prefetch<T: Send + 'static>(
     fetch: &FetchWindowPage<T>,
     window: u32,
+    part: Part,
     cursor: Option<Cursor>,
 ) -> Option<RemoteHandle<Result<RawPage<T>, Error>>> {
     let runtime = tokio::runtime::Handle::try_current().ok()?;
-    let (task, handle) = fetch(window, cursor).remote_handle();
+    let (task, handle) = fetch(window, part, cursor).remote_handle();
     runtime.spawn(task);
     Some(handle)
 }

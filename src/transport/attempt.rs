@@ -177,7 +177,7 @@ impl Endpoint {
 
     /// One buffered attempt: head, body, verdict.
     pub(super) async fn buffered(&self, request: &Request) -> Result<Answer, Failure> {
-        self.pace(request).await;
+        self.pace(request).await?;
         let (_admitted, time_left) = self.admit(request.operation).await?;
         let head = self.head(request, time_left, HeadLimit::WholeAnswer).await?;
         let answer = self.read(head).await?;
@@ -195,7 +195,7 @@ impl Endpoint {
     ) -> Result<Streamed, Failure> {
         // A body holds a place of its own, not a request slot: downloads left unread never
         // hold up the other calls, and the wait for a place counts against the timeout too.
-        self.pace(request).await;
+        self.pace(request).await?;
         let body_place = self.open_body(request.operation).await?;
         let (admitted, time_left) = self.admit(request.operation).await?;
         let operation = request.operation;
@@ -233,8 +233,9 @@ impl Endpoint {
 }
 
 impl Endpoint {
-    /// Waits while the server's rate-limit window for `request` is used up.
-    async fn pace(&self, request: &Request) {
+    /// Waits while the server's rate-limit window for `request` is used up, and for the
+    /// vendor's published limits; refuses it when their daily quota is used up.
+    async fn pace(&self, request: &Request) -> Result<(), Failure> {
         if let Some(limits) = self.server_limits() {
             let timer = self.timer();
             let wait = limits.pause_before(request, timer.now());
@@ -242,6 +243,10 @@ impl Endpoint {
                 timer.sleep(wait).await;
             }
         }
+        if let Some(pacing) = self.pacing() {
+            pacing.admit(request, self.timer().as_ref(), self.has_user_rate_limit()).await?;
+        }
+        Ok(())
     }
 }
 

@@ -8,7 +8,7 @@ use url::Url;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{
-    Authorize, Protocol, Request, ServerLimits, Transport, check_scheme, failure::Failure,
+    Authorize, Pacing, Protocol, Request, ServerLimits, Transport, check_scheme, failure::Failure,
     rate_limit::Bucket,
 };
 use crate::{Error, Jitter, Operation, Timer, Vendor};
@@ -37,6 +37,9 @@ struct Inner {
     /// The server's rate-limit windows as its answers describe them, for a vendor that
     /// sends `X-RateLimit-*` headers.
     server_limits: Option<Arc<ServerLimits>>,
+    /// The vendor's published limits paced on the client, for a vendor whose answers do
+    /// not describe them.
+    pacing: Option<Pacing>,
 }
 
 impl Endpoint {
@@ -92,6 +95,7 @@ impl Endpoint {
             protocol: Box::new(protocol),
             own_origin_only: false,
             server_limits: None,
+            pacing: None,
         })))
     }
 
@@ -165,6 +169,25 @@ impl Endpoint {
             inner.server_limits = Some(limits);
         }
         self
+    }
+
+    /// The same endpoint, pacing itself by `pacing` (a vendor's published limits). Called
+    /// right after [`new`](Self::new), while the endpoint is not shared yet.
+    pub(crate) fn paced_by_client(mut self, pacing: Pacing) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.pacing = Some(pacing);
+        }
+        self
+    }
+
+    /// The vendor's published limits, when the endpoint paces itself by them.
+    pub(crate) fn pacing(&self) -> Option<&Pacing> {
+        self.0.pacing.as_ref()
+    }
+
+    /// Whether the user set this vendor's [`RateLimit`](super::RateLimit) on the client.
+    pub(crate) fn has_user_rate_limit(&self) -> bool {
+        self.0.rate.is_some()
     }
 
     /// The server's rate-limit windows, when the endpoint paces itself by them.

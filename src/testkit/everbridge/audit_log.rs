@@ -49,6 +49,13 @@ impl State {
             return Err(Refusal::Business(POLICY_NOT_ENABLED));
         }
         let query = self.query(request)?;
+        // A scroll continued is cheap; a query opened over a long range is what the
+        // gateway's 29 s cut off.
+        let opens = request.query_param("scrollId").is_none();
+        if opens && self.timeout_over.is_some_and(|over| query.to - query.from > over) {
+            self.timeouts += 1;
+            return Err(super::limits::gateway_timeout());
+        }
         let batch = match request.query_param("queryType").unwrap_or("pageQuery") {
             "pageQuery" => page_query(query, request)?,
             "scroll" => self.scroll(query, request)?,

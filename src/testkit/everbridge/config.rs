@@ -19,4 +19,6 @@ pub(crate) struct Config {
     /// Answers wrapped in `{"data": …, "success": true, "type": …}` instead of bare.
     pub(crate) wrapped: bool,
     pub(crate) late: Option<super::super::LateEvents>,
+    /// The organisation's rate tier, enforced with 429s; `None`: unlimited.
+    pub(crate) tier: Option<super::limits::Tier>,
 }

@@ -50,7 +50,11 @@ use crate::{
 ///   token `sandbox-everbridge-token`, or the `id_token` of a live token from `POST
 ///   /everbridge/authorization/v1/tokens` (form: `grant_type=password`, `client_id=
 ///   sandbox-everbridge-client`, `client_secret=sandbox-everbridge-secret`, the user and
-///   password, and a `scope` with `openid`). Tokens live 8 hours unless
+///   password, and a `scope` with `openid`; an optional numeric `roleId` header), or the
+///   `access_token` of a service account's token (form: `grant_type=client_credentials`,
+///   `client_id=sandbox-everbridge-service-account`,
+///   `client_secret=sandbox-everbridge-service-secret`, scope `openid user-profile role
+///   service-profile`). Each grant's other token is refused. Tokens live 8 hours unless
 ///   [`everbridge_token_lifetime`](crate::testkit::SandboxBuilder::everbridge_token_lifetime)
 ///   says otherwise. Refusals are 401 `{"message", "status"}`.
 /// - **Query:** `reportType` (`Security`, `Contact`), `from` and `to` as
@@ -66,6 +70,14 @@ use crate::{
 ///   [`everbridge_scroll_idle`](crate::testkit::SandboxBuilder::everbridge_scroll_idle)),
 ///   or at once with [`expire_scrolls`](Self::expire_scrolls). A scroll keeps its id from
 ///   batch to batch and ends with a batch of no entries.
+/// - **Rate tier** (off unless
+///   [`everbridge_rate_tier`](crate::testkit::SandboxBuilder::everbridge_rate_tier)):
+///   reads beyond the tier's burst and rate get 429 `{"message": "Too Many Requests"}`,
+///   beyond its daily quota 429 `{"message": "Limit Exceeded"}`, both without
+///   `Retry-After` or rate-limit headers.
+/// - **Gateway timeouts** (off unless
+///   [`set_gateway_timeout_over`](Self::set_gateway_timeout_over)): 504
+///   `{"message": "Endpoint request timed out"}` for queries over long ranges.
 /// - **Answers** are bare, or wrapped in `{"data": …, "success": true, "type": …}` after
 ///   [`set_wrapped`](Self::set_wrapped).
 ///
@@ -216,6 +228,46 @@ impl EverbridgeSandbox {
     /// How many OAuth tokens the token endpoint has issued.
     pub fn tokens_issued(&self) -> usize {
         self.lock().tokens_issued
+    }
+
+    /// Makes the API gateway answer 504 `{"message": "Endpoint request timed out"}`, as
+    /// Everbridge's does after 29 s, to every query it opens (pageQuery, or a scroll's
+    /// first request; a scroll continued is cheap) over a range longer than `longer_than`;
+    /// `None` turns it off. With 10 days, a month and its halves time out and days do not.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auditkit::{everbridge::ReportType, testkit::Sandbox};
+    /// use futures::TryStreamExt;
+    ///
+    /// let sandbox = Sandbox::start().await?;
+    /// sandbox.everbridge().set_gateway_timeout_over(Some(std::time::Duration::from_secs(20 * 86_400)));
+    /// let (from, to) = (chrono::Utc::now() - chrono::Duration::days(40), chrono::Utc::now());
+    /// // Months that keep timing out are read in halves.
+    /// let listed: Vec<_> =
+    ///     sandbox.client().everbridge().list_audit_log(ReportType::Contact, from, to).items().try_collect().await?;
+    /// assert!(sandbox.everbridge().gateway_timeouts() > 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_gateway_timeout_over(&self, longer_than: Option<std::time::Duration>) {
+        self.lock().timeout_over = longer_than.and_then(|d| chrono::TimeDelta::from_std(d).ok());
+    }
+
+    /// How many queries the gateway answered with a 504.
+    pub fn gateway_timeouts(&self) -> u64 {
+        self.lock().timeouts
+    }
+
+    /// How many requests the rate tier refused with a 429 (see
+    /// [`everbridge_rate_tier`](crate::testkit::SandboxBuilder::everbridge_rate_tier)).
+    pub fn requests_refused_by_tier(&self) -> u64 {
+        self.lock().counts.refused
+    }
+
+    /// The `roleId` header of the last password grant that sent one.
+    pub fn last_role_id(&self) -> Option<String> {
+        self.lock().last_role_id.clone()
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {

@@ -5,7 +5,7 @@
 //!
 //! One concept per file: [`handle`] is the public [`EverbridgeSandbox`], [`config`] the
 //! builder's settings, [`routes`] the HTTP surface and its auth check, [`refusal`] its failure shapes,
-//! [`oauth`] the token endpoint, [`audit_log`] the query rules, pages and scrolls,
+//! [`oauth`] the token endpoint, [`limits`] the gateway's rate tier and timeouts, [`audit_log`] the query rules, pages and scrolls,
 //! [`state`] what is behind them, [`entries`] the entries and their JSON, [`seed`] what a
 //! sandbox starts with, and [`plugin`] how the sandbox starts it and wires a client.
 
@@ -13,6 +13,7 @@ mod audit_log;
 mod config;
 mod entries;
 mod handle;
+mod limits;
 mod oauth;
 mod plugin;
 mod refusal;

@@ -9,7 +9,7 @@ use url::Url;
 use super::{
     config::Config,
     handle::EverbridgeSandbox,
-    oauth::{CLIENT_ID, CLIENT_SECRET},
+    oauth::{CLIENT_ID, CLIENT_SECRET, SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET},
     routes::{PASSWORD, STATIC_TOKEN, USERNAME, simulator},
 };
 use crate::{
@@ -94,6 +94,35 @@ impl Sandbox {
         CLIENT_SECRET
     }
 
+    /// The service account's client id the client-credentials grant accepts:
+    /// `sandbox-everbridge-service-account`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auditkit::{Client, everbridge};
+    ///
+    /// let sandbox = auditkit::testkit::Sandbox::start().await?;
+    /// let service = everbridge::Credentials::client_credentials(
+    ///     sandbox.everbridge_service_client_id(),
+    ///     sandbox.everbridge_service_client_secret(),
+    /// );
+    /// let config = everbridge::Config::new(everbridge::Region::Us, service).base_url(sandbox.everbridge_url());
+    /// let client = Client::builder().everbridge(config).build()?;
+    /// let (from, to) = (chrono::Utc::now() - chrono::Duration::days(1), chrono::Utc::now());
+    /// client.everbridge().list_audit_log(everbridge::ReportType::Security, from, to).page_query(1).send().await?;
+    /// assert_eq!(sandbox.everbridge().tokens_issued(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn everbridge_service_client_id(&self) -> &str {
+        SERVICE_CLIENT_ID
+    }
+
+    /// The service account's client secret: `sandbox-everbridge-service-secret`.
+    pub fn everbridge_service_client_secret(&self) -> &str {
+        SERVICE_CLIENT_SECRET
+    }
+
     /// A handle on the Everbridge simulator's state, to seed and inspect it.
     pub fn everbridge(&self) -> EverbridgeSandbox {
         self.plugin::<Everbridge>()
@@ -117,6 +146,19 @@ impl SandboxBuilder {
     /// token answer's `expires_in` is this in whole seconds, rounded down.
     pub fn everbridge_token_lifetime(self, lifetime: Duration) -> Self {
         self.plugin_settings::<Everbridge>(|config| config.token_lifetime = Some(lifetime))
+    }
+
+    /// Enforces an Everbridge rate tier's reads a second, burst and daily quota (on the
+    /// sandbox's clock), refusing what is over with Everbridge's 429s (no `Retry-After`);
+    /// default: unlimited. A client with the same [`RateTier`](crate::everbridge::RateTier)
+    /// (Bronze by default) paces itself under it.
+    pub fn everbridge_rate_tier(self, tier: crate::everbridge::RateTier) -> Self {
+        let tier = super::limits::Tier {
+            per_second: tier.reads_per_second(),
+            burst: tier.read_burst(),
+            daily: tier.daily_quota_limit(),
+        };
+        self.plugin_settings::<Everbridge>(|config| config.tier = Some(tier))
     }
 
     /// Whether Everbridge answers are wrapped in `{"data": …, "success": true, "type": …}`

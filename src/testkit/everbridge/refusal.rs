@@ -13,6 +13,8 @@ pub(super) enum Refusal {
     Business(&'static str),
     /// `{"message": …, "status": …}` with that status.
     Http { status: StatusCode, message: String },
+    /// The API gateway's own answer: `{"message": …}` alone.
+    Gateway { status: StatusCode, message: &'static str },
 }
 
 impl Refusal {
@@ -34,6 +36,9 @@ impl Refusal {
                 status,
                 &json!({ "message": message, "status": status.as_u16() }),
             ),
+            Self::Gateway { status, message } => {
+                SimResponse::json(status, &json!({ "message": message }))
+            }
         }
     }
 }

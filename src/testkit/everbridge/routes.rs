@@ -61,7 +61,14 @@ impl State {
     }
 
     fn answer_audit_log(&mut self, request: &SimRequest) -> SimResponse {
-        match self.authorize(request).and_then(|()| self.audit_log(request)) {
+        let admitted = match self.tier {
+            Some(tier) => self.counts.admit(tier, request.now),
+            None => Ok(()),
+        };
+        let answer = admitted
+            .and_then(|()| self.authorize(request))
+            .and_then(|()| self.audit_log(request));
+        match answer {
             Ok(body) => SimResponse::bytes(StatusCode::OK, "application/json", body.into()),
             Err(refusal) => refusal.into_response(),
         }
@@ -91,7 +98,10 @@ impl State {
             Some(expires) if Instant::now() < *expires => Ok(()),
             Some(_) => Err(Refusal::unauthorized("The token has expired")),
             None if credentials.starts_with("sbx-access-") => Err(Refusal::unauthorized(
-                "This is an access_token: send the id_token as the Bearer token",
+                "This is the access_token of a password grant: send its id_token as the Bearer token",
+            )),
+            None if credentials.starts_with("sbx-id-") => Err(Refusal::unauthorized(
+                "This is the id_token of a service account's grant: send its access_token as the Bearer token",
             )),
             None => Err(Refusal::unauthorized("The token is not valid")),
         }

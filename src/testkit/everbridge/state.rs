@@ -34,8 +34,11 @@ pub(super) struct State {
     pub(super) scrolls: HashMap<String, Scroll>,
     pub(super) scrolls_opened: u64,
     pub(super) scroll_idle: Duration,
-    /// id_token → when it expires; the access tokens issued beside them are refused.
+    /// Token the API accepts (a password grant's id_token, a service account's
+    /// access_token) → when it expires; the other token of each answer is refused.
     pub(super) tokens: HashMap<String, Instant>,
+    /// The `roleId` of the last password grant that named one.
+    pub(super) last_role_id: Option<String>,
     pub(super) tokens_issued: usize,
     pub(super) token_lifetime: Duration,
     pub(super) entries_made: u64,
@@ -46,6 +49,13 @@ pub(super) struct State {
     /// How many entries were given one: while none were, pages are slices of the state.
     pub(super) late_entries: usize,
     pub(super) logging_policy: bool,
+    /// The organisation's rate tier, when the simulator enforces one.
+    pub(super) tier: Option<super::limits::Tier>,
+    pub(super) counts: super::limits::Counts,
+    /// Queries over a longer range than this time out at the gateway (504).
+    pub(super) timeout_over: Option<chrono::TimeDelta>,
+    /// How many queries timed out.
+    pub(super) timeouts: u64,
 }
 
 /// The report types Everbridge knows, as the API spells them.
@@ -64,6 +74,7 @@ impl State {
             scrolls_opened: 0,
             scroll_idle: config.scroll_idle.unwrap_or(DEFAULT_SCROLL_IDLE),
             tokens: HashMap::new(),
+            last_role_id: None,
             tokens_issued: 0,
             token_lifetime: config.token_lifetime.unwrap_or(DEFAULT_TOKEN_LIFETIME),
             entries_made: 0,
@@ -72,6 +83,10 @@ impl State {
             late: config.late,
             late_entries: 0,
             logging_policy: true,
+            tier: config.tier,
+            counts: super::limits::Counts::default(),
+            timeout_over: None,
+            timeouts: 0,
         }
     }
 
