@@ -522,3 +522,108 @@ mod sandbox {
         assert_eq!(sandbox.requests().len(), 1);
     }
 }
+
+mod distributions_and_permissions {
+    use auditkit::{Client, Error, testkit::Sandbox};
+    use serde_json::json;
+    use wiremock::{
+        Mock, MockServer, ResponseTemplate,
+        matchers::{method, path, query_param},
+    };
+
+    use super::common::energycap_client;
+
+    const DISTRIBUTIONS_PATH: &str = "/api/v202106/reportdistribution";
+
+    #[tokio::test]
+    async fn the_filter_goes_out_as_the_vendors_filter_and_unknown_fields_are_kept() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(DISTRIBUTIONS_PATH))
+            .and(query_param("filter", "reportCode equals 'COST-MONTHLY'"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([{
+                "reportDistributionId": 7, "reportDistributionName": "Monthly Cost Summary",
+                "reportCode": "COST-MONTHLY", "enabled": true,
+                "createdByUser": {"userId": 3}, "schedule": {"frequency": "Monthly"}
+            }])))
+            .mount(&server)
+            .await;
+        let (client, _) = energycap_client(&server);
+
+        let found = client
+            .energycap()
+            .list_report_distributions()
+            .filter(" reportCode equals 'COST-MONTHLY' ")
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].report_distribution_id, Some(7));
+        assert_eq!(found[0].created_by_user.as_ref().and_then(|u| u.user_id), Some(3));
+        assert_eq!(found[0].other["schedule"]["frequency"], "Monthly");
+    }
+
+    #[tokio::test]
+    async fn a_blank_filter_is_refused_before_any_request() {
+        let server = MockServer::start().await;
+        let (client, _) = energycap_client(&server);
+        let error =
+            client.energycap().list_report_distributions().filter("  ").send().await.unwrap_err();
+        assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+        assert!(server.received_requests().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_refused_key_on_the_log_endpoints_names_the_permission_they_need() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(403)
+                    .set_body_json(json!({"message": "Authorization has been denied"})),
+            )
+            .mount(&server)
+            .await;
+        let (client, _) = energycap_client(&server);
+        let list = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
+        let detail = client.energycap().get_report_distribution_log(7).send().await.unwrap_err();
+        for error in [list, detail] {
+            let text = error.to_string();
+            assert!(text.contains("DistributedReportsSettings (Manage)"), "{text}");
+            assert!(text.contains("Authorization has been denied"), "{text}");
+        }
+        let other = client.energycap().list_report_distributions().send().await.unwrap_err();
+        assert!(!other.to_string().contains("DistributedReportsSettings"), "{other}");
+    }
+
+    #[tokio::test]
+    async fn the_sandbox_lists_distributions_by_filter_and_refuses_logs_without_the_permission() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let client: Client = sandbox.client();
+        let all = client.energycap().list_report_distributions().send().await.unwrap();
+        assert_eq!(all.len(), 3);
+        let weekly = client
+            .energycap()
+            .list_report_distributions()
+            .filter("reportDistributionName contains 'weekly' and enabled equals 'true'")
+            .send()
+            .await
+            .unwrap();
+        let ids: Vec<_> = weekly.iter().map(|d| d.report_distribution_id).collect();
+        assert_eq!(ids, [Some(2)]);
+        let unknown = client
+            .energycap()
+            .list_report_distributions()
+            .filter("colour equals 'red'")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(unknown.status().map(|s| s.as_u16()), Some(400), "{unknown}");
+
+        sandbox.energycap().set_logs_permitted(false);
+        let refused = client.energycap().list_report_distribution_logs().send().await.unwrap_err();
+        assert_eq!(refused.status().map(|s| s.as_u16()), Some(401));
+        assert!(refused.to_string().contains("DistributedReportsSettings (Manage)"), "{refused}");
+        assert_eq!(client.energycap().list_report_distributions().send().await.unwrap().len(), 3);
+    }
+}

@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use super::{ReportDistributionLogDetail, operation};
+use super::{ReportDistributionLogDetail, list_report_distribution_logs::PERMISSION, operation};
 use crate::{Error, Operation, transport::EndpointSlot};
 
 const OPERATION: Operation = operation("get_report_distribution_log");
@@ -33,13 +33,14 @@ impl GetReportDistributionLog {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Api`] with status 404 when there is no such log; see also
+    /// [`Error::Api`] with status 404 when there is no such log, 401 or 403 when the key's
+    /// user lacks `DistributedReportsSettings (Manage)` (the advice says so); see also
     /// [`ListReportDistributionLogs::send`](super::ListReportDistributionLogs::send).
     pub async fn send(self) -> Result<ReportDistributionLogDetail, Error> {
         let endpoint = self.slot.get()?;
         let id = self.report_distribution_log_id.to_string();
         let request =
             endpoint.request(OPERATION, Method::GET, &["reportdistribution", "log", &id, "detail"]);
-        endpoint.send_json(request).await
+        endpoint.send_json(request.when_refused(PERMISSION)).await
     }
 }

@@ -3,16 +3,21 @@
 
 use futures::stream::BoxStream;
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 
-use super::{ReportDistributionLog, operation};
+use super::{ReportDistributionLog, one_page::OnePage, operation};
 use crate::{
     Error, Operation,
-    pagination::{Envelope, Items, Listing, PageNumber, Pages, Paginator, Query, Undecodable},
-    transport::{EndpointSlot, Request},
+    pagination::{Items, Listing, Pages, Paginator, Query, Undecodable},
+    transport::EndpointSlot,
 };
 
 const OPERATION: Operation = operation("list_report_distribution_logs");
+
+/// What a refused key lacks: EnergyCAP answers 401 alike for a bad key and for a key whose
+/// user may not read the logs.
+pub(super) const PERMISSION: &str = "check the credentials (the API key), and that the \
+    key's user has the permission `DistributedReportsSettings (Manage)`, which the distribution \
+    logs need: EnergyCAP answers 401 or 403 alike for a wrong key and a missing permission";
 
 /// Lists report distribution logs. Created by
 /// [`Service::list_report_distribution_logs`](super::Service::list_report_distribution_logs).
@@ -57,8 +62,9 @@ impl ListReportDistributionLogs {
     ///
     /// # Errors
     /// [`Error::NotConfigured`] without an EnergyCAP config; otherwise the transport's
-    /// errors ([`Error::Api`] for an error status, [`Error::Decode`] for an unexpected body
-    /// or a log that does not decode, with its JSON path).
+    /// errors ([`Error::Api`] for an error status, whose advice for a 401 or 403 names the
+    /// permission the logs need, `DistributedReportsSettings (Manage)`; [`Error::Decode`]
+    /// for an unexpected body or a log that does not decode, with its JSON path).
     pub async fn send(self) -> Result<Vec<ReportDistributionLog>, Error> {
         self.listing.send().await.map(crate::pagination::Page::into_items)
     }
@@ -105,33 +111,9 @@ impl Query for LogsQuery {
 
     fn paginator(self) -> Paginator<ReportDistributionLog> {
         let Self { slot, include_in_progress } = self;
-        Paginator::over(&slot, OPERATION, OnePage, |endpoint| {
+        Paginator::over(&slot, OPERATION, OnePage::new(), |endpoint| {
             let request = endpoint.request(OPERATION, Method::GET, &["reportdistribution", "log"]);
-            Ok(request.query_opt("includeInProgress", include_in_progress))
+            Ok(request.query_opt("includeInProgress", include_in_progress).when_refused(PERMISSION))
         })
-    }
-}
-
-/// EnergyCAP's list: a bare JSON array, and no next page.
-pub(crate) struct OnePage;
-
-impl Envelope for OnePage {
-    type Item = ReportDistributionLog;
-    // Never sent: the listing has no second page.
-    type Cursor = PageNumber;
-    type Body<T: DeserializeOwned> = Vec<T>;
-    type Meta = ();
-    const CURSOR_PARAMS: &'static [&'static str] = &[];
-
-    fn split<T: DeserializeOwned>(body: Vec<T>) -> (Vec<T>, ()) {
-        (body, ())
-    }
-
-    fn with_cursor(&self, request: Request, _: Option<&PageNumber>) -> Result<Request, Error> {
-        Ok(request)
-    }
-
-    fn next(&self, _: Option<&PageNumber>, _: &(), _: usize) -> Result<Option<PageNumber>, Error> {
-        Ok(None)
     }
 }

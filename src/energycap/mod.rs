@@ -1,5 +1,5 @@
-//! EnergyCAP report distribution logs: list them, read one in detail, run a distribution
-//! and wait for it to finish.
+//! EnergyCAP report distribution logs: list them, read one in detail, find a distribution,
+//! run it and wait for it to finish.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -26,13 +26,17 @@
 //! [`collect::Source`](crate::collect::Source) over the logs ([`DistributionLogSource`]).
 //!
 //! API reference: `https://{host}/api/v202106/…`, authenticated with the `ECI-ApiKey` header.
+//! The logs need the key's user to have the permission `DistributedReportsSettings
+//! (Manage)`; a refused key's error says so.
 
 mod config;
 mod credentials;
 mod distribution_log_source;
 mod get_report_distribution_log;
 pub(crate) mod list_report_distribution_logs;
+mod list_report_distributions;
 mod models;
+pub(crate) mod one_page;
 mod run_report_distribution;
 mod service;
 mod wait_for_distribution;
@@ -42,8 +46,9 @@ pub use credentials::Credentials;
 pub use distribution_log_source::DistributionLogSource;
 pub use get_report_distribution_log::GetReportDistributionLog;
 pub use list_report_distribution_logs::{ListReportDistributionLogs, LogsQuery};
+pub use list_report_distributions::{DistributionsQuery, ListReportDistributions};
 pub use models::{
-    DistributionStatus, ReportDistributionChild, ReportDistributionLog,
+    DistributionStatus, ReportDistribution, ReportDistributionChild, ReportDistributionLog,
     ReportDistributionLogDetail, UserChild,
 };
 pub use run_report_distribution::RunReportDistribution;

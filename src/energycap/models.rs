@@ -134,6 +134,39 @@ pub struct ReportDistributionChild {
     pub created_by_user: Option<UserChild>,
 }
 
+open_model! {
+    /// A report distribution (EnergyCAP's `ReportDistributionResponse`), from
+    /// [`list_report_distributions`](super::Service::list_report_distributions). Fields the
+    /// SDK does not know (the schedule, the recipients' groups) are kept in `other`.
+    ///
+    /// ```
+    /// use auditkit::energycap::ReportDistribution;
+    ///
+    /// let distribution: ReportDistribution = serde_json::from_str(r#"{
+    ///     "reportDistributionId": 1, "reportDistributionName": "Monthly Cost Summary",
+    ///     "reportCode": "COST-MONTHLY", "enabled": true, "schedule": {"frequency": "Monthly"}
+    /// }"#)?;
+    /// assert_eq!(distribution.report_distribution_id, Some(1));
+    /// assert_eq!(distribution.other["schedule"]["frequency"], "Monthly");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub struct ReportDistribution {
+        /// The distribution's identifier; pass it to
+        /// [`run_report_distribution`](super::Service::run_report_distribution).
+        pub report_distribution_id: Option<i32> = "reportDistributionId",
+        /// The distribution's name.
+        pub report_distribution_name: Option<String> = "reportDistributionName",
+        /// The code of the report it sends.
+        pub report_code: Option<String> = "reportCode",
+        /// Who created it.
+        pub created_by_user: Option<UserChild> = "createdByUser",
+        /// How many recipients it has.
+        pub number_of_recipients: Option<i32> = "numberOfRecipients",
+        /// Whether it runs on its schedule.
+        pub enabled: Option<bool> = "enabled",
+    }
+}
+
 /// A user reference (EnergyCAP's `UserChild`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

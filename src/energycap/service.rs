@@ -2,7 +2,7 @@
 
 use super::{
     DistributionLogSource, GetReportDistributionLog, ListReportDistributionLogs,
-    RunReportDistribution, WaitForDistribution, wait_for_distribution,
+    ListReportDistributions, RunReportDistribution, WaitForDistribution, wait_for_distribution,
 };
 use crate::Vendor;
 
@@ -18,6 +18,27 @@ impl Service {
     /// ```
     pub fn list_report_distribution_logs(&self) -> ListReportDistributionLogs {
         ListReportDistributionLogs::new(self.slot.clone())
+    }
+
+    /// Lists report distributions (`GET reportdistribution`), optionally narrowed by
+    /// EnergyCAP's `filter`: how to find the id to
+    /// [`run_report_distribution`](Self::run_report_distribution).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// let found = client
+    ///     .energycap()
+    ///     .list_report_distributions()
+    ///     .filter("reportCode equals 'COST-MONTHLY'")
+    ///     .send()
+    ///     .await?;
+    /// if let Some(id) = found.first().and_then(|d| d.report_distribution_id) {
+    ///     client.energycap().run_report_distribution(id).send().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_report_distributions(&self) -> ListReportDistributions {
+        ListReportDistributions::new(self.slot.clone())
     }
 
     /// The distribution logs as a [`Collector`](crate::collect::Collector)'s source: one

@@ -4,9 +4,7 @@ use reqwest::{StatusCode, header::HeaderMap};
 
 use super::{assert_decode_error, classified, decoded, inputs, waited};
 use crate::{
-    energycap::{
-        ReportDistributionLog, ReportDistributionLogDetail, list_report_distribution_logs::OnePage,
-    },
+    energycap::{ReportDistributionLog, ReportDistributionLogDetail, one_page::OnePage},
     pagination::decode_page,
     transport::{ErrorBody, decode_json},
 };
@@ -31,7 +29,9 @@ const SEEDS: &[&str] = &[
 /// Every EnergyCAP decoder, on one answer.
 fn every_decoder(status: StatusCode, body: &[u8]) {
     // The list as its listing decodes it: whole, or log by log with the bad ones set aside.
-    if let Some(page) = decoded(decode_page::<OnePage>(OP, status, None, body)) {
+    if let Some(page) =
+        decoded(decode_page::<OnePage<ReportDistributionLog>>(OP, status, None, body))
+    {
         page.undecodable.iter().for_each(|item| assert_decode_error(item.error()));
     }
     let _ = decoded(decode_json::<ReportDistributionLog>(OP, status, None, body));
@@ -56,7 +56,7 @@ decoder_properties!(
 fn the_energycap_seeds_are_bodies_the_decoders_accept() {
     let mut seeds = inputs::seeds(SEEDS);
     let logs = seeds.next().unwrap_or_default();
-    let page = decode_page::<OnePage>(OP, StatusCode::OK, None, logs);
+    let page = decode_page::<OnePage<ReportDistributionLog>>(OP, StatusCode::OK, None, logs);
     assert!(page.is_ok_and(|page| page.undecodable.is_empty() && !page.items.is_empty()));
     for log in seeds.by_ref().take(2) {
         assert!(decode_json::<ReportDistributionLogDetail>(OP, StatusCode::OK, None, log).is_ok());

@@ -101,9 +101,19 @@ impl Endpoint {
                     continue;
                 }
             }
-            return Err(failure
-                .into_error(request.operation, number, retry_after)
-                .sent_to(request.url.path()));
+            let error = failure.into_error(request.operation, number, retry_after);
+            return Err(refused_advice(error, request).sent_to(request.url.path()));
         }
+    }
+}
+
+/// `error` with the request's advice for refused credentials, when it is such a refusal.
+fn refused_advice(error: Error, request: &Request) -> Error {
+    match (error, request.when_refused) {
+        (Error::Api(mut api), Some(advice)) if matches!(api.status.as_u16(), 401 | 403) => {
+            api.next_step = Some(advice);
+            Error::Api(api)
+        }
+        (error, _) => error,
     }
 }

@@ -27,6 +27,9 @@ pub(crate) struct Request {
     /// The caller's limit on a whole streamed call, head and body, if any: a streamed body
     /// otherwise has only an idle timeout between reads.
     pub(crate) deadline: Option<std::time::Duration>,
+    /// What to do when the server refuses the credentials (401, 403) for this call, in
+    /// place of the general advice: the permission the call needs, for example.
+    pub(crate) when_refused: Option<&'static str>,
 }
 
 impl Request {
@@ -41,6 +44,7 @@ impl Request {
             multipart: None,
             idempotency,
             deadline: None,
+            when_refused: None,
         }
     }
 
@@ -59,6 +63,13 @@ impl Request {
     /// The caller's deadline for a whole streamed call (see [`Request::deadline`]'s field).
     pub(crate) fn deadline(mut self, deadline: Option<std::time::Duration>) -> Self {
         self.deadline = deadline;
+        self
+    }
+
+    /// Says what to do when the server refuses the credentials (401 or 403) for this call:
+    /// the error's next step instead of "check the credentials".
+    pub(crate) fn when_refused(mut self, advice: &'static str) -> Self {
+        self.when_refused = Some(advice);
         self
     }
 

@@ -94,6 +94,12 @@ impl EnergyCapSandbox {
         self.lock().add_distribution(distribution)
     }
 
+    /// Whether the API key's user has the permission `DistributedReportsSettings (Manage)`
+    /// (default `true`); without it the log list and detail answer 401, as EnergyCAP does.
+    pub fn set_logs_permitted(&self, permitted: bool) {
+        self.lock().logs_permitted = permitted;
+    }
+
     /// Every run `exec` started, oldest first.
     pub fn runs(&self) -> Vec<EnergyCapRun> {
         self.lock().runs.clone()

@@ -9,6 +9,7 @@
 //! with, and [`plugin`] how the sandbox starts it and wires a client to it.
 
 mod config;
+mod filter;
 mod handle;
 mod plugin;
 mod refusal;

@@ -49,9 +49,17 @@ impl Simulator for EnergyCapSimulator {
         }
         let mut state = self.sandbox.lock();
         match route {
-            Route::Distributions => {
-                SimResponse::json(StatusCode::OK, &Value::Array(state.distributions.clone()))
-            }
+            Route::Distributions => match request.query_param("filter") {
+                None => SimResponse::json(StatusCode::OK, &Value::Array(state.distributions.clone())),
+                Some(filter) => match super::filter::apply(&state.distributions, &filter) {
+                    Ok(kept) => SimResponse::json(StatusCode::OK, &Value::Array(kept)),
+                    Err(message) => SimResponse::message(StatusCode::BAD_REQUEST, &message),
+                },
+            },
+            Route::Logs | Route::Detail(_) if !state.logs_permitted => SimResponse::message(
+                StatusCode::UNAUTHORIZED,
+                "Authorization has been denied for this request.",
+            ),
             Route::Logs => match include_in_progress(request) {
                 Ok(include) => state.list(include),
                 Err(message) => SimResponse::message(StatusCode::BAD_REQUEST, &message),

@@ -16,6 +16,7 @@ impl State {
             logs: Vec::new(),
             runs: Vec::new(),
             outcome: Outcome { status: "Complete".into(), errors: None },
+            logs_permitted: true,
         };
         for distribution in seed_distributions() {
             state.add_distribution(distribution);

@@ -22,6 +22,9 @@ pub(super) struct State {
     pub(super) logs: Vec<Log>,
     pub(super) runs: Vec<EnergyCapRun>,
     pub(super) outcome: Outcome,
+    /// Whether the key's user has `DistributedReportsSettings (Manage)`, which the log
+    /// routes need.
+    pub(super) logs_permitted: bool,
 }
 
 #[derive(Debug, Clone)]
