@@ -126,6 +126,8 @@ fn every_mapping() -> Vec<(&'static str, Value)> {
     let empty_creation: Event<SessionCreations> = serde_json::from_value(bare("c")).unwrap();
     let empty_session: Event<SessionTerminations> = serde_json::from_value(bare("s")).unwrap();
     let empty_reset: Event<PasswordResets> = serde_json::from_value(bare("r")).unwrap();
+    let bare_everbridge_login: AuditLogEntry =
+        serde_json::from_value(json!({"operationType": "signin"})).unwrap();
     let to_json = |event: OcsfEvent| serde_json::to_value(event).unwrap();
     vec![
         ("events/iam/authentication", to_json(seed_login().to_ocsf())),
@@ -138,7 +140,18 @@ fn every_mapping() -> Vec<(&'static str, Value)> {
         ("events/iam/account_change", to_json(empty_reset.to_ocsf())),
         ("events/iam/entity_management", to_json(seed_entry().to_ocsf())),
         ("events/iam/entity_management", to_json(AuditLogEntry::default().to_ocsf())),
+        ("events/iam/authentication", to_json(everbridge_login("Login").to_ocsf())),
+        ("events/iam/authentication", to_json(everbridge_login("Log Out").to_ocsf())),
+        ("events/iam/authentication", to_json(bare_everbridge_login.to_ocsf())),
     ]
+}
+
+/// The seed entry, made a login or logout by its `operationType`.
+fn everbridge_login(operation: &str) -> AuditLogEntry {
+    let mut entry = seed_entry();
+    entry.operation_type = Some(operation.to_owned());
+    entry.entity_info = Some("Ann Admin login".to_owned());
+    entry
 }
 
 #[test]
@@ -266,6 +279,46 @@ fn the_everbridge_seed_entry_maps_field_by_field_and_the_rest_is_unmapped() {
 }
 
 #[test]
+fn an_everbridge_login_or_logout_is_authentication_not_entity_management() {
+    let login = serde_json::to_value(everbridge_login("Login").to_ocsf()).unwrap();
+    let expected = json!({
+        "activity_id": 1, "activity_name": "Logon",
+        "category_uid": 3, "category_name": "Identity & Access Management",
+        "class_uid": 3002, "class_name": "Authentication",
+        "type_uid": 300201, "type_name": "Authentication: Logon",
+        "severity_id": 1, "severity": "Informational",
+        "time": 1_600_228_547_000_i64,
+        "metadata": {
+            "product": {"name": "Everbridge Suite", "vendor_name": "Everbridge", "feature": {"name": "EB Admin"}},
+            "version": "1.8.0", "log_name": "Security", "event_code": "Organization Management",
+            "tenant_uid": "295910361792516"
+        },
+        "status_id": 1, "status": "Success",
+        "user": {
+            "uid": "295910361792522", "name": "ApiEbadminFn_01589279468104 ApiEbadminLn_01589279468104",
+            "org": {"uid": "295910361792516", "name": "ApiAutoAccount_1589279133967master",
+                    "ou_uid": "295910361792520", "ou_name": "ApiAutoOrg_master1589279135888"}
+        },
+        "service": {"name": "EB Admin"},
+        "src_endpoint": {"ip": "3.209.162.21"},
+        "unmapped": {"entityId": 0, "entityInfo": "Ann Admin login", "type": "audit-logs"}
+    });
+    assert_eq!(login, expected, "{login:#}");
+    for (word, activity) in
+        [("LOGOUT", 2), ("Log Off", 2), ("sign-out", 2), ("log in", 1), ("Logon", 1)]
+    {
+        let event = serde_json::to_value(everbridge_login(word).to_ocsf()).unwrap();
+        assert_eq!(
+            (event["class_uid"].as_i64(), event["activity_id"].as_i64()),
+            (Some(3002), Some(activity)),
+            "{word}"
+        );
+    }
+    let update = serde_json::to_value(everbridge_login("Update").to_ocsf()).unwrap();
+    assert_eq!(update["class_uid"], 3004);
+}
+
+#[test]
 fn a_session_creation_is_a_successful_logon_of_its_session() {
     let event = serde_json::to_value(creation().to_ocsf()).unwrap();
     assert_eq!(
@@ -351,11 +404,12 @@ fn fields_the_sdk_does_not_know_end_up_in_unmapped_under_their_wire_names() {
 #[test]
 fn an_operation_the_schema_does_not_name_is_other_with_the_vendors_word() {
     let entry: AuditLogEntry = serde_json::from_value(
-        json!({"operationType": "Login", "eventResult": "Failure", "entityId": 42}),
+        json!({"operationType": "Export", "eventResult": "Failure", "entityId": 42}),
     )
     .unwrap();
+    assert!(ocsf::everbridge::authentication(&entry).is_none());
     let event = ocsf::everbridge::entity_management(&entry);
-    assert_eq!((event.base.activity_id, event.base.activity_name.as_str()), (99, "Login"));
+    assert_eq!((event.base.activity_id, event.base.activity_name.as_str()), (99, "Export"));
     assert_eq!((event.base.type_uid, event.base.status_id), (300_499, 2));
     assert_eq!(event.entity.uid.as_deref(), Some("42"));
     assert_eq!(event.base.time, 0);

@@ -24,7 +24,7 @@
 //! | Qualtrics session creations | Authentication (3002) Logon | [`qualtrics::session_logon`] |
 //! | Qualtrics session terminations | Authentication (3002) Logoff | [`qualtrics::logoff`] |
 //! | Qualtrics password resets | Account Change (3001) Password Reset | [`qualtrics::password_reset`] |
-//! | Everbridge audit log entries | Entity Management (3004), by operation | [`everbridge::entity_management`] |
+//! | Everbridge audit log entries | Authentication (3002) Logon/Logoff for a login or logout, else Entity Management (3004), by operation | [`everbridge::authentication`], [`everbridge::entity_management`] |
 //!
 //! Every event has the attributes its class requires in schema [`SCHEMA_VERSION`], and
 //! every field of the source that no attribute holds is in `unmapped`, under its wire
