@@ -216,6 +216,9 @@ pub(crate) async fn inject(case: &Case, env: &mut Env) {
     let http_date = |at: DateTime<Utc>| at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let fault = match case.kind {
         Burst503 => Some(Fault::status(503).times(3)),
+        GatewayTimeout504 => {
+            Some(Fault::status(504).body(json!({"message": "Endpoint request timed out"})).times(3))
+        }
         RetryAfterSeconds => Some(Fault::status(429).retry_after("7")),
         RetryAfterDate => {
             Some(Fault::status(429).retry_after(http_date(env.wall + TimeDelta::seconds(30))))

@@ -104,6 +104,9 @@ impl Op {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
     Burst503,
+    /// A gateway's 504 `{"message": "Endpoint request timed out"}` (Everbridge's API
+    /// Gateway after 29 s), three times.
+    GatewayTimeout504,
     RetryAfterSeconds,
     RetryAfterDate,
     ResetMidBody,
@@ -188,11 +191,18 @@ pub(crate) type ExpectFor = fn(Op) -> Option<Expect>;
 
 /// The table: each fault kind with the outcome each operation it applies to must show.
 pub(crate) fn matrix() -> Vec<Case> {
-    let rows: [(Kind, ExpectFor); 19] = [
+    let rows: [(Kind, ExpectFor); 20] = [
         (Burst503, |op| {
             // POST exec without a key is never retried after an answer.
             Some(match op {
                 EnergyCapRun => Expect::Fails(Want::Status(503), Then::Stop),
+                _ => Expect::Exact,
+            })
+        }),
+        (GatewayTimeout504, |op| {
+            // Retried like any transient status; exec without a key is not.
+            Some(match op {
+                EnergyCapRun => Expect::Fails(Want::Status(504), Then::Stop),
                 _ => Expect::Exact,
             })
         }),

@@ -36,6 +36,8 @@ const FIRST_USER_ID: i64 = 295_910_361_792_522;
 const EVENT_TYPES: [&str; 4] =
     ["Organization Management", "User Management", "Login", "Contact Management"];
 const OPERATIONS: [&str; 4] = ["Update", "Create", "Delete", "Login"];
+/// Contacts are changed, never logged in: the Contact report has no logins.
+const CONTACT_OPERATIONS: [&str; 3] = ["Update", "Create", "Delete"];
 const USERS: [&str; 5] = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov"];
 
 impl Entry {
@@ -89,7 +91,9 @@ impl<'a> Generated<'a> {
     fn new(key: Key, activity_type: &'a str) -> Self {
         let n = key.n;
         let pick = |list: &[&'static str]| list[(n % list.len() as u64) as usize];
-        let (user_name, operation_type) = (pick(&USERS), pick(&OPERATIONS));
+        let operations: &[&'static str] =
+            if activity_type == "Contact" { &CONTACT_OPERATIONS } else { &OPERATIONS };
+        let (user_name, operation_type) = (pick(&USERS), pick(operations));
         Self {
             account_id: ACCOUNT_ID,
             account_name: "ApiAutoAccount_sandbox",
