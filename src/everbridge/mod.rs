@@ -9,7 +9,7 @@
 //! let client = Client::builder()
 //!     .everbridge(everbridge::Config::new(
 //!         everbridge::Region::Us,
-//!         everbridge::Credentials::basic("api-user", "password"),
+//!         everbridge::Credentials::client_credentials("service-account-id", "client-secret"),
 //!     ))
 //!     .build()?;
 //! let (from, to) = (Utc::now() - Duration::days(60), Utc::now());
@@ -23,9 +23,12 @@
 //! ```
 //!
 //! API reference: `GET https://api.everbridge.net/rest/reports/auditLog` (or
-//! `api.everbridge.eu`), authenticated with HTTP Basic or an OAuth `id_token`. Everbridge
-//! takes one calendar month per request, within the past 6 months; [`ListAuditLog`]
-//! splits any range into months and scrolls each one.
+//! `api.everbridge.eu`), authenticated with a service account's OAuth `access_token`
+//! ([`Credentials::client_credentials`]), HTTP Basic, or a password grant's `id_token`.
+//! Everbridge takes one calendar month per request, within the past 6 months;
+//! [`ListAuditLog`] splits any range into months and scrolls each one, and reads a month
+//! its gateway keeps timing out on (504) in halves, then days. The client paces itself to
+//! the organisation's [`RateTier`] and its daily quota.
 //!
 //! One concept per file: [`Config`] and [`Region`] (`config`), [`Credentials`]
 //! (`credentials`) and the OAuth grants (`oauth`), the organisation's [`RateTier`]
