@@ -77,6 +77,18 @@ use crate::{
 /// an [`Error::Pagination`](crate::Error::Pagination) whose
 /// [`continuation`](crate::PaginationError::continuation) resumes without loss or
 /// duplicate.
+///
+/// A month whose opening query the gateway keeps answering with 504 ("Endpoint request
+/// timed out", after its 29 s) through every retry is read in halves instead, and a half
+/// that does in days; the continuations record the part
+/// ([`Continuation::part`](crate::pagination::Continuation::part)), so a resumed listing
+/// reads the same parts. A day that still times out ends the stream with that
+/// [`Error::Api`](crate::Error::Api) (status 504); resume from the last page's
+/// continuation later. With the organisation's daily quota spent (see
+/// [`RateTier`](super::RateTier)), the stream ends with an
+/// [`Error::Transport`](crate::Error::Transport) of kind
+/// [`QuotaExhausted`](crate::TransportErrorKind::QuotaExhausted) before the request is
+/// sent, or, when fewer requests are left than the range has months, before the first.
 pub type ListAuditLog = Listing<AuditLogQuery>;
 
 impl ListAuditLog {

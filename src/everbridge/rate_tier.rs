@@ -21,7 +21,8 @@ use crate::{
 /// The limits are the organisation's: every call and every month window of a client share
 /// one pace, and clients of the same organisation in other processes should split the
 /// tier between them ([`reads`](Self::reads), [`daily_quota`](Self::daily_quota)).
-/// Every attempt counts, retries included. Once the day's quota (counted in UTC days by
+/// Every attempt counts, retries included (the token requests of the OAuth grants, one
+/// every 8 hours, are not counted). Once the day's quota (counted in UTC days by
 /// the client; Everbridge does not say when its day starts) is used up, a request is
 /// refused before it is sent with an [`Error::Transport`](crate::Error::Transport) of kind
 /// [`QuotaExhausted`](crate::TransportErrorKind::QuotaExhausted), and a listing that needs

@@ -89,3 +89,68 @@ pub(super) fn check(splits: &SharedSplits, window: u32, part: Part) -> Result<()
             .to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two windows: the first splits into 2 halves then 4 quarters, the second never.
+    struct Quarters;
+
+    impl Splits for Quarters {
+        fn parts(&self, window: u32, level: u8) -> u32 {
+            match (window, level) {
+                (_, 0) => 1,
+                (0, 1) => 2,
+                (0, 2) => 4,
+                _ => 0,
+            }
+        }
+        fn finer(&self, window: u32, part: Part) -> Option<Part> {
+            (window == 0 && part.level < 2).then(|| Part::new(part.level + 1, part.index * 2))
+        }
+        fn request(&self, _: u32, _: Part) -> Option<Request> {
+            None
+        }
+    }
+
+    #[test]
+    fn the_next_part_stays_at_its_level_until_the_window_ends() {
+        let splits: SharedSplits = Some(Arc::new(Quarters));
+        assert_eq!(next_part(&splits, 0, Part::WHOLE), None);
+        assert_eq!(next_part(&splits, 0, Part::new(1, 0)), Some(Part::new(1, 1)));
+        assert_eq!(next_part(&splits, 0, Part::new(1, 1)), None);
+        assert_eq!(next_part(&splits, 0, Part::new(2, 2)), Some(Part::new(2, 3)));
+        assert_eq!(next_part(&None, 0, Part::new(1, 0)), None);
+    }
+
+    #[test]
+    fn a_continuation_in_a_part_the_listing_cannot_have_is_refused() {
+        let splits: SharedSplits = Some(Arc::new(Quarters));
+        assert!(check(&splits, 0, Part::new(2, 3)).is_ok());
+        assert!(check(&splits, 0, Part::WHOLE).is_ok());
+        assert!(check(&None, 0, Part::WHOLE).is_ok());
+        assert!(check(&splits, 0, Part::new(2, 4)).unwrap_err().contains("another range"));
+        assert!(check(&splits, 1, Part::new(1, 0)).unwrap_err().contains("another range"));
+        assert!(check(&None, 0, Part::new(1, 0)).unwrap_err().contains("another kind"));
+    }
+
+    #[test]
+    fn only_a_504_asks_for_finer_parts() {
+        let api = |status: u16| {
+            Error::Api(Box::new(crate::error::ApiError {
+                operation: crate::Operation::new(crate::Vendor::Everbridge, "test"),
+                status: reqwest::StatusCode::from_u16(status).unwrap(),
+                code: None,
+                message: Some("Endpoint request timed out".into()),
+                request_id: None,
+                retry_after: None,
+                attempts: 4,
+                path: None,
+                next_step: None,
+            }))
+        };
+        assert!(timed_out(&api(504)));
+        assert!(!timed_out(&api(503)) && !timed_out(&api(408)));
+    }
+}
