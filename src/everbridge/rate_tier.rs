@@ -74,6 +74,19 @@ impl RateTier {
         Self { name: "Gold", reads: (35.0, 50), writes: (50.0, 75), daily: 500_000 }
     }
 
+    /// No pacing and no daily quota: for a test server, or a gateway of your own that
+    /// already keeps the organisation to its tier. Against Everbridge itself, the 429s
+    /// (without `Retry-After`) then come back and are retried with backoff.
+    ///
+    /// ```
+    /// use auditkit::everbridge::RateTier;
+    /// assert_eq!(RateTier::unlimited().daily_quota_limit(), u64::MAX);
+    /// ```
+    pub fn unlimited() -> Self {
+        let free = (f64::INFINITY, u32::MAX);
+        Self { name: "unlimited", reads: free, writes: free, daily: u64::MAX }
+    }
+
     /// Reads (GET and DELETE) at `per_second` on average, in bursts of `burst`.
     pub fn reads(mut self, per_second: f64, burst: u32) -> Self {
         self.reads = (per_second, burst);
@@ -101,7 +114,7 @@ impl RateTier {
         self.reads.1
     }
 
-    /// The tier's name (`Bronze`, `Silver`, `Gold`).
+    /// The tier's name (`Bronze`, `Silver`, `Gold`, `unlimited`).
     pub fn name(&self) -> &'static str {
         self.name
     }
@@ -141,6 +154,8 @@ mod tests {
         assert_eq!(daily, [50_000, 100_000, 500_000]);
         assert_eq!(tiers.map(|t| t.reads), [(10.0, 25), (20.0, 35), (35.0, 50)]);
         assert_eq!(RateTier::default(), RateTier::bronze());
+        let free = RateTier::unlimited();
+        assert_eq!((free.reads_per_second(), free.read_burst()), (f64::INFINITY, u32::MAX));
         let op = crate::Operation::new(crate::Vendor::Everbridge, "test");
         let of = |method| {
             bucket_of(&Request::new(op, method, url::Url::parse("https://h.test/rest/x").unwrap()))

@@ -69,10 +69,10 @@ impl Pacing {
         timer: &dyn Timer,
         user_bucket: bool,
     ) -> Result<(), Failure> {
-        if let Some(daily) = &self.daily {
-            if let Err(used) = daily.take(timer.wall_clock()) {
-                return Err(Failure::Fatal(self.quota_used_up(request, used)));
-            }
+        if let Some(daily) = &self.daily
+            && let Err(used) = daily.take(timer.wall_clock())
+        {
+            return Err(Failure::Fatal(self.quota_used_up(request, used)));
         }
         if user_bucket {
             return Ok(());

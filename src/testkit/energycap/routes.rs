@@ -51,7 +51,7 @@ impl Simulator for EnergyCapSimulator {
         match route {
             Route::Distributions => match request.query_param("filter") {
                 None => SimResponse::json(StatusCode::OK, &Value::Array(state.distributions.clone())),
-                Some(filter) => match super::filter::apply(&state.distributions, &filter) {
+                Some(filter) => match super::filter::apply(&state.distributions, filter) {
                     Ok(kept) => SimResponse::json(StatusCode::OK, &Value::Array(kept)),
                     Err(message) => SimResponse::message(StatusCode::BAD_REQUEST, &message),
                 },
