@@ -219,3 +219,49 @@ async fn sources_in(path: std::path::PathBuf) -> String {
     let checkpoints = auditkit::collect::FileStore::new(path).checkpoints().await.unwrap();
     checkpoints.iter().map(|checkpoint| checkpoint.source()).collect::<Vec<_>>().join(" ")
 }
+
+/// An Everbridge source read by a service account (client id and secret alone), on the
+/// Silver tier, from one config; and the keys a service account cannot take, refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_everbridge_service_account_source_reads_the_sandbox() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.everbridge().clear_entries();
+    let now = Utc::now();
+    let seeded = sandbox.everbridge().seed_entries(
+        auditkit::everbridge::ReportType::Security,
+        30,
+        now - TimeDelta::days(2),
+        now - TimeDelta::hours(1),
+    );
+    let scratch = Scratch::new();
+    let url = sandbox.everbridge_url();
+    let id = sandbox.everbridge_service_client_id();
+    let config = |extra: &str| {
+        format!(
+            r#"
+[defaults]
+checkpoint = "checkpoints.json"
+lookback = "4d"
+
+[[source]]
+tenant = "acme"
+vendor = "everbridge"
+streams = ["security"]
+credentials = {{ base_url = "{url}", client_id = "{id}", client_secret = {{ env = "EB_SECRET" }}, rate_tier = "silver"{extra} }}
+sink = {{ file = "acme.jsonl" }}
+"#
+        )
+    };
+    let secret = ("EB_SECRET", sandbox.everbridge_service_client_secret());
+    let ran = run(&scratch.config(&config("")), &[secret]).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    assert_eq!(lines(&scratch.path("acme.jsonl")).len(), seeded.len());
+    assert_eq!(sandbox.everbridge().tokens_issued(), 1, "one token for the run");
+
+    let role = run(&scratch.config(&config(r#", role_id = "42""#)), &[secret]).await;
+    assert_eq!(role.status.code(), Some(2), "{}", stderr(&role));
+    assert!(stderr(&role).contains("role_id"), "{}", stderr(&role));
+    let tin = run(&scratch.config(&config("").replace("silver", "tin")), &[secret]).await;
+    assert_eq!(tin.status.code(), Some(2), "{}", stderr(&tin));
+    assert!(stderr(&tin).contains("rate_tier"), "{}", stderr(&tin));
+}

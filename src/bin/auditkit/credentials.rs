@@ -25,6 +25,10 @@ pub(crate) struct Credentials {
     datacenter: Option<String>,
     /// Everbridge (`us`, `eu`).
     region: Option<String>,
+    /// Everbridge: the password grant's optional role.
+    role_id: Option<String>,
+    /// Everbridge: the organisation's rate tier (`bronze`, the default, `silver`, `gold`).
+    rate_tier: Option<String>,
     /// EnergyCAP (`us-east`, `us-west`, `eu`, …).
     host: Option<String>,
     /// Lerian Reporter.
@@ -109,27 +113,63 @@ impl Credentials {
             }
             VendorArg::Everbridge => {
                 let token = read(&self.token, "token", dir)?;
-                let credentials = match (&self.username, token) {
-                    (Some(_), Some(_)) => {
+                let client = (&self.client_id, read(&self.client_secret, "client_secret", dir)?);
+                let credentials = match (&self.username, token, client) {
+                    (Some(_), Some(_), _) => {
                         return Err((
                             "token".into(),
                             "give a username and password, or a token, not both".into(),
                         ));
                     }
-                    (None, Some(token)) => everbridge::Credentials::bearer(token),
-                    (Some(username), None) => {
+                    (None, Some(token), (None, None)) => everbridge::Credentials::bearer(token),
+                    (None, Some(_), _) => {
+                        return Err((
+                            "token".into(),
+                            "give a token alone, or a service account's client_id and \
+                             client_secret, not both"
+                                .into(),
+                        ));
+                    }
+                    (None, None, (Some(id), Some(secret))) => {
+                        if self.role_id.is_some() {
+                            return Err((
+                                "role_id".into(),
+                                "a role is for the password grant (with a username); a service \
+                                 account has none"
+                                    .into(),
+                            ));
+                        }
+                        everbridge::Credentials::client_credentials(id.clone(), secret)
+                    }
+                    (Some(username), None, client) => {
                         let password = read(&self.password, "password", dir)?
                             .ok_or_else(|| needs("password", "username needs a password"))?;
-                        match (&self.client_id, read(&self.client_secret, "client_secret", dir)?) {
-                            (None, None) => {
+                        match (client, &self.role_id) {
+                            ((None, None), None) => {
                                 everbridge::Credentials::basic(username.clone(), password)
                             }
-                            (Some(id), Some(secret)) => everbridge::Credentials::password_grant(
-                                id.clone(),
-                                secret,
-                                username.clone(),
-                                password,
-                            ),
+                            ((None, None), Some(_)) => {
+                                return Err(needs(
+                                    "client_id",
+                                    "role_id is for the password grant: client_id and \
+                                     client_secret too",
+                                ));
+                            }
+                            ((Some(id), Some(secret)), role) => {
+                                let (id, user) = (id.clone(), username.clone());
+                                match role {
+                                    Some(role) => everbridge::Credentials::password_grant_for_role(
+                                        id,
+                                        secret,
+                                        user,
+                                        password,
+                                        role.clone(),
+                                    ),
+                                    None => everbridge::Credentials::password_grant(
+                                        id, secret, user, password,
+                                    ),
+                                }
+                            }
                             _ => {
                                 return Err(needs(
                                     "client_secret",
@@ -138,8 +178,15 @@ impl Credentials {
                             }
                         }
                     }
-                    (None, None) => {
-                        return Err(needs("username", "a username and password, or a token"));
+                    (None, _, (Some(_), None) | (None, Some(_))) => {
+                        return Err(needs("client_secret", "both client_id and client_secret"));
+                    }
+                    (None, _, _) => {
+                        return Err(needs(
+                            "client_id",
+                            "a service account's client_id and client_secret, a username and \
+                             password, or a token",
+                        ));
                     }
                 };
                 let region = match &self.region {
@@ -151,6 +198,20 @@ impl Credentials {
                 let mut config = everbridge::Config::new(region, credentials);
                 if let Some(url) = &self.base_url {
                     config = config.base_url(url.clone());
+                }
+                if let Some(tier) = &self.rate_tier {
+                    let tier = match tier.trim().to_ascii_lowercase().as_str() {
+                        "bronze" => everbridge::RateTier::bronze(),
+                        "silver" => everbridge::RateTier::silver(),
+                        "gold" => everbridge::RateTier::gold(),
+                        _ => {
+                            return Err((
+                                "rate_tier".into(),
+                                format!("`{tier}` is not a tier; expected bronze, silver or gold"),
+                            ));
+                        }
+                    };
+                    config = config.rate_tier(tier);
                 }
                 builder.everbridge(config)
             }
