@@ -28,6 +28,23 @@ use super::{
 };
 use crate::everbridge::AuditLogEntry;
 
+/// The fields both mappings place (Entity Management places the entity too).
+const PLACED: &[&[&str]] = &[
+    &["accountId"],
+    &["accountName"],
+    &["activityType"],
+    &["eventResult"],
+    &["eventTime"],
+    &["eventType"],
+    &["ipAddress"],
+    &["operationType"],
+    &["organizationId"],
+    &["organizationName"],
+    &["source"],
+    &["userId"],
+    &["userName"],
+];
+
 /// An audit log entry as Entity Management; see the module's table.
 ///
 /// ```
@@ -48,22 +65,8 @@ pub fn entity_management(entry: &AuditLogEntry) -> EntityManagement {
         .operation_type
         .as_deref()
         .map_or(EntityManagementActivity::Unknown, EntityManagementActivity::from_caption);
-    let mut placed: Vec<&[&str]> = vec![
-        &["accountId"],
-        &["accountName"],
-        &["activityType"],
-        &["entityInfo"],
-        &["eventResult"],
-        &["eventTime"],
-        &["eventType"],
-        &["ipAddress"],
-        &["operationType"],
-        &["organizationId"],
-        &["organizationName"],
-        &["source"],
-        &["userId"],
-        &["userName"],
-    ];
+    let mut placed: Vec<&[&str]> = PLACED.to_vec();
+    placed.push(&["entityInfo"]);
     // Everbridge writes 0 when there is no entity: 0 is not an id, so it stays unmapped.
     let entity_id = entry.entity_id.filter(|id| *id != 0);
     if entity_id.is_some() {
@@ -102,21 +105,6 @@ pub fn entity_management(entry: &AuditLogEntry) -> EntityManagement {
 /// ```
 pub fn authentication(entry: &AuditLogEntry) -> Option<Authentication> {
     let activity = logon_or_logoff(entry.operation_type.as_deref()?)?;
-    let placed: &[&[&str]] = &[
-        &["accountId"],
-        &["accountName"],
-        &["activityType"],
-        &["eventResult"],
-        &["eventTime"],
-        &["eventType"],
-        &["ipAddress"],
-        &["operationType"],
-        &["organizationId"],
-        &["organizationName"],
-        &["source"],
-        &["userId"],
-        &["userName"],
-    ];
     let user =
         actor(entry).and_then(|actor| actor.user).unwrap_or_else(|| User::identified(None, None));
     let mut event = Authentication::new(activity, entry.event_time, metadata(entry), user);
@@ -126,7 +114,7 @@ pub fn authentication(entry: &AuditLogEntry) -> Option<Authentication> {
     });
     event.base.src_endpoint =
         NetworkEndpoint { ip: entry.ip_address.clone(), ..NetworkEndpoint::default() }.known();
-    event.base.keep_unmapped(entry, placed);
+    event.base.keep_unmapped(entry, PLACED);
     Some(event)
 }
 
