@@ -12,6 +12,18 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, transport::Request};
 
 /// Part `index` of a window at split `level`; level 0 is the whole window (its one part).
+/// A [`Continuation`](super::Continuation) records it.
+///
+/// ```
+/// use auditkit::pagination::Continuation;
+///
+/// // Saved in the second half of window 2 (an Everbridge month read in halves).
+/// let saved = r#"{"window":2,"part":{"level":1,"index":1},"offset":7}"#;
+/// let continuation: Continuation = serde_json::from_str(saved)?;
+/// assert_eq!((continuation.part().level(), continuation.part().index()), (1, 1));
+/// assert_eq!(Continuation::default().part().level(), 0, "the whole window");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Part {
     level: u8,
