@@ -8,7 +8,9 @@ pub use builder::ClientBuilder;
 
 use std::{fmt, sync::Arc};
 
-use crate::{energycap, everbridge, qualtrics, reporter};
+use crate::{
+    Traffic, Vendor, energycap, everbridge, qualtrics, reporter, transport::TrafficCounters,
+};
 
 /// The entry point: one connection pool, one retry policy, and a handle per vendor.
 ///
@@ -38,6 +40,7 @@ struct Inner {
     reporter: reporter::Service,
     qualtrics: qualtrics::Service,
     everbridge: everbridge::Service,
+    traffic: Arc<TrafficCounters>,
 }
 
 impl Client {
@@ -59,6 +62,23 @@ impl Client {
     /// Everbridge Suite audit log.
     pub fn everbridge(&self) -> everbridge::Service {
         self.inner.everbridge.clone()
+    }
+
+    /// What this client (and its clones) sent to `vendor` and heard back so far: requests,
+    /// retries, 429 answers, and how far the vendor's clock (its `Date` header) is from
+    /// this client's. For metrics, and to notice a local clock that drifted.
+    ///
+    /// ```
+    /// use auditkit::{Client, Vendor};
+    ///
+    /// let client = Client::builder().build()?;
+    /// let traffic = client.traffic(Vendor::Everbridge);
+    /// println!("{} requests, {} retries, {} rate-limited", traffic.requests, traffic.retries,
+    ///     traffic.rate_limited);
+    /// # Ok::<(), auditkit::Error>(())
+    /// ```
+    pub fn traffic(&self, vendor: Vendor) -> Traffic {
+        self.inner.traffic.snapshot(vendor)
     }
 }
 

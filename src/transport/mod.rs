@@ -24,6 +24,7 @@ mod server_limits;
 mod shared;
 mod token;
 mod token_cache;
+mod traffic;
 
 pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
@@ -42,6 +43,8 @@ pub(crate) use server_limits::ServerLimits;
 pub(crate) use shared::{Transport, TransportSettings};
 pub(crate) use token::{ExpiresIn, Issued, Token};
 pub(crate) use token_cache::{TokenCache, TokenSource};
+pub(crate) use traffic::TrafficCounters;
+pub use traffic::Traffic;
 
 #[cfg(test)]
 mod behaviour;
