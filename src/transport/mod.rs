@@ -43,8 +43,8 @@ pub(crate) use server_limits::ServerLimits;
 pub(crate) use shared::{Transport, TransportSettings};
 pub(crate) use token::{ExpiresIn, Issued, Token};
 pub(crate) use token_cache::{TokenCache, TokenSource};
-pub(crate) use traffic::TrafficCounters;
 pub use traffic::Traffic;
+pub(crate) use traffic::TrafficCounters;
 
 #[cfg(test)]
 mod behaviour;
