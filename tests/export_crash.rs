@@ -5,9 +5,10 @@
 //! This test has its own `main` (`harness = false`): it runs the `auditkit` binary in child
 //! processes, which it can kill.
 
+mod common;
+
 use std::{
     collections::{BTreeMap, BTreeSet},
-    io::Read,
     path::Path,
     process::{Command, ExitCode, Stdio},
     time::Duration,
@@ -16,6 +17,8 @@ use std::{
 use auditkit::{everbridge::ReportType, testkit::Sandbox};
 use chrono::{Duration as TimeDelta, Utc};
 use serde_json::{Value, json};
+
+use common::crash::Lcg;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Output {
@@ -32,16 +35,6 @@ fn main() -> ExitCode {
     runtime.block_on(an_ocsf_export_writes_one_ocsf_event_per_event_and_bad_arguments_exit_2());
     println!("test an_ocsf_export_writes_one_ocsf_event_per_event_and_bad_arguments_exit_2 ... ok");
     ExitCode::SUCCESS
-}
-
-/// A small deterministic generator, so a failure can be replayed from the printed seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
 }
 
 async fn killed_and_resumed_exports_write_every_event_exactly_once(kind: Output, runs: usize) {
@@ -80,12 +73,8 @@ async fn killed_and_resumed_exports_write_every_event_exactly_once(kind: Output,
     std::fs::create_dir_all(&dir).unwrap();
     let output = dir.join(if kind == Output::Gzip { "events.jsonl.gz" } else { "events.jsonl" });
     // AUDITKIT_EXPORT_CRASH_SEED=<printed seed> replays a run's kill points.
-    let seed = std::env::var("AUDITKIT_EXPORT_CRASH_SEED")
-        .ok()
-        .and_then(|seed| u64::from_str_radix(seed.trim_start_matches("0x"), 16).ok())
-        .unwrap_or(0x5eed_u64 ^ u64::from(now.timestamp_subsec_nanos()));
-    println!("export_crash: {kind:?}, seed {seed:#x}, output {}", output.display());
-    let mut random = Lcg(seed);
+    let mut random = Lcg::from_env("AUDITKIT_EXPORT_CRASH_SEED");
+    println!("export_crash: {kind:?}, seed {:#x}, output {}", random.0, output.display());
 
     let mut interrupted = 0;
     for run in 0..runs {
@@ -172,17 +161,7 @@ fn export_command(
 }
 
 fn read_lines(path: &Path, kind: Output) -> Vec<Value> {
-    let mut text = String::new();
-    let file = std::fs::File::open(path).expect("output");
-    match kind {
-        // One gzip member per batch: a reader of concatenated members reads them all.
-        Output::Gzip => flate2::read::MultiGzDecoder::new(file).read_to_string(&mut text),
-        Output::Plain => std::io::BufReader::new(file).read_to_string(&mut text),
-    }
-    .expect("readable output");
-    text.lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
+    common::crash::read_lines(path, kind == Output::Gzip)
 }
 
 async fn an_ocsf_export_writes_one_ocsf_event_per_event_and_bad_arguments_exit_2() {
