@@ -249,3 +249,73 @@ async fn a_local_clock_ahead_of_the_servers_is_warned_about_and_the_servers_time
     assert_eq!(line_count(&output), 57, "53, the 3 again, and the new one");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_names_the_metrics_address_and_a_bad_one_is_refused() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.qualtrics().clear_events();
+    let now = Utc::now();
+    sandbox.qualtrics().seed_events(
+        "logins",
+        10,
+        now - TimeDelta::days(1),
+        now - TimeDelta::hours(2),
+    );
+    let dir = scratch();
+    let address = free_address();
+    let write = |metrics: &str| {
+        let path = dir.join("auditkit.toml");
+        let text = format!(
+            "metrics = \"{metrics}\"\n\n[[source]]\ntenant = \"acme\"\nvendor = \"qualtrics\"\n\
+             streams = [\"logins\"]\n\
+             credentials = {{ base_url = \"{}\", api_token = {{ env = \"TOKEN\" }} }}\n\
+             sink = {{ file = \"events.jsonl\" }}\n",
+            sandbox.qualtrics_url()
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let config = write(&address);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_auditkit"))
+        .env_clear()
+        .env("TOKEN", sandbox.qualtrics_api_token())
+        .args(["collect", "-q", "--config"])
+        .arg(&config)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = Arc::new(Mutex::new(Vec::new()));
+    let lines = Arc::clone(&stderr);
+    let pipe = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            lines.lock().unwrap().push(line);
+        }
+    });
+    let series = "auditkit_events_total{source=\"acme/qualtrics/logins\"}";
+    let waiting = Instant::now();
+    loop {
+        assert!(waiting.elapsed() < Duration::from_secs(60), "no scrape showed the 10 events");
+        if let Some(text) = scrape(&address).await
+            && value(&text, series) == Some(10.0)
+        {
+            assert!(text.contains("auditkit_requests_total{tenant=\"acme\",vendor=\"qualtrics\"}"));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop(child, &stderr).await;
+
+    let config = write("nine");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auditkit"));
+    command.env_clear().env("TOKEN", "t").args(["collect", "-q", "--config"]).arg(&config);
+    let ran = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let message = String::from_utf8_lossy(&ran.stderr);
+    assert_eq!(ran.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains(&config.display().to_string()) && message.contains("`metrics`"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
