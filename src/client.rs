@@ -80,6 +80,40 @@ impl Client {
     pub fn traffic(&self, vendor: Vendor) -> Traffic {
         self.inner.traffic.snapshot(vendor)
     }
+
+    /// Asks `vendor`'s server for the time: one `HEAD` request to its base URL, without
+    /// credentials (an answer of any status carries a `Date`), and returns the server's
+    /// clock minus this client's, as [`Traffic::server_clock_offset`] then holds it. `None`
+    /// when the answer had no readable `Date`. Lets a program check its clock before
+    /// anything depends on it; every other answer updates the offset too.
+    ///
+    /// # Errors
+    /// [`Error::NotConfigured`] when the client has no config for `vendor`;
+    /// [`Error::Transport`] when no answer arrived (one attempt, the client's timeout).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// use auditkit::Vendor;
+    ///
+    /// if let Some(offset) = client.probe_server_clock(Vendor::Qualtrics).await? {
+    ///     if offset.num_seconds().abs() > 30 {
+    ///         eprintln!("the local clock is {}s off Qualtrics'", -offset.num_seconds());
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn probe_server_clock(
+        &self,
+        vendor: Vendor,
+    ) -> Result<Option<chrono::TimeDelta>, crate::Error> {
+        let slot = match vendor {
+            Vendor::EnergyCap => self.inner.energycap.slot(),
+            Vendor::Reporter => self.inner.reporter.slot(),
+            Vendor::Qualtrics => self.inner.qualtrics.slot(),
+            Vendor::Everbridge => self.inner.everbridge.slot(),
+        };
+        slot.get()?.probe_clock().await
+    }
 }
 
 impl fmt::Debug for Client {

@@ -10,8 +10,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use auditkit::collect::CheckpointStore;
 use auditkit::testkit::{Fault, Sandbox, VirtualTimer};
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 fn scratch() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("auditkit-observe-{}", uuid::Uuid::new_v4()));
@@ -19,10 +20,34 @@ fn scratch() -> PathBuf {
     dir
 }
 
-/// `auditkit collect` of the sandbox's Qualtrics logins into `output`, stderr read by a
-/// thread into the returned buffer.
-fn collect(sandbox: &Sandbox, output: &Path, args: &[&str]) -> (Child, Arc<Mutex<Vec<String>>>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_auditkit"))
+/// A child process killed if the test fails before stopping it.
+struct Running(Option<Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Its stderr, read by a thread into the returned buffer.
+fn read_stderr(mut child: Child) -> (Running, Arc<Mutex<Vec<String>>>) {
+    let stderr = Arc::new(Mutex::new(Vec::new()));
+    let lines = Arc::clone(&stderr);
+    let pipe = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            lines.lock().unwrap().push(line);
+        }
+    });
+    (Running(Some(child)), stderr)
+}
+
+/// `auditkit collect` of the sandbox's Qualtrics logins into `output`.
+fn collect(sandbox: &Sandbox, output: &Path, args: &[&str]) -> (Running, Arc<Mutex<Vec<String>>>) {
+    let child = Command::new(env!("CARGO_BIN_EXE_auditkit"))
         .env_clear()
         .env("AUDITKIT_QUALTRICS_BASE_URL", sandbox.qualtrics_url().as_str())
         .env("AUDITKIT_QUALTRICS_API_TOKEN", sandbox.qualtrics_api_token())
@@ -35,15 +60,7 @@ fn collect(sandbox: &Sandbox, output: &Path, args: &[&str]) -> (Child, Arc<Mutex
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = Arc::new(Mutex::new(Vec::new()));
-    let lines = Arc::clone(&stderr);
-    let pipe = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            lines.lock().unwrap().push(line);
-        }
-    });
-    (child, stderr)
+    read_stderr(child)
 }
 
 /// Waits (up to 60 s) until `ready` holds, checking every 100 ms.
@@ -56,7 +73,8 @@ async fn until(what: &str, mut ready: impl FnMut() -> bool) {
 }
 
 /// SIGTERM, then the exit status and everything it wrote on stderr.
-async fn stop(mut child: Child, stderr: &Arc<Mutex<Vec<String>>>) -> String {
+async fn stop(mut running: Running, stderr: &Arc<Mutex<Vec<String>>>) -> String {
+    let mut child = running.0.take().unwrap();
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
@@ -102,8 +120,9 @@ async fn the_metrics_endpoint_shows_events_undecodable_requests_retries_429s_lag
         "logins",
         serde_json::json!({ "id": "odd-1", "timestamp": odd, "descriptor": 42 }),
     );
-    // Two 429s, each retried after its Retry-After of 0 seconds.
-    sandbox.inject(Fault::status(429).retry_after("0").times(2));
+    // Two 429s, each retried after its Retry-After of 0 seconds (GETs: not the clock
+    // probe, a HEAD, which is never retried).
+    sandbox.inject(Fault::status(429).retry_after("0").method("GET").times(2));
     let dir = scratch();
     let output = dir.join("events.jsonl");
     let address = free_address();
@@ -195,58 +214,103 @@ async fn without_a_terminal_progress_is_a_line_per_source_every_interval() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_local_clock_ahead_of_the_servers_is_warned_about_and_the_servers_time_is_used() {
-    // The vendor's clock is two days behind this machine's: to the command, its own clock
-    // is two days ahead, and its first run (before any answer) moves the checkpoint there.
-    let server_now = Utc::now() - TimeDelta::days(2);
-    let timer = Arc::new(VirtualTimer::starting_at(server_now));
-    let sandbox = Sandbox::builder().timer(timer).start().await.unwrap();
+/// A fresh sandbox on `clock` (the system's when `None`) with the same Qualtrics logins as
+/// any other made by this function: 50 a day to 3 hours before `server_now`, and 3 in the
+/// 90 minutes before it.
+async fn same_logins(clock: Option<Arc<VirtualTimer>>, server_now: DateTime<Utc>) -> Sandbox {
+    let builder = Sandbox::builder();
+    let builder = match clock {
+        Some(clock) => builder.timer(clock),
+        None => builder,
+    };
+    let sandbox = builder.start().await.unwrap();
     sandbox.qualtrics().clear_events();
-    sandbox.qualtrics().seed_events(
+    let logins = sandbox.qualtrics();
+    logins.seed_events(
         "logins",
         50,
         server_now - TimeDelta::days(1),
         server_now - TimeDelta::hours(3),
     );
-    // Within the overlap before the server's now: listed again after the rewind, when the
-    // keys that would recognise them were forgotten a day ahead.
-    sandbox.qualtrics().seed_events(
+    logins.seed_events(
         "logins",
         3,
         server_now - TimeDelta::minutes(90),
         server_now - TimeDelta::minutes(10),
     );
+    sandbox
+}
+
+fn export(sandbox: &Sandbox, output: &Path, from: DateTime<Utc>) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_auditkit"))
+        .env_clear()
+        .env("AUDITKIT_QUALTRICS_BASE_URL", sandbox.qualtrics_url().as_str())
+        .env("AUDITKIT_QUALTRICS_API_TOKEN", sandbox.qualtrics_api_token())
+        .args(["export", "--vendor", "qualtrics", "--lag", "1m", "--overlap", "2h"])
+        .arg("--from")
+        .arg(from.to_rfc3339())
+        .arg("--output")
+        .arg(output)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_clock_ahead_of_the_servers_is_warned_about_and_the_servers_time_is_used() {
+    // The vendor's clock is two days behind this machine's: to the command, its own clock
+    // is two days ahead.
+    let server_now = Utc::now() - TimeDelta::days(2);
+    let from = server_now - TimeDelta::days(2);
     let dir = scratch();
     let output = dir.join("events.jsonl");
-    let from = (server_now - TimeDelta::days(2)).to_rfc3339();
-    let (child, stderr) = collect(
-        &sandbox,
-        &output,
-        &["--interval", "5s", "--lag", "1m", "--overlap", "2h", "--from", &from],
-    );
-    until("the first run's 53 events", || line_count(&output) >= 53).await;
+    // A first export by the local clock (its server agreeing) moves the checkpoint two
+    // days past the vendor's now.
+    let agreeing = same_logins(None, server_now).await;
+    let first = tokio::task::spawn_blocking({
+        let output = output.clone();
+        move || export(&agreeing, &output, from)
+    });
+    assert!(first.await.unwrap().status.success());
+    assert_eq!(line_count(&output), 53);
+
+    let sandbox =
+        same_logins(Some(Arc::new(VirtualTimer::starting_at(server_now))), server_now).await;
     // A new event by the server's clock: hidden for two days if the local clock ruled.
     let new = sandbox.qualtrics().add_event(
         "logins",
         serde_json::json!({ "timestamp": (server_now - TimeDelta::minutes(30)).to_rfc3339() }),
     );
-    until("the new event", || std::fs::read_to_string(&output).unwrap().contains(&new)).await;
-    let text = stop(child, &stderr).await;
-    assert!(text.contains("the local clock is 2d ahead of the server's"), "{text}");
+    let ran = tokio::task::spawn_blocking({
+        let output = output.clone();
+        move || export(&sandbox, &output, from)
+    });
+    let ran = ran.await.unwrap();
+    let text = String::from_utf8_lossy(&ran.stderr).into_owned();
+    assert!(ran.status.success(), "{text}");
+    assert!(std::fs::read_to_string(&output).unwrap().contains(&new), "{text}");
+    // Two days, and the second or so the answers took.
+    let warned = ["the local clock is 2d ahead", "the local clock is 2d 1s ahead"];
+    assert!(warned.iter().any(|warning| text.contains(warning)), "{text}");
     assert_eq!(
         text.matches("ahead of the server's").count(),
         1,
         "one warning for the tenant and vendor, not one per stream: {text}"
     );
-    // The run after the rewind lists the overlap before the server's now again: the 3
-    // delivered before and the new one are all older than the keys kept (a day ahead), so
-    // none can be told from a new event: each is delivered, and counted.
+    // The export lists the overlap before the server's now again: the 3 delivered before
+    // and the new one are all older than the keys kept (two days ahead), so none can be
+    // told from a new event: each is delivered, and counted.
     assert!(
         text.contains("4 possibly delivered twice after a clock rewind (same keys as before)"),
         "{text}"
     );
     assert_eq!(line_count(&output), 57, "53, the 3 again, and the new one");
+    // The checkpoint follows the server's clock again.
+    let store = auditkit::collect::FileStore::new(dir.join("events.jsonl.checkpoint.json"));
+    let checkpoint = store.load("qualtrics/logins").await.unwrap().unwrap();
+    let mark = checkpoint.high_water_mark().unwrap();
+    let expected = server_now - TimeDelta::minutes(1);
+    assert!((mark - expected).num_seconds().abs() <= 5, "{mark} vs {expected}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -276,7 +340,7 @@ async fn the_config_names_the_metrics_address_and_a_bad_one_is_refused() {
         path
     };
     let config = write(&address);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_auditkit"))
+    let child = Command::new(env!("CARGO_BIN_EXE_auditkit"))
         .env_clear()
         .env("TOKEN", sandbox.qualtrics_api_token())
         .args(["collect", "-q", "--config"])
@@ -285,14 +349,7 @@ async fn the_config_names_the_metrics_address_and_a_bad_one_is_refused() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = Arc::new(Mutex::new(Vec::new()));
-    let lines = Arc::clone(&stderr);
-    let pipe = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            lines.lock().unwrap().push(line);
-        }
-    });
+    let (child, stderr) = read_stderr(child);
     let series = "auditkit_events_total{source=\"acme/qualtrics/logins\"}";
     let waiting = Instant::now();
     loop {

@@ -52,3 +52,27 @@ async fn the_offset_is_the_dates_minus_the_clients_clock() {
     let offset = client.traffic(Vendor::EnergyCap).server_clock_offset.unwrap();
     assert!((offset + TimeDelta::days(2)).num_seconds().abs() <= 1, "{offset}");
 }
+
+#[tokio::test]
+async fn probing_the_server_clock_sends_one_head_without_credentials_and_reads_its_date() {
+    let server = MockServer::start().await;
+    let (client, timer) = common::energycap_client(&server);
+    let server_now = timer.wall_clock() - TimeDelta::days(2);
+    let date = server_now.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    // An answer of any status tells the time.
+    wiremock::Mock::given(wiremock::matchers::method("HEAD"))
+        .respond_with(ResponseTemplate::new(404).insert_header("date", &*date))
+        .mount(&server)
+        .await;
+    let offset = client.probe_server_clock(Vendor::EnergyCap).await.unwrap().unwrap();
+    assert!((offset + TimeDelta::days(2)).num_seconds().abs() <= 1, "{offset}");
+    let traffic = client.traffic(Vendor::EnergyCap);
+    assert_eq!((traffic.requests, traffic.server_clock_offset), (1, Some(offset)));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert!(!requests[0].headers.contains_key("eci-apikey"), "no credentials on a probe");
+    assert!(matches!(
+        client.probe_server_clock(Vendor::Qualtrics).await,
+        Err(auditkit::Error::NotConfigured(Vendor::Qualtrics))
+    ));
+}

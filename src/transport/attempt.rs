@@ -82,7 +82,7 @@ impl Endpoint {
                     }
                 }
             };
-            transport.traffic.answer(
+            let _ = transport.traffic.answer(
                 self.vendor(),
                 response.status(),
                 response.headers().get(reqwest::header::DATE),

@@ -8,6 +8,7 @@
 mod answer;
 mod attempt;
 mod auth;
+mod clock_probe;
 mod content_disposition;
 mod decode;
 mod endpoint;

@@ -71,24 +71,25 @@ impl TrafficCounters {
         self.of(vendor).retries.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// An answer's status and `Date` header, read at `now` on the client's clock.
+    /// An answer's status and `Date` header, read at `now` on the client's clock; returns
+    /// the offset recorded, if the `Date` was readable.
     pub(crate) fn answer(
         &self,
         vendor: Vendor,
         status: reqwest::StatusCode,
         date: Option<&reqwest::header::HeaderValue>,
         now: DateTime<Utc>,
-    ) {
+    ) -> Option<TimeDelta> {
         let counters = self.of(vendor);
         if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
             counters.rate_limited.fetch_add(1, Ordering::Relaxed);
         }
-        let server = date.and_then(|value| value.to_str().ok()).and_then(crate::retry::http_date);
-        if let Some(server) = server {
-            let offset = (server - now).num_milliseconds();
-            counters.offset_millis.store(offset, Ordering::Relaxed);
-            counters.offset_seen.store(true, Ordering::Release);
-        }
+        let server =
+            date.and_then(|value| value.to_str().ok()).and_then(crate::retry::http_date)?;
+        let offset = (server - now).num_milliseconds();
+        counters.offset_millis.store(offset, Ordering::Relaxed);
+        counters.offset_seen.store(true, Ordering::Release);
+        Some(TimeDelta::milliseconds(offset))
     }
 
     pub(crate) fn snapshot(&self, vendor: Vendor) -> Traffic {

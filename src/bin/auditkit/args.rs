@@ -203,6 +203,16 @@ pub(crate) enum VendorArg {
 }
 
 impl VendorArg {
+    /// The library's name for it.
+    pub(crate) fn vendor(self) -> auditkit::Vendor {
+        match self {
+            VendorArg::Qualtrics => auditkit::Vendor::Qualtrics,
+            VendorArg::Everbridge => auditkit::Vendor::Everbridge,
+            VendorArg::Energycap => auditkit::Vendor::EnergyCap,
+            VendorArg::Reporter => auditkit::Vendor::Reporter,
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             VendorArg::Qualtrics => "qualtrics",

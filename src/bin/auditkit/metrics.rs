@@ -7,7 +7,7 @@
 
 use std::{convert::Infallible, fmt::Write as _, net::SocketAddr, sync::Arc};
 
-use auditkit::{Client, Vendor};
+use auditkit::Client;
 use bytes::Bytes;
 use chrono::Utc;
 use http_body_util::Full;
@@ -135,7 +135,7 @@ impl Metrics {
             header(&mut out, name, kind, help);
             for (tenant, vendors, client) in &self.clients {
                 for vendor in vendors {
-                    if let Some(value) = value(&client.traffic(vendor_of(*vendor))) {
+                    if let Some(value) = value(&client.traffic(vendor.vendor())) {
                         let _ = writeln!(
                             out,
                             "{name}{{tenant=\"{}\",vendor=\"{}\"}} {value}",
@@ -157,15 +157,6 @@ fn header(out: &mut String, name: &str, kind: &str, help: &str) {
 /// A label value: backslash, double quote and line feed escaped.
 fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-fn vendor_of(vendor: VendorArg) -> Vendor {
-    match vendor {
-        VendorArg::Qualtrics => Vendor::Qualtrics,
-        VendorArg::Everbridge => Vendor::Everbridge,
-        VendorArg::Energycap => Vendor::EnergyCap,
-        VendorArg::Reporter => Vendor::Reporter,
-    }
 }
 
 /// Listens on `address` (refused before anything runs when it cannot) and serves

@@ -16,6 +16,8 @@ use auditkit::{Client, Timer, Vendor};
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::future::BoxFuture;
 
+use super::{args::VendorArg, job::Job};
+
 /// How far the local clock may be from a server's before the server's is used: `Date` has
 /// whole seconds and answers take time to arrive, so a few seconds mean nothing.
 pub(crate) const TOLERANCE: TimeDelta = TimeDelta::seconds(30);
@@ -93,6 +95,35 @@ impl Timer for ServerClock {
         local + offset
     }
 }
+
+/// Asks each job's vendors for the time before anything runs, so even a process's first
+/// run (an `export` from cron) windows and checkpoints by the servers' clocks. A server
+/// that does not answer within a few seconds is left to the first real answer.
+pub(crate) async fn probe(jobs: &[Job]) {
+    let probes = jobs.iter().flat_map(|job| {
+        let mut vendors: Vec<VendorArg> = job.streams.iter().map(|(vendor, _)| *vendor).collect();
+        vendors.dedup();
+        vendors.into_iter().map(move |vendor| {
+            let client = job.client.clone();
+            async move {
+                let vendor = vendor.vendor();
+                let probed =
+                    tokio::time::timeout(PROBE_TIMEOUT, client.probe_server_clock(vendor)).await;
+                match probed {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(error)) => tracing::debug!(%vendor, "no clock probe: {error}"),
+                    Err(_) => {
+                        tracing::debug!(%vendor, "no clock probe: no answer in {PROBE_TIMEOUT:?}")
+                    }
+                }
+            }
+        })
+    });
+    futures::future::join_all(probes).await;
+}
+
+/// How long the probe before the first run waits for an answer.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// `2d 3h`, `5m 2s`: the two largest units.
 fn humanize(delta: TimeDelta) -> String {
