@@ -88,8 +88,8 @@ impl Client {
     /// anything depends on it; every other answer updates the offset too.
     ///
     /// # Errors
-    /// [`Error::NotConfigured`] when the client has no config for `vendor`;
-    /// [`Error::Transport`] when no answer arrived (one attempt, the client's timeout).
+    /// [`Error::NotConfigured`](crate::Error::NotConfigured) when the client has no config for `vendor`;
+    /// [`Error::Transport`](crate::Error::Transport) when no answer arrived (one attempt, the client's timeout).
     ///
     /// ```no_run
     /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {

@@ -7,15 +7,20 @@
 
 use std::{convert::Infallible, fmt::Write as _, net::SocketAddr, sync::Arc};
 
-use auditkit::Client;
+use auditkit::{Client, Traffic};
 use bytes::Bytes;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use http_body_util::Full;
 use hyper::{Method, Request, Response, StatusCode, body::Incoming, service::service_fn};
 use hyper_util::rt::TokioIo;
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 
-use super::{args::VendorArg, failure::Failure, job::Job, progress::Progress};
+use super::{
+    args::VendorArg,
+    failure::Failure,
+    job::Job,
+    progress::{Progress, SourceProgress},
+};
 
 /// What a scrape reads.
 pub(crate) struct Metrics {
@@ -42,103 +47,24 @@ impl Metrics {
         let mut out = String::new();
         let sources = self.progress.snapshot();
         let now = Utc::now();
-        let per_source: [(&str, &str, &str, fn(&super::progress::SourceProgress) -> Option<f64>);
-            7] = [
-            ("auditkit_events_total", "counter", "Events delivered and committed.", |p| {
-                Some(p.events as f64)
-            }),
-            (
-                "auditkit_undecodable_total",
-                "counter",
-                "Items the vendor sent that could not be decoded (delivered as such).",
-                |p| Some(p.undecodable as f64),
-            ),
-            ("auditkit_batches_total", "counter", "Batches delivered and committed.", |p| {
-                Some(p.batches as f64)
-            }),
-            (
-                "auditkit_possibly_repeated_total",
-                "counter",
-                "Events delivered again after a clock rewind, that no key could recognise.",
-                |p| Some(p.possibly_repeated as f64),
-            ),
-            (
-                "auditkit_source_failing",
-                "gauge",
-                "1 while the source's last attempt failed.",
-                |p| Some(f64::from(u8::from(p.failed.is_some()))),
-            ),
-            (
-                "auditkit_source_high_water_mark_timestamp_seconds",
-                "gauge",
-                "The source's high-water mark: every event before it is delivered.",
-                |p| p.high_water_mark.map(|t| t.timestamp_millis() as f64 / 1000.0),
-            ),
-            (
-                "auditkit_source_last_success_timestamp_seconds",
-                "gauge",
-                "When the source's last batch was committed (each run ends with one).",
-                |p| p.last_success.map(|t| t.timestamp_millis() as f64 / 1000.0),
-            ),
-        ];
-        for (name, kind, help, value) in per_source {
-            header(&mut out, name, kind, help);
-            for (source, p) in &sources {
-                if let Some(value) = value(p) {
-                    let _ = writeln!(out, "{name}{{source=\"{}\"}} {value}", escape(source));
+        for family in PER_SOURCE {
+            family.header(&mut out);
+            for (source, progress) in &sources {
+                if let Some(value) = (family.value)(progress, now) {
+                    let _ =
+                        writeln!(out, "{}{{source=\"{}\"}} {value}", family.name, escape(source));
                 }
             }
         }
-        header(
-            &mut out,
-            "auditkit_source_lag_seconds",
-            "gauge",
-            "Now minus the source's high-water mark.",
-        );
-        for (source, p) in &sources {
-            if let Some(hwm) = p.high_water_mark {
-                let lag = (now - hwm).num_milliseconds() as f64 / 1000.0;
-                let _ = writeln!(
-                    out,
-                    "auditkit_source_lag_seconds{{source=\"{}\"}} {lag}",
-                    escape(source)
-                );
-            }
-        }
-        let per_vendor: [(&str, &str, &str, fn(&auditkit::Traffic) -> Option<f64>); 4] = [
-            (
-                "auditkit_requests_total",
-                "counter",
-                "HTTP requests sent to the vendor (attempts, redirects and tokens included).",
-                |t| Some(t.requests as f64),
-            ),
-            (
-                "auditkit_retries_total",
-                "counter",
-                "Requests repeated after a failure worth retrying.",
-                |t| Some(t.retries as f64),
-            ),
-            (
-                "auditkit_rate_limited_total",
-                "counter",
-                "Answers with status 429 Too Many Requests.",
-                |t| Some(t.rate_limited as f64),
-            ),
-            (
-                "auditkit_server_clock_offset_seconds",
-                "gauge",
-                "The vendor's clock (its Date header) minus the local clock.",
-                |t| t.server_clock_offset.map(|o| o.num_milliseconds() as f64 / 1000.0),
-            ),
-        ];
-        for (name, kind, help, value) in per_vendor {
-            header(&mut out, name, kind, help);
+        for family in PER_VENDOR {
+            family.header(&mut out);
             for (tenant, vendors, client) in &self.clients {
                 for vendor in vendors {
-                    if let Some(value) = value(&client.traffic(vendor.vendor())) {
+                    if let Some(value) = (family.value)(&client.traffic(vendor.vendor()), now) {
                         let _ = writeln!(
                             out,
-                            "{name}{{tenant=\"{}\",vendor=\"{}\"}} {value}",
+                            "{}{{tenant=\"{}\",vendor=\"{}\"}} {value}",
+                            family.name,
                             escape(tenant),
                             vendor.name()
                         );
@@ -150,9 +76,103 @@ impl Metrics {
     }
 }
 
-fn header(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+/// A metric: its name, type, help, and its value for one source or vendor (`None`: none
+/// yet, the series is left out).
+struct Family<T> {
+    name: &'static str,
+    kind: &'static str,
+    help: &'static str,
+    value: fn(&T, DateTime<Utc>) -> Option<f64>,
 }
+
+impl<T> Family<T> {
+    fn header(&self, out: &mut String) {
+        let _ =
+            writeln!(out, "# HELP {} {}\n# TYPE {} {}", self.name, self.help, self.name, self.kind);
+    }
+}
+
+fn seconds(at: DateTime<Utc>) -> f64 {
+    at.timestamp_millis() as f64 / 1000.0
+}
+
+const PER_SOURCE: [Family<SourceProgress>; 8] = [
+    Family {
+        name: "auditkit_events_total",
+        kind: "counter",
+        help: "Events delivered and committed.",
+        value: |p, _| Some(p.events as f64),
+    },
+    Family {
+        name: "auditkit_undecodable_total",
+        kind: "counter",
+        help: "Items the vendor sent that could not be decoded (delivered as such).",
+        value: |p, _| Some(p.undecodable as f64),
+    },
+    Family {
+        name: "auditkit_batches_total",
+        kind: "counter",
+        help: "Batches delivered and committed.",
+        value: |p, _| Some(p.batches as f64),
+    },
+    Family {
+        name: "auditkit_possibly_repeated_total",
+        kind: "counter",
+        help: "Events delivered again after a clock rewind, that no key could recognise.",
+        value: |p, _| Some(p.possibly_repeated as f64),
+    },
+    Family {
+        name: "auditkit_source_failing",
+        kind: "gauge",
+        help: "1 while the source's last attempt failed.",
+        value: |p, _| Some(f64::from(u8::from(p.failed.is_some()))),
+    },
+    Family {
+        name: "auditkit_source_lag_seconds",
+        kind: "gauge",
+        help: "Now minus the source's high-water mark.",
+        value: |p, now| p.high_water_mark.map(|hwm| (now - hwm).num_milliseconds() as f64 / 1000.0),
+    },
+    Family {
+        name: "auditkit_source_high_water_mark_timestamp_seconds",
+        kind: "gauge",
+        help: "The source's high-water mark: every event before it is delivered.",
+        value: |p, _| p.high_water_mark.map(seconds),
+    },
+    Family {
+        name: "auditkit_source_last_success_timestamp_seconds",
+        kind: "gauge",
+        help: "When the source's last batch was committed (each run ends with one).",
+        value: |p, _| p.last_success.map(seconds),
+    },
+];
+
+const PER_VENDOR: [Family<Traffic>; 4] = [
+    Family {
+        name: "auditkit_requests_total",
+        kind: "counter",
+        help: "HTTP requests sent to the vendor (attempts, redirects, tokens, clock probes).",
+        value: |t, _| Some(t.requests as f64),
+    },
+    Family {
+        name: "auditkit_retries_total",
+        kind: "counter",
+        help: "Requests repeated after a failure worth retrying.",
+        value: |t, _| Some(t.retries as f64),
+    },
+    Family {
+        name: "auditkit_rate_limited_total",
+        kind: "counter",
+        help: "Answers with status 429 Too Many Requests.",
+        value: |t, _| Some(t.rate_limited as f64),
+    },
+    Family {
+        name: "auditkit_server_clock_offset_seconds",
+        kind: "gauge",
+        help: "The vendor's clock (its Date header) minus the local clock.",
+        value: |t, _| t.server_clock_offset.map(|o| o.num_milliseconds() as f64 / 1000.0),
+    },
+];
 
 /// A label value: backslash, double quote and line feed escaped.
 fn escape(value: &str) -> String {
