@@ -16,12 +16,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use auditkit::{everbridge::ReportType, testkit::Sandbox};
+use auditkit::testkit::Sandbox;
 use chrono::{DateTime, TimeDelta, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
-use common::crash::{Lcg, read_lines};
+use common::crash::{Lcg, read_lines, seed};
 
 const RUNS: usize = 14;
 
@@ -30,40 +30,6 @@ fn main() -> ExitCode {
     runtime.block_on(killed_collects_of_two_tenants_into_three_sinks_lose_and_repeat_nothing());
     println!("test killed_collects_of_two_tenants_into_three_sinks_lose_and_repeat_nothing ... ok");
     ExitCode::SUCCESS
-}
-
-/// What was seeded: Qualtrics ids per stream, Everbridge entity ids (with two twins).
-struct Seeded {
-    qualtrics: BTreeMap<String, BTreeSet<String>>,
-    everbridge: Vec<String>,
-}
-
-fn seed(sandbox: &Sandbox, from: DateTime<Utc>, to: DateTime<Utc>) -> Seeded {
-    sandbox.qualtrics().clear_events();
-    sandbox.everbridge().clear_entries();
-    let mut qualtrics = BTreeMap::new();
-    for (activity, count) in [("logins", 240), ("session_terminations", 120)] {
-        let ids = sandbox.qualtrics().seed_events(activity, count, from + TimeDelta::hours(1), to);
-        qualtrics.insert(format!("qualtrics/{activity}"), ids.into_iter().collect());
-    }
-    let ids = sandbox.everbridge().seed_entries(
-        ReportType::Security,
-        200,
-        from + TimeDelta::hours(1),
-        to,
-    );
-    let mut everbridge: Vec<String> = ids.iter().map(i64::to_string).collect();
-    // Two identical rows: two events, not one.
-    let twin_time = (to - TimeDelta::hours(2)).format("%Y-%m-%dT%H:%M:%S").to_string();
-    for _ in 0..2 {
-        sandbox.everbridge().add_entry(
-            ReportType::Security,
-            json!({ "eventTime": twin_time, "entityId": 0, "operationType": "Update", "userName": "twin" }),
-        );
-        everbridge.push("0".into());
-    }
-    everbridge.sort();
-    Seeded { qualtrics, everbridge }
 }
 
 /// acme: Qualtrics to a file, Everbridge to stdout; globex: Qualtrics to HTTP, Everbridge
@@ -204,7 +170,7 @@ async fn killed_collects_of_two_tenants_into_three_sinks_lose_and_repeat_nothing
     let sandbox = Sandbox::start().await.expect("sandbox");
     let now = Utc::now();
     let (from, to) = (now - TimeDelta::days(3), now - TimeDelta::hours(12));
-    let seeded = seed(&sandbox, from, to);
+    let seeded = seed(&sandbox, from, to, &[("logins", 240), ("session_terminations", 120)], 200);
     let receiver = MockServer::start().await;
     Mock::given(matchers::method("POST"))
         .respond_with(ResponseTemplate::new(200))

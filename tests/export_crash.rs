@@ -16,9 +16,9 @@ use std::{
 
 use auditkit::{everbridge::ReportType, testkit::Sandbox};
 use chrono::{Duration as TimeDelta, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use common::crash::Lcg;
+use common::crash::{Lcg, seed};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Output {
@@ -42,32 +42,14 @@ async fn killed_and_resumed_exports_write_every_event_exactly_once(kind: Output,
     let now = Utc::now();
     let (from, to) = (now - TimeDelta::days(4), now - TimeDelta::hours(12));
     // Only what the test seeds: the sandbox's sample data goes.
-    sandbox.qualtrics().clear_events();
-    sandbox.everbridge().clear_entries();
-    let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (activity, count) in
-        [("logins", 300), ("session_terminations", 150), ("password_resets", 60)]
-    {
-        let ids = sandbox.qualtrics().seed_events(activity, count, from + TimeDelta::hours(1), to);
-        expected.insert(format!("qualtrics/{activity}"), ids.into_iter().collect());
-    }
-    // Everbridge entries have no id: the test knows them by entityId, plus two identical
-    // rows that must stay two.
-    let ids = sandbox.everbridge().seed_entries(
-        ReportType::Security,
-        400,
-        from + TimeDelta::hours(1),
+    let seeded = seed(
+        &sandbox,
+        from,
         to,
+        &[("logins", 300), ("session_terminations", 150), ("password_resets", 60)],
+        400,
     );
-    let mut everbridge: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let twin_time = (to - TimeDelta::hours(2)).format("%Y-%m-%dT%H:%M:%S").to_string();
-    for _ in 0..2 {
-        sandbox.everbridge().add_entry(
-            ReportType::Security,
-            json!({ "eventTime": twin_time, "entityId": 0, "operationType": "Update", "userName": "twin" }),
-        );
-        everbridge.push("0".into());
-    }
+    let (expected, mut everbridge) = (seeded.qualtrics, seeded.everbridge);
 
     let dir = std::env::temp_dir().join(format!("auditkit-export-crash-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -1,9 +1,15 @@
 //! What the crash tests share: a replayable generator of kill points, and reading the
 //! command's output back.
 
-use std::{io::Read, path::Path};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    io::Read,
+    path::Path,
+};
 
-use serde_json::Value;
+use auditkit::{everbridge::ReportType, testkit::Sandbox};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{Value, json};
 
 /// A small deterministic generator, so a failure can be replayed from the printed seed.
 pub struct Lcg(pub u64);
@@ -38,4 +44,43 @@ pub fn read_lines(path: &Path, gzip: bool) -> Vec<Value> {
     text.lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
         .collect()
+}
+
+/// What a crash test seeded: Qualtrics ids per source (`qualtrics/logins`), and Everbridge
+/// security entries by entityId, sorted (they have no id of their own).
+pub struct Seeded {
+    pub qualtrics: BTreeMap<String, BTreeSet<String>>,
+    pub everbridge: Vec<String>,
+}
+
+/// Replaces the sandbox's sample data with `qualtrics` (activity type, count) events and
+/// `everbridge` security entries between `from` + 1 h and `to`, plus two identical
+/// Everbridge rows that must stay two events.
+pub fn seed(
+    sandbox: &Sandbox,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    qualtrics: &[(&str, usize)],
+    everbridge: usize,
+) -> Seeded {
+    sandbox.qualtrics().clear_events();
+    sandbox.everbridge().clear_entries();
+    let start = from + TimeDelta::hours(1);
+    let mut expected = BTreeMap::new();
+    for (activity, count) in qualtrics {
+        let ids = sandbox.qualtrics().seed_events(activity, *count, start, to);
+        expected.insert(format!("qualtrics/{activity}"), ids.into_iter().collect());
+    }
+    let ids = sandbox.everbridge().seed_entries(ReportType::Security, everbridge, start, to);
+    let mut entries: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let twin_time = (to - TimeDelta::hours(2)).format("%Y-%m-%dT%H:%M:%S").to_string();
+    for _ in 0..2 {
+        sandbox.everbridge().add_entry(
+            ReportType::Security,
+            json!({ "eventTime": twin_time, "entityId": 0, "operationType": "Update", "userName": "twin" }),
+        );
+        entries.push("0".into());
+    }
+    entries.sort();
+    Seeded { qualtrics: expected, everbridge: entries }
 }
