@@ -23,6 +23,7 @@ use super::{
 };
 
 /// What a scrape reads.
+#[derive(Debug)]
 pub(crate) struct Metrics {
     progress: Arc<Progress>,
     /// Each job's client, with its tenant and vendors.
@@ -78,6 +79,7 @@ impl Metrics {
 
 /// A metric: its name, type, help, and its value for one source or vendor (`None`: none
 /// yet, the series is left out).
+#[derive(Debug)]
 struct Family<T> {
     name: &'static str,
     kind: &'static str,

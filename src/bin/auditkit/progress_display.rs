@@ -82,6 +82,7 @@ fn rate(progress: &Progress, started: Instant) -> String {
 
 /// Stderr for the logs: with a display on the terminal, it is suspended while a log line
 /// is written, so the line lands above it rather than through it.
+#[derive(Debug)]
 pub(crate) struct LogWriter;
 
 impl Write for LogWriter {

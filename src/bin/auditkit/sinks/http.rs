@@ -29,6 +29,9 @@ impl std::fmt::Debug for HttpSpec {
             .field("url", &self.url.as_str())
             .field("preset", &self.preset)
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("attempts", &self.attempts)
+            .field("backoff", &self.backoff)
+            .field("max_retry_after", &self.max_retry_after)
             .finish()
     }
 }
@@ -155,6 +158,7 @@ impl HttpSink {
 }
 
 /// Why a POST did not deliver the batch.
+#[derive(Debug)]
 struct Refused {
     message: String,
     retryable: bool,
