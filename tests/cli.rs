@@ -333,3 +333,72 @@ async fn checkpoints_lists_shows_and_resets_only_with_yes() {
     assert!(!String::from_utf8_lossy(&listed.stdout).contains("qualtrics/logins"));
     assert_eq!(run(checkpoints(&["show", "nope/none"])).await.status.code(), Some(2));
 }
+
+/// `auditkit sandbox` prints the variables of all four vendors, keeps publishing new events
+/// at `--publish-rate` so a client pointed at it sees the count grow, and stops on SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_command_publishes_new_events_until_sigterm() {
+    use std::io::{BufRead, BufReader};
+
+    let mut command = auditkit(None);
+    command
+        .args(["sandbox", "--events", "0", "--publish-rate", "200"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (variables, stdout) = tokio::task::spawn_blocking(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut variables = Vec::new();
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 0 && !line.contains("runs until") {
+            if let Some((name, value)) =
+                line.trim().strip_prefix("export ").and_then(|l| l.split_once('='))
+            {
+                variables.push((name.to_owned(), value.to_owned()));
+            }
+            line.clear();
+        }
+        (variables, reader)
+    })
+    .await
+    .unwrap();
+    for vendor in ["QUALTRICS", "EVERBRIDGE", "ENERGYCAP", "REPORTER"] {
+        let name = format!("AUDITKIT_{vendor}_BASE_URL");
+        assert!(variables.iter().any(|(key, _)| *key == name), "{name} missing: {variables:?}");
+    }
+    let value = |name: &str| variables.iter().find(|(key, _)| key == name).unwrap().1.clone();
+    let client = auditkit::Client::builder()
+        .qualtrics(
+            auditkit::qualtrics::Config::new(
+                "iad1",
+                auditkit::qualtrics::Credentials::api_token(value("AUDITKIT_QUALTRICS_API_TOKEN")),
+            )
+            .base_url(value("AUDITKIT_QUALTRICS_BASE_URL")),
+        )
+        .build()
+        .unwrap();
+    let count = || async {
+        let listing = client.qualtrics().list_events::<auditkit::qualtrics::Logins>();
+        let since = Utc::now() - TimeDelta::minutes(5);
+        let events: Vec<_> =
+            futures::TryStreamExt::try_collect(listing.start_date(since).items()).await.unwrap();
+        events.len()
+    };
+    let first = count().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while count().await <= first {
+        assert!(std::time::Instant::now() < deadline, "no new event published");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::task::spawn_blocking(move || {
+        drop(stdout);
+        child.wait().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -1138,3 +1138,26 @@ mod open_end {
         assert!(error.to_string().contains("not before now"), "{error}");
     }
 }
+
+/// Regression: a 4 MiB page of 268,832 events when 100 were asked decoded to 430 MiB. A page
+/// holding more than its `pageSize` is refused, and the events past it are never built.
+#[tokio::test]
+async fn a_page_with_more_events_than_its_page_size_is_refused() {
+    let server = MockServer::start().await;
+    let events: Vec<_> = (0..101).map(|n| login(&format!("e-{n}"))).collect();
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(qualtrics_page(json!(events), None)))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+
+    let listing = client.qualtrics().list_events::<Logins>().page_size(100);
+    let error = listing.send().await.unwrap_err();
+    assert!(matches!(error, Error::Pagination(_)), "{error:?}");
+    assert!(error.to_string().contains("101 items on one page when 100 were asked"), "{error}");
+
+    let page = client.qualtrics().list_events::<Logins>().page_size(101).send().await.unwrap();
+    assert_eq!(page.len(), 101);
+    // Without a page size, Qualtrics' largest page is the bound.
+    assert_eq!(client.qualtrics().list_events::<Logins>().send().await.unwrap().len(), 101);
+}

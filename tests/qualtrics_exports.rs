@@ -231,3 +231,30 @@ async fn bad_input_is_refused_before_any_request() {
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+/// The sandbox serves the bulk API end to end: the event names, an export of a window, its
+/// polls until complete, and its NDJSON file, read by the SDK as the window's events.
+#[tokio::test]
+async fn the_sandbox_exports_a_window_of_events_that_the_sdk_waits_for_and_reads() {
+    let sandbox = auditkit::testkit::Sandbox::start().await.unwrap();
+    let q = sandbox.qualtrics();
+    q.clear_events();
+    let start = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+    let end = Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap();
+    let ids = q.seed_events("logins", 40, start, end);
+    q.seed_events("logins", 5, end, end + chrono::Duration::hours(1));
+    let client = sandbox
+        .client_builder()
+        .timer(Arc::new(auditkit::testkit::VirtualTimer::new()))
+        .build()
+        .unwrap();
+
+    let names = client.qualtrics().list_audit_event_names().send().await.unwrap();
+    assert!(names.iter().any(|name| name == "logins"), "{names:?}");
+    let export =
+        client.qualtrics().create_audit_export("logins", start, end).send_and_wait().await.unwrap();
+    assert_eq!(export.status.as_deref(), Some("complete"));
+    let events: Vec<auditkit::qualtrics::Event<Logins>> =
+        client.qualtrics().download_audit_export(&export).events().try_collect().await.unwrap();
+    assert_eq!(events.into_iter().map(|event| event.id).collect::<Vec<_>>(), ids);
+}

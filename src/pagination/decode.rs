@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::{Envelope, Undecodable};
+use super::{Envelope, PageLimit, Undecodable, page_limit::within};
 use crate::{Error, Operation, transport::decode_json};
 
 /// One page as decoded: the items that decode, the ones that do not (with the server's own
@@ -14,12 +14,14 @@ pub(crate) struct DecodedPage<T, M> {
     pub(crate) items: Vec<T>,
     pub(crate) undecodable: Vec<Undecodable>,
     pub(crate) meta: M,
+    /// The items past the page's [`PageLimit`], skipped without being read.
+    pub(crate) skipped: usize,
 }
 
 impl<T, M> DecodedPage<T, M> {
-    /// How many items the server sent, undecodable ones included.
+    /// How many items the server sent, undecodable and skipped ones included.
     pub(crate) fn on_page(&self) -> usize {
-        self.items.len().saturating_add(self.undecodable.len())
+        self.items.len().saturating_add(self.undecodable.len()).saturating_add(self.skipped)
     }
 }
 
@@ -27,29 +29,65 @@ impl<T, M> DecodedPage<T, M> {
 /// path: no copy, no per-item work beyond serde's); when that fails, the envelope is read
 /// again with each item as its raw bytes, and each item decoded on its own, so one bad item
 /// does not take its page with it. An answer whose envelope itself does not decode is the
-/// typed attempt's [`Error::Decode`].
+/// typed attempt's [`Error::Decode`]. Every item is read: a listing reads its pages with
+/// [`decode_page_within`] and the envelope's limit.
 pub(crate) fn decode_page<E: Envelope>(
     operation: Operation,
     status: StatusCode,
     request_id: Option<&str>,
     body: &[u8],
 ) -> Result<DecodedPage<E::Item, E::Meta>, Error> {
-    let whole = match decode_json::<E::Body<E::Item>>(operation, status, request_id, body) {
-        Ok(body) => {
+    decode_page_within::<E>(operation, status, request_id, body, PageLimit::Unbounded)
+}
+
+/// [`decode_page`] keeping to `limit`: the items past it (in the envelope's fields marked
+/// [`bounded_items`](super::bounded_items)) are skipped unread, so the page costs memory
+/// in proportion to what was asked; a page past an [`Asked`](PageLimit::Asked) limit is
+/// then an [`Error::Pagination`].
+pub(crate) fn decode_page_within<E: Envelope>(
+    operation: Operation,
+    status: StatusCode,
+    request_id: Option<&str>,
+    body: &[u8],
+    limit: PageLimit,
+) -> Result<DecodedPage<E::Item, E::Meta>, Error> {
+    let page = decode_both_ways::<E>(operation, status, request_id, body, limit)?;
+    limit.judge(
+        operation,
+        page.items.len().saturating_add(page.undecodable.len()),
+        page.skipped,
+    )?;
+    Ok(page)
+}
+
+/// The typed attempt, then the item-by-item one, each counting the items it skipped.
+fn decode_both_ways<E: Envelope>(
+    operation: Operation,
+    status: StatusCode,
+    request_id: Option<&str>,
+    body: &[u8],
+    limit: PageLimit,
+) -> Result<DecodedPage<E::Item, E::Meta>, Error> {
+    let typed =
+        within(limit, || decode_json::<E::Body<E::Item>>(operation, status, request_id, body));
+    let whole = match typed {
+        (Ok(body), skipped) => {
             let (items, meta) = E::split(body);
-            return Ok(DecodedPage { items, undecodable: Vec::new(), meta });
+            return Ok(DecodedPage { items, undecodable: Vec::new(), meta, skipped });
         }
-        Err(error) => error,
+        (Err(error), _) => error,
     };
     // A byte-order mark is skipped as `decode_json` does; the envelope's own error is the
     // typed attempt's, which names its path, so this attempt need not track one.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let Ok(raw) = serde_json::from_slice::<E::Body<Box<RawValue>>>(body) else {
+    let (Ok(raw), skipped) =
+        within(limit, || serde_json::from_slice::<E::Body<Box<RawValue>>>(body))
+    else {
         return Err(whole);
     };
     let (raw_items, meta) = E::split(raw);
     let (items, undecodable) = decode_raw_items(operation, status, raw_items);
-    Ok(DecodedPage { items, undecodable, meta })
+    Ok(DecodedPage { items, undecodable, meta, skipped })
 }
 
 /// Decodes each item on its own: the ones that decode, in order, and the others with their

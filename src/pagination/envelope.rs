@@ -81,7 +81,7 @@ use std::fmt::Debug;
 
 use serde::de::DeserializeOwned;
 
-use super::Cursor;
+use super::{Cursor, PageLimit};
 use crate::{Error, transport::Request};
 
 /// A cursor as one listing knows it: one kind of [`Cursor`], typed.
@@ -211,6 +211,16 @@ pub(crate) trait Envelope: Send + Sync + 'static {
     ) -> Result<(), Error> {
         let _ = (first, sent, body);
         Ok(())
+    }
+
+    /// How many items one page of the listing whose first request is `first` may hold:
+    /// by default any number. A vendor whose page size the listing sets reads it from
+    /// `first` ([`PageLimit::asked_in`]); the envelope's items field must be marked
+    /// `#[serde(deserialize_with = "pagination::bounded_items")]` for the limit to bound
+    /// memory as the page is decoded, not after.
+    fn page_limit(&self, first: &Request) -> PageLimit {
+        let _ = first;
+        PageLimit::Unbounded
     }
 
     /// The items of a page, in order, as the listing hands them over: by default all of

@@ -1,11 +1,11 @@
 //! The one fetch every envelope listing uses: the listing's request plus the cursor, sent
-//! through the transport, decoded by [`decode_page`]; the listing over one request or over
+//! through the transport, decoded by [`decode_page`](super::decode_page) within the envelope's page limit; the listing over one request or over
 //! one first request per window; and the identity derived from those requests.
 
 use std::sync::Arc;
 
 use super::{
-    Cursor, Envelope, PageCursor, Paginator, Part, RawPage, Splits, decode_page,
+    Cursor, Envelope, PageCursor, Paginator, Part, RawPage, Splits, decode::decode_page_within,
     identity::identity_of_windows, options::FetchWindowPage,
 };
 use crate::{
@@ -26,7 +26,8 @@ pub(crate) async fn fetch<E: Envelope>(
     let answer = endpoint.send(request).await.map_err(|error| envelope.failed(cursor, error))?;
     envelope.answered(first, cursor, &answer.body)?;
     let request_id = answer.request_id.as_deref();
-    let page = decode_page::<E>(operation, answer.status, request_id, &answer.body)?;
+    let limit = envelope.page_limit(first);
+    let page = decode_page_within::<E>(operation, answer.status, request_id, &answer.body, limit)?;
     let next = envelope.next(cursor, &page.meta, page.on_page())?;
     let next = next.map(|cursor| cursor.to_cursor());
     let items = envelope.deliver(page.items);

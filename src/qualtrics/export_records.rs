@@ -95,7 +95,7 @@ impl Splitter {
                 None => return self.need_more(),
             };
             self.scanned = 0;
-            match self.record(&line)? {
+            match self.record(line.freeze())? {
                 Some(record) => return Ok(Some(record)),
                 None if self.buf.is_empty() && at_end => return Ok(None),
                 None => {}
@@ -117,7 +117,7 @@ impl Splitter {
                 self.format = Format::Done;
                 self.buf.clear();
             }
-            match self.record(&element[..at])? {
+            match self.record(element.freeze().slice(..at))? {
                 Some(record) => return Ok(Some(record)),
                 None if last => return Ok(None),
                 None => {}
@@ -161,13 +161,15 @@ impl Splitter {
         Ok(None)
     }
 
-    /// `raw` without its blanks: `None` when blank, an error when over the cap.
-    fn record(&self, raw: &[u8]) -> Result<Option<Bytes>, String> {
-        let record = raw.trim_ascii();
-        if record.len() > self.max {
+    /// `raw` without its blanks, not copied: `None` when blank, an error when over the cap.
+    fn record(&self, raw: Bytes) -> Result<Option<Bytes>, String> {
+        let start = raw.iter().take_while(|byte| byte.is_ascii_whitespace()).count();
+        let end =
+            raw.len() - raw[start..].iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+        if end - start > self.max {
             return Err(too_long(self.max));
         }
-        Ok((!record.is_empty()).then(|| Bytes::copy_from_slice(record)))
+        Ok((end > start).then(|| raw.slice(start..end)))
     }
 }
 

@@ -14,8 +14,7 @@ use crate::{
 
 const OPERATION: Operation = operation("list_events");
 
-/// The largest `pageSize` Qualtrics documents.
-const MAX_PAGE_SIZE: u32 = 1000;
+use paging::MAX_PAGE_SIZE;
 
 /// Qualtrics' spelling of an order: `asc`, and `dsc` for newest first.
 fn order_on_the_wire(order: SortOrder) -> &'static str {

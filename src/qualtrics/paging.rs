@@ -12,9 +12,12 @@ use url::Url;
 use super::skip_token::skip_token;
 use crate::{
     Error, Operation,
-    pagination::{Envelope, PageToken, Paginator},
+    pagination::{Envelope, PageLimit, PageToken, Paginator, bounded_items},
     transport::{Endpoint, EndpointSlot, Request},
 };
+
+/// The largest `pageSize` Qualtrics documents: a page without one holds at most that many.
+pub(crate) const MAX_PAGE_SIZE: u32 = 1000;
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
@@ -25,7 +28,7 @@ pub(crate) struct Body<T> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
 pub(crate) struct ResultPart<T> {
-    #[serde(default = "Vec::new")]
+    #[serde(default = "Vec::new", deserialize_with = "bounded_items")]
     elements: Vec<T>,
     #[serde(default)]
     pub(crate) next_page: Option<String>,
@@ -89,6 +92,10 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for QualtricsPages<T> {
     fn with_cursor(&self, request: Request, token: Option<&PageToken>) -> Result<Request, Error> {
         let request = request.query_opt("endDate", self.end_now.as_deref());
         Ok(request.query_opt("skipToken", token.map(|token| &token.0)))
+    }
+
+    fn page_limit(&self, first: &Request) -> PageLimit {
+        PageLimit::asked_in(first, "pageSize", MAX_PAGE_SIZE as usize)
     }
 
     fn next(&self, _: Option<&PageToken>, next: &Option<String>, _: usize) -> NextPage {

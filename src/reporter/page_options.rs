@@ -4,7 +4,7 @@
 use crate::{SortOrder, transport::Request};
 
 /// The largest `limit` Reporter accepts (its `MAX_PAGINATION_LIMIT`).
-const MAX_LIMIT: u32 = 100;
+pub(super) const MAX_LIMIT: u32 = 100;
 
 /// The page size and the order of a Reporter list.
 #[derive(Debug, Clone, Copy, Default)]

@@ -7,10 +7,10 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, de::DeserializeOwned};
 
-use super::page_overlap::PageOverlap;
+use super::{page_options::MAX_LIMIT, page_overlap::PageOverlap};
 use crate::{
     Error,
-    pagination::{Envelope, PageNumber},
+    pagination::{Envelope, PageLimit, PageNumber, bounded_items_or_null},
     transport::Request,
 };
 
@@ -20,7 +20,7 @@ const SERVER_DEFAULT_LIMIT: u32 = 10;
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub(crate) struct Body<T> {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_items_or_null")]
     pub(crate) items: Option<Vec<T>>,
     #[serde(default)]
     limit: Option<i64>,
@@ -67,6 +67,11 @@ impl<T: DeserializeOwned + Send + 'static> Envelope for ReporterPages<T> {
             ));
         }
         Ok(request.query("page", page))
+    }
+
+    fn page_limit(&self, first: &Request) -> PageLimit {
+        // A page without a `limit` holds the server's default, at most its maximum.
+        PageLimit::asked_in(first, "limit", MAX_LIMIT as usize)
     }
 
     fn failed(&self, _sent: Option<&PageNumber>, error: Error) -> Error {

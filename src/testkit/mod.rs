@@ -21,11 +21,13 @@
 #![allow(clippy::disallowed_methods)]
 
 mod builder;
+mod environment;
 mod fault_queue;
 mod faults;
 mod late;
 mod lock;
 mod plugin;
+mod publisher;
 mod recorder;
 mod sandbox;
 mod server;
@@ -36,6 +38,7 @@ mod state;
 pub use builder::SandboxBuilder;
 pub use faults::{Fault, FaultBody};
 pub use late::LateEvents;
+pub use publisher::Publisher;
 pub use recorder::RecordedRequest;
 pub use sandbox::Sandbox;
 

@@ -945,6 +945,7 @@ mod errors {
 mod codes;
 mod list_parameters;
 mod newest_first;
+mod page_limit;
 mod rate_limits;
 mod service_routes;
 mod statuses;

@@ -185,6 +185,10 @@ pub(crate) struct SandboxArgs {
     /// Events seeded per stream, over the last three days.
     #[arg(long, default_value_t = 200)]
     pub(crate) events: usize,
+    /// New events published per second while it runs, across every stream, so that
+    /// `collect` keeps finding new data (0: none).
+    #[arg(long, default_value_t = 1.0, env = "AUDITKIT_SANDBOX_PUBLISH_RATE")]
+    pub(crate) publish_rate: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -23,24 +23,25 @@ pub(crate) async fn seeded(events: usize) -> Result<Sandbox, Failure> {
     Ok(sandbox)
 }
 
-/// Serves until `shutdown`, after printing the variables.
+/// Serves until `shutdown`, after printing the variables, publishing new events at the
+/// rate asked.
 pub(crate) async fn serve(
     args: SandboxArgs,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), Failure> {
     let sandbox = seeded(args.events).await?;
-    println!("export AUDITKIT_QUALTRICS_BASE_URL={}", sandbox.qualtrics_url());
-    println!("export AUDITKIT_QUALTRICS_API_TOKEN={}", sandbox.qualtrics_api_token());
-    println!("export AUDITKIT_EVERBRIDGE_BASE_URL={}", sandbox.everbridge_url());
-    println!("export AUDITKIT_EVERBRIDGE_USERNAME={}", sandbox.everbridge_username());
-    println!("export AUDITKIT_EVERBRIDGE_PASSWORD={}", sandbox.everbridge_password());
-    println!("export AUDITKIT_ENERGYCAP_BASE_URL={}", sandbox.energycap_url());
-    println!("export AUDITKIT_ENERGYCAP_API_KEY={}", sandbox.energycap_api_key());
-    println!("export AUDITKIT_REPORTER_BASE_URL={}", sandbox.reporter_url());
-    println!("export AUDITKIT_REPORTER_TOKEN={}", sandbox.reporter_token());
+    for (name, value) in sandbox.environment() {
+        println!("export {name}={value}");
+    }
+    let publisher = (args.publish_rate > 0.0).then(|| sandbox.publish(args.publish_rate));
+    match &publisher {
+        Some(publisher) => println!("# publishing an event every {:?}", publisher.every()),
+        None => println!("# publishing nothing new (--publish-rate 0)"),
+    }
     println!("# the sandbox runs until SIGTERM or Ctrl-C");
     use std::io::Write;
     let _ = std::io::stdout().flush();
     let _ = shutdown.changed().await;
+    drop(publisher);
     Ok(())
 }

@@ -65,6 +65,12 @@ use crate::testkit::{LateEvents, lock::lock};
 /// token), `AUTH_6.2` (expired one); 400 `QVAL_5` for an empty or invalid `skipToken`,
 /// `QVAL_1` for any other bad parameter.
 ///
+/// The bulk API is there too: `GET audit-events` lists the activity types as event names;
+/// `POST audit-exports` (`eventName`, `startDate`, `endDate`) copies that window's events
+/// into an export, which `GET audit-exports/{id}` shows `queued`, then `in_progress`, then
+/// `complete` with a `fileId`; `GET audit-exports/{id}/files/{fileId}` sends them as NDJSON.
+/// Those endpoints take 30 requests a minute together, then answer 429 with `Retry-After`.
+///
 /// The sandbox starts with 32 events spread over the three weeks before it started:
 /// `logins` (four failed, two by proxy), `session_creations`, `session_terminations`,
 /// `password_resets` and `brands`. Events are kept as the JSON the API answers with, so a

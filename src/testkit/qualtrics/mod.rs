@@ -14,6 +14,8 @@ mod answer;
 mod auth;
 mod config;
 mod events;
+mod export_store;
+mod exports;
 mod handle;
 mod ids;
 mod listing;

@@ -46,6 +46,9 @@ pub(super) enum Route {
     Token,
     Logs,
     ActivityTypes,
+    /// The bulk API: `audit-events` and `audit-exports…`.
+    ExportsRead,
+    ExportStart,
 }
 
 impl Route {
@@ -54,14 +57,18 @@ impl Route {
             ["oauth2", "token"] => Some(Self::Token),
             ["API", "v3", "logs"] => Some(Self::Logs),
             ["API", "v3", "logs", "activitytypes"] => Some(Self::ActivityTypes),
+            ["API", "v3", "audit-exports"] => Some(Self::ExportStart),
+            ["API", "v3", "audit-events"]
+            | ["API", "v3", "audit-exports", _]
+            | ["API", "v3", "audit-exports", _, "files", _] => Some(Self::ExportsRead),
             _ => None,
         }
     }
 
     pub(super) fn method(self) -> &'static str {
         match self {
-            Self::Token => "POST",
-            Self::Logs | Self::ActivityTypes => "GET",
+            Self::Token | Self::ExportStart => "POST",
+            Self::Logs | Self::ActivityTypes | Self::ExportsRead => "GET",
         }
     }
 }
@@ -88,6 +95,9 @@ impl State {
         }
         if let Err(refusal) = self.authorize(request) {
             return refusal.into_response(&request_id);
+        }
+        if matches!(route, Route::ExportsRead | Route::ExportStart) {
+            return self.export_route(request, &request.segments()[2..]);
         }
         if route == Route::ActivityTypes {
             return success(self.activity_types(), &request_id);

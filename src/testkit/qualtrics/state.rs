@@ -13,6 +13,7 @@ use tokio::time::Instant;
 use super::{
     super::LateEvents,
     config::{Config, DEFAULT_TOKEN_LIFETIME, NextPageMode},
+    export_store::Exports,
     ids::{format_time, truncate_to_millis},
 };
 
@@ -78,6 +79,8 @@ pub(super) struct State {
     pub(super) requests_answered: u64,
     /// Events added while it is set get a publication time.
     pub(super) late: Option<LateEvents>,
+    /// The bulk audit exports made, and the bulk API's recent requests.
+    pub(super) exports: Exports,
 }
 
 impl State {
@@ -91,6 +94,7 @@ impl State {
             events_made: 0,
             requests_answered: 0,
             late: config.late,
+            exports: Exports::default(),
         }
     }
 

@@ -35,6 +35,8 @@ pub(super) struct Answer {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(super) body: Value,
+    /// The body as text, for answers that are not one JSON document (NDJSON files).
+    pub(super) text: String,
 }
 
 pub(super) fn call(
@@ -63,8 +65,10 @@ pub(super) fn call(
         now,
     };
     let response = sandbox.lock().handle(&request, now);
-    let body = serde_json::from_slice(&response.body.into_bytes()).unwrap_or(Value::Null);
-    Answer { status: response.status, headers: response.headers, body }
+    let bytes = response.body.into_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Answer { status: response.status, headers: response.headers, body, text }
 }
 
 /// `POST /oauth2/token` with the sandbox's client and the audit log scope, at `now`.

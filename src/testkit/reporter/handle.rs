@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use chrono::{DateTime, TimeDelta};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use super::{
@@ -110,13 +110,17 @@ impl ReporterSandbox {
             .map(|n| {
                 let seconds = i64::try_from(n).unwrap_or(i64::MAX);
                 let at = start.checked_add_signed(TimeDelta::seconds(seconds)).unwrap_or(start);
-                let mut report = state.next_report(template, json!({}), at);
-                report.finish(at);
-                let id = report.id.clone();
-                state.reports.push(report);
-                id
+                finished_report(&mut state, template, at)
             })
             .collect()
+    }
+
+    /// Adds one `Finished` report of `template_id` asked for `at`, and returns its id; an
+    /// unknown template adds nothing.
+    pub(crate) fn add_finished_report(&self, template_id: &str, at: DateTime<Utc>) -> Option<String> {
+        let mut state = self.lock();
+        let template = state.find_template(template_id)?;
+        Some(finished_report(&mut state, template, at))
     }
 
     /// Marks dependency `name` (`mongodb`, `rabbitmq`, `redis`, `storage`) down for
@@ -164,4 +168,13 @@ impl ReporterSandbox {
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
     }
+}
+
+/// Adds a report of `template` asked for and finished `at`, and returns its id.
+fn finished_report(state: &mut State, template: &'static templates::Template, at: DateTime<Utc>) -> String {
+    let mut report = state.next_report(template, json!({}), at);
+    report.finish(at);
+    let id = report.id.clone();
+    state.reports.push(report);
+    id
 }
