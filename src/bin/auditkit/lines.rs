@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::Serialize;
 
-use super::args::Format;
+use super::{args::Format, sinks::outputs};
 
 /// Who wrote a line: on every line, and in the sinks' metadata.
 #[derive(Debug, Clone)]
@@ -109,6 +109,7 @@ impl Prepared {
         }
         let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
         let high_water_mark = batch.checkpoint().high_water_mark();
+        let output_files = batch.checkpoint().annotation(outputs::OUTPUT_FILES).cloned();
         // The events are serialized: the batch keeps only what its commit needs.
         drop(batch.take_events());
         drop(batch.take_undecodable());
@@ -118,8 +119,9 @@ impl Prepared {
             events,
             undecodable,
             high_water_mark,
-            commit: Box::new(move |annotations| {
+            commit: Box::new(move |mut annotations| {
                 Box::pin(async move {
+                    annotations.extend(outputs::merged(output_files.as_ref(), &annotations));
                     for (name, value) in annotations {
                         batch.annotate(name, value);
                     }
