@@ -7,8 +7,10 @@
 //! whole takes about as long as the kill test: `AUDITKIT_KILL_SECONDS` (default 60).
 
 mod basics;
+mod events;
 mod fleet;
 mod kill;
+mod processes;
 mod restart;
 
 use std::process::ExitCode;

@@ -7,7 +7,7 @@
 //! (`durations`), the config file (`config`) and its credentials (`credentials`), a job
 //! and its sources (`job`), a batch as lines (`lines`), the sinks (`sinks`), locks
 //! (`lock`), the loop (`pipeline`), progress and logs (`progress`, `logging`), replicas
-//! over PostgreSQL (`store`, `replicas`, `leased_job`), and the other subcommands
+//! over PostgreSQL (`store`, `replicas`, `sharing`, `leased_job`), and the other subcommands
 //! (`checkpoints`, `sandbox`); here, dispatch and the one-tenant jobs.
 
 mod args;
@@ -27,6 +27,8 @@ mod progress;
 #[cfg(feature = "postgres")]
 mod replicas;
 mod sandbox;
+#[cfg(feature = "postgres")]
+mod sharing;
 mod sinks;
 mod store;
 

@@ -4,21 +4,16 @@
 //! over the live replicas rounded up, plus any that nobody has held for two rounds.
 //!
 //! A replica is live while its own row (`~replica <name>`) is leased: it renews it every
-//! round (half the shorter of the shortest interval and a third of the lease time). A
+//! round (a third of the shorter of the shortest interval and a third of the lease time). A
 //! dead replica's leases expire, and the others take its sources within two rounds: within
 //! one lease time and one interval of its death. On SIGTERM or Ctrl-C each job finishes its batch in hand, then every lease of
 //! the replica is released in one statement, so the others take over at once.
 
-use std::{
-    collections::{BTreeMap, BTreeSet},
-    hash::{DefaultHasher, Hash, Hasher},
-    sync::Arc,
-    time::Duration,
-};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use auditkit::{
     CheckpointErrorKind, Error,
-    collect::{Acquired, Lease, LeasedStore, PostgresStore},
+    collect::{Acquired, LeasedStore, PostgresStore},
 };
 use tokio::sync::{mpsc, watch};
 
@@ -27,10 +22,8 @@ use super::{
     job::{Backing, Job},
     leased_job::{Ended, LeasedJob, Order},
     pipeline::Shared,
+    sharing::{Plan, REPLICA_ROW, Source},
 };
-
-/// The row whose lease says a replica is live; no source id has a space.
-pub(crate) const REPLICA_ROW: &str = "~replica ";
 
 /// A replica: its store, its name (its lease holder) and the lease time.
 #[derive(Debug, Clone)]
@@ -38,13 +31,6 @@ pub(crate) struct Fleet {
     pub(crate) store: PostgresStore,
     pub(crate) name: String,
     pub(crate) lease: Duration,
-}
-
-/// A source of the config: its job, its place in the job, its id.
-struct Source {
-    job: usize,
-    index: usize,
-    id: String,
 }
 
 /// Runs `jobs` as one replica of `fleet` until shut down.
@@ -80,9 +66,9 @@ pub(crate) async fn run(jobs: Vec<Job>, shared: Arc<Shared>, fleet: Fleet) -> Re
         .min()
         .unwrap_or(Duration::from_secs(60))
         .min(fleet.lease / 3)
-        // Two rounds at most between a lease's expiry and its takeover: both within one
-        // interval.
-        / 2;
+        // Two rounds at most between a lease's expiry and its takeover: within two thirds
+        // of an interval, the rest left to a loaded machine.
+        / 3;
     let round = round.max(Duration::from_millis(100));
     tracing::info!(replica = %fleet.name, sources = sources.len(), lease = ?fleet.lease, ?round, "replica started");
     let (stop, stopped) = watch::channel(false);
@@ -168,154 +154,4 @@ pub(crate) async fn run(jobs: Vec<Job>, shared: Arc<Shared>, fleet: Fleet) -> Re
 
 fn row(name: &str) -> String {
     format!("{REPLICA_ROW}{name}")
-}
-
-/// What this replica collects, and what it saw free last round.
-struct Plan {
-    name: String,
-    mine: BTreeSet<usize>,
-    free_before: BTreeSet<usize>,
-    /// Rounds so far, and the round each source was handed over in: not taken back as an
-    /// orphan for a few rounds, while the replica below its share takes it.
-    rounds: u64,
-    handed: BTreeMap<usize, u64>,
-}
-
-/// Rounds a source handed over is left to the others.
-const HANDED_FOR: u64 = 4;
-
-impl Plan {
-    fn new(name: &str) -> Self {
-        Self {
-            name: name.to_owned(),
-            mine: BTreeSet::new(),
-            free_before: BTreeSet::new(),
-            rounds: 0,
-            handed: BTreeMap::new(),
-        }
-    }
-
-    /// One round over the leases held now: the sources to start (`true`) and stop.
-    fn round(&mut self, sources: &[Source], leases: &[Lease]) -> Vec<(usize, bool)> {
-        self.rounds += 1;
-        let rounds = self.rounds;
-        self.handed.retain(|_, at| *at + HANDED_FOR > rounds);
-        let mut live: BTreeSet<&str> =
-            leases.iter().filter_map(|lease| lease.source().strip_prefix(REPLICA_ROW)).collect();
-        live.insert(&self.name);
-        let holders: BTreeMap<&str, &str> = leases
-            .iter()
-            .filter(|lease| !lease.source().starts_with(REPLICA_ROW))
-            .map(|lease| (lease.source(), lease.holder()))
-            .collect();
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for holder in holders.values() {
-            *counts.entry(holder).or_default() += 1;
-        }
-        let share = sources.len().div_ceil(live.len());
-        let mut changes = Vec::new();
-        let underloaded = live.iter().any(|replica| {
-            *replica != self.name && counts.get(replica).copied().unwrap_or(0) < share
-        });
-        if self.mine.len() > share && underloaded {
-            let mut ranked: Vec<usize> = self.mine.iter().copied().collect();
-            ranked.sort_by_key(|&n| rank(&self.name, &sources[n].id));
-            for n in ranked.split_off(share) {
-                self.mine.remove(&n);
-                self.handed.insert(n, self.rounds);
-                changes.push((n, false));
-            }
-        }
-        // Free: nobody holds it, or this replica from before a restart (same name).
-        let mut free: Vec<usize> = (0..sources.len())
-            .filter(|n| !self.mine.contains(n))
-            .filter(|&n| holders.get(sources[n].id.as_str()).is_none_or(|h| *h == self.name))
-            .collect();
-        free.sort_by_key(|&n| rank(&self.name, &sources[n].id));
-        let room = share.saturating_sub(self.mine.len());
-        let left = free.split_off(room.min(free.len()));
-        let take = free;
-        // Beyond the share: what nobody took for two rounds (a replica gone between them).
-        let orphans: Vec<usize> = left
-            .iter()
-            .copied()
-            .filter(|n| self.free_before.contains(n) && !self.handed.contains_key(n))
-            .collect();
-        self.free_before = left.into_iter().collect();
-        for n in take.into_iter().chain(orphans) {
-            self.free_before.remove(&n);
-            self.mine.insert(n);
-            changes.push((n, true));
-        }
-        changes
-    }
-}
-
-/// A replica's own order of the sources, so that replicas starting together try different
-/// ones first.
-fn rank(replica: &str, source: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    (replica, source).hash(&mut hasher);
-    hasher.finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use auditkit::collect::{FencingToken, Lease};
-    use chrono::Utc;
-
-    use super::{Plan, REPLICA_ROW, Source};
-
-    fn sources(n: usize) -> Vec<Source> {
-        (0..n).map(|index| Source { job: 0, index, id: format!("t/{index}") }).collect()
-    }
-
-    fn lease(source: &str, holder: &str) -> Lease {
-        Lease::new(source, holder, FencingToken::new(1), Utc::now())
-    }
-
-    fn plan(name: &str) -> Plan {
-        Plan::new(name)
-    }
-
-    #[test]
-    fn a_replica_takes_its_share_of_what_nobody_holds_then_the_orphans() {
-        let sources = sources(10);
-        let mut leases =
-            vec![lease(&format!("{REPLICA_ROW}a"), "a"), lease(&format!("{REPLICA_ROW}b"), "b")];
-        leases.extend((0..3).map(|n| lease(&format!("t/{n}"), "b")));
-        let mut a = plan("a");
-        // 10 sources over 2 live replicas: 5 each; 7 are free.
-        let first = a.round(&sources, &leases);
-        assert_eq!(first.len(), 5);
-        assert!(first.iter().all(|(n, start)| *start && *n >= 3));
-        // The 2 still free after a second round are taken beyond the share.
-        let second = a.round(&sources, &leases);
-        assert_eq!(second.len(), 2, "{second:?}");
-        assert_eq!(a.mine.len(), 7);
-    }
-
-    #[test]
-    fn a_replica_above_its_share_hands_the_extra_over_when_another_is_below() {
-        let sources = sources(8);
-        let mut a = plan("a");
-        let alone = [lease(&format!("{REPLICA_ROW}a"), "a")];
-        assert_eq!(a.round(&sources, &alone).len(), 8);
-        let mut leases: Vec<Lease> = (0..8).map(|n| lease(&format!("t/{n}"), "a")).collect();
-        leases.push(lease(&format!("{REPLICA_ROW}a"), "a"));
-        leases.push(lease(&format!("{REPLICA_ROW}b"), "b"));
-        let handed = a.round(&sources, &leases);
-        assert_eq!(handed.len(), 4);
-        assert!(handed.iter().all(|(_, start)| !start));
-        assert_eq!(a.mine.len(), 4);
-        // Balanced: nothing moves, and what it handed over (released, nobody took it yet)
-        // is left to the other for a few rounds.
-        leases.retain(|lease| {
-            !(lease.holder() == "a"
-                && handed.iter().any(|(n, _)| lease.source() == format!("t/{n}")))
-        });
-        for _ in 1..super::HANDED_FOR {
-            assert!(a.round(&sources, &leases).is_empty());
-        }
-    }
 }

@@ -71,7 +71,7 @@ mod postgres {
     use auditkit::collect::PostgresStore;
 
     use super::{Failure, StoreSpec};
-    use crate::{args::CheckpointAction, progress::thousands, replicas::REPLICA_ROW};
+    use crate::{args::CheckpointAction, progress::thousands, sharing::REPLICA_ROW};
 
     impl StoreSpec {
         /// The store, for `tenant`.
