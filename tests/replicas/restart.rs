@@ -1,5 +1,5 @@
 //! A PostgreSQL of the test's own, stopped (immediate: as a crash) in the middle of a run
-//! for longer than the lease, then started again: the replica carries on, and every event
+//! for longer than the lease and the store's retries, then started again: the replica carries on, and every event
 //! is written exactly once with no stale commit. The machine's shared server is left alone.
 
 use std::{
@@ -131,8 +131,9 @@ pub async fn a_replica_carries_on_across_a_database_restart() {
     assert!(before > 0, "nothing committed before the restart: {}", tail(&replica.log()));
     drop(db);
     server.stop("immediate");
-    // Longer than the lease: the replica's leases lapse while the server is away.
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    // Longer than the lease and than the store's retries (about 11 s): the replica's
+    // commits fail, its leases lapse, and it must take them again.
+    tokio::time::sleep(Duration::from_secs(16)).await;
     server.start();
     tokio::time::sleep(Duration::from_secs(8)).await;
     let expected = feed.stop().await;
@@ -149,9 +150,12 @@ pub async fn a_replica_carries_on_across_a_database_restart() {
     assert!(after > 0, "nothing committed after the restart");
     let broken = log.matches("PostgreSQL").count();
     assert!(broken > 0, "the replica never saw the server go: {}", tail(&log));
+    assert!(grants > TENANTS, "no lease was taken again after the outage: {}", tail(&log));
+    let failed = log.matches("the batch was not delivered").count();
     println!(
         "replicas database restart: {events} events exactly once; {commits} commits ({after} \
-         after the restart), {grants} leases granted; {broken} log lines about PostgreSQL"
+         after the restart), {grants} leases granted; {broken} log lines about PostgreSQL, \
+         {failed} batches not delivered (their commit failed) and collected again"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
