@@ -82,6 +82,10 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
     let shutdown = shutdown_signal()?;
     let store = store::spec(&run.store, run.config.as_deref())?;
+    let (mut jobs, _sandbox) = match &run.config {
+        Some(path) => (config::load(path, run.from, run.to)?, None),
+        None => one_tenant(&run).await?,
+    };
     if store.is_some() && mode == Mode::Once {
         return Err(Failure::Usage(
             "--store shares sources between replicas of `collect`; `export` runs alone, with \
@@ -89,10 +93,6 @@ async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    let (mut jobs, _sandbox) = match &run.config {
-        Some(path) => (config::load(path, run.from, run.to)?, None),
-        None => one_tenant(&run).await?,
-    };
     let replica = match &store {
         Some(_) => {
             let name = store::replica_name(run.replica.as_deref())?;

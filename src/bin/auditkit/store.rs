@@ -21,10 +21,18 @@ pub(crate) fn spec(args: &StoreArgs, config: Option<&Path>) -> Result<Option<Sto
         Some(path) => super::config::store(path)?,
         None => (None, None),
     };
-    let Some(url) = args.url.clone().filter(|url| !url.is_empty()).or(from_config) else {
+    let given = args.url.clone().filter(|url| !url.is_empty());
+    let in_config = given.is_none();
+    let Some(url) = given.or(from_config) else {
         return Ok(None);
     };
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        if let Some(path) = config.filter(|_| in_config) {
+            return Err(Failure::Usage(format!(
+                "{}: `store`: give a PostgreSQL URL (postgres://user@host:port/database)",
+                path.display()
+            )));
+        }
         return Err(Failure::Usage(
             "--store takes a PostgreSQL URL (postgres://user@host:port/database); without \
              it, checkpoints go to files (--checkpoint)"
