@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::{
     args::{Format, VendorArg},
     lines::{Origin, Prepared, ToOcsf, ocsf},
+    server_clock::ServerClock,
     sinks::SinkSpec,
 };
 
@@ -213,7 +214,14 @@ impl Job {
         if let Some(lookback) = self.lookback {
             settings = settings.lookback(lookback);
         }
-        let source = Tenanted { inner: source, id: origin.checkpoint.clone(), settings };
+        // The vendor's clock, once its answers show the local one is off.
+        let clock = Arc::new(ServerClock::new(
+            source.timer(),
+            self.client.clone(),
+            &self.tenant,
+            source.vendor(),
+        ));
+        let source = Tenanted { inner: source, id: origin.checkpoint.clone(), settings, clock };
         let collector = Collector::new(source).batch_size(self.batch_size);
         let mut collector = match store {
             Backing::File(store) => collector.store(store.clone()),
@@ -261,11 +269,12 @@ pub(crate) enum Backing {
     Leased { store: auditkit::collect::PostgresStore, holder: String, lease: Duration },
 }
 
-/// A vendor's source under the checkpoint id and settings of a job.
+/// A vendor's source under the checkpoint id, settings and clock of a job.
 struct Tenanted<S> {
     inner: S,
     id: String,
     settings: Settings,
+    clock: Arc<ServerClock>,
 }
 
 impl<S: Source> Source for Tenanted<S> {
@@ -284,7 +293,7 @@ impl<S: Source> Source for Tenanted<S> {
     }
 
     fn timer(&self) -> Arc<dyn Timer> {
-        self.inner.timer()
+        self.clock.clone()
     }
 
     fn list(&self, window: &Window) -> ListedStream<Self::Event> {

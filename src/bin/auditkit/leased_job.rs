@@ -22,6 +22,7 @@ use super::{
     job::{Backing, Job},
     lines::{Origin, Prepared},
     pipeline::Shared,
+    progress::Figures,
     sinks::{DeliveryError, Sink},
 };
 
@@ -149,11 +150,10 @@ impl LeasedJob {
         let Some(open) = sink.as_mut() else { return Err(true) };
         let written = shared.written.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
         let abort = shared.abort_after_write == Some(written);
-        let (events, undecodable, hwm) =
-            (prepared.events, prepared.undecodable, prepared.high_water_mark);
+        let figures = Figures::of(&prepared);
         let message = match open.deliver(prepared, abort).await {
             Ok(()) => {
-                shared.progress.batch(&source, events, undecodable, hwm);
+                shared.progress.batch(&source, figures);
                 return Ok(());
             }
             Err(DeliveryError::Sink(message)) => message,
