@@ -86,6 +86,13 @@ async fn a_missing_credential_variable_is_named() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_is_not_postgresql_or_a_bad_schema_is_refused() {
+    refused(&format!("store = \"mysql://db/audit\"\n{SOURCE}"), "`store`", "PostgreSQL URL").await;
+    let schema = "store = \"postgres://postgres@127.0.0.1/test\"\nstore_schema = \"Audit-Kit\"\n";
+    refused(&format!("{schema}{SOURCE}"), "`store_schema`", "lowercase letters").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_duration_is_refused() {
     refused(
         &format!("{SOURCE}lag = \"5 minutes\"\n"),

@@ -30,7 +30,8 @@
 //! windows (`windows`), its deduplication and batching (`run`),
 //! batches (`batch`), the checkpoint (`checkpoint`) and its keys
 //! (`seen_keys`), stores (`store`, `file_store`), leases and fenced commits (`lease`,
-//! `leasing`, `file_lease`; PostgreSQL's in `postgres_store`, `postgres_lease`, `postgres_sql`),
+//! `leasing`, `file_lease`; PostgreSQL's in `postgres_store`, `postgres_lease`, `postgres_sql`,
+//! `postgres_admin`),
 //! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
 
 mod batch;
@@ -44,6 +45,8 @@ mod keys;
 mod lease;
 mod leasing;
 mod plan;
+#[cfg(feature = "postgres")]
+mod postgres_admin;
 #[cfg(feature = "postgres")]
 mod postgres_lease;
 #[cfg(feature = "postgres")]

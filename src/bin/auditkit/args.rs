@@ -18,6 +18,7 @@ Environment:
       The credentials without --config (one tenant). With --config, each source names
       its own variables or files.
   AUDITKIT_SINK_TOKEN   the token of --http (Splunk HEC token, or an Authorization value)
+  AUDITKIT_STORE        --store: postgres://… shared by replicas (AUDITKIT_REPLICA: --replica)
   RUST_LOG              overrides -v/-q (a tracing filter, e.g. auditkit=debug)
 
 Exit codes:
@@ -146,6 +147,35 @@ pub(crate) struct Run {
     /// For crash tests: abort right after writing this many batches, before committing.
     #[arg(long, hide = true)]
     pub(crate) abort_after_write: Option<u64>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// With --store: this replica's name, its lease holder (default: the host name). Give
+    /// each replica its own, the same across its restarts; `{replica}` in an output path
+    /// is replaced by it.
+    #[arg(long, env = "AUDITKIT_REPLICA")]
+    pub(crate) replica: Option<String>,
+    /// With --store: how long a replica's lease on a source lasts unless renewed (every
+    /// third of it); a dead replica's sources are taken over after it.
+    #[arg(long, default_value = "30s", value_parser = parse_positive_duration)]
+    pub(crate) lease: std::time::Duration,
+}
+
+/// Where checkpoints live when not in a file: PostgreSQL, shared by replicas.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub(crate) struct StoreArgs {
+    /// Keep checkpoints and leases in PostgreSQL (postgres://user@host:port/database) and
+    /// share the sources with the other replicas given the same store and config;
+    /// overrides the config's `store`. A URL with a password is better given in
+    /// AUDITKIT_STORE than on the command line.
+    #[arg(long = "store", env = "AUDITKIT_STORE", global = true, hide_env_values = true)]
+    pub(crate) url: Option<String>,
+    /// The schema of the store's table (default: the config's `store_schema`, or public).
+    #[arg(long, global = true)]
+    pub(crate) store_schema: Option<String>,
+    /// Speak plain text to a PostgreSQL server that is not on this machine (a private
+    /// network, or a TLS tunnel).
+    #[arg(long, global = true)]
+    pub(crate) store_without_tls: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -156,13 +186,21 @@ pub(crate) struct Checkpoints {
     /// checkpoint file of --config).
     #[arg(long, global = true)]
     pub(crate) checkpoint: Option<PathBuf>,
-    /// The config whose checkpoint files to read.
+    /// The config whose checkpoint files (or store) to read.
     #[arg(short, long, global = true)]
     pub(crate) config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// With --store and without --config: the tenant of the one-tenant command line.
+    #[arg(long, global = true, default_value = "default")]
+    pub(crate) tenant: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum CheckpointAction {
+    /// Creates the table of --store (and its schema) unless they exist: a deployment step
+    /// before the replicas start (they create it too otherwise).
+    Init,
     /// One line per source: its high-water mark, keys kept and committed output length.
     List,
     /// A source's checkpoint as JSON.

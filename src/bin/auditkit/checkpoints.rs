@@ -11,6 +11,16 @@ use super::{
 };
 
 pub(crate) async fn run(args: Checkpoints) -> Result<(), Failure> {
+    if let Some(spec) = super::store::spec(&args.store, args.config.as_deref())? {
+        let tenant = if args.config.is_some() { "default" } else { args.tenant.as_str() };
+        #[cfg(feature = "postgres")]
+        return super::store::checkpoints(&spec, tenant, &args.action).await;
+        #[cfg(not(feature = "postgres"))]
+        return Err({
+            let _ = (spec, tenant);
+            super::store::unavailable()
+        });
+    }
     let files: Vec<PathBuf> = match (&args.checkpoint, &args.config) {
         (Some(file), _) => vec![file.clone()],
         (None, Some(config)) => {
@@ -28,6 +38,13 @@ pub(crate) async fn run(args: Checkpoints) -> Result<(), Failure> {
     for file in files {
         let store = FileStore::new(&file);
         match &args.action {
+            CheckpointAction::Init => {
+                return Err(Failure::Usage(
+                    "`checkpoints init` creates the table of --store postgres://…; checkpoint \
+                     files need no init"
+                        .into(),
+                ));
+            }
             CheckpointAction::List => {
                 for checkpoint in store.checkpoints().await? {
                     let output = checkpoint

@@ -23,6 +23,9 @@ use super::{
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// `postgres://…`: checkpoints and leases in PostgreSQL, shared by replicas.
+    store: Option<String>,
+    store_schema: Option<String>,
     /// The Prometheus endpoint's address (read by [`metrics_address`]).
     #[allow(dead_code, reason = "read by `metrics_address`; here so the key is known")]
     metrics: Option<String>,
@@ -129,6 +132,20 @@ fn size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Er
     parse_size(&text).map(Some).map_err(serde::de::Error::custom)
 }
 
+/// The config's `store` and `store_schema` (checked with the rest by [`load`]).
+pub(crate) fn store(path: &Path) -> Result<(Option<String>, Option<String>), Failure> {
+    #[derive(Deserialize)]
+    struct Top {
+        store: Option<String>,
+        store_schema: Option<String>,
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read the config {}: {e}", path.display())))?;
+    let top: Top = toml::from_str(&text)
+        .map_err(|e| Failure::Usage(format!("{}: {}", path.display(), e.to_string().trim())))?;
+    Ok((top.store, top.store_schema))
+}
+
 /// The jobs of the config at `path`, with --from and --to.
 pub(crate) fn load(
     path: &Path,
@@ -146,6 +163,17 @@ pub(crate) fn load(
         let reason = e.inner().message().to_owned();
         error(&key, &reason)
     })?;
+    if let Some(url) = &file.store
+        && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+    {
+        return Err(error("store", "give a PostgreSQL URL (postgres://user@host:port/database)"));
+    }
+    if let Some(schema) = &file.store_schema
+        && (schema.is_empty()
+            || !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+    {
+        return Err(error("store_schema", "give lowercase letters, digits and `_`"));
+    }
     if file.source.is_empty() {
         return Err(error("source", "no [[source]]: nothing to collect"));
     }

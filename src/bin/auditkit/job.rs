@@ -111,66 +111,74 @@ impl Job {
         store: &auditkit::collect::FileStore,
         mode: Mode,
     ) -> Vec<(Origin, Prepare)> {
-        let mut out = Vec::new();
-        for &(vendor, stream) in &self.streams {
-            let client = &self.client;
-            let item = match stream {
-                Stream::Logins => self.stream(
-                    store,
-                    mode,
-                    vendor,
-                    client.qualtrics().event_source::<Logins>(),
-                    ocsf::qualtrics,
-                ),
-                Stream::SessionTerminations => self.stream(
-                    store,
-                    mode,
-                    vendor,
-                    client.qualtrics().event_source::<SessionTerminations>(),
-                    ocsf::qualtrics,
-                ),
-                Stream::PasswordResets => self.stream(
-                    store,
-                    mode,
-                    vendor,
-                    client.qualtrics().event_source::<PasswordResets>(),
-                    ocsf::qualtrics,
-                ),
-                Stream::SessionCreations => self.stream(
-                    store,
-                    mode,
-                    vendor,
-                    client.qualtrics().event_source::<SessionCreations>(),
-                    ocsf::qualtrics,
-                ),
-                Stream::Security => self.stream(
-                    store,
-                    mode,
-                    vendor,
-                    client.everbridge().audit_log_source(ReportType::Security),
-                    ocsf::audit_log_entry,
-                ),
-                Stream::Contact => self.stream(
-                    store,
-                    mode,
-                    vendor,
-                    client.everbridge().audit_log_source(ReportType::Contact),
-                    ocsf::audit_log_entry,
-                ),
-                Stream::DistributionLogs => self.stream(
-                    store,
-                    mode,
-                    vendor,
-                    client.energycap().distribution_log_source(),
-                    ocsf::none,
-                ),
-                Stream::Reports => {
-                    self.stream(store, mode, vendor, client.reporter().report_source(), ocsf::none)
-                }
-            };
-            out.push(item);
+        let backing = Backing::File(store.clone());
+        (0..self.streams.len()).map(|index| self.source_stream(index, &backing, mode)).collect()
+    }
+
+    /// The stream of prepared batches of its `index`th source, its checkpoints in `backing`.
+    pub(crate) fn source_stream(
+        &self,
+        index: usize,
+        backing: &Backing,
+        mode: Mode,
+    ) -> (Origin, Prepare) {
+        let (vendor, stream) = self.streams[index];
+        let client = &self.client;
+        let store = backing;
+        match stream {
+            Stream::Logins => self.stream(
+                store,
+                mode,
+                vendor,
+                client.qualtrics().event_source::<Logins>(),
+                ocsf::qualtrics,
+            ),
+            Stream::SessionTerminations => self.stream(
+                store,
+                mode,
+                vendor,
+                client.qualtrics().event_source::<SessionTerminations>(),
+                ocsf::qualtrics,
+            ),
+            Stream::PasswordResets => self.stream(
+                store,
+                mode,
+                vendor,
+                client.qualtrics().event_source::<PasswordResets>(),
+                ocsf::qualtrics,
+            ),
+            Stream::SessionCreations => self.stream(
+                store,
+                mode,
+                vendor,
+                client.qualtrics().event_source::<SessionCreations>(),
+                ocsf::qualtrics,
+            ),
+            Stream::Security => self.stream(
+                store,
+                mode,
+                vendor,
+                client.everbridge().audit_log_source(ReportType::Security),
+                ocsf::audit_log_entry,
+            ),
+            Stream::Contact => self.stream(
+                store,
+                mode,
+                vendor,
+                client.everbridge().audit_log_source(ReportType::Contact),
+                ocsf::audit_log_entry,
+            ),
+            Stream::DistributionLogs => self.stream(
+                store,
+                mode,
+                vendor,
+                client.energycap().distribution_log_source(),
+                ocsf::none,
+            ),
+            Stream::Reports => {
+                self.stream(store, mode, vendor, client.reporter().report_source(), ocsf::none)
+            }
         }
-        out
     }
 
     /// The checkpoint ids of its sources, without building them.
@@ -191,7 +199,7 @@ impl Job {
 
     fn stream<S>(
         &self,
-        store: &auditkit::collect::FileStore,
+        store: &Backing,
         mode: Mode,
         vendor: VendorArg,
         source: S,
@@ -214,7 +222,14 @@ impl Job {
             source.vendor(),
         ));
         let source = Tenanted { inner: source, id: origin.checkpoint.clone(), settings, clock };
-        let mut collector = Collector::new(source).store(store.clone()).batch_size(self.batch_size);
+        let collector = Collector::new(source).batch_size(self.batch_size);
+        let mut collector = match store {
+            Backing::File(store) => collector.store(store.clone()),
+            #[cfg(feature = "postgres")]
+            Backing::Leased { store, holder, lease } => {
+                collector.leased_store(store.clone(), holder.clone(), *lease)
+            }
+        };
         if let Some(lag) = self.lag {
             collector = collector.lag(lag);
         }
@@ -242,6 +257,16 @@ impl Job {
             .boxed();
         (origin, prepared)
     }
+}
+
+/// Where a job's sources keep their checkpoints.
+#[derive(Debug, Clone)]
+pub(crate) enum Backing {
+    /// A file on this machine (one process per source, by OS locks).
+    File(auditkit::collect::FileStore),
+    /// PostgreSQL, under a lease of `holder` (replicas share the sources).
+    #[cfg(feature = "postgres")]
+    Leased { store: auditkit::collect::PostgresStore, holder: String, lease: Duration },
 }
 
 /// A vendor's source under the checkpoint id, settings and clock of a job.

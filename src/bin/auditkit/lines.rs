@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::Serialize;
 
-use super::args::Format;
+use super::{args::Format, sinks::outputs};
 
 /// Who wrote a line: on every line, and in the sinks' metadata.
 #[derive(Debug, Clone)]
@@ -111,6 +111,7 @@ impl Prepared {
         }
         let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
         let high_water_mark = batch.checkpoint().high_water_mark();
+        let output_files = batch.checkpoint().annotation(outputs::OUTPUT_FILES).cloned();
         let possibly_repeated = batch.possibly_repeated();
         // The events are serialized: the batch keeps only what its commit needs.
         drop(batch.take_events());
@@ -122,8 +123,9 @@ impl Prepared {
             undecodable,
             possibly_repeated,
             high_water_mark,
-            commit: Box::new(move |annotations| {
+            commit: Box::new(move |mut annotations| {
                 Box::pin(async move {
+                    annotations.extend(outputs::merged(output_files.as_ref(), &annotations));
                     for (name, value) in annotations {
                         batch.annotate(name, value);
                     }

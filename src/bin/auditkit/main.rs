@@ -6,8 +6,9 @@
 //! One concept per file: the command line (`args`), exit codes (`failure`), durations
 //! (`durations`), the config file (`config`) and its credentials (`credentials`), a job
 //! and its sources (`job`), a batch as lines (`lines`), the sinks (`sinks`), locks
-//! (`lock`), the loop (`pipeline`), progress and logs (`progress`, `logging`), and the
-//! other subcommands (`checkpoints`, `sandbox`); here, dispatch and the one-tenant jobs.
+//! (`lock`), the loop (`pipeline`), progress and logs (`progress`, `logging`), replicas
+//! over PostgreSQL (`store`, `replicas`, `sharing`, `leased_job`), and the other subcommands
+//! (`checkpoints`, `sandbox`); here, dispatch and the one-tenant jobs.
 
 mod args;
 mod checkpoints;
@@ -16,6 +17,8 @@ mod credentials;
 mod durations;
 mod failure;
 mod job;
+#[cfg(feature = "postgres")]
+mod leased_job;
 mod lines;
 mod lock;
 mod logging;
@@ -23,9 +26,14 @@ mod metrics;
 mod pipeline;
 mod progress;
 mod progress_display;
+#[cfg(feature = "postgres")]
+mod replicas;
 mod sandbox;
 mod server_clock;
+#[cfg(feature = "postgres")]
+mod sharing;
 mod sinks;
+mod store;
 
 use std::{
     io::IsTerminal,
@@ -76,7 +84,8 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
     let shutdown = shutdown_signal()?;
-    let (jobs, _sandbox, metrics_address) = match &run.config {
+    let store = store::spec(&run.store, run.config.as_deref())?;
+    let (mut jobs, _sandbox, metrics_address) = match &run.config {
         Some(path) => {
             let jobs = config::load(path, run.from, run.to)?;
             let address = match run.metrics {
@@ -89,6 +98,21 @@ async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
             let (jobs, sandbox) = one_tenant(&run).await?;
             (jobs, sandbox, run.metrics)
         }
+    };
+    if store.is_some() && mode == Mode::Once {
+        return Err(Failure::Usage(
+            "--store shares sources between replicas of `collect`; `export` runs alone, with \
+             checkpoint files"
+                .into(),
+        ));
+    }
+    let replica = match &store {
+        Some(_) => {
+            let name = store::replica_name(run.replica.as_deref())?;
+            store::per_replica(&mut jobs, &name);
+            Some(name)
+        }
+        None => None,
     };
     let progress = Arc::new(Progress::default());
     let endpoint = match metrics_address {
@@ -112,7 +136,18 @@ async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
         abort_after_write: run.abort_after_write,
         written: AtomicU64::new(0),
     });
-    let outcome = pipeline::run(jobs, shared).await;
+    let outcome = match (store, replica) {
+        #[cfg(feature = "postgres")]
+        (Some(store), Some(name)) => {
+            // Ids of a config carry their tenant; the command line's do not.
+            let tenant = if run.config.is_some() { "default" } else { run.tenant.as_str() };
+            let fleet = replicas::Fleet { store: store.open(tenant)?, name, lease: run.lease };
+            replicas::run(jobs, shared, fleet).await
+        }
+        #[cfg(not(feature = "postgres"))]
+        (Some(_), _) => Err(store::unavailable()),
+        _ => pipeline::run(jobs, shared).await,
+    };
     if let Some(display) = display {
         display.abort();
         progress_display::finish();

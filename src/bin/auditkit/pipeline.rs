@@ -58,7 +58,7 @@ pub(crate) async fn run(jobs: Vec<Job>, shared: Arc<Shared>) -> Result<(), Failu
                 format!("source {} (checkpoint {})", origin.checkpoint, job.checkpoint.display());
             locks.push(Held::take(&source_lock(&job.checkpoint, &origin.checkpoint), &what)?);
         }
-        let sink = Sink::open(&job.sink, job.format, &store, &origins).await?;
+        let sink = Sink::open(&job.sink, job.format, &store.checkpoints().await?, &origins)?;
         ready.push(Ready { job, store, sink, _locks: locks });
     }
     let tasks: Vec<_> = ready

@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use auditkit::collect::FileStore;
+use auditkit::collect::Checkpoint;
 use serde_json::{Value, json};
 
 use crate::{
@@ -20,6 +20,8 @@ use crate::{
     lines::{Line, Origin},
     lock::{Held, beside},
 };
+
+use super::outputs;
 
 pub(crate) struct Settings {
     pub(crate) gzip: bool,
@@ -42,20 +44,16 @@ pub(crate) struct FileSink {
 }
 
 impl FileSink {
-    pub(crate) async fn open(
+    pub(crate) fn open(
         path: &Path,
         settings: Settings,
-        store: &FileStore,
+        checkpoints: &[Checkpoint],
         origins: &[Origin],
     ) -> Result<Self, Failure> {
         let lock = Held::take(&beside(path, ".lock"), &path.display().to_string())?;
         let ids: Vec<&str> = origins.iter().map(|origin| origin.checkpoint.as_str()).collect();
-        let checkpoints: Vec<_> = store
-            .checkpoints()
-            .await?
-            .into_iter()
-            .filter(|checkpoint| ids.contains(&checkpoint.source()))
-            .collect();
+        let checkpoints: Vec<_> =
+            checkpoints.iter().filter(|checkpoint| ids.contains(&checkpoint.source())).collect();
         let (format, gzip) = (settings.format.name(), settings.gzip);
         for checkpoint in &checkpoints {
             let recorded = |name| checkpoint.annotation(name).cloned();
@@ -82,8 +80,7 @@ impl FileSink {
         let committed = |identity: &str| {
             checkpoints
                 .iter()
-                .filter(|checkpoint| checkpoint.annotation("output_file") == Some(&json!(identity)))
-                .filter_map(|checkpoint| checkpoint.annotation("output_bytes")?.as_u64())
+                .filter_map(|checkpoint| outputs::committed(checkpoint, identity))
                 .max()
         };
         let mut sink = Self::start(path, settings, lock, &committed)?;

@@ -2,11 +2,12 @@
 
 mod file;
 mod http;
+pub(crate) mod outputs;
 mod stdout;
 
 use std::{path::PathBuf, time::Duration};
 
-use auditkit::collect::FileStore;
+use auditkit::collect::Checkpoint;
 
 pub(crate) use self::http::HttpSpec;
 use super::{
@@ -49,11 +50,12 @@ pub(crate) enum DeliveryError {
 }
 
 impl Sink {
-    /// Opens `spec` for the sources `origins`, whose checkpoints are in `store`.
-    pub(crate) async fn open(
+    /// Opens `spec` for the sources `origins`, whose checkpoints (all or some of them) are
+    /// `checkpoints`.
+    pub(crate) fn open(
         spec: &SinkSpec,
         format: Format,
-        store: &FileStore,
+        checkpoints: &[Checkpoint],
         origins: &[Origin],
     ) -> Result<Self, Failure> {
         Ok(match spec {
@@ -64,7 +66,7 @@ impl Sink {
                     rotate_size: *rotate_size,
                     rotate_every: *rotate_every,
                 };
-                Sink::File(file::FileSink::open(path, settings, store, origins).await?)
+                Sink::File(file::FileSink::open(path, settings, checkpoints, origins)?)
             }
             SinkSpec::Stdout => Sink::Stdout(stdout::StdoutSink),
             SinkSpec::Http(spec) => Sink::Http(http::HttpSink::new(spec)?),
