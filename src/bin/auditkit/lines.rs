@@ -44,6 +44,8 @@ pub(crate) struct Prepared {
     pub(crate) lines: Vec<Line>,
     pub(crate) events: usize,
     pub(crate) undecodable: usize,
+    /// Events that may have been delivered before (listed again after a clock rewind).
+    pub(crate) possibly_repeated: usize,
     pub(crate) high_water_mark: Option<DateTime<Utc>>,
     pub(crate) commit: Commit,
 }
@@ -123,6 +125,7 @@ impl Prepared {
         }
         let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
         let high_water_mark = batch.checkpoint().high_water_mark();
+        let possibly_repeated = batch.possibly_repeated();
         // The events are serialized: the batch keeps only what its commit needs.
         drop(batch.take_events());
         drop(batch.take_undecodable());
@@ -131,6 +134,7 @@ impl Prepared {
             lines,
             events,
             undecodable,
+            possibly_repeated,
             high_water_mark,
             commit: Box::new(move |annotations| {
                 Box::pin(async move {
