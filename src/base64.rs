@@ -1,5 +1,5 @@
-//! Standard base64 with padding (RFC 4648 §4): HTTP Basic credentials, and the testkit's
-//! skip tokens and token endpoint. Too little to be worth a dependency.
+//! Standard base64 with padding (RFC 4648 §4): HTTP Basic credentials, the testkit's
+//! skip tokens and token endpoint, and the archive's keys (PEM). Too little to be worth a dependency.
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -21,7 +21,7 @@ pub(crate) fn encode(input: &[u8]) -> String {
 }
 
 /// Standard base64 with padding decoded; `None` for anything else.
-#[cfg(any(test, feature = "testkit"))]
+#[cfg(any(test, feature = "testkit", feature = "archive"))]
 pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
     let input = text.as_bytes();
     if !input.len().is_multiple_of(4) {

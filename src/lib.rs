@@ -49,6 +49,11 @@ pub mod ocsf;
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;
 
+// Tamper-evident archives: generic, names no vendor.
+#[cfg(feature = "archive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "archive")))]
+pub mod archive;
+
 pub use client::{Client, ClientBuilder};
 pub use download::Download;
 pub use error::{

@@ -402,3 +402,77 @@ async fn the_sandbox_command_publishes_new_events_until_sigterm() {
     .unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_refuses_a_file_written_without_it_and_a_key_it_cannot_read() {
+    let sandbox = sandbox(10).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    assert!(run(export(&sandbox, &output)).await.status.success());
+    let before = std::fs::read(&output).unwrap();
+    let mut command = export(&sandbox, &output);
+    command.arg("--archive");
+    let ran = run(command).await;
+    assert_eq!(ran.status.code(), Some(2), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("written with no --archive"), "{}", stderr(&ran));
+    assert_eq!(std::fs::read(&output).unwrap(), before, "the output is untouched");
+    // A file no checkpoint describes cannot start a chain in its middle.
+    let theirs = scratch.path("theirs.jsonl");
+    std::fs::write(&theirs, "{}\n").unwrap();
+    let mut command = export(&sandbox, &theirs);
+    command.arg("--archive");
+    let ran = run(command).await;
+    assert_eq!(ran.status.code(), Some(2), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("new output file"), "{}", stderr(&ran));
+    // Keys: a file that is not a key, and a variable that is not one.
+    std::fs::write(scratch.path("key.pem"), "not a key").unwrap();
+    let mut command = export(&sandbox, &scratch.path("new.jsonl"));
+    command.arg("--archive").arg("--archive-key").arg(scratch.path("key.pem"));
+    let ran = run(command).await;
+    assert_eq!(ran.status.code(), Some(2), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("--archive-key"), "{}", stderr(&ran));
+    let mut command = export(&sandbox, &scratch.path("new.jsonl"));
+    command.arg("--archive").env("AUDITKIT_ARCHIVE_KEY", "bm90IGEga2V5");
+    let ran = run(command).await;
+    assert_eq!(ran.status.code(), Some(2), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("AUDITKIT_ARCHIVE_KEY"), "{}", stderr(&ran));
+    assert!(!scratch.path("new.jsonl").exists(), "nothing ran");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_chains_across_runs_and_verify_exits_5_at_the_changed_line() {
+    let sandbox = sandbox(30).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    let archive = |sandbox: &Sandbox| {
+        let mut command = export(sandbox, &output);
+        command.args(["--archive", "--batch-size", "7"]);
+        command
+    };
+    assert!(run(archive(&sandbox)).await.status.success());
+    seed_recent(&sandbox, 5);
+    let ran = run(archive(&sandbox)).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let written = lines(&output);
+    assert_eq!(written.len(), 35);
+    let seqs: Vec<u64> =
+        written.iter().map(|line| line["auditkit_chain"]["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=35).collect::<Vec<_>>(), "one chain across both runs");
+    let verify = |args: &[&str]| {
+        let mut command = auditkit(None);
+        command.arg("verify").args(args).arg(&output);
+        command
+    };
+    let ran = run(verify(&[])).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    assert!(String::from_utf8_lossy(&ran.stdout).contains("verified: 35 lines in 1 files"));
+
+    let text = std::fs::read_to_string(&output).unwrap();
+    let changed = text.replacen("\"tenant\":\"default\"", "\"tenant\":\"defaulT\"", 1);
+    std::fs::write(&output, changed).unwrap();
+    let ran = run(verify(&["-q"])).await;
+    assert_eq!(ran.status.code(), Some(5), "{}", stderr(&ran));
+    assert!(stderr(&ran).contains("events.jsonl line 1: edited"), "{}", stderr(&ran));
+    let ran = run(verify(&["--public-key", "/nonexistent.pem"])).await;
+    assert_eq!(ran.status.code(), Some(2), "{}", stderr(&ran));
+}

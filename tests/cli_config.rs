@@ -272,3 +272,24 @@ sink = {{ file = "acme.jsonl" }}
     assert_eq!(tin.status.code(), Some(2), "{}", stderr(&tin));
     assert!(stderr(&tin).contains("rate_tier"), "{}", stderr(&tin));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_needs_a_file_sink_and_a_key_needs_an_archive() {
+    // Credentials are read first: from the file `refused` writes.
+    let source = SOURCE.replace(r#"{ env = "ACME_QUALTRICS_TOKEN" }"#, r#"{ file = "token.txt" }"#);
+    let http = source.replace(
+        r#"{ file = "out.jsonl" }"#,
+        r#"{ http = "http://127.0.0.1:1/", archive = true }"#,
+    );
+    refused(&http, "source[0].sink.archive", "an archive is a file").await;
+    let key = source.replace(
+        r#"{ file = "out.jsonl" }"#,
+        r#"{ file = "out.jsonl", archive_key = { file = "token.txt" } }"#,
+    );
+    refused(&key, "source[0].sink.archive_key", "add `archive = true`").await;
+    let bad = source.replace(
+        r#"{ file = "out.jsonl" }"#,
+        r#"{ file = "out.jsonl", archive = true, archive_key = { file = "token.txt" } }"#,
+    );
+    refused(&bad, "source[0].sink.archive_key", "Ed25519").await;
+}

@@ -34,6 +34,10 @@ impl Lcg {
 pub fn read_lines(path: &Path, gzip: bool) -> Vec<Value> {
     let mut text = String::new();
     let file = std::fs::File::open(path).expect("output");
+    if file.metadata().expect("output").len() == 0 {
+        // A file just rotated to: a gzip reader refuses empty input.
+        return Vec::new();
+    }
     if gzip {
         // One gzip member per batch: a reader of concatenated members reads them all.
         flate2::read::MultiGzDecoder::new(file).read_to_string(&mut text)

@@ -19,6 +19,8 @@ Environment:
       its own variables or files.
   AUDITKIT_SINK_TOKEN   the token of --http (Splunk HEC token, or an Authorization value)
   AUDITKIT_STORE        --store: postgres://… shared by replicas (AUDITKIT_REPLICA: --replica)
+  AUDITKIT_ARCHIVE_KEY  the Ed25519 private key that signs --archive manifests (PEM, or
+                        the 32-byte seed in base64), if --archive-key is not given
   RUST_LOG              overrides -v/-q (a tracing filter, e.g. auditkit=debug)
 
 Exit codes:
@@ -27,7 +29,8 @@ Exit codes:
      it resumes from the last commit
   2  bad arguments or config, or missing credentials: nothing ran
   3  partial: some sources failed, the others were exported and committed
-  4  busy: another auditkit holds the output or a source (an OS file lock)";
+  4  busy: another auditkit holds the output or a source (an OS file lock)
+  5  verify: the archive does not verify (the first line that does not is printed)";
 
 /// Collects audit events from EnergyCAP, Lerian Reporter, Qualtrics and Everbridge into
 /// JSON Lines files, stdout or HTTP, resumably and exactly once per file.
@@ -61,6 +64,37 @@ pub(crate) enum Command {
     /// Serves a sandbox of the four APIs seeded with sample events, and prints the
     /// AUDITKIT_* variables that point at it; runs until SIGTERM or Ctrl-C.
     Sandbox(SandboxArgs),
+    /// Verifies --archive files: every line's hash and its place in the chain, across the
+    /// files in the order given, and each closed file's manifest and signature. Prints the
+    /// first line that does not verify, with its number and the reason.
+    #[command(after_help = VERIFY_HELP)]
+    Verify(VerifyArgs),
+}
+
+const VERIFY_HELP: &str = "\
+Give the files in chain order: a directory stands for its *.jsonl and *.jsonl.gz files
+sorted by name, and rotated files' names sort by time, before the file being written.
+
+Reasons: edited, deleted, inserted, reordered, truncated, gap (lines missing between two
+files, e.g. a file dropped), swapped (files out of order), forged manifest.
+
+Exit codes:
+  0  everything verifies
+  1  a file cannot be read
+  2  bad arguments, or a public key that cannot be read
+  5  does not verify: the first finding is printed (file, line, reason)";
+
+/// What `verify` checks.
+#[derive(Debug, Clone, ClapArgs)]
+pub(crate) struct VerifyArgs {
+    /// Archive files or directories, in chain order.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The public key manifests must be signed with (PEM, as `openssl pkey -pubout`
+    /// writes it, or 32 bytes in base64); repeat for keys used over time. With it, every
+    /// closed file needs a signed manifest.
+    #[arg(long)]
+    pub(crate) public_key: Vec<PathBuf>,
 }
 
 /// What `collect` and `export` read and where they write.
@@ -114,6 +148,15 @@ pub(crate) struct Run {
     /// Start a new output file when it is this old (e.g. 1d).
     #[arg(long, value_parser = parse_duration)]
     pub(crate) rotate_every: Option<std::time::Duration>,
+    /// A tamper-evident archive: every line hash-chained to the one before, across
+    /// batches, restarts and files, and a manifest beside each rotated file. Check it with
+    /// `auditkit verify`.
+    #[arg(long, conflicts_with = "http")]
+    pub(crate) archive: bool,
+    /// The Ed25519 private key (PEM file, `openssl genpkey -algorithm ed25519`) that
+    /// signs the manifests of --archive (default: AUDITKIT_ARCHIVE_KEY, if set).
+    #[arg(long, requires = "archive")]
+    pub(crate) archive_key: Option<PathBuf>,
     /// Deliver by HTTP POST to this URL instead of a file (batched NDJSON, with retries).
     #[arg(long, conflicts_with_all = ["output", "gzip"])]
     pub(crate) http: Option<url::Url>,

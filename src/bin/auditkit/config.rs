@@ -17,7 +17,7 @@ use super::{
     durations::{parse_duration, parse_positive_duration},
     failure::Failure,
     job::{Job, Stream},
-    sinks::{HttpSpec, SinkSpec},
+    sinks::{ArchiveSpec, HttpSpec, SinkSpec},
 };
 
 #[derive(Debug, Deserialize)]
@@ -103,6 +103,11 @@ struct SinkEntry {
     rotate_size: Option<u64>,
     #[serde(default, deserialize_with = "duration")]
     rotate_every: Option<Duration>,
+    /// File: a tamper-evident archive (hash-chained lines, manifests).
+    #[serde(default)]
+    archive: bool,
+    /// File, with `archive`: the Ed25519 private key that signs manifests.
+    archive_key: Option<SecretRef>,
     preset: Option<HttpPreset>,
     token: Option<SecretRef>,
     /// HTTP: attempts per batch (default 6).
@@ -282,12 +287,32 @@ fn merge(defaults: &Settings, own: &Settings) -> Settings {
 
 fn sink(entry: &SinkEntry, dir: &Path) -> Result<SinkSpec, (String, String)> {
     let problem = |key: &str, reason: &str| (key.to_owned(), reason.to_owned());
+    if !matches!((&entry.file, entry.archive), (Some(_), true) | (_, false)) {
+        return Err(problem("archive", "an archive is a file: give `file = \"path\"` with it"));
+    }
+    if entry.archive_key.is_some() && !entry.archive {
+        return Err(problem("archive_key", "signs an archive's manifests: add `archive = true`"));
+    }
     match (&entry.file, entry.stdout, &entry.http) {
         (Some(file), false, None) => Ok(SinkSpec::File {
             path: dir.join(file),
             gzip: entry.gzip,
             rotate_size: entry.rotate_size,
             rotate_every: entry.rotate_every,
+            archive: if entry.archive {
+                let signer = match &entry.archive_key {
+                    Some(key) => {
+                        let text = key.read("archive_key", dir)?;
+                        let signer = auditkit::archive::Signer::from_text(&text)
+                            .map_err(|error| problem("archive_key", &error.to_string()))?;
+                        Some(std::sync::Arc::new(signer))
+                    }
+                    None => None,
+                };
+                Some(ArchiveSpec { signer })
+            } else {
+                None
+            },
         }),
         (None, true, None) => Ok(SinkSpec::Stdout),
         (None, false, Some(url)) => {

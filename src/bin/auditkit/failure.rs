@@ -17,6 +17,8 @@ pub(crate) enum Failure {
     Busy(String),
     /// Some jobs failed, others did not.
     Partial(String),
+    /// `verify`: the archive does not verify.
+    Unverified(String),
 }
 
 impl Failure {
@@ -26,6 +28,7 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Partial(_) => 3,
             Failure::Busy(_) => 4,
+            Failure::Unverified(_) => 5,
         })
     }
 }
@@ -49,7 +52,8 @@ impl std::fmt::Display for Failure {
             Failure::Usage(message)
             | Failure::Io(message)
             | Failure::Busy(message)
-            | Failure::Partial(message) => f.write_str(message),
+            | Failure::Partial(message)
+            | Failure::Unverified(message) => f.write_str(message),
         }
     }
 }

@@ -27,6 +27,9 @@ pub(crate) struct Line {
     pub(crate) key: String,
     pub(crate) time: Option<DateTime<Utc>>,
     pub(crate) json: Vec<u8>,
+    /// The closing brace before which an archive adds the chain member: the line's own
+    /// (raw), or `unmapped`'s, written last (OCSF: the schema's place for our fields).
+    pub(crate) chain_at: usize,
 }
 
 /// What a commit records besides the checkpoint: the sink's own annotations.
@@ -81,22 +84,33 @@ impl Prepared {
         let (tenant, vendor, source) =
             (origin.tenant.as_str(), origin.vendor, origin.source.as_str());
         for Collected { key, time, event, .. } in batch.events() {
-            let json = match (format, to_ocsf(event)) {
-                (Format::Ocsf, Some(ocsf)) => ocsf.and_then(|mut ocsf| {
-                    // The collector's key: what a SIEM deduplicates on.
-                    ocsf["metadata"]["uid"] = key.as_str().into();
-                    ocsf["metadata"]["tenant_uid"] = tenant.into();
-                    ocsf["unmapped"]["auditkit"] = serde_json::json!({
-                        "tenant": tenant, "vendor": vendor, "source": source, "key": key,
-                    });
-                    serde_json::to_vec(&ocsf)
-                }),
+            let (json, in_unmapped) = match (format, to_ocsf(event)) {
+                (Format::Ocsf, Some(ocsf)) => (
+                    ocsf.and_then(|mut ocsf| {
+                        // The collector's key: what a SIEM deduplicates on.
+                        ocsf["metadata"]["uid"] = key.as_str().into();
+                        ocsf["metadata"]["tenant_uid"] = tenant.into();
+                        ocsf["unmapped"]["auditkit"] = serde_json::json!({
+                            "tenant": tenant, "vendor": vendor, "source": source, "key": key,
+                        });
+                        unmapped_last(ocsf)
+                    }),
+                    true,
+                ),
                 // A source without a mapping is written raw: nothing is dropped.
-                _ => {
-                    serde_json::to_vec(&RawLine { tenant, vendor, source, key, time: *time, event })
-                }
+                _ => (
+                    serde_json::to_vec(&RawLine {
+                        tenant,
+                        vendor,
+                        source,
+                        key,
+                        time: *time,
+                        event,
+                    }),
+                    false,
+                ),
             };
-            lines.push(line(origin, key, Some(*time), json));
+            lines.push(line(origin, key, Some(*time), json, in_unmapped));
         }
         for rejected in batch.undecodable() {
             let json = serde_json::to_vec(&UndecodableLine {
@@ -107,7 +121,7 @@ impl Prepared {
                 undecodable: rejected.item.raw_json(),
                 error: rejected.item.error().to_string(),
             });
-            lines.push(line(origin, &rejected.key, None, json));
+            lines.push(line(origin, &rejected.key, None, json, false));
         }
         let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
         let high_water_mark = batch.checkpoint().high_water_mark();
@@ -136,14 +150,33 @@ impl Prepared {
     }
 }
 
+/// An OCSF event as JSON with `unmapped` (an object) as its last member, so that an archive
+/// can add its chain there at a known place.
+fn unmapped_last(mut ocsf: serde_json::Value) -> serde_json::Result<Vec<u8>> {
+    let unmapped = ocsf.as_object_mut().and_then(|object| object.remove("unmapped"));
+    let mut json = serde_json::to_vec(&ocsf)?;
+    if let Some(unmapped) = unmapped.filter(|u| u.as_object().is_some_and(|u| !u.is_empty())) {
+        json.pop();
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        json.extend_from_slice(b"\"unmapped\":");
+        serde_json::to_writer(&mut json, &unmapped)?;
+        json.push(b'}');
+    }
+    Ok(json)
+}
+
 /// One line; an event that cannot be written as JSON still leaves a line with its origin,
-/// key and the reason.
+/// key and the reason. `in_unmapped`: the line ends with a non-empty `unmapped`.
 fn line(
     origin: &Origin,
     key: &str,
     time: Option<DateTime<Utc>>,
     json: serde_json::Result<Vec<u8>>,
+    in_unmapped: bool,
 ) -> Line {
+    let in_unmapped = in_unmapped && json.is_ok();
     let json = json.unwrap_or_else(|error| {
         let fallback = serde_json::json!({
             "tenant": origin.tenant, "vendor": origin.vendor, "source": origin.source,
@@ -152,7 +185,8 @@ fn line(
         // A `Value` of strings always serializes.
         serde_json::to_vec(&fallback).unwrap_or_default()
     });
-    Line { key: key.to_owned(), time, json }
+    let chain_at = json.len().saturating_sub(if in_unmapped { 2 } else { 1 });
+    Line { key: key.to_owned(), time, json, chain_at }
 }
 
 /// The OCSF mapping of each source's events, as JSON (`None`: the source has none).

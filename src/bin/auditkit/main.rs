@@ -8,7 +8,7 @@
 //! and its sources (`job`), a batch as lines (`lines`), the sinks (`sinks`), locks
 //! (`lock`), the loop (`pipeline`), progress and logs (`progress`, `logging`), replicas
 //! over PostgreSQL (`store`, `replicas`, `sharing`, `leased_job`), and the other subcommands
-//! (`checkpoints`, `sandbox`); here, dispatch and the one-tenant jobs.
+//! (`checkpoints`, `sandbox`, `verify`); here, dispatch and the one-tenant jobs.
 
 mod args;
 mod checkpoints;
@@ -34,6 +34,7 @@ mod server_clock;
 mod sharing;
 mod sinks;
 mod store;
+mod verify;
 
 use std::{
     io::IsTerminal,
@@ -51,7 +52,7 @@ use args::{Cli, Command, Format, Run, VendorArg};
 use failure::Failure;
 use job::{Job, Mode, Stream};
 use progress::{Progress, thousands};
-use sinks::{HttpSpec, SinkSpec};
+use sinks::{ArchiveSpec, HttpSpec, SinkSpec};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -79,6 +80,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Export(run) => collect(run, Mode::Once, quiet).await,
         Command::Checkpoints(args) => checkpoints::run(args).await,
         Command::Sandbox(args) => sandbox::serve(args, shutdown_signal()?).await,
+        Command::Verify(args) => verify::run(&args, quiet),
     }
 }
 
@@ -304,7 +306,32 @@ fn sink_of(run: &Run) -> Result<SinkSpec, Failure> {
         gzip: run.gzip,
         rotate_size: run.rotate_size,
         rotate_every: run.rotate_every,
+        archive: archive_of(run)?,
     })
+}
+
+/// `--archive`, with its key from --archive-key or AUDITKIT_ARCHIVE_KEY.
+fn archive_of(run: &Run) -> Result<Option<ArchiveSpec>, Failure> {
+    if !run.archive {
+        return Ok(None);
+    }
+    let (text, from) = match &run.archive_key {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                Failure::Usage(format!("cannot read --archive-key {}: {error}", path.display()))
+            })?;
+            (Some(text), format!("--archive-key {}", path.display()))
+        }
+        None => (
+            std::env::var("AUDITKIT_ARCHIVE_KEY").ok().filter(|key| !key.trim().is_empty()),
+            "AUDITKIT_ARCHIVE_KEY".to_owned(),
+        ),
+    };
+    let signer = text
+        .map(|text| auditkit::archive::Signer::from_text(&text))
+        .transpose()
+        .map_err(|error| Failure::Usage(format!("{from}: {error}")))?;
+    Ok(Some(ArchiveSpec { signer: signer.map(std::sync::Arc::new) }))
 }
 
 /// The output's path with `.checkpoint.json`; `auditkit.checkpoint.json` for the others.

@@ -2,7 +2,8 @@
 //! committed length. It appends to what it did not write and never cuts it; it cuts back
 //! only the tail that a crashed run of its own wrote after its last commit. A file rotated
 //! away (logrotate) is noticed before each batch and continued in a new one; it rotates
-//! itself by size or age, right after a commit.
+//! itself by size or age, right after a commit. With `--archive`, lines are chained and
+//! each file it rotates gets a manifest (`archive`).
 
 use std::{
     fs::{File, OpenOptions},
@@ -14,6 +15,7 @@ use std::{
 use auditkit::collect::Checkpoint;
 use serde_json::{Value, json};
 
+use super::archive::{Archive, ArchiveSpec};
 use crate::{
     args::Format,
     failure::Failure,
@@ -28,6 +30,7 @@ pub(crate) struct Settings {
     pub(crate) format: Format,
     pub(crate) rotate_size: Option<u64>,
     pub(crate) rotate_every: Option<Duration>,
+    pub(crate) archive: Option<ArchiveSpec>,
 }
 
 pub(crate) struct FileSink {
@@ -41,6 +44,7 @@ pub(crate) struct FileSink {
     /// `<output>.lock`: held while running; it remembers where this run started writing a
     /// file that no checkpoint records yet.
     lock: Held,
+    archive: Option<Box<Archive>>,
 }
 
 impl FileSink {
@@ -55,8 +59,12 @@ impl FileSink {
         let checkpoints: Vec<_> =
             checkpoints.iter().filter(|checkpoint| ids.contains(&checkpoint.source())).collect();
         let (format, gzip) = (settings.format.name(), settings.gzip);
+        let archive = settings.archive.is_some();
         for checkpoint in &checkpoints {
             let recorded = |name| checkpoint.annotation(name).cloned();
+            // A file written before archives existed was written without one.
+            let was_archive = recorded("output_file")
+                .map(|_| recorded("output_archive").unwrap_or(json!(false)) == json!(true));
             let mismatch = match (recorded("output_format"), recorded("output_gzip")) {
                 (Some(f), _) if f != json!(format) => {
                     Some(format!("--format {}", f.as_str().unwrap_or("?")))
@@ -66,7 +74,12 @@ impl FileSink {
                 } else {
                     "no --gzip".to_owned()
                 }),
-                _ => None,
+                _ => match was_archive {
+                    Some(was) if was != archive => {
+                        Some(if was { "--archive" } else { "no --archive" }.to_owned())
+                    }
+                    _ => None,
+                },
             };
             if let Some(was) = mismatch {
                 return Err(Failure::Usage(format!(
@@ -83,8 +96,16 @@ impl FileSink {
                 .filter_map(|checkpoint| outputs::committed(checkpoint, identity))
                 .max()
         };
+        let archive = settings.archive.clone().map(|spec| {
+            let sources = origins.iter().map(|origin| origin.checkpoint.clone()).collect();
+            Box::new(Archive::resume(spec, &checkpoints, sources))
+        });
         let mut sink = Self::start(path, settings, lock, &committed)?;
         sink.check_kind()?;
+        if let Some(archive) = &archive {
+            archive.start(path, sink.length, &mut sink.lock)?;
+        }
+        sink.archive = archive;
         Ok(sink)
     }
 
@@ -143,6 +164,7 @@ impl FileSink {
             length: start,
             opened: Instant::now(),
             lock,
+            archive: None,
         })
     }
 
@@ -171,9 +193,15 @@ impl FileSink {
         self.follow_rotation()
             .map_err(|error| format!("cannot reopen {}: {error}", self.path.display()))?;
         let mut bytes = Vec::with_capacity(lines.iter().map(|line| line.json.len() + 1).sum());
-        for line in lines {
-            bytes.extend_from_slice(&line.json);
-            bytes.push(b'\n');
+        let head = self.archive.as_ref().map(|archive| archive.head().clone());
+        match &mut self.archive {
+            Some(archive) => archive.seal(lines, &mut bytes)?,
+            None => {
+                for line in lines {
+                    bytes.extend_from_slice(&line.json);
+                    bytes.push(b'\n');
+                }
+            }
         }
         let write = || -> io::Result<u64> {
             if bytes.is_empty() {
@@ -191,14 +219,24 @@ impl FileSink {
             self.file.sync_data()?;
             Ok(self.length.saturating_add(bytes.len() as u64))
         };
-        self.length =
-            write().map_err(|error| format!("cannot write {}: {error}", self.path.display()))?;
-        Ok(vec![
+        match write() {
+            Ok(length) => self.length = length,
+            Err(error) => {
+                if let (Some(archive), Some(head)) = (&mut self.archive, head) {
+                    archive.rewind(head);
+                }
+                return Err(format!("cannot write {}: {error}", self.path.display()));
+            }
+        }
+        let mut annotations = vec![
             ("output_bytes", json!(self.length)),
             ("output_file", json!(self.identity)),
             ("output_format", json!(self.settings.format.name())),
             ("output_gzip", json!(self.settings.gzip)),
-        ])
+            ("output_archive", json!(self.archive.is_some())),
+        ];
+        annotations.extend(self.archive.as_ref().map(|archive| archive.annotation()));
+        Ok(annotations)
     }
 
     /// After a commit: rotates the file when it is big or old enough.
@@ -209,11 +247,19 @@ impl FileSink {
             return Ok(());
         }
         let rotated = rotated_name(&self.path);
+        if self.archive.is_some() {
+            Archive::will_close(&mut self.lock, &rotated)
+                .map_err(|error| format!("cannot update the lock: {error}"))?;
+        }
         std::fs::rename(&self.path, &rotated).map_err(|error| {
             format!("cannot rotate {} to {}: {error}", self.path.display(), rotated.display())
         })?;
         tracing::info!(output = %self.path.display(), rotated = %rotated.display(), "rotated");
-        self.reopen().map_err(|error| format!("cannot open {}: {error}", self.path.display()))
+        self.reopen().map_err(|error| format!("cannot open {}: {error}", self.path.display()))?;
+        match &self.archive {
+            Some(archive) => archive.close(&mut self.lock, &rotated),
+            None => Ok(()),
+        }
     }
 
     /// A file renamed or removed under us (logrotate) is continued in a new one at the

@@ -1,5 +1,6 @@
 //! Where lines go: a file (exactly once), stdout or HTTP (at least once, stable keys).
 
+mod archive;
 mod file;
 mod http;
 pub(crate) mod outputs;
@@ -9,7 +10,7 @@ use std::{path::PathBuf, time::Duration};
 
 use auditkit::collect::Checkpoint;
 
-pub(crate) use self::http::HttpSpec;
+pub(crate) use self::{archive::ArchiveSpec, http::HttpSpec};
 use super::{
     args::Format,
     failure::Failure,
@@ -19,7 +20,13 @@ use super::{
 /// A sink as configured.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum SinkSpec {
-    File { path: PathBuf, gzip: bool, rotate_size: Option<u64>, rotate_every: Option<Duration> },
+    File {
+        path: PathBuf,
+        gzip: bool,
+        rotate_size: Option<u64>,
+        rotate_every: Option<Duration>,
+        archive: Option<ArchiveSpec>,
+    },
     Stdout,
     Http(HttpSpec),
 }
@@ -59,12 +66,13 @@ impl Sink {
         origins: &[Origin],
     ) -> Result<Self, Failure> {
         Ok(match spec {
-            SinkSpec::File { path, gzip, rotate_size, rotate_every } => {
+            SinkSpec::File { path, gzip, rotate_size, rotate_every, archive } => {
                 let settings = file::Settings {
                     gzip: *gzip,
                     format,
                     rotate_size: *rotate_size,
                     rotate_every: *rotate_every,
+                    archive: archive.clone(),
                 };
                 Sink::File(file::FileSink::open(path, settings, checkpoints, origins)?)
             }
