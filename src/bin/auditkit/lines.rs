@@ -75,28 +75,41 @@ impl Prepared {
         format: Format,
         to_ocsf: ToOcsf<E>,
     ) -> Self {
-        let mut lines = Vec::with_capacity(batch.len());
+        let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
+        let mut lines = Vec::with_capacity(events.saturating_add(undecodable));
         let (tenant, vendor, source) =
             (origin.tenant.as_str(), origin.vendor, origin.source.as_str());
-        for Collected { key, time, event, .. } in batch.events() {
-            let json = match (format, to_ocsf(event)) {
-                (Format::Ocsf, Some(ocsf)) => ocsf.and_then(|mut ocsf| {
+        // Each line's buffer is sized after the one before: one allocation per line, not a
+        // regrowth every time it doubles.
+        let mut size = 256;
+        // The events are taken, not borrowed: their keys move into the lines.
+        for Collected { key, time, event, .. } in batch.take_events() {
+            let mut json = Vec::with_capacity(size);
+            // The mapping is built only for OCSF output: it costs more than the raw line.
+            let ocsf = if format == Format::Ocsf { to_ocsf(&event) } else { None };
+            let written = match ocsf {
+                Some(ocsf) => ocsf.and_then(|mut ocsf| {
                     // The collector's key: what a SIEM deduplicates on.
                     ocsf["metadata"]["uid"] = key.as_str().into();
                     ocsf["metadata"]["tenant_uid"] = tenant.into();
                     ocsf["unmapped"]["auditkit"] = serde_json::json!({
                         "tenant": tenant, "vendor": vendor, "source": source, "key": key,
                     });
-                    serde_json::to_vec(&ocsf)
+                    serde_json::to_writer(&mut json, &ocsf)
                 }),
                 // A source without a mapping is written raw: nothing is dropped.
-                _ => {
-                    serde_json::to_vec(&RawLine { tenant, vendor, source, key, time: *time, event })
+                None => {
+                    let key = key.as_str();
+                    serde_json::to_writer(
+                        &mut json,
+                        &RawLine { tenant, vendor, source, key, time, event: &event },
+                    )
                 }
             };
-            lines.push(line(origin, key, Some(*time), json));
+            size = json.len().saturating_add(json.len() / 8).max(64);
+            lines.push(line(origin, key, Some(time), written.map(|()| json)));
         }
-        for rejected in batch.undecodable() {
+        for rejected in batch.take_undecodable() {
             let json = serde_json::to_vec(&UndecodableLine {
                 tenant,
                 vendor,
@@ -105,13 +118,9 @@ impl Prepared {
                 undecodable: rejected.item.raw_json(),
                 error: rejected.item.error().to_string(),
             });
-            lines.push(line(origin, &rejected.key, None, json));
+            lines.push(line(origin, rejected.key, None, json));
         }
-        let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
         let high_water_mark = batch.checkpoint().high_water_mark();
-        // The events are serialized: the batch keeps only what its commit needs.
-        drop(batch.take_events());
-        drop(batch.take_undecodable());
         Self {
             origin: origin.clone(),
             lines,
@@ -134,7 +143,7 @@ impl Prepared {
 /// key and the reason.
 fn line(
     origin: &Origin,
-    key: &str,
+    key: String,
     time: Option<DateTime<Utc>>,
     json: serde_json::Result<Vec<u8>>,
 ) -> Line {
@@ -146,7 +155,7 @@ fn line(
         // A `Value` of strings always serializes.
         serde_json::to_vec(&fallback).unwrap_or_default()
     });
-    Line { key: key.to_owned(), time, json }
+    Line { key, time, json }
 }
 
 /// The OCSF mapping of each source's events, as JSON (`None`: the source has none).
