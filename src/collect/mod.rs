@@ -29,7 +29,7 @@
 //! its settings (`collector`), what a run needs, checked once (`plan`), a run's
 //! windows (`windows`), its deduplication and batching (`run`),
 //! batches (`batch`), the checkpoint (`checkpoint`) and its keys
-//! (`seen_keys`), stores (`store`, `file_store`), leases and fenced commits (`lease`,
+//! (`seen_keys`) as written (`key_wire`) and looked up (`key_hasher`), stores (`store`, `file_store`), leases and fenced commits (`lease`,
 //! `leasing`, `file_lease`; PostgreSQL's in `postgres_store`, `postgres_lease`, `postgres_sql`),
 //! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
 
@@ -40,6 +40,8 @@ mod collected;
 mod collector;
 mod file_lease;
 mod file_store;
+mod key_hasher;
+mod key_wire;
 mod keys;
 mod lease;
 mod leasing;
