@@ -8,7 +8,9 @@ pub use builder::ClientBuilder;
 
 use std::{fmt, sync::Arc};
 
-use crate::{energycap, everbridge, qualtrics, reporter};
+use crate::{
+    Traffic, Vendor, energycap, everbridge, qualtrics, reporter, transport::TrafficCounters,
+};
 
 /// The entry point: one connection pool, one retry policy, and a handle per vendor.
 ///
@@ -38,6 +40,7 @@ struct Inner {
     reporter: reporter::Service,
     qualtrics: qualtrics::Service,
     everbridge: everbridge::Service,
+    traffic: Arc<TrafficCounters>,
 }
 
 impl Client {
@@ -59,6 +62,57 @@ impl Client {
     /// Everbridge Suite audit log.
     pub fn everbridge(&self) -> everbridge::Service {
         self.inner.everbridge.clone()
+    }
+
+    /// What this client (and its clones) sent to `vendor` and heard back so far: requests,
+    /// retries, 429 answers, and how far the vendor's clock (its `Date` header) is from
+    /// this client's. For metrics, and to notice a local clock that drifted.
+    ///
+    /// ```
+    /// use auditkit::{Client, Vendor};
+    ///
+    /// let client = Client::builder().build()?;
+    /// let traffic = client.traffic(Vendor::Everbridge);
+    /// println!("{} requests, {} retries, {} rate-limited", traffic.requests, traffic.retries,
+    ///     traffic.rate_limited);
+    /// # Ok::<(), auditkit::Error>(())
+    /// ```
+    pub fn traffic(&self, vendor: Vendor) -> Traffic {
+        self.inner.traffic.snapshot(vendor)
+    }
+
+    /// Asks `vendor`'s server for the time: one `HEAD` request to its base URL, without
+    /// credentials (an answer of any status carries a `Date`), and returns the server's
+    /// clock minus this client's, as [`Traffic::server_clock_offset`] then holds it. `None`
+    /// when the answer had no readable `Date`. Lets a program check its clock before
+    /// anything depends on it; every other answer updates the offset too.
+    ///
+    /// # Errors
+    /// [`Error::NotConfigured`](crate::Error::NotConfigured) when the client has no config for `vendor`;
+    /// [`Error::Transport`](crate::Error::Transport) when no answer arrived (one attempt, the client's timeout).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: auditkit::Client) -> Result<(), auditkit::Error> {
+    /// use auditkit::Vendor;
+    ///
+    /// if let Some(offset) = client.probe_server_clock(Vendor::Qualtrics).await? {
+    ///     if offset.num_seconds().abs() > 30 {
+    ///         eprintln!("the local clock is {}s off Qualtrics'", -offset.num_seconds());
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn probe_server_clock(
+        &self,
+        vendor: Vendor,
+    ) -> Result<Option<chrono::TimeDelta>, crate::Error> {
+        let slot = match vendor {
+            Vendor::EnergyCap => self.inner.energycap.slot(),
+            Vendor::Reporter => self.inner.reporter.slot(),
+            Vendor::Qualtrics => self.inner.qualtrics.slot(),
+            Vendor::Everbridge => self.inner.everbridge.slot(),
+        };
+        slot.get()?.probe_clock().await
     }
 }
 

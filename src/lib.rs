@@ -60,7 +60,7 @@ pub use pagination::SortOrder;
 pub use retry::{Jitter, RetryPolicy};
 pub use secret::Secret;
 pub use timer::Timer;
-pub use transport::RateLimit;
+pub use transport::{RateLimit, Traffic};
 pub use vendor::{Operation, Vendor};
 
 /// `Result` with [`Error`] as the error type.

@@ -30,6 +30,11 @@ macro_rules! vendor_service {
             pub fn is_configured(&self) -> bool {
                 self.slot.is_configured()
             }
+
+            /// Its endpoint slot, for what the client does for every vendor alike.
+            pub(crate) fn slot(&self) -> &$crate::transport::EndpointSlot {
+                &self.slot
+            }
         }
     };
 }

@@ -181,3 +181,74 @@ async fn sources_in(path: std::path::PathBuf) -> String {
     let checkpoints = auditkit::collect::FileStore::new(path).checkpoints().await.unwrap();
     checkpoints.iter().map(|checkpoint| checkpoint.source()).collect::<Vec<_>>().join(" ")
 }
+
+/// Answers the first POST with `first`, the others with 200; records when each arrived.
+struct FirstRefused {
+    first: ResponseTemplate,
+    arrivals: std::sync::Arc<std::sync::Mutex<Vec<std::time::Instant>>>,
+}
+
+impl wiremock::Respond for FirstRefused {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let mut arrivals = self.arrivals.lock().unwrap();
+        arrivals.push(std::time::Instant::now());
+        if arrivals.len() == 1 { self.first.clone() } else { ResponseTemplate::new(200) }
+    }
+}
+
+/// Exports 5 events (one batch) to a server that refuses the first POST with `first`;
+/// returns the wait between the first two POSTs and stderr.
+async fn refused_once(first: ResponseTemplate, extra: &[&str]) -> (std::time::Duration, String) {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.qualtrics().clear_events();
+    let now = Utc::now();
+    sandbox.qualtrics().seed_events(
+        "logins",
+        5,
+        now - TimeDelta::hours(3),
+        now - TimeDelta::hours(2),
+    );
+    let server = MockServer::start().await;
+    let arrivals = std::sync::Arc::default();
+    let responder = FirstRefused { first, arrivals: std::sync::Arc::clone(&arrivals) };
+    Mock::given(matchers::method("POST")).respond_with(responder).mount(&server).await;
+    let dir = scratch();
+    let url = format!("{}/ingest", server.uri());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auditkit"));
+    command
+        .env_clear()
+        .env("AUDITKIT_QUALTRICS_BASE_URL", sandbox.qualtrics_url().as_str())
+        .env("AUDITKIT_QUALTRICS_API_TOKEN", sandbox.qualtrics_api_token())
+        .args(["export", "-q", "--vendor", "qualtrics", "--http", &url, "--lookback", "4h"])
+        .args(extra)
+        .arg("--checkpoint")
+        .arg(dir.join("checkpoints.json"));
+    let ran = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let stderr = String::from_utf8_lossy(&ran.stderr).into_owned();
+    assert!(ran.status.success(), "{stderr}");
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert!(arrivals.len() >= 2, "{arrivals:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+    (arrivals[1] - arrivals[0], stderr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_with_retry_after_in_seconds_is_waited_for_not_the_backoff() {
+    // The backoff alone would try again after 250 ms.
+    let first = ResponseTemplate::new(429).insert_header("retry-after", "2");
+    let (waited, stderr) = refused_once(first, &[]).await;
+    assert!(waited >= std::time::Duration::from_millis(1900), "waited {waited:?}: {stderr}");
+    assert!(stderr.contains("retrying in 2s as its Retry-After asks"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_503_with_a_retry_after_date_an_hour_away_waits_the_cap_with_a_warning() {
+    let in_an_hour = (Utc::now() + TimeDelta::hours(1)).format("%a, %d %b %Y %H:%M:%S GMT");
+    let first = ResponseTemplate::new(503).insert_header("retry-after", in_an_hour.to_string());
+    let (waited, stderr) = refused_once(first, &["--http-max-retry-after", "1s"]).await;
+    assert!(waited >= std::time::Duration::from_millis(950), "waited {waited:?}: {stderr}");
+    assert!(
+        stderr.contains("its Retry-After asks for longer than 1s (max_retry_after)"),
+        "{stderr}"
+    );
+}

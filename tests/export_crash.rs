@@ -5,9 +5,10 @@
 //! This test has its own `main` (`harness = false`): it runs the `auditkit` binary in child
 //! processes, which it can kill.
 
+mod common;
+
 use std::{
     collections::{BTreeMap, BTreeSet},
-    io::Read,
     path::Path,
     process::{Command, ExitCode, Stdio},
     time::Duration,
@@ -15,7 +16,9 @@ use std::{
 
 use auditkit::{everbridge::ReportType, testkit::Sandbox};
 use chrono::{Duration as TimeDelta, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use common::crash::{Lcg, seed};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Output {
@@ -34,58 +37,26 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A small deterministic generator, so a failure can be replayed from the printed seed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 async fn killed_and_resumed_exports_write_every_event_exactly_once(kind: Output, runs: usize) {
     let sandbox = Sandbox::start().await.expect("sandbox");
     let now = Utc::now();
     let (from, to) = (now - TimeDelta::days(4), now - TimeDelta::hours(12));
     // Only what the test seeds: the sandbox's sample data goes.
-    sandbox.qualtrics().clear_events();
-    sandbox.everbridge().clear_entries();
-    let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (activity, count) in
-        [("logins", 300), ("session_terminations", 150), ("password_resets", 60)]
-    {
-        let ids = sandbox.qualtrics().seed_events(activity, count, from + TimeDelta::hours(1), to);
-        expected.insert(format!("qualtrics/{activity}"), ids.into_iter().collect());
-    }
-    // Everbridge entries have no id: the test knows them by entityId, plus two identical
-    // rows that must stay two.
-    let ids = sandbox.everbridge().seed_entries(
-        ReportType::Security,
-        400,
-        from + TimeDelta::hours(1),
+    let seeded = seed(
+        &sandbox,
+        from,
         to,
+        &[("logins", 300), ("session_terminations", 150), ("password_resets", 60)],
+        400,
     );
-    let mut everbridge: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let twin_time = (to - TimeDelta::hours(2)).format("%Y-%m-%dT%H:%M:%S").to_string();
-    for _ in 0..2 {
-        sandbox.everbridge().add_entry(
-            ReportType::Security,
-            json!({ "eventTime": twin_time, "entityId": 0, "operationType": "Update", "userName": "twin" }),
-        );
-        everbridge.push("0".into());
-    }
+    let (expected, mut everbridge) = (seeded.qualtrics, seeded.everbridge);
 
     let dir = std::env::temp_dir().join(format!("auditkit-export-crash-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let output = dir.join(if kind == Output::Gzip { "events.jsonl.gz" } else { "events.jsonl" });
     // AUDITKIT_EXPORT_CRASH_SEED=<printed seed> replays a run's kill points.
-    let seed = std::env::var("AUDITKIT_EXPORT_CRASH_SEED")
-        .ok()
-        .and_then(|seed| u64::from_str_radix(seed.trim_start_matches("0x"), 16).ok())
-        .unwrap_or(0x5eed_u64 ^ u64::from(now.timestamp_subsec_nanos()));
-    println!("export_crash: {kind:?}, seed {seed:#x}, output {}", output.display());
-    let mut random = Lcg(seed);
+    let mut random = Lcg::from_env("AUDITKIT_EXPORT_CRASH_SEED");
+    println!("export_crash: {kind:?}, seed {:#x}, output {}", random.0, output.display());
 
     let mut interrupted = 0;
     for run in 0..runs {
@@ -172,17 +143,7 @@ fn export_command(
 }
 
 fn read_lines(path: &Path, kind: Output) -> Vec<Value> {
-    let mut text = String::new();
-    let file = std::fs::File::open(path).expect("output");
-    match kind {
-        // One gzip member per batch: a reader of concatenated members reads them all.
-        Output::Gzip => flate2::read::MultiGzDecoder::new(file).read_to_string(&mut text),
-        Output::Plain => std::io::BufReader::new(file).read_to_string(&mut text),
-    }
-    .expect("readable output");
-    text.lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
+    common::crash::read_lines(path, kind == Output::Gzip)
 }
 
 async fn an_ocsf_export_writes_one_ocsf_event_per_event_and_bad_arguments_exit_2() {

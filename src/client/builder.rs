@@ -246,6 +246,7 @@ impl ClientBuilder {
                 everbridge: everbridge::Service::new(
                     self.everbridge.map(|c| c.endpoint(&transport)).transpose()?,
                 ),
+                traffic: Arc::clone(&transport.traffic),
             }),
         })
     }

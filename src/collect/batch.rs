@@ -41,6 +41,8 @@ pub struct Batch<E> {
     pub(crate) store: Arc<dyn CheckpointStore>,
     /// Shared by the batches of one collector: each commit saves the latest values.
     pub(crate) annotations: Annotations,
+    /// Events that may have been delivered before (see [`Batch::possibly_repeated`]).
+    pub(crate) possibly_repeated: usize,
 }
 
 /// The caller's annotations, shared by a collector's batches.
@@ -127,7 +129,26 @@ impl<E> Batch<E> {
             checkpoint: self.checkpoint,
             store: self.store,
             annotations: self.annotations,
+            possibly_repeated: self.possibly_repeated,
         }
+    }
+
+    /// How many of its events may have been delivered before. Only after a high-water mark
+    /// set by a clock that ran fast was rewound: the run lists again from now minus the lag
+    /// and the overlap, and drops what the checkpoint's keys recognise, but events older
+    /// than the oldest key kept cannot be told from new ones, so they are delivered (at
+    /// least once) and counted here. A sink that keeps keys drops them; zero otherwise.
+    ///
+    /// ```no_run
+    /// # async fn demo(batch: auditkit::collect::Batch<()>) -> Result<(), auditkit::Error> {
+    /// if batch.possibly_repeated() > 0 {
+    ///     eprintln!("{} events may be duplicates (same keys as before)", batch.possibly_repeated());
+    /// }
+    /// batch.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn possibly_repeated(&self) -> usize {
+        self.possibly_repeated
     }
 
     /// The checkpoint that [`commit`](Self::commit) saves.
@@ -173,6 +194,7 @@ impl<E> fmt::Debug for Batch<E> {
         f.debug_struct("Batch")
             .field("events", &self.events.len())
             .field("undecodable", &self.undecodable.len())
+            .field("possibly_repeated", &self.possibly_repeated)
             .field("high_water_mark", &self.checkpoint.high_water_mark())
             .field("store", &self.store)
             .finish()

@@ -174,13 +174,17 @@ impl Checkpoint {
 
     /// Moves the high-water mark back to `to` (set by a clock that ran fast): the keys
     /// stay, so what the next run lists again is recognised as far as they reach; a floor
-    /// past `to` goes, so the next run starts an overlap before it.
-    pub(crate) fn rewind(&mut self, to: DateTime<Utc>) {
+    /// past `to` goes, so the next run starts an overlap before it. Returns the time before
+    /// which keys were forgotten: an event older than it, listed again, cannot be told from
+    /// a new one.
+    pub(crate) fn rewind(&mut self, to: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let forgotten_before = self.seen.forgotten_before();
         self.high_water_mark = Some(to);
         self.seen.rewound();
         if self.floor.is_some_and(|floor| floor > to) {
             self.floor = None;
         }
+        forgotten_before
     }
 
     /// Moves the high-water mark to `end` (a window listed in full), forgets the keys before

@@ -28,6 +28,11 @@ pub(crate) struct Run<S: Source> {
     /// A window completed since the last batch: the checkpoint moved.
     moved: bool,
     outside: u64,
+    /// After a rewind: keys of events before this time were forgotten, so such an event
+    /// listed again cannot be dropped as delivered (`None`: every repeat is recognised).
+    unremembered_before: Option<DateTime<Utc>>,
+    /// Events of the batch being cut that are older than `unremembered_before`.
+    possibly_repeated: usize,
     /// Where batches commit to: the plan's store, or a lease's fenced commits.
     commits: Arc<dyn super::CheckpointStore>,
 }
@@ -46,6 +51,8 @@ impl<S: Source> Run<S> {
             rejected: Vec::new(),
             moved: false,
             outside: 0,
+            unremembered_before: None,
+            possibly_repeated: 0,
         }
     }
 
@@ -90,6 +97,7 @@ impl<S: Source> Run<S> {
         let Some(state) = &mut self.state else { return };
         let now = self.plan.timer.wall_clock();
         let newest = crate::datetime::saturating_sub(now, self.plan.settings.lag);
+        self.unremembered_before = None;
         if state.high_water_mark().is_some_and(|hwm| hwm > newest) {
             // The clock ran fast when the mark was set (or went back since): waiting for
             // it to catch up would hide every event until then. List the overlap before
@@ -101,7 +109,7 @@ impl<S: Source> Run<S> {
                 "the checkpoint's high-water mark is ahead of now minus the lag: the clock ran \
                  fast or went back; listing again from now minus the lag and the overlap"
             );
-            state.rewind(newest);
+            self.unremembered_before = state.rewind(newest);
         }
         let range = self.plan.range(now, state.resume_from(self.plan.settings.overlap));
         tracing::debug!(source = %state.source(), from = %range.start, to = %range.end, "collector run");
@@ -132,6 +140,9 @@ impl<S: Source> Run<S> {
             match next {
                 Some(Ok(Listed::Event(event))) => {
                     if accept(state, window, &event) {
+                        if self.unremembered_before.is_some_and(|before| event.time < before) {
+                            self.possibly_repeated += 1;
+                        }
                         self.events.push(event);
                     } else if !window.contains(event.time) {
                         self.outside = self.outside.saturating_add(1);
@@ -184,6 +195,7 @@ impl<S: Source> Run<S> {
         self.windows = Windows::empty();
         self.events.clear();
         self.rejected.clear();
+        self.possibly_repeated = 0;
         self.moved = false;
         self.state = self.handed_out.clone();
     }
@@ -195,7 +207,17 @@ impl<S: Source> Run<S> {
         let checkpoint = self.state.clone()?;
         self.handed_out = Some(checkpoint.clone());
         self.moved = false;
+        let possibly_repeated = std::mem::take(&mut self.possibly_repeated);
+        if possibly_repeated > 0 {
+            tracing::warn!(
+                source = %checkpoint.source(),
+                possibly_repeated,
+                "after the rewind of a high-water mark that was ahead, events older than the \
+                 keys still remembered were listed again: delivered, possibly a second time"
+            );
+        }
         Some(Batch {
+            possibly_repeated,
             events: std::mem::take(&mut self.events),
             undecodable: std::mem::take(&mut self.rejected),
             checkpoint,
@@ -345,5 +367,43 @@ mod tests {
             "the mark follows the real clock again"
         );
         assert!(keys(&collector).await.is_empty(), "nothing twice");
+    }
+
+    #[tokio::test]
+    async fn events_listed_again_after_a_rewind_and_older_than_the_keys_kept_are_counted() {
+        let real_now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let store = MemoryStore::new();
+        let events = Arc::new(Mutex::new(vec![
+            ("recent".to_owned(), real_now - chrono::TimeDelta::minutes(30)),
+            ("old".to_owned(), real_now - chrono::TimeDelta::hours(5)),
+        ]));
+        let fast = Events {
+            timer: Arc::new(VirtualTimer::starting_at(real_now + chrono::TimeDelta::days(1))),
+            events: Arc::clone(&events),
+        };
+        let mut first = keys(&Collector::new(fast).store(store.clone())).await;
+        first.sort();
+        assert_eq!(first, ["old", "recent"]);
+
+        // Back on time: the overlap (an hour) before now minus the lag is listed again; the
+        // fast run's keys were forgotten up to a day ahead, so "recent" cannot be dropped.
+        let corrected =
+            Arc::new(VirtualTimer::starting_at(real_now + chrono::TimeDelta::minutes(5)));
+        let collector = Collector::new(Events { timer: corrected, events: Arc::clone(&events) })
+            .store(store.clone());
+        let mut batches = collector.run();
+        let (mut repeated, mut keys_again) = (0, Vec::new());
+        while let Some(mut batch) = batches.try_next().await.unwrap() {
+            repeated += batch.possibly_repeated();
+            keys_again.extend(batch.take_events().into_iter().map(|event| event.key));
+            batch.commit().await.unwrap();
+        }
+        assert_eq!(keys_again, ["recent"]);
+        assert_eq!(repeated, 1, "the repeat is counted");
+        let mut batches = collector.run();
+        while let Some(batch) = batches.try_next().await.unwrap() {
+            assert_eq!(batch.possibly_repeated(), 0, "no rewind, no repeats");
+            batch.commit().await.unwrap();
+        }
     }
 }

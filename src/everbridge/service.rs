@@ -40,6 +40,11 @@ impl Service {
         self.slot.is_configured()
     }
 
+    /// Its endpoint slot, for what the client does for every vendor alike.
+    pub(crate) fn slot(&self) -> &EndpointSlot {
+        &self.slot
+    }
+
     /// The audit log of `report_type` from `from` (inclusive) to `to` (exclusive): a
     /// listing (`send()`, `pages()`, `items()`) over the range's calendar months, each
     /// scrolled, and pageQuery behind its own names; see [`ListAuditLog`].

@@ -14,4 +14,4 @@ pub(crate) use backoff::{Backoff, Spread};
 pub(crate) use decision::{FailureClass, RetryHint, should_retry};
 pub use jitter::Jitter;
 pub use policy::RetryPolicy;
-pub(crate) use retry_after::parse_retry_after;
+pub(crate) use retry_after::{http_date, parse_retry_after};

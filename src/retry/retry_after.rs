@@ -18,7 +18,9 @@ pub(crate) fn parse_retry_after(value: &HeaderValue, now: DateTime<Utc>) -> Opti
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
-fn http_date(text: &str) -> Option<DateTime<Utc>> {
+/// An HTTP-date (RFC 9110 §5.6.7) in any of its three forms, as `Retry-After` and `Date`
+/// carry it.
+pub(crate) fn http_date(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(at) = DateTime::parse_from_rfc2822(text) {
         return Some(at.with_timezone(&Utc));
     }

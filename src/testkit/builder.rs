@@ -58,7 +58,8 @@ impl fmt::Debug for SandboxBuilder {
 impl SandboxBuilder {
     /// The clock the simulators read "now" from (the system's by default), also given to
     /// the clients of [`Sandbox::client_builder`]: with a [`VirtualTimer`](super::VirtualTimer),
-    /// a test moves the vendors' time and the SDK's together by sleeping on it.
+    /// a test moves the vendors' time and the SDK's together by sleeping on it. Its answers
+    /// then carry this clock's time in their `Date` header, as a server's carry its own.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

@@ -84,7 +84,16 @@ async fn answer(
         .respond(parts.method, parts.uri.path(), parts.uri.query(), parts.headers, body)
         .await
         .map_err(|Disconnect| Box::new(Disconnect) as BoxError)?;
-    Ok(into_hyper(response))
+    let mut response = into_hyper(response);
+    // A sandbox on its own clock says so, as a server's `Date` does (hyper would write the
+    // system's): a client can then tell a local clock that is off.
+    if shared.clock.is_some() && !response.headers().contains_key(hyper::header::DATE) {
+        let date = shared.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        if let Ok(value) = HeaderValue::from_str(&date) {
+            response.headers_mut().insert(hyper::header::DATE, value);
+        }
+    }
+    Ok(response)
 }
 
 fn into_hyper(response: SimResponse) -> Response<Body> {
@@ -176,6 +185,19 @@ mod tests {
             json!({ "method": "GET", "path": "/v1/items", "query": [["a", "1"], ["b", "x y"]],
                     "next": next })
         );
+    }
+
+    #[tokio::test]
+    async fn a_sandbox_on_its_own_clock_dates_its_answers_by_it() {
+        let two_days_ago = chrono::Utc::now() - chrono::TimeDelta::days(2);
+        let timer = Arc::new(crate::testkit::VirtualTimer::starting_at(two_days_ago));
+        let sandbox = Sandbox::builder().simulator(Arc::new(Echo)).timer(timer).start().await;
+        let sandbox = sandbox.unwrap_or_else(|e| panic!("the sandbox starts: {e}"));
+        let url = sandbox.url().join("echo/v1").unwrap_or_else(|e| panic!("{e}"));
+        let response = get(url).await;
+        let date = response.headers().get("date").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let date = crate::retry::http_date(date).unwrap_or_else(|| panic!("a Date: {date}"));
+        assert!((date - two_days_ago).num_seconds().abs() <= 1, "{date} vs {two_days_ago}");
     }
 
     #[tokio::test]

@@ -72,6 +72,7 @@ impl Endpoint {
             if let Some(form) = multipart {
                 builder = builder.multipart((form.make)().map_err(Failure::Fatal)?);
             }
+            transport.traffic.request(self.vendor());
             let response = match limit {
                 HeadLimit::WholeAnswer => builder.send().await.map_err(Failure::from_reqwest)?,
                 HeadLimit::HeadOnly => {
@@ -81,6 +82,12 @@ impl Endpoint {
                     }
                 }
             };
+            let _ = transport.traffic.answer(
+                self.vendor(),
+                response.status(),
+                response.headers().get(reqwest::header::DATE),
+                self.timer().wall_clock(),
+            );
             if let Some(hop) = next_hop(response.status(), response.headers(), &url, &method)
                 .map_err(Failure::redirect)?
             {

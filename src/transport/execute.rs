@@ -97,6 +97,7 @@ impl Endpoint {
                 let elapsed = timer.now().saturating_duration_since(started);
                 if elapsed.saturating_add(delay) <= policy.elapsed_limit() {
                     tracing::warn!(attempt = number, ?delay, failure = %failure, "retrying");
+                    transport.traffic.retry(self.vendor());
                     timer.sleep(delay).await;
                     continue;
                 }

@@ -8,6 +8,7 @@
 mod answer;
 mod attempt;
 mod auth;
+mod clock_probe;
 mod content_disposition;
 mod decode;
 mod endpoint;
@@ -24,6 +25,7 @@ mod server_limits;
 mod shared;
 mod token;
 mod token_cache;
+mod traffic;
 
 pub(crate) use answer::{Answer, Streamed};
 pub(crate) use auth::{Authorize, StaticHeader, basic_auth};
@@ -42,6 +44,8 @@ pub(crate) use server_limits::ServerLimits;
 pub(crate) use shared::{Transport, TransportSettings};
 pub(crate) use token::{ExpiresIn, Issued, Token};
 pub(crate) use token_cache::{TokenCache, TokenSource};
+pub use traffic::Traffic;
+pub(crate) use traffic::TrafficCounters;
 
 #[cfg(test)]
 mod behaviour;

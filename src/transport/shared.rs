@@ -7,7 +7,8 @@ use super::RateLimit;
 use crate::{Error, Jitter, RetryPolicy, Timer, Vendor, idempotency::KeyLedger};
 
 /// What every vendor shares inside one [`Client`](crate::Client): the connection pool, the
-/// retry policy, the timer, the jitter source and the idempotency keys sent so far.
+/// retry policy, the timer, the jitter source, the idempotency keys sent so far and the
+/// traffic counters.
 #[derive(Debug)]
 pub(crate) struct Transport {
     pub(super) http: reqwest::Client,
@@ -21,6 +22,8 @@ pub(crate) struct Transport {
     pub(super) timeout: Duration,
     pub(super) rate_limits: Vec<(Vendor, RateLimit)>,
     pub(super) keys_sent: KeyLedger,
+    /// Requests, retries, 429s and the servers' clocks, for [`Client::traffic`](crate::Client::traffic).
+    pub(crate) traffic: Arc<super::TrafficCounters>,
 }
 
 /// Transport settings gathered by the [`ClientBuilder`](crate::ClientBuilder).
@@ -61,6 +64,7 @@ impl Transport {
             rate_limits: settings.rate_limits,
             allow_insecure_http: settings.allow_insecure_http,
             keys_sent: KeyLedger::default(),
+            traffic: Arc::default(),
         })
     }
 

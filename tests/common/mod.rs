@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod crash;
+
 use std::{sync::Arc, time::Duration};
 
 use auditkit::{Client, ClientBuilder, RetryPolicy, energycap, testkit::VirtualTimer};

@@ -124,6 +124,10 @@ pub(crate) struct Run {
     /// with a backoff from 250ms doubling up to 30s).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) http_attempts: u32,
+    /// The longest wait --http gives a 429 or 503's Retry-After (seconds or a date); a
+    /// longer one is cut to it, with a warning.
+    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    pub(crate) http_max_retry_after: std::time::Duration,
     /// Checkpoint file (default: the output's path with .checkpoint.json;
     /// auditkit.checkpoint.json for stdout and HTTP).
     #[arg(long)]
@@ -131,6 +135,14 @@ pub(crate) struct Run {
     /// Events per batch: each batch is written, flushed and committed on its own.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) batch_size: u64,
+    /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464): events,
+    /// undecodable items, requests, retries, 429s, and per source its lag and last success.
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) metrics: Option<std::net::SocketAddr>,
+    /// How often progress shows: a line per source in the logs when stderr is not a
+    /// terminal (default 30s), the display's refresh on a terminal (default 1s).
+    #[arg(long, value_parser = parse_positive_duration)]
+    pub(crate) progress_interval: Option<std::time::Duration>,
     /// For crash tests: abort right after writing this many batches, before committing.
     #[arg(long, hide = true)]
     pub(crate) abort_after_write: Option<u64>,
@@ -191,6 +203,16 @@ pub(crate) enum VendorArg {
 }
 
 impl VendorArg {
+    /// The library's name for it.
+    pub(crate) fn vendor(self) -> auditkit::Vendor {
+        match self {
+            VendorArg::Qualtrics => auditkit::Vendor::Qualtrics,
+            VendorArg::Everbridge => auditkit::Vendor::Everbridge,
+            VendorArg::Energycap => auditkit::Vendor::EnergyCap,
+            VendorArg::Reporter => auditkit::Vendor::Reporter,
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             VendorArg::Qualtrics => "qualtrics",

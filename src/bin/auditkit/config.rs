@@ -23,6 +23,9 @@ use super::{
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// The Prometheus endpoint's address (read by [`metrics_address`]).
+    #[allow(dead_code, reason = "read by `metrics_address`; here so the key is known")]
+    metrics: Option<String>,
     #[serde(default)]
     defaults: Settings,
     #[serde(default)]
@@ -104,6 +107,9 @@ struct SinkEntry {
     /// HTTP: the first wait between attempts, doubled each time (default 250ms).
     #[serde(default, deserialize_with = "duration")]
     backoff: Option<Duration>,
+    /// HTTP: the longest wait a Retry-After gets (default 5m).
+    #[serde(default, deserialize_with = "duration")]
+    max_retry_after: Option<Duration>,
 }
 
 fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
@@ -269,6 +275,7 @@ fn sink(entry: &SinkEntry, dir: &Path) -> Result<SinkSpec, (String, String)> {
                 token,
                 attempts: entry.attempts.unwrap_or(6).max(1),
                 backoff: entry.backoff.unwrap_or(Duration::from_millis(250)),
+                max_retry_after: entry.max_retry_after.unwrap_or(Duration::from_secs(300)),
             }))
         }
         _ => Err(problem(
@@ -276,4 +283,27 @@ fn sink(entry: &SinkEntry, dir: &Path) -> Result<SinkSpec, (String, String)> {
             "give exactly one of `file = \"path\"`, `stdout = true` or `http = \"url\"`",
         )),
     }
+}
+
+/// The config's top-level `metrics = "ADDR"`, if any (the config was loaded already, so it
+/// reads and parses).
+pub(crate) fn metrics_address(path: &Path) -> Result<Option<std::net::SocketAddr>, Failure> {
+    #[derive(Deserialize)]
+    struct Top {
+        metrics: Option<String>,
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read the config {}: {e}", path.display())))?;
+    let top: Top = toml::from_str(&text)
+        .map_err(|e| Failure::Usage(format!("{}: {}", path.display(), e.to_string().trim())))?;
+    top.metrics
+        .map(|address| {
+            address.parse().map_err(|_| {
+                Failure::Usage(format!(
+                    "{}: `metrics`: `{address}` is not an address and port (e.g. 127.0.0.1:9464)",
+                    path.display()
+                ))
+            })
+        })
+        .transpose()
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::{
     args::{Format, VendorArg},
     lines::{Origin, Prepared, ToOcsf, ocsf},
+    server_clock::ServerClock,
     sinks::SinkSpec,
 };
 
@@ -205,7 +206,14 @@ impl Job {
         if let Some(lookback) = self.lookback {
             settings = settings.lookback(lookback);
         }
-        let source = Tenanted { inner: source, id: origin.checkpoint.clone(), settings };
+        // The vendor's clock, once its answers show the local one is off.
+        let clock = Arc::new(ServerClock::new(
+            source.timer(),
+            self.client.clone(),
+            &self.tenant,
+            source.vendor(),
+        ));
+        let source = Tenanted { inner: source, id: origin.checkpoint.clone(), settings, clock };
         let mut collector = Collector::new(source).store(store.clone()).batch_size(self.batch_size);
         if let Some(lag) = self.lag {
             collector = collector.lag(lag);
@@ -236,11 +244,12 @@ impl Job {
     }
 }
 
-/// A vendor's source under the checkpoint id and settings of a job.
+/// A vendor's source under the checkpoint id, settings and clock of a job.
 struct Tenanted<S> {
     inner: S,
     id: String,
     settings: Settings,
+    clock: Arc<ServerClock>,
 }
 
 impl<S: Source> Source for Tenanted<S> {
@@ -259,7 +268,7 @@ impl<S: Source> Source for Tenanted<S> {
     }
 
     fn timer(&self) -> Arc<dyn Timer> {
-        self.inner.timer()
+        self.clock.clone()
     }
 
     fn list(&self, window: &Window) -> ListedStream<Self::Event> {

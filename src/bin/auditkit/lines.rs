@@ -41,6 +41,8 @@ pub(crate) struct Prepared {
     pub(crate) lines: Vec<Line>,
     pub(crate) events: usize,
     pub(crate) undecodable: usize,
+    /// Events that may have been delivered before (listed again after a clock rewind).
+    pub(crate) possibly_repeated: usize,
     pub(crate) high_water_mark: Option<DateTime<Utc>>,
     pub(crate) commit: Commit,
 }
@@ -121,11 +123,13 @@ impl Prepared {
             lines.push(line(origin, rejected.key, None, json));
         }
         let high_water_mark = batch.checkpoint().high_water_mark();
+        let possibly_repeated = batch.possibly_repeated();
         Self {
             origin: origin.clone(),
             lines,
             events,
             undecodable,
+            possibly_repeated,
             high_water_mark,
             commit: Box::new(move |annotations| {
                 Box::pin(async move {

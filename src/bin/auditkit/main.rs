@@ -19,9 +19,12 @@ mod job;
 mod lines;
 mod lock;
 mod logging;
+mod metrics;
 mod pipeline;
 mod progress;
+mod progress_display;
 mod sandbox;
+mod server_clock;
 mod sinks;
 
 use std::{
@@ -73,15 +76,35 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
     let shutdown = shutdown_signal()?;
-    let (jobs, _sandbox) = match &run.config {
-        Some(path) => (config::load(path, run.from, run.to)?, None),
-        None => one_tenant(&run).await?,
+    let (jobs, _sandbox, metrics_address) = match &run.config {
+        Some(path) => {
+            let jobs = config::load(path, run.from, run.to)?;
+            let address = match run.metrics {
+                Some(address) => Some(address),
+                None => config::metrics_address(path)?,
+            };
+            (jobs, None, address)
+        }
+        None => {
+            let (jobs, sandbox) = one_tenant(&run).await?;
+            (jobs, sandbox, run.metrics)
+        }
     };
     let progress = Arc::new(Progress::default());
-    let reporter = (!quiet).then(|| {
-        let every = if std::io::stderr().is_terminal() { 2 } else { 30 };
-        progress.spawn_reporter(Duration::from_secs(every))
+    let endpoint = match metrics_address {
+        Some(address) => {
+            let metrics = metrics::Metrics::new(Arc::clone(&progress), &jobs);
+            Some(metrics::serve(address, metrics, shutdown.clone()).await?)
+        }
+        None => None,
+    };
+    let display = (!quiet).then(|| {
+        let terminal = std::io::stderr().is_terminal();
+        let every =
+            run.progress_interval.unwrap_or(Duration::from_secs(if terminal { 1 } else { 30 }));
+        progress_display::spawn(Arc::clone(&progress), terminal, every)
     });
+    server_clock::probe(&jobs).await;
     let shared = Arc::new(pipeline::Shared {
         mode,
         shutdown,
@@ -90,18 +113,31 @@ async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
         written: AtomicU64::new(0),
     });
     let outcome = pipeline::run(jobs, shared).await;
-    if let Some(reporter) = reporter {
-        reporter.abort();
+    if let Some(display) = display {
+        display.abort();
+        progress_display::finish();
+    }
+    if let Some(endpoint) = endpoint {
+        endpoint.abort();
     }
     if !quiet {
         for line in progress.lines() {
             eprintln!("auditkit: {line}");
         }
-        let (events, undecodable, batches, failed) = progress.totals();
+        let totals = progress.totals();
+        let repeated = match totals.possibly_repeated {
+            0 => String::new(),
+            n => format!(
+                "; {} possibly delivered twice after a clock rewind (same keys as before)",
+                thousands(n)
+            ),
+        };
         eprintln!(
-            "auditkit: {} events ({undecodable} undecodable, kept as such) in {batches} batches; \
-             {failed} sources failing",
-            thousands(events)
+            "auditkit: {} events ({} undecodable, kept as such) in {} batches; {} sources failing{repeated}",
+            thousands(totals.events),
+            totals.undecodable,
+            totals.batches,
+            totals.failed,
         );
     }
     outcome
@@ -214,6 +250,7 @@ fn sink_of(run: &Run) -> Result<SinkSpec, Failure> {
             token,
             attempts: run.http_attempts,
             backoff: Duration::from_millis(250),
+            max_retry_after: run.http_max_retry_after,
         }));
     }
     let path = run.output.clone().unwrap_or_else(|| {

@@ -19,7 +19,7 @@ use super::{
     failure::Failure,
     job::{Job, Mode},
     lock::{Held, source_lock},
-    progress::Progress,
+    progress::{Figures, Progress},
     sinks::{DeliveryError, Sink},
 };
 
@@ -122,10 +122,9 @@ async fn run_job(mut ready: Ready, shared: &Shared) -> Result<(), Failure> {
             };
             let written = shared.written.fetch_add(1, Ordering::SeqCst) + 1;
             let abort = shared.abort_after_write == Some(written);
-            let (events, undecodable, hwm) =
-                (prepared.events, prepared.undecodable, prepared.high_water_mark);
+            let figures = Figures::of(&prepared);
             match ready.sink.deliver(prepared, abort).await {
-                Ok(()) => shared.progress.batch(&origin.checkpoint, events, undecodable, hwm),
+                Ok(()) => shared.progress.batch(&origin.checkpoint, figures),
                 Err(DeliveryError::Sink(message)) => {
                     shared.progress.failed(&origin.checkpoint, &message);
                     break Some(Failure::Io(message));

@@ -19,6 +19,8 @@ pub(crate) struct HttpSpec {
     pub(crate) token: Option<String>,
     pub(crate) attempts: u32,
     pub(crate) backoff: Duration,
+    /// The longest wait a `Retry-After` gets: a longer one is cut to it, with a warning.
+    pub(crate) max_retry_after: Duration,
 }
 
 impl std::fmt::Debug for HttpSpec {
@@ -27,6 +29,9 @@ impl std::fmt::Debug for HttpSpec {
             .field("url", &self.url.as_str())
             .field("preset", &self.preset)
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("attempts", &self.attempts)
+            .field("backoff", &self.backoff)
+            .field("max_retry_after", &self.max_retry_after)
             .finish()
     }
 }
@@ -44,7 +49,8 @@ impl HttpSink {
         Ok(Self { spec: spec.clone(), client })
     }
 
-    /// POSTs the batch, retrying connection failures, 408, 429 and 5xx with backoff.
+    /// POSTs the batch, retrying connection failures, 408, 429 and 5xx with backoff, or
+    /// after the answer's `Retry-After` (capped at `max_retry_after`) when it has one.
     pub(crate) async fn post(
         &mut self,
         origin: &Origin,
@@ -61,12 +67,30 @@ impl HttpSink {
             let outcome = self.send(body.clone()).await;
             match outcome {
                 Ok(()) => return Ok(Vec::new()),
-                Err((message, retryable)) if retryable && attempt < self.spec.attempts => {
-                    tracing::warn!(url = %self.spec.url, attempt, "HTTP sink: {message}; retrying in {delay:?}");
-                    tokio::time::sleep(delay).await;
+                Err(Refused { message, retryable: true, retry_after })
+                    if attempt < self.spec.attempts =>
+                {
+                    let wait = match retry_after {
+                        Some(asked) if asked > self.spec.max_retry_after => {
+                            tracing::warn!(url = %self.spec.url, attempt, ?asked,
+                                "HTTP sink: {message}; its Retry-After asks for longer than \
+                                 {:?} (max_retry_after): retrying after that instead",
+                                self.spec.max_retry_after);
+                            self.spec.max_retry_after
+                        }
+                        Some(asked) => {
+                            tracing::warn!(url = %self.spec.url, attempt, "HTTP sink: {message}; retrying in {asked:?} as its Retry-After asks");
+                            asked
+                        }
+                        None => {
+                            tracing::warn!(url = %self.spec.url, attempt, "HTTP sink: {message}; retrying in {delay:?}");
+                            delay
+                        }
+                    };
+                    tokio::time::sleep(wait).await;
                     delay = (delay * 2).min(Duration::from_secs(30));
                 }
-                Err((message, _)) => {
+                Err(Refused { message, .. }) => {
                     return Err(format!(
                         "HTTP sink {}: {message} (after {attempt} attempts)",
                         self.spec.url
@@ -76,8 +100,8 @@ impl HttpSink {
         }
     }
 
-    /// One POST; the error says whether to retry.
-    async fn send(&self, body: Vec<u8>) -> Result<(), (String, bool)> {
+    /// One POST; the error says whether to retry, and when the server asks.
+    async fn send(&self, body: Vec<u8>) -> Result<(), Refused> {
         let mut request = self
             .client
             .post(self.spec.url.clone())
@@ -90,14 +114,23 @@ impl HttpSink {
             };
             request = request.header("authorization", value);
         }
-        let response = request.send().await.map_err(|error| (error.to_string(), true))?;
+        let response = request.send().await.map_err(|error| Refused::again(error.to_string()))?;
         let status = response.status();
-        let text = read_capped(response).await.map_err(|error| (error, true))?;
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| retry_after(value, chrono::Utc::now()));
+        let text = read_capped(response).await.map_err(Refused::again)?;
         if !status.is_success() {
             let retryable =
                 status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408;
             let excerpt: String = text.chars().take(300).collect();
-            return Err((format!("{status}: {excerpt}"), retryable));
+            return Err(Refused {
+                message: format!("{status}: {excerpt}"),
+                retryable,
+                retry_after,
+            });
         }
         if self.spec.preset == HttpPreset::Elastic {
             // `_bulk` answers 200 even when items failed: each one says.
@@ -105,10 +138,9 @@ impl HttpSink {
             // `_id`s make that an overwrite, never a duplicate).
             let answer: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
                 let excerpt: String = text.chars().take(300).collect();
-                (
-                    format!("_bulk answered 200 with a body that is not JSON ({error}): {excerpt}"),
-                    true,
-                )
+                Refused::again(format!(
+                    "_bulk answered 200 with a body that is not JSON ({error}): {excerpt}"
+                ))
             })?;
             if answer["errors"].as_bool() == Some(true) {
                 let first = answer["items"]
@@ -118,11 +150,37 @@ impl HttpSink {
                     })
                     .map(|error| serde_json::Value::Object(error).to_string())
                     .unwrap_or_default();
-                return Err((format!("_bulk reported item errors: {first}"), true));
+                return Err(Refused::again(format!("_bulk reported item errors: {first}")));
             }
         }
         Ok(())
     }
+}
+
+/// Why a POST did not deliver the batch.
+#[derive(Debug)]
+struct Refused {
+    message: String,
+    retryable: bool,
+    /// The server's `Retry-After`, as a wait from now.
+    retry_after: Option<Duration>,
+}
+
+impl Refused {
+    /// A failure worth another attempt, with no wait asked for.
+    fn again(message: String) -> Self {
+        Self { message, retryable: true, retry_after: None }
+    }
+}
+
+/// A `Retry-After` value: seconds, or an HTTP date (a date past is "now").
+fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
 }
 
 /// The most of a sink's answer that is read: a `_bulk` answer lists every item of a batch
@@ -177,4 +235,23 @@ fn body(preset: HttpPreset, origin: &Origin, lines: &[Line]) -> Vec<u8> {
         body.push(b'\n');
     }
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 6, 8, 49, 0).unwrap();
+        assert_eq!(retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after("Fri, 06 Nov 2026 08:49:37 GMT", now),
+            Some(Duration::from_secs(37))
+        );
+        assert_eq!(retry_after("Fri, 06 Nov 2026 08:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(retry_after("soon", now), None);
+    }
 }
