@@ -51,7 +51,7 @@ fn median(mut values: Vec<Duration>) -> Duration {
 }
 
 fn compare(events: usize, rounds: usize) {
-    assert!(events % (SOURCES * 4 * PER_PAGE) == 0, "events: a multiple of 16,000");
+    assert!(events.is_multiple_of(SOURCES * 4 * PER_PAGE), "events: a multiple of 16,000");
     let server = Server::start(events / SOURCES / 4, 4);
     let runtime = runtime();
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());

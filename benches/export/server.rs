@@ -122,7 +122,7 @@ pub(crate) fn serve(spec: &str) {
     let (per_day, days) = spec.split_once(':').expect("<events per day>:<days>");
     let (per_day, days): (usize, usize) =
         (per_day.parse().expect("events per day"), days.parse().expect("days"));
-    assert!(per_day % PER_PAGE == 0, "events per day: a multiple of {PER_PAGE}");
+    assert!(per_day.is_multiple_of(PER_PAGE), "events per day: a multiple of {PER_PAGE}");
     std::thread::spawn(|| {
         let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
         std::process::exit(0);

@@ -152,10 +152,10 @@ impl SeenKeys {
     /// Adds a key read from a store's file, which holds each once: the lookup set is built
     /// when first needed (a store that rewrites the file never needs it).
     pub(super) fn push_read(&mut self, time: DateTime<Utc>, hash: u128) {
-        if let Some(index) = self.index.get_mut() {
-            if !index.insert(hash) {
-                return;
-            }
+        if let Some(index) = self.index.get_mut()
+            && !index.insert(hash)
+        {
+            return;
         }
         self.push(time, hash);
     }
@@ -164,14 +164,14 @@ impl SeenKeys {
         self.tail.push((time, hash));
         self.len += 1;
         self.inserted += 1;
-        if self.tail.len() >= CHUNK {
-            if let Some(chunk) = Chunk::new(std::mem::take(&mut self.tail)) {
-                let oldest = self.chunks_oldest.map_or(chunk.oldest, |old| old.min(chunk.oldest));
-                self.chunks_oldest = Some(oldest);
-                self.recent.push(chunk);
-                if self.recent.len() >= RECENT {
-                    Arc::make_mut(&mut self.sealed).append(&mut self.recent);
-                }
+        if self.tail.len() >= CHUNK
+            && let Some(chunk) = Chunk::new(std::mem::take(&mut self.tail))
+        {
+            let oldest = self.chunks_oldest.map_or(chunk.oldest, |old| old.min(chunk.oldest));
+            self.chunks_oldest = Some(oldest);
+            self.recent.push(chunk);
+            if self.recent.len() >= RECENT {
+                Arc::make_mut(&mut self.sealed).append(&mut self.recent);
             }
         }
     }
