@@ -3,6 +3,8 @@
 //! ratio of two ways of doing the same work.
 #![allow(dead_code)]
 
+pub mod qualtrics_logins;
+
 use std::{
     collections::HashMap,
     future::Future,

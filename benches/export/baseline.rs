@@ -8,79 +8,13 @@ use std::{
 };
 
 use chrono::{DateTime, TimeDelta, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{
     command::{cpu_of, scratch},
+    common::qualtrics_logins::{Envelope, Event},
     measure::{SOURCES, TOKEN, first_day},
 };
-
-// Plain structs with the SDK's model's fields.
-#[derive(Deserialize)]
-struct Envelope {
-    result: ResultPart,
-}
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultPart {
-    elements: Vec<Event>,
-    next_page: Option<String>,
-}
-#[derive(Deserialize, Serialize)]
-struct Event {
-    id: String,
-    timestamp: Option<DateTime<Utc>>,
-    datacenter: Option<String>,
-    source: Option<String>,
-    descriptor: Login,
-}
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Login {
-    user_id: Option<String>,
-    username: Option<String>,
-    brand_id: Option<String>,
-    session_id: Option<String>,
-    is_successful: Option<bool>,
-    failure_reason: Option<String>,
-    is_proxy_login: Option<bool>,
-    proxy_details: Option<serde_json::Value>,
-    product: Option<String>,
-    url: Option<String>,
-    ip_address: Option<String>,
-    location: Option<Location>,
-    authentication: Option<Authentication>,
-    platform: Option<Platform>,
-}
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Location {
-    country_code: Option<String>,
-    region: Option<String>,
-    city: Option<String>,
-    postal_code: Option<String>,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    dma_code: Option<i64>,
-    area_code: Option<i64>,
-    metro_code: Option<i64>,
-}
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Authentication {
-    method: Option<String>,
-    method_version: Option<String>,
-    second_factor: Option<serde_json::Value>,
-}
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Platform {
-    user_agent: Option<String>,
-    user_agent_version: Option<String>,
-    operating_system: Option<String>,
-    operating_system_version: Option<String>,
-    device_family: Option<String>,
-}
 
 /// A line as the command writes it.
 #[derive(Serialize)]

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use chrono::{NaiveDate, TimeDelta};
 
 use crate::{
-    common,
+    common::{self, qualtrics_logins::login},
     measure::{PER_PAGE, first_day},
 };
 
@@ -30,29 +30,6 @@ struct Template {
 const ID_PREFIX: &str = "0ce7eda1-f815-4320-8fa7-";
 const ID_DIGITS: &str = "XXXXXXXXXXXX";
 const TIME_HOLE: &str = "TTTTTTTTTTTTTTTTTTTTTTTT";
-
-fn login(id: &str, timestamp: &str) -> serde_json::Value {
-    serde_json::json!({
-        "id": id,
-        "timestamp": timestamp,
-        "datacenter": "ST3",
-        "source": "login5-app.g1-iad.qops.net",
-        "descriptor": {
-            "userId": "UR_cVcNH0elQesua8J", "username": "example@gmail.com", "brandId": "apidocs",
-            "sessionId": null, "isSuccessful": true, "failureReason": null, "isProxyLogin": false,
-            "proxyDetails": null, "product": "ControlPanel",
-            "url": "https://apidocs.st3.qualtrics.com/login?path=%2FControlPanel%2F&product=ControlPanel",
-            "ipAddress": "165.225.38.31",
-            "location": {"countryCode": "US", "region": "NJ", "city": "Hoboken", "postalCode": "07030",
-                         "latitude": 40.742401123046875, "longitude": -74.03250122070312,
-                         "dmaCode": 501, "areaCode": 201, "metroCode": 501},
-            "authentication": {"method": "BASIC", "methodVersion": null, "secondFactor": null},
-            "platform": {"userAgent": "Chrome", "userAgentVersion": "86.0.4240.198",
-                         "operatingSystem": "OS X", "operatingSystemVersion": "10.15.6",
-                         "deviceFamily": "Chrome"}
-        }
-    })
-}
 
 impl Template {
     fn new() -> Self {
