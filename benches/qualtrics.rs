@@ -19,6 +19,7 @@ mod common;
 use std::{collections::HashMap, time::Duration};
 
 use auditkit::{Client, qualtrics};
+use common::qualtrics_logins::{self, Envelope};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::TryStreamExt;
 use serde::Deserialize;
@@ -28,26 +29,7 @@ const PER_PAGE: usize = 1000;
 const TOKEN: &str = "bench-token";
 
 fn login(n: usize) -> serde_json::Value {
-    serde_json::json!({
-        "id": format!("0ce7eda1-f815-4320-8fa7-{n:012}"),
-        "timestamp": "2020-11-13T19:13:40.793Z",
-        "datacenter": "ST3",
-        "source": "login5-app.g1-iad.qops.net",
-        "descriptor": {
-            "userId": "UR_cVcNH0elQesua8J", "username": "example@gmail.com", "brandId": "apidocs",
-            "sessionId": null, "isSuccessful": true, "failureReason": null, "isProxyLogin": false,
-            "proxyDetails": null, "product": "ControlPanel",
-            "url": "https://apidocs.st3.qualtrics.com/login?path=%2FControlPanel%2F&product=ControlPanel",
-            "ipAddress": "165.225.38.31",
-            "location": {"countryCode": "US", "region": "NJ", "city": "Hoboken", "postalCode": "07030",
-                         "latitude": 40.742401123046875, "longitude": -74.03250122070312,
-                         "dmaCode": 501, "areaCode": 201, "metroCode": 501},
-            "authentication": {"method": "BASIC", "methodVersion": null, "secondFactor": null},
-            "platform": {"userAgent": "Chrome", "userAgentVersion": "86.0.4240.198",
-                         "operatingSystem": "OS X", "operatingSystemVersion": "10.15.6",
-                         "deviceFamily": "Chrome"}
-        }
-    })
+    qualtrics_logins::login(&format!("0ce7eda1-f815-4320-8fa7-{n:012}"), "2020-11-13T19:13:40.793Z")
 }
 
 /// `pages` pre-rendered pages of `per_page` logins, keyed by request target; each page's
@@ -68,80 +50,6 @@ fn pages(url: &str, pages: usize, per_page: usize) -> HashMap<String, Vec<u8>> {
             (target(page), serde_json::to_vec(&body).expect("JSON"))
         })
         .collect()
-}
-
-// The baseline's plain structs: the same fields as the SDK's models.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Envelope {
-    result: ResultPart,
-}
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct ResultPart {
-    elements: Vec<Event>,
-    next_page: Option<String>,
-}
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Event {
-    id: String,
-    timestamp: Option<chrono::DateTime<chrono::Utc>>,
-    datacenter: Option<String>,
-    source: Option<String>,
-    descriptor: Login,
-}
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct Login {
-    user_id: Option<String>,
-    username: Option<String>,
-    brand_id: Option<String>,
-    session_id: Option<String>,
-    is_successful: Option<bool>,
-    failure_reason: Option<String>,
-    is_proxy_login: Option<bool>,
-    proxy_details: Option<serde_json::Value>,
-    product: Option<String>,
-    url: Option<String>,
-    ip_address: Option<String>,
-    location: Option<Location>,
-    authentication: Option<Authentication>,
-    platform: Option<Platform>,
-}
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct Location {
-    country_code: Option<String>,
-    region: Option<String>,
-    city: Option<String>,
-    postal_code: Option<String>,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    dma_code: Option<i64>,
-    area_code: Option<i64>,
-    metro_code: Option<i64>,
-}
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct Authentication {
-    method: Option<String>,
-    method_version: Option<String>,
-    second_factor: Option<serde_json::Value>,
-}
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct Platform {
-    user_agent: Option<String>,
-    user_agent_version: Option<String>,
-    operating_system: Option<String>,
-    operating_system_version: Option<String>,
-    device_family: Option<String>,
 }
 
 /// The hand-written loop: every page, decoded into the plain structs, `work` after each.

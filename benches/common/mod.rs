@@ -3,6 +3,8 @@
 //! ratio of two ways of doing the same work.
 #![allow(dead_code)]
 
+pub mod qualtrics_logins;
+
 use std::{
     collections::HashMap,
     future::Future,
@@ -10,6 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use bytes::Bytes;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
@@ -39,17 +42,43 @@ impl Prerendered {
     ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
-        let bodies = Arc::new(render(&url));
+        // Shared, not copied, by each answer.
+        let bodies: HashMap<String, Bytes> =
+            render(&url).into_iter().map(|(target, body)| (target, Bytes::from(body))).collect();
+        Self::listening(listener, url, latency, move |target| bodies.get(&route(target)).cloned())
+    }
+
+    /// The same, each body made by `body(target)` when asked (`None`: a 404): for more
+    /// pages than fit in memory, each copied from a template with a few fields patched.
+    pub async fn rendering(
+        latency: Duration,
+        body: impl Fn(&str) -> Option<Bytes> + Send + Sync + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        Self::listening(listener, url, latency, body)
+    }
+
+    fn listening(
+        listener: TcpListener,
+        url: String,
+        latency: Duration,
+        body: impl Fn(&str) -> Option<Bytes> + Send + Sync + 'static,
+    ) -> Self {
+        let body: Body = Arc::new(body);
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 // Small answers would otherwise wait for the client's delayed ACK.
                 let _ = socket.set_nodelay(true);
-                tokio::spawn(serve(socket, Arc::clone(&bodies), latency, route));
+                tokio::spawn(serve(socket, Arc::clone(&body), latency));
             }
         });
         Self { url }
     }
 }
+
+/// The body for a request target (`None`: a 404).
+type Body = Arc<dyn Fn(&str) -> Option<Bytes> + Send + Sync>;
 
 /// The value of query parameter `name` in a request target, as sent.
 pub fn query_value<'a>(target: &'a str, name: &str) -> Option<&'a str> {
@@ -57,12 +86,7 @@ pub fn query_value<'a>(target: &'a str, name: &str) -> Option<&'a str> {
     query.split('&').find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
-async fn serve(
-    mut socket: tokio::net::TcpStream,
-    bodies: Arc<HashMap<String, Vec<u8>>>,
-    latency: Duration,
-    route: fn(&str) -> String,
-) {
+async fn serve(mut socket: tokio::net::TcpStream, body: Body, latency: Duration) {
     let mut buffer = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
@@ -81,8 +105,9 @@ async fn serve(
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        let (status, body) = match bodies.get(&route(&target)) {
-            Some(body) => ("200 OK", body.as_slice()),
+        let found = body(&target);
+        let (status, body) = match &found {
+            Some(body) => ("200 OK", &body[..]),
             None => ("404 Not Found", &b"{}"[..]),
         };
         let mut answer = format!(

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::seen_keys::{SeenKeys, hex128};
+pub(super) use super::seen_keys::Mark as KeysMark;
+use super::{key_wire::hex128, seen_keys::SeenKeys};
 use crate::fingerprint::fnv128;
 
 /// A collector's position, saved by a [`CheckpointStore`](super::CheckpointStore) when a
@@ -101,9 +102,14 @@ impl Checkpoint {
     /// This checkpoint with only the keys added since `earlier` (an earlier copy a store
     /// saved), for a store that appends what changed; `None` when `earlier` is not an
     /// earlier copy of it.
-    pub(super) fn changes_since(&self, earlier: &Checkpoint) -> Option<Checkpoint> {
-        let seen = self.seen.added_since(&earlier.seen)?;
+    pub(super) fn changes_since(&self, earlier: KeysMark) -> Option<Checkpoint> {
+        let seen = self.seen.added_since(earlier)?;
         Some(Checkpoint { seen, ..self.without_keys() })
+    }
+
+    /// What a store keeps of a checkpoint it saved, for [`changes_since`](Self::changes_since).
+    pub(super) fn keys_mark(&self) -> KeysMark {
+        self.seen.mark()
     }
 
     /// Its keys forgotten so far end before this instant.

@@ -15,7 +15,7 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 
-use super::{Checkpoint, CheckpointStore};
+use super::{Checkpoint, CheckpointStore, checkpoint::KeysMark};
 use crate::{CheckpointError, Error};
 
 /// The checkpoints of any number of sources in one JSON file, saved so that a crash
@@ -42,10 +42,10 @@ use crate::{CheckpointError, Error};
 #[derive(Debug, Clone)]
 pub struct FileStore {
     path: Arc<PathBuf>,
-    /// What this store last loaded or saved, by source: the next save writes the changes.
-    /// Never held across an await: a collector's load and another's commit may be polled
-    /// by one task, one waiting on the other.
-    known: Arc<Mutex<HashMap<String, Checkpoint>>>,
+    /// Which copy of each source's checkpoint this store last loaded or saved: the next
+    /// save writes the changes. Never held across an await: a collector's load and
+    /// another's commit may be polled by one task, one waiting on the other.
+    known: Arc<Mutex<HashMap<String, KeysMark>>>,
     /// The clock of its leases (`file_lease`).
     pub(super) timer: Arc<dyn crate::Timer>,
 }
@@ -90,7 +90,7 @@ impl FileStore {
         &self.path
     }
 
-    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Checkpoint>> {
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, KeysMark>> {
         self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -180,7 +180,7 @@ impl CheckpointStore for FileStore {
             let found = file.checkpoints.remove(source);
             let mut known = self.known();
             match &found {
-                Some(checkpoint) => known.insert(source.to_owned(), checkpoint.clone()),
+                Some(checkpoint) => known.insert(source.to_owned(), checkpoint.keys_mark()),
                 None => known.remove(source),
             };
             Ok(found)
@@ -192,7 +192,7 @@ impl CheckpointStore for FileStore {
             let changes = self
                 .known()
                 .get(checkpoint.source())
-                .and_then(|earlier| checkpoint.changes_since(earlier));
+                .and_then(|earlier| checkpoint.changes_since(*earlier));
             let record = match changes {
                 Some(changes) => Record {
                     checkpoint: changes,
@@ -224,7 +224,7 @@ impl CheckpointStore for FileStore {
             let mut known = self.known();
             match result {
                 Ok(()) => {
-                    known.insert(checkpoint.source().to_owned(), checkpoint.clone());
+                    known.insert(checkpoint.source().to_owned(), checkpoint.keys_mark());
                     Ok(())
                 }
                 Err(error) => {

@@ -29,9 +29,9 @@
 //! its settings (`collector`), what a run needs, checked once (`plan`), a run's
 //! windows (`windows`), its deduplication and batching (`run`),
 //! batches (`batch`), the checkpoint (`checkpoint`) and its keys
-//! (`seen_keys`), stores (`store`, `file_store`), leases and fenced commits (`lease`,
-//! `leasing`, `file_lease`; PostgreSQL's in `postgres_store`, `postgres_lease`, `postgres_sql`,
-//! `postgres_admin`),
+//! (`seen_keys`) as written (`key_wire`) and looked up (`key_hasher`), stores (`store`,
+//! `file_store`), leases and fenced commits (`lease`, `leasing`, `file_lease`; PostgreSQL's in
+//! `postgres_store`, `postgres_lease`, `postgres_sql`, `postgres_admin`),
 //! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
 
 mod batch;
@@ -41,6 +41,8 @@ mod collected;
 mod collector;
 mod file_lease;
 mod file_store;
+mod key_hasher;
+mod key_wire;
 mod keys;
 mod lease;
 mod leasing;

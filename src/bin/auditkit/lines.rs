@@ -80,12 +80,19 @@ impl Prepared {
         format: Format,
         to_ocsf: ToOcsf<E>,
     ) -> Self {
-        let mut lines = Vec::with_capacity(batch.len());
+        let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
+        let mut lines = Vec::with_capacity(events.saturating_add(undecodable));
         let (tenant, vendor, source) =
             (origin.tenant.as_str(), origin.vendor, origin.source.as_str());
-        for Collected { key, time, event, .. } in batch.events() {
-            let (json, in_unmapped) = match (format, to_ocsf(event)) {
-                (Format::Ocsf, Some(ocsf)) => (
+        // Each line's buffer is sized after the one before: one allocation per line, not a
+        // regrowth every time it doubles.
+        let mut size = 256;
+        // The events are taken, not borrowed: their keys move into the lines.
+        for Collected { key, time, event, .. } in batch.take_events() {
+            // The mapping is built only for OCSF output: it costs more than the raw line.
+            let ocsf = if format == Format::Ocsf { to_ocsf(&event) } else { None };
+            let (written, in_unmapped) = match ocsf {
+                Some(ocsf) => (
                     ocsf.and_then(|mut ocsf| {
                         // The collector's key: what a SIEM deduplicates on.
                         ocsf["metadata"]["uid"] = key.as_str().into();
@@ -98,21 +105,22 @@ impl Prepared {
                     true,
                 ),
                 // A source without a mapping is written raw: nothing is dropped.
-                _ => (
-                    serde_json::to_vec(&RawLine {
-                        tenant,
-                        vendor,
-                        source,
-                        key,
-                        time: *time,
-                        event,
-                    }),
-                    false,
-                ),
+                None => {
+                    let mut json = Vec::with_capacity(size);
+                    let key = key.as_str();
+                    let written = serde_json::to_writer(
+                        &mut json,
+                        &RawLine { tenant, vendor, source, key, time, event: &event },
+                    );
+                    (written.map(|()| json), false)
+                }
             };
-            lines.push(line(origin, key, Some(*time), json, in_unmapped));
+            if let Ok(json) = &written {
+                size = json.len().saturating_add(json.len() / 8).max(64);
+            }
+            lines.push(line(origin, key, Some(time), written, in_unmapped));
         }
-        for rejected in batch.undecodable() {
+        for rejected in batch.take_undecodable() {
             let json = serde_json::to_vec(&UndecodableLine {
                 tenant,
                 vendor,
@@ -121,15 +129,11 @@ impl Prepared {
                 undecodable: rejected.item.raw_json(),
                 error: rejected.item.error().to_string(),
             });
-            lines.push(line(origin, &rejected.key, None, json, false));
+            lines.push(line(origin, rejected.key, None, json, false));
         }
-        let (events, undecodable) = (batch.events().len(), batch.undecodable().len());
         let high_water_mark = batch.checkpoint().high_water_mark();
         let output_files = batch.checkpoint().annotation(outputs::OUTPUT_FILES).cloned();
         let possibly_repeated = batch.possibly_repeated();
-        // The events are serialized: the batch keeps only what its commit needs.
-        drop(batch.take_events());
-        drop(batch.take_undecodable());
         Self {
             origin: origin.clone(),
             lines,
@@ -171,7 +175,7 @@ fn unmapped_last(mut ocsf: serde_json::Value) -> serde_json::Result<Vec<u8>> {
 /// key and the reason. `in_unmapped`: the line ends with a non-empty `unmapped`.
 fn line(
     origin: &Origin,
-    key: &str,
+    key: String,
     time: Option<DateTime<Utc>>,
     json: serde_json::Result<Vec<u8>>,
     in_unmapped: bool,
@@ -186,7 +190,7 @@ fn line(
         serde_json::to_vec(&fallback).unwrap_or_default()
     });
     let chain_at = json.len().saturating_sub(if in_unmapped { 2 } else { 1 });
-    Line { key: key.to_owned(), time, json, chain_at }
+    Line { key, time, json, chain_at }
 }
 
 /// The OCSF mapping of each source's events, as JSON (`None`: the source has none).
