@@ -37,7 +37,7 @@ impl Archive {
     /// highest seq: commits only move it forward), or starts one.
     pub(crate) fn resume(
         spec: ArchiveSpec,
-        checkpoints: &[Checkpoint],
+        checkpoints: &[&Checkpoint],
         sources: Vec<String>,
     ) -> Self {
         let head = checkpoints
