@@ -310,6 +310,70 @@ async fn sigterm_finishes_the_batch_commits_prints_a_summary_and_exits_0() {
     assert_eq!(lines(&output).len(), 300);
 }
 
+/// A commit that fails in `collect` (the checkpoint's journal cannot be written for a while)
+/// leaves a batch written but not committed; the next round lists it again, and the file
+/// must not hold it twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_commit_in_collect_does_not_write_the_batch_twice() {
+    let sandbox = sandbox(3000).await;
+    let scratch = Scratch::new();
+    let output = scratch.path("events.jsonl");
+    let journal = scratch.path("events.jsonl.checkpoint.json.journal");
+    let mut command = auditkit(Some(&sandbox));
+    let from = (Utc::now() - TimeDelta::days(4)).to_rfc3339();
+    command
+        .args(["collect", "--interval", "1s", "--batch-size", "5", "--from", &from, "-o"])
+        .arg(&output)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let child = command.spawn().unwrap();
+    let pid = child.id();
+    let output_path = output.clone();
+    let ran = tokio::task::spawn_blocking(move || {
+        let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while !done() {
+                assert!(std::time::Instant::now() < deadline, "{what}");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        };
+        let length = || std::fs::metadata(&output_path).map_or(0, |m| m.len());
+        wait_for("nothing committed", &|| length() > 0 && journal.exists());
+        // The store's journal made immutable: it still reads, but no commit can append to
+        // it (nor the next rounds' first saves) until it is writable again.
+        let chattr = |flag: &str| {
+            let status = Command::new("chattr").arg(flag).arg(&journal).status();
+            assert!(
+                status.is_ok_and(|status| status.success()),
+                "chattr {flag} failed: this test needs chattr (e2fsprogs), root and ext4"
+            );
+        };
+        chattr("+i");
+        // Rounds of 1 s: each lists, writes a batch and fails to commit it.
+        std::thread::sleep(Duration::from_secs(3));
+        chattr("-i");
+        wait_for("not every event collected", &|| {
+            std::fs::read_to_string(&output_path).map_or(0, |text| text.lines().count()) >= 3000
+        });
+        std::thread::sleep(Duration::from_millis(1500));
+        let killed = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+        assert!(killed.success());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    assert!(
+        stderr(&ran).contains("journal"),
+        "the failed commit was not reported: {}",
+        stderr(&ran)
+    );
+    let keys: Vec<String> =
+        lines(&output).iter().map(|line| line["key"].as_str().unwrap().to_owned()).collect();
+    let unique: std::collections::BTreeSet<_> = keys.iter().collect();
+    assert_eq!((keys.len(), unique.len()), (3000, 3000), "every event once");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checkpoints_lists_shows_and_resets_only_with_yes() {
     let sandbox = sandbox(15).await;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     command::{cpu_of, scratch},
     common::qualtrics_logins::{Envelope, Event},
-    measure::{SOURCES, TOKEN, first_day},
+    shape::{SOURCES, TOKEN, first_day},
 };
 
 /// A line as the command writes it.

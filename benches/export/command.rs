@@ -9,7 +9,7 @@ use std::{
 
 use chrono::TimeDelta;
 
-use crate::measure::{SOURCES, TOKEN, TOKEN_VARIABLE, first_day};
+use crate::shape::{SOURCES, TOKEN, TOKEN_VARIABLE, first_day};
 
 /// What a child process used.
 pub(crate) struct Usage {

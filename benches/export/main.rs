@@ -31,6 +31,8 @@ mod common;
 mod measure;
 #[cfg(unix)]
 mod server;
+#[cfg(unix)]
+mod shape;
 
 #[cfg(unix)]
 fn main() {

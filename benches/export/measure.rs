@@ -2,26 +2,14 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use criterion::Criterion;
 
 use crate::{
     baseline::{baseline, runtime},
     command::{command, config, export, failed, lines_in, range, scratch, wait},
     server::{SERVE, Server, serve},
+    shape::{PER_PAGE, SOURCES},
 };
-
-pub(crate) const TOKEN: &str = "bench-token";
-pub(crate) const TOKEN_VARIABLE: &str = "AUDITKIT_BENCH_TOKEN";
-pub(crate) const PER_PAGE: usize = 1000;
-pub(crate) const SOURCES: usize = 4;
-
-pub(crate) fn first_day() -> DateTime<Utc> {
-    NaiveDate::from_ymd_opt(2026, 10, 1)
-        .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .expect("a date")
-        .and_utc()
-}
 
 pub(crate) fn main() {
     if let Ok(spec) = std::env::var(SERVE) {

@@ -12,7 +12,7 @@ use chrono::{NaiveDate, TimeDelta};
 
 use crate::{
     common::{self, qualtrics_logins::login},
-    measure::{PER_PAGE, first_day},
+    shape::{PER_PAGE, first_day},
 };
 
 /// In the server child: `<events per day>:<days>`.

@@ -63,7 +63,7 @@ use crate::{
 /// known and unknown fields (measured: 1.2× for a page of empty entries, 2× for entries of
 /// long text, 3.6× for entries of 100 unknown fields); an entry whose unknown fields hold
 /// huge arrays of tiny values is kept as JSON values and can reach 25× (`cargo run
-/// --release --example everbridge_page_memory`).
+/// --release --example page_memory`).
 ///
 /// # Errors
 ///

@@ -86,23 +86,43 @@ fn decode_both_ways<E: Envelope>(
         return Err(whole);
     };
     let (raw_items, meta) = E::split(raw);
-    let (items, undecodable) = decode_raw_items(operation, status, raw_items);
+    let on_page = raw_items.len();
+    let Some((items, undecodable)) = decode_raw_items(operation, status, raw_items) else {
+        tracing::warn!(
+            %operation,
+            on_page,
+            "more than {MAX_UNDECODABLE} items of one page do not decode: the page is refused \
+             with the first error rather than kept item by item"
+        );
+        return Err(whole);
+    };
     Ok(DecodedPage { items, undecodable, meta, skipped })
 }
 
+/// How many items of one page may fail to decode and still travel as
+/// [`Undecodable`]s: each keeps its bytes, its path and its error (hundreds of bytes for
+/// an item of two), so a hostile answer of a million broken items would cost a hundred
+/// times its size. Past this, the page is not what the SDK reads at all, and its
+/// error says so. Paged listings ask for at most 1,000 items anyway.
+const MAX_UNDECODABLE: usize = 1_000;
+
 /// Decodes each item on its own: the ones that decode, in order, and the others with their
-/// bytes as the server sent them and the path (`[index].field`) that failed.
+/// bytes as the server sent them and the path (`[index].field`) that failed; `None` when
+/// more than [`MAX_UNDECODABLE`] fail.
 pub(crate) fn decode_raw_items<T: DeserializeOwned>(
     operation: Operation,
     status: StatusCode,
     raw_items: Vec<Box<RawValue>>,
-) -> (Vec<T>, Vec<Undecodable>) {
-    let mut items = Vec::with_capacity(raw_items.len());
+) -> Option<(Vec<T>, Vec<Undecodable>)> {
+    // Not reserved for every item: a page of items that mostly fail would hold room for
+    // all of them (150 bytes each for an EnergyCAP log) before the bound refuses it.
+    let mut items = Vec::new();
     let mut undecodable = Vec::new();
     for (index, raw) in raw_items.into_iter().enumerate() {
         let mut deserializer = serde_json::Deserializer::from_str(raw.get());
         match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
             Ok(item) => items.push(item),
+            Err(_) if undecodable.len() == MAX_UNDECODABLE => return None,
             Err(error) => {
                 let path = format!("[{index}].{}", error.path());
                 let raw = String::from(Box::<str>::from(raw));
@@ -116,7 +136,7 @@ pub(crate) fn decode_raw_items<T: DeserializeOwned>(
             }
         }
     }
-    (items, undecodable)
+    Some((items, undecodable))
 }
 
 #[cfg(test)]
@@ -190,6 +210,20 @@ mod tests {
         let Error::Decode(decode_error) = page.undecodable[1].error() else { panic!() };
         assert_eq!(decode_error.path(), "[2]..", "the root of item 2, as `decode_each` says it");
         assert_eq!(PageToken("t".into()).to_cursor(), crate::pagination::Cursor::Token("t".into()));
+    }
+
+    #[test]
+    fn a_page_of_more_undecodable_items_than_the_bound_is_refused_not_kept_item_by_item() {
+        let page_of = |bad: usize| {
+            let items: Vec<&str> =
+                std::iter::once("1").chain(std::iter::repeat_n("{}", bad)).collect();
+            decode(&format!(r#"{{"data":[{}],"next":null}}"#, items.join(",")))
+        };
+        let page = page_of(MAX_UNDECODABLE).unwrap();
+        assert_eq!((page.items.len(), page.undecodable.len()), (1, MAX_UNDECODABLE));
+        let error = page_of(MAX_UNDECODABLE + 1).unwrap_err();
+        let Error::Decode(decode_error) = &error else { panic!("{error:?}") };
+        assert_eq!(decode_error.path(), "data[1]", "the typed attempt's first error");
     }
 
     #[test]

@@ -105,6 +105,13 @@ pub(crate) enum Mode {
 pub(crate) type Prepare = BoxStream<'static, Result<Prepared, Error>>;
 
 impl Job {
+    /// The job's client once per vendor it reads (the servers whose clocks matter).
+    pub(crate) fn clients_by_vendor(&self) -> Vec<(Client, VendorArg)> {
+        let mut vendors: Vec<VendorArg> = self.streams.iter().map(|(vendor, _)| *vendor).collect();
+        vendors.dedup();
+        vendors.into_iter().map(|vendor| (self.client.clone(), vendor)).collect()
+    }
+
     /// One stream of prepared batches per source, sharing `store`.
     pub(crate) fn streams(
         &self,

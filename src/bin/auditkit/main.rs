@@ -142,7 +142,7 @@ async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
             run.progress_interval.unwrap_or(Duration::from_secs(if terminal { 1 } else { 30 }));
         progress_display::spawn(Arc::clone(&progress), terminal, every)
     });
-    server_clock::probe(&jobs).await;
+    server_clock::probe(jobs.iter().flat_map(Job::clients_by_vendor)).await;
     let shared = Arc::new(pipeline::Shared {
         mode,
         shutdown,

@@ -33,11 +33,12 @@ pub(crate) struct Shared {
     pub(crate) written: AtomicU64,
 }
 
-/// A job ready to run: its locks taken and its sink open.
+/// A job ready to run: its locks taken and its sink open (`None` after a failed delivery
+/// until it is opened again).
 struct Ready {
     job: Job,
     store: FileStore,
-    sink: Sink,
+    sink: Option<Sink>,
     _locks: Vec<Held>,
 }
 
@@ -59,7 +60,7 @@ pub(crate) async fn run(jobs: Vec<Job>, shared: Arc<Shared>) -> Result<(), Failu
             locks.push(Held::take(&source_lock(&job.checkpoint, &origin.checkpoint), &what)?);
         }
         let sink = Sink::open(&job.sink, job.format, &store.checkpoints().await?, &origins)?;
-        ready.push(Ready { job, store, sink, _locks: locks });
+        ready.push(Ready { job, store, sink: Some(sink), _locks: locks });
     }
     let tasks: Vec<_> = ready
         .into_iter()
@@ -92,6 +93,20 @@ async fn run_job(mut ready: Ready, shared: &Shared) -> Result<(), Failure> {
     let mut shutdown = shared.shutdown.clone();
     let mut source_failures: Vec<String> = Vec::new();
     loop {
+        let sink = match &mut ready.sink {
+            Some(sink) => sink,
+            None => match open_again(job, &ready.store).await {
+                Ok(sink) => ready.sink.insert(sink),
+                Err(failure) => {
+                    tracing::warn!(job = %job.name, sink = %job.sink.describe(), "cannot open the sink again; trying again in {:?}: {failure}", job.interval);
+                    tokio::select! {
+                        _ = shutdown.changed() => return Ok(()),
+                        _ = tokio::time::sleep(job.interval) => {}
+                    }
+                    continue;
+                }
+            },
+        };
         let streams = job
             .streams(&ready.store, shared.mode)
             .into_iter()
@@ -123,7 +138,7 @@ async fn run_job(mut ready: Ready, shared: &Shared) -> Result<(), Failure> {
             let written = shared.written.fetch_add(1, Ordering::SeqCst) + 1;
             let abort = shared.abort_after_write == Some(written);
             let figures = Figures::of(&prepared);
-            match ready.sink.deliver(prepared, abort).await {
+            match sink.deliver(prepared, abort).await {
                 Ok(()) => shared.progress.batch(&origin.checkpoint, figures),
                 Err(DeliveryError::Sink(message)) => {
                     shared.progress.failed(&origin.checkpoint, &message);
@@ -141,7 +156,11 @@ async fn run_job(mut ready: Ready, shared: &Shared) -> Result<(), Failure> {
             (Some(failure), Mode::Once) => return Err(failure),
             (Some(failure), Mode::Follow) => {
                 // Nothing after the failed batch is committed: the next round starts from
-                // the last commit, for this job's sources only.
+                // the last commit, for this job's sources only. The sink is opened again
+                // as after a crash, so a file is cut back to what was committed and the
+                // batch written but not committed is not written twice (the old sink goes
+                // first: it holds the output's lock).
+                ready.sink = None;
                 tracing::error!(job = %job.name, sink = %job.sink.describe(), "{failure}; trying again in {:?}", job.interval);
                 tokio::select! {
                     _ = shutdown.changed() => return Ok(()),
@@ -150,4 +169,9 @@ async fn run_job(mut ready: Ready, shared: &Shared) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// The job's sink opened again at what its sources' checkpoints say was committed.
+async fn open_again(job: &Job, store: &FileStore) -> Result<Sink, Failure> {
+    Sink::open(&job.sink, job.format, &store.checkpoints().await?, &job.origins())
 }

@@ -16,7 +16,7 @@ use auditkit::{Client, Timer, Vendor};
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::future::BoxFuture;
 
-use super::{args::VendorArg, job::Job};
+use super::args::VendorArg;
 
 /// How far the local clock may be from a server's before the server's is used: `Date` has
 /// whole seconds and answers take time to arrive, so a few seconds mean nothing.
@@ -96,28 +96,18 @@ impl Timer for ServerClock {
     }
 }
 
-/// Asks each job's vendors for the time before anything runs, so even a process's first
+/// Asks each client's vendors for the time before anything runs, so even a process's first
 /// run (an `export` from cron) windows and checkpoints by the servers' clocks. A server
 /// that does not answer within a few seconds is left to the first real answer.
-pub(crate) async fn probe(jobs: &[Job]) {
-    let probes = jobs.iter().flat_map(|job| {
-        let mut vendors: Vec<VendorArg> = job.streams.iter().map(|(vendor, _)| *vendor).collect();
-        vendors.dedup();
-        vendors.into_iter().map(move |vendor| {
-            let client = job.client.clone();
-            async move {
-                let vendor = vendor.vendor();
-                let probed =
-                    tokio::time::timeout(PROBE_TIMEOUT, client.probe_server_clock(vendor)).await;
-                match probed {
-                    Ok(Ok(_)) => {}
-                    Ok(Err(error)) => tracing::debug!(%vendor, "no clock probe: {error}"),
-                    Err(_) => {
-                        tracing::debug!(%vendor, "no clock probe: no answer in {PROBE_TIMEOUT:?}")
-                    }
-                }
-            }
-        })
+pub(crate) async fn probe(clients: impl IntoIterator<Item = (Client, VendorArg)>) {
+    let probes = clients.into_iter().map(|(client, vendor)| async move {
+        let vendor = vendor.vendor();
+        let probed = tokio::time::timeout(PROBE_TIMEOUT, client.probe_server_clock(vendor)).await;
+        match probed {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::debug!(%vendor, "no clock probe: {error}"),
+            Err(_) => tracing::debug!(%vendor, "no clock probe: no answer in {PROBE_TIMEOUT:?}"),
+        }
     });
     futures::future::join_all(probes).await;
 }

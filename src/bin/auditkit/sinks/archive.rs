@@ -35,13 +35,13 @@ const HEAD: &str = "archive_chain";
 impl Archive {
     /// Continues the chain from the latest head the sources' checkpoints record (the
     /// highest seq: commits only move it forward), or starts one.
-    pub(crate) fn resume(
+    pub(crate) fn resume<'a>(
         spec: ArchiveSpec,
-        checkpoints: &[&Checkpoint],
+        checkpoints: impl IntoIterator<Item = &'a Checkpoint>,
         sources: Vec<String>,
     ) -> Self {
         let head = checkpoints
-            .iter()
+            .into_iter()
             .filter_map(|checkpoint| checkpoint.annotation(HEAD))
             .filter_map(|head| serde_json::from_value::<Head>(head.clone()).ok())
             .max_by_key(|head| head.seq);

@@ -98,7 +98,7 @@ impl FileSink {
         };
         let archive = settings.archive.clone().map(|spec| {
             let sources = origins.iter().map(|origin| origin.checkpoint.clone()).collect();
-            Box::new(Archive::resume(spec, &checkpoints, sources))
+            Box::new(Archive::resume(spec, checkpoints.iter().copied(), sources))
         });
         let mut sink = Self::start(path, settings, lock, &committed)?;
         sink.check_kind()?;
