@@ -34,7 +34,8 @@ pub(crate) fn check_manifest(
                 None,
                 Reason::ForgedManifest,
                 format!(
-                    "{} is missing, and a public key was given: every closed file needs a signed manifest",
+                    "{} is missing, and a public key was given: every closed file needs a signed manifest \
+                     (if the writer was stopped while rotating, its next start writes it)",
                     manifest_at.display()
                 ),
             ));

@@ -57,14 +57,24 @@ impl Held {
         let mut text = String::new();
         let _ = self.file.seek(SeekFrom::Start(0));
         let _ = self.file.read_to_string(&mut text);
-        serde_json::from_str(&text).unwrap_or_else(|_| serde_json::json!({}))
+        // The first JSON value: a run killed inside `save` may leave the end of the longer
+        // state it replaced after it.
+        serde_json::Deserializer::from_str(&text)
+            .into_iter::<serde_json::Value>()
+            .next()
+            .and_then(Result::ok)
+            .filter(serde_json::Value::is_object)
+            .unwrap_or_else(|| serde_json::json!({}))
     }
 
-    /// Saves `state` in the lock file, durably.
+    /// Saves `state` in the lock file, durably. The new state is written over the old one
+    /// before the file is cut to its length, so that no kill leaves it empty: a pending
+    /// manifest (see `sinks::archive`) is never forgotten.
     pub(crate) fn save(&mut self, state: &serde_json::Value) -> std::io::Result<()> {
-        self.file.set_len(0)?;
+        let text = state.to_string();
         self.file.seek(SeekFrom::Start(0))?;
-        self.file.write_all(state.to_string().as_bytes())?;
+        self.file.write_all(text.as_bytes())?;
+        self.file.set_len(text.len() as u64)?;
         self.file.sync_data()
     }
 }
@@ -83,4 +93,30 @@ pub(crate) fn source_lock(checkpoint: &Path, id: &str) -> PathBuf {
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
         .collect();
     beside(checkpoint, ".locks").join(format!("{name}.lock"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_save_cut_short_by_a_kill_keeps_the_state_it_wrote() {
+        let dir = std::env::temp_dir().join(format!("auditkit-lock-{}", uuid::Uuid::new_v4()));
+        let path = dir.join("out.jsonl.lock");
+        let mut held = Held::take(&path, "out.jsonl").expect("lock");
+        let mut state = held.state();
+        state["manifest_pending"] = "out.20261206T000000.000Z.jsonl".into();
+        state["note"] = "x".repeat(200).into();
+        held.save(&state).expect("save");
+        // A kill between writing a shorter state and cutting the file to its length.
+        let shorter = serde_json::json!({ "pid": 7, "manifest_pending": "b.jsonl" });
+        held.file.seek(SeekFrom::Start(0)).expect("seek");
+        held.file.write_all(shorter.to_string().as_bytes()).expect("write");
+        assert_eq!(held.state(), shorter);
+
+        held.save(&serde_json::json!({ "pid": 8 })).expect("save");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), r#"{"pid":8}"#);
+        drop(held);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
