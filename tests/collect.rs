@@ -5,9 +5,11 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use auditkit::{
     Client, Timer,
-    collect::{Batch, Batches, Collected, Collector, FileStore, MemoryStore, Rejected, Source},
+    collect::{
+        Batch, Batches, Collected, Collector, FileStore, MemoryStore, Rejected, Source, Turns,
+    },
     everbridge::{AuditLogEntry, ReportType},
-    qualtrics::Logins,
+    qualtrics::{Logins, PasswordResets},
     testkit::{LateEvents, ReporterSandbox, Sandbox, VirtualTimer},
 };
 use chrono::{DateTime, TimeDelta, Utc};
@@ -392,4 +394,61 @@ async fn a_report_that_cannot_be_read_again_does_not_stop_the_collection_and_is_
         .await;
     assert_eq!(keys_of(drain(collector.run()).await.0), ["r-1:Finished"]);
     assert_eq!(store.get("reporter/reports").unwrap().pending_subjects().count(), 0);
+}
+
+/// Reads `collector`'s run in a task of its own, noting `name` in `order` for each batch
+/// before committing it a little later (so that another run has time to interleave).
+fn read_in_a_task<S: Source>(
+    collector: Collector<S>,
+    name: &'static str,
+    order: Arc<std::sync::Mutex<Vec<&'static str>>>,
+) -> tokio::task::JoinHandle<usize> {
+    tokio::spawn(async move {
+        let mut batches = collector.run();
+        let mut events = 0;
+        while let Some(batch) = batches.try_next().await.unwrap() {
+            events += batch.events().len();
+            order.lock().unwrap().push(name);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            batch.commit().await.unwrap();
+        }
+        events
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collectors_sharing_turns_list_no_more_runs_at_once_than_the_turns() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let qualtrics = sandbox.qualtrics();
+    qualtrics.clear_events();
+    let now = sandbox.now();
+    let (from, to) = (now - TimeDelta::days(2), now - TimeDelta::hours(1));
+    qualtrics.seed_events("logins", 120, from, to);
+    qualtrics.seed_events("password_resets", 120, from, to);
+
+    for (at_once, interleaved) in [(1, false), (2, true)] {
+        let turns = Turns::new(at_once);
+        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let client = sandbox.client();
+        let logins = Collector::new(client.qualtrics().event_source::<Logins>())
+            .start_at(from)
+            .batch_size(20)
+            .turns(turns.clone());
+        let resets = Collector::new(client.qualtrics().event_source::<PasswordResets>())
+            .start_at(from)
+            .batch_size(20)
+            .turns(turns.clone());
+        let logins = read_in_a_task(logins, "logins", Arc::clone(&order));
+        let resets = read_in_a_task(resets, "resets", Arc::clone(&order));
+        assert_eq!((logins.await.unwrap(), resets.await.unwrap()), (120, 120));
+
+        let order = order.lock().unwrap();
+        let switches = order.windows(2).filter(|pair| pair[0] != pair[1]).count();
+        assert!(order.len() >= 12, "{order:?}");
+        assert_eq!(switches > 1, interleaved, "{at_once} turns: batches in the order {order:?}");
+        assert_eq!(
+            format!("{turns:?}"),
+            format!("Turns {{ at_once: {at_once}, free: {at_once} }}")
+        );
+    }
 }

@@ -5,7 +5,7 @@ use std::{fmt, sync::Arc, time::Duration};
 use chrono::{DateTime, Utc};
 
 use super::{
-    Batch, CheckpointStore, LeasedStore, MemoryStore, Settings, Source, leasing::Leasing,
+    Batch, CheckpointStore, LeasedStore, MemoryStore, Settings, Source, Turns, leasing::Leasing,
     plan::Plan, run::Run,
 };
 use crate::{Error, Operation};
@@ -60,6 +60,7 @@ pub struct Collector<S: Source> {
     pub(crate) start_at: Option<DateTime<Utc>>,
     pub(crate) until: Option<DateTime<Utc>>,
     pub(crate) leasing: Option<Leasing>,
+    pub(crate) turns: Option<Turns>,
 }
 
 impl<S: Source> Collector<S> {
@@ -76,6 +77,7 @@ impl<S: Source> Collector<S> {
             start_at: None,
             until: None,
             leasing: None,
+            turns: None,
         }
     }
 
@@ -176,6 +178,25 @@ impl<S: Source> Collector<S> {
         self
     }
 
+    /// Takes one of `turns` for each run, shared with the other collectors given the same
+    /// turns: no more than [`Turns::at_once`] of them list and hold their keys at a time.
+    /// A run waits for its turn before it loads its checkpoint and gives it back when it
+    /// ends (with [`follow`](Self::follow), before the interval's sleep). Read each
+    /// collector's stream in a task of its own.
+    ///
+    /// ```no_run
+    /// use auditkit::collect::{Collector, Turns};
+    /// use auditkit::qualtrics::Logins;
+    ///
+    /// # fn demo(client: auditkit::Client, turns: Turns) {
+    /// let collector = Collector::new(client.qualtrics().event_source::<Logins>()).turns(turns);
+    /// # }
+    /// ```
+    pub fn turns(mut self, turns: Turns) -> Self {
+        self.turns = Some(turns);
+        self
+    }
+
     /// The settings in effect.
     pub fn settings(&self) -> Settings {
         self.settings
@@ -247,6 +268,7 @@ impl<S: Source> Collector<S> {
             let timer = Arc::clone(&plan.timer);
             let leasing = plan.leasing.clone();
             let id = plan.id.clone();
+            let turns = plan.turns.clone();
             let mut run = Run::new(plan);
             let mut held = None;
             loop {
@@ -264,6 +286,10 @@ impl<S: Source> Collector<S> {
                         Err(error) => taken = Err(error),
                     }
                 }
+                let turn = match (&taken, &turns) {
+                    (Ok(()), Some(turns)) => turns.take().await,
+                    _ => None,
+                };
                 match taken {
                     Err(error) => yield Err(error),
                     Ok(()) => match run.load().await {
@@ -287,6 +313,7 @@ impl<S: Source> Collector<S> {
                         Err(error) => yield Err(error),
                     },
                 }
+                drop(turn);
                 let Some(interval) = interval else {
                     if let Some(lease) = held.take() {
                         lease.release().await;
@@ -314,6 +341,7 @@ impl<S: Source> Clone for Collector<S> {
             start_at: self.start_at,
             until: self.until,
             leasing: self.leasing.clone(),
+            turns: self.turns.clone(),
         }
     }
 }
@@ -329,6 +357,7 @@ impl<S: Source> fmt::Debug for Collector<S> {
             .field("start_at", &self.start_at)
             .field("until", &self.until)
             .field("leasing", &self.leasing)
+            .field("turns", &self.turns)
             .finish()
     }
 }

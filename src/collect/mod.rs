@@ -32,7 +32,8 @@
 //! (`seen_keys`) as written (`key_wire`) and looked up (`key_hasher`), stores (`store`,
 //! `file_store`), leases and fenced commits (`lease`, `leasing`, `file_lease`; PostgreSQL's in
 //! `postgres_store`, `postgres_lease`, `postgres_sql`, `postgres_admin`),
-//! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`).
+//! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`),
+//! and the turns that many collectors in one process share (`turns`).
 
 mod batch;
 mod canonical_json;
@@ -59,6 +60,7 @@ mod run;
 mod seen_keys;
 mod source;
 mod store;
+mod turns;
 mod windows;
 
 pub use batch::{Batch, Rejected};
@@ -75,6 +77,7 @@ pub use postgres_store::PostgresStore;
 pub(crate) use source::listed;
 pub use source::{ListedStream, Settings, Source, Window};
 pub use store::{CheckpointStore, MemoryStore};
+pub use turns::Turns;
 
 #[cfg(test)]
 mod tests;

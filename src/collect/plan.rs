@@ -5,7 +5,7 @@ use std::{num::NonZeroUsize, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 
-use super::{CheckpointStore, Collector, Settings, Source, leasing::Leasing};
+use super::{CheckpointStore, Collector, Settings, Source, Turns, leasing::Leasing};
 use crate::{Error, Operation, Timer};
 
 /// A collection's plan: a [`Collector`]'s settings, validated, with what they imply.
@@ -22,6 +22,7 @@ pub(crate) struct Plan<S: Source> {
     pub(crate) start_at: Option<DateTime<Utc>>,
     pub(crate) until: Option<DateTime<Utc>>,
     pub(crate) leasing: Option<Leasing>,
+    pub(crate) turns: Option<Turns>,
 }
 
 impl<S: Source> Plan<S> {
@@ -62,6 +63,7 @@ impl<S: Source> Plan<S> {
             start_at: collector.start_at,
             until: collector.until,
             leasing: collector.leasing.clone(),
+            turns: collector.turns.clone(),
         })
     }
 

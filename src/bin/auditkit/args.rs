@@ -19,6 +19,7 @@ Environment:
       its own variables or files.
   AUDITKIT_SINK_TOKEN   the token of --http (Splunk HEC token, or an Authorization value)
   AUDITKIT_STORE        --store: postgres://… shared by replicas (AUDITKIT_REPLICA: --replica)
+  AUDITKIT_SOURCES_AT_ONCE  --sources-at-once: how many sources list at a time (4)
   AUDITKIT_ARCHIVE_KEY  the Ed25519 private key that signs --archive manifests (PEM, or
                         the 32-byte seed in base64), if --archive-key is not given
   RUST_LOG              overrides -v/-q (a tracing filter, e.g. auditkit=debug)
@@ -187,6 +188,15 @@ pub(crate) struct Run {
     /// terminal (default 30s), the display's refresh on a terminal (default 1s).
     #[arg(long, value_parser = parse_positive_duration)]
     pub(crate) progress_interval: Option<std::time::Duration>,
+    /// How many sources list at the same time; the others wait for their turn. Memory
+    /// grows with this, not with the number of sources configured.
+    #[arg(
+        long,
+        default_value_t = 4,
+        env = "AUDITKIT_SOURCES_AT_ONCE",
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    pub(crate) sources_at_once: u16,
     /// For crash tests: abort right after writing this many batches, before committing.
     #[arg(long, hide = true)]
     pub(crate) abort_after_write: Option<u64>,

@@ -268,6 +268,7 @@ pub(crate) fn load(
             batch_size,
             sink,
             checkpoint,
+            turns: None,
         });
     }
     Ok(jobs)

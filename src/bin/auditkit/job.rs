@@ -5,7 +5,7 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use auditkit::{
     Client, Error, Timer, Vendor,
-    collect::{Collector, ListedStream, Settings, Source, Window},
+    collect::{Collector, ListedStream, Settings, Source, Turns, Window},
     everbridge::ReportType,
     qualtrics::{Logins, PasswordResets, SessionCreations, SessionTerminations},
 };
@@ -40,6 +40,9 @@ pub(crate) struct Job {
     pub(crate) batch_size: usize,
     pub(crate) sink: SinkSpec,
     pub(crate) checkpoint: PathBuf,
+    /// The turns every source of the process takes to list (`--sources-at-once`), set by
+    /// `collect` for all jobs; none: each source lists whenever it is due.
+    pub(crate) turns: Option<Turns>,
 }
 
 /// A vendor's stream of events.
@@ -242,6 +245,9 @@ impl Job {
         }
         if let Some(overlap) = self.overlap {
             collector = collector.overlap(overlap);
+        }
+        if let Some(turns) = &self.turns {
+            collector = collector.turns(turns.clone());
         }
         // Whole seconds: the windows' boundaries then fall on whole milliseconds, as the
         // vendors' query parameters carry them (an event in the sub-millisecond between a

@@ -44,7 +44,7 @@ use std::{
     time::Duration,
 };
 
-use auditkit::{Client, testkit::Sandbox};
+use auditkit::{Client, collect::Turns, testkit::Sandbox};
 use clap::Parser;
 use tokio::sync::watch;
 
@@ -119,6 +119,11 @@ async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
              checkpoint files"
                 .into(),
         ));
+    }
+    // Memory grows with the sources listing at once, not with the sources configured.
+    let turns = Turns::new(run.sources_at_once.into());
+    for job in &mut jobs {
+        job.turns = Some(turns.clone());
     }
     let replica = match &store {
         Some(_) => {
@@ -286,6 +291,7 @@ async fn one_tenant(run: &Run) -> Result<(Vec<Job>, Option<Sandbox>), Failure> {
         batch_size: usize::try_from(run.batch_size).unwrap_or(usize::MAX),
         sink,
         checkpoint,
+        turns: None,
     };
     Ok((vec![job], sandbox))
 }
