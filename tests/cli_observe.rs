@@ -184,6 +184,61 @@ async fn the_metrics_endpoint_shows_events_undecodable_requests_retries_429s_lag
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_failing_from_the_start_shows_its_lag_from_its_checkpoint() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.qualtrics().clear_events();
+    let now = Utc::now();
+    sandbox.qualtrics().seed_events(
+        "logins",
+        50,
+        now - TimeDelta::days(2),
+        now - TimeDelta::hours(2),
+    );
+    let dir = scratch();
+    let output = dir.join("events.jsonl");
+    // A first process commits up to now minus an hour's lag, then stops.
+    let (child, stderr) = collect(&sandbox, &output, &["--interval", "1h", "--lag", "1h"]);
+    until("the first run's 50 events", || line_count(&output) == 50).await;
+    let store = auditkit::collect::FileStore::new(dir.join("events.jsonl.checkpoint.json"));
+    let waiting = Instant::now();
+    while store
+        .load("qualtrics/logins")
+        .await
+        .ok()
+        .flatten()
+        .and_then(|c| c.high_water_mark())
+        .is_none()
+    {
+        assert!(waiting.elapsed() < Duration::from_secs(60), "the first run never committed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop(child, &stderr).await;
+
+    // The next one is refused by the vendor (401) from its first request on.
+    sandbox.inject(Fault::status(401).method("GET"));
+    let address = free_address();
+    let (child, stderr) = collect(&sandbox, &output, &["--metrics", &address, "--interval", "1h"]);
+    let logins = "{source=\"qualtrics/logins\"}";
+    let waiting = Instant::now();
+    let text = loop {
+        assert!(waiting.elapsed() < Duration::from_secs(60), "no scrape showed the failure");
+        if let Some(text) = scrape(&address).await
+            && value(&text, &format!("auditkit_source_failing{logins}")) == Some(1.0)
+        {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let lag = value(&text, &format!("auditkit_source_lag_seconds{logins}"));
+    let lag = lag.unwrap_or_else(|| panic!("no lag for a failing source:\n{text}"));
+    let since_start = (Utc::now() - now).num_seconds() as f64;
+    assert!((3599.0..=3601.0 + since_start).contains(&lag), "lag {lag}: {text}");
+    assert_eq!(value(&text, &format!("auditkit_events_total{logins}")), Some(0.0), "{text}");
+    drop((child, stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_terminal_progress_is_a_line_per_source_every_interval() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.qualtrics().clear_events();

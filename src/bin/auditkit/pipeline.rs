@@ -59,7 +59,17 @@ pub(crate) async fn run(jobs: Vec<Job>, shared: Arc<Shared>) -> Result<(), Failu
                 format!("source {} (checkpoint {})", origin.checkpoint, job.checkpoint.display());
             locks.push(Held::take(&source_lock(&job.checkpoint, &origin.checkpoint), &what)?);
         }
-        let sink = Sink::open(&job.sink, job.format, &store.checkpoints().await?, &origins)?;
+        let checkpoints = store.checkpoints().await?;
+        // Where each source stands before its first commit here: its lag shows from the
+        // start, even for a source that fails from the start.
+        for checkpoint in &checkpoints {
+            if let Some(hwm) = checkpoint.high_water_mark()
+                && origins.iter().any(|origin| origin.checkpoint == checkpoint.source())
+            {
+                shared.progress.resume(checkpoint.source(), hwm);
+            }
+        }
+        let sink = Sink::open(&job.sink, job.format, &checkpoints, &origins)?;
         ready.push(Ready { job, store, sink: Some(sink), _locks: locks });
     }
     let tasks: Vec<_> = ready

@@ -72,6 +72,13 @@ impl Progress {
         entry.failed = None;
     }
 
+    /// Where `source`'s checkpoint stood when the process started (no batch counted).
+    pub(crate) fn resume(&self, source: &str, high_water_mark: DateTime<Utc>) {
+        let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = sources.entry(source.to_owned()).or_default();
+        entry.high_water_mark = entry.high_water_mark.or(Some(high_water_mark));
+    }
+
     pub(crate) fn failed(&self, source: &str, why: &str) {
         let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         sources.entry(source.to_owned()).or_default().failed = Some(why.to_owned());
