@@ -41,7 +41,15 @@ fn spawn_lines(progress: Arc<Progress>, every: Duration) -> JoinHandle<()> {
 fn spawn_bars(progress: Arc<Progress>, every: Duration) -> JoinHandle<()> {
     let display =
         DISPLAY.get_or_init(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
-    let display = display.clone();
+    spawn_bars_on(display.clone(), progress, every)
+}
+
+/// The display's task, drawing on `display` (stderr, or a test's screen).
+fn spawn_bars_on(
+    display: MultiProgress,
+    progress: Arc<Progress>,
+    every: Duration,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let started = Instant::now();
         let style = ProgressStyle::with_template("{spinner} {msg}")
@@ -102,5 +110,84 @@ impl Write for LogWriter {
 
     fn flush(&mut self) -> std::io::Result<()> {
         std::io::stderr().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use chrono::TimeZone;
+    use indicatif::TermLike;
+
+    use super::*;
+
+    /// A terminal that keeps what was written on it, line by line.
+    #[derive(Debug, Default, Clone)]
+    struct Screen(Arc<Mutex<Vec<String>>>);
+
+    impl Screen {
+        fn written(&self) -> Vec<String> {
+            self.0.lock().unwrap().clone()
+        }
+    }
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            200
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, line: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(line.to_owned());
+            Ok(())
+        }
+        fn write_str(&self, text: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(text.to_owned());
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn on_a_terminal_each_source_has_a_line_above_the_total() {
+        let screen = Screen::default();
+        let display = MultiProgress::with_draw_target(ProgressDrawTarget::term_like(Box::new(
+            screen.clone(),
+        )));
+        let progress = Arc::new(Progress::default());
+        let mark = Utc.with_ymd_and_hms(2026, 11, 3, 10, 0, 0).unwrap();
+        progress.resume("acme/qualtrics/logins", mark);
+        let task = spawn_bars_on(display, Arc::clone(&progress), Duration::from_millis(20));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        progress.failed("globex/everbridge/security", "401 Unauthorized");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        task.abort();
+
+        let written = screen.written();
+        let line = |start: &str| written.iter().rposition(|line| line.contains(start));
+        let logins = line("acme/qualtrics/logins: backfill at 2026-11-03 10:00, 0 events");
+        let security = line("globex/everbridge/security: starting, 0 events, failing: 401");
+        let total = line("0 events, 0 events/s");
+        assert!(logins.is_some() && security.is_some(), "{written:#?}");
+        assert!(
+            logins < security && security < total,
+            "not each source above the total: {written:#?}"
+        );
     }
 }
