@@ -28,7 +28,9 @@
 //!
 //! Every event has the attributes its class requires in schema [`SCHEMA_VERSION`], and
 //! every field of the source that no attribute holds is in `unmapped`, under its wire
-//! name, so nothing is lost. The structs are written by hand for these few classes
+//! name, so nothing is lost. `unmapped.auditkit` holds our notes (and the `auditkit`
+//! command's origin of the line), `unmapped.auditkit_chain` an archive's chain: a source
+//! field with one of those names is kept as `vendor_auditkit` or `vendor_auditkit_chain`. The structs are written by hand for these few classes
 //! (`base`, one file per class, `metadata`, `objects`, `endpoint`); each mapping file
 //! documents its field-by-field table.
 

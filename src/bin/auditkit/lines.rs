@@ -97,9 +97,15 @@ impl Prepared {
                         // The collector's key: what a SIEM deduplicates on.
                         ocsf["metadata"]["uid"] = key.as_str().into();
                         ocsf["metadata"]["tenant_uid"] = tenant.into();
-                        ocsf["unmapped"]["auditkit"] = serde_json::json!({
-                            "tenant": tenant, "vendor": vendor, "source": source, "key": key,
-                        });
+                        // Beside the mapping's own notes (`time` when the event has none).
+                        let ours = &mut ocsf["unmapped"]["auditkit"];
+                        if !ours.is_object() {
+                            *ours = serde_json::json!({});
+                        }
+                        ours["tenant"] = tenant.into();
+                        ours["vendor"] = vendor.into();
+                        ours["source"] = source.into();
+                        ours["key"] = key.as_str().into();
                         unmapped_last(ocsf)
                     }),
                     true,
