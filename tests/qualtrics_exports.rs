@@ -216,6 +216,46 @@ async fn a_line_over_the_cap_ends_the_stream_and_a_bad_line_does_not() {
     assert!(too_long.to_string().contains("longer than 100 bytes"), "{too_long}");
 }
 
+/// A completed export whose file is `bytes`, served as `application/zip`.
+#[cfg(feature = "zip")]
+async fn zip_export(bytes: Vec<u8>) -> (MockServer, Client, AuditExport) {
+    let server = MockServer::start().await;
+    statuses(&server, "AE_4", &["complete"], None).await;
+    Mock::given(method("GET"))
+        .and(path("/API/v3/audit-exports/AE_4/files/AE_4"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(bytes, "application/zip"))
+        .mount(&server)
+        .await;
+    let (client, _) = qualtrics_client(&server);
+    let export = client.qualtrics().get_audit_export("AE_4").send().await.unwrap();
+    (server, client, export)
+}
+
+#[cfg(feature = "zip")]
+#[tokio::test]
+async fn a_zip_file_is_read_as_its_entries_events_and_a_damaged_one_ends_with_its_error() {
+    let fixture = |name: &str| std::fs::read(format!("tests/fixtures/qualtrics/exports/{name}"));
+    // Written to a pipe by Python: data descriptors, one entry zip64, NDJSON and an array.
+    let (_server, client, export) = zip_export(fixture("streamed.zip").unwrap()).await;
+    let events: Vec<auditkit::qualtrics::Event<Logins>> =
+        client.qualtrics().download_audit_export(&export).events().try_collect().await.unwrap();
+    let ids: Vec<&str> = events.iter().map(|event| event.id.as_str()).collect();
+    assert_eq!(ids, ["e-1", "e-2", "e-3", "e-4", "e-5", "e-6", "e-7"]);
+
+    // The last entry's CRC no longer matches its data.
+    let mut damaged = fixture("deflated.zip").unwrap();
+    let last = damaged.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
+    damaged[last + 14] ^= 0xff;
+    let (_server, client, export) = zip_export(damaged).await;
+    let items: Vec<Result<Value, Error>> =
+        client.qualtrics().download_audit_export(&export).events().collect().await;
+    let error = items.last().unwrap().as_ref().unwrap_err();
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains("audit/logins-3.ndjson is damaged"), "{text}");
+    assert!(text.contains("download_audit_export"), "{text}");
+}
+
 #[tokio::test]
 async fn bad_input_is_refused_before_any_request() {
     let server = MockServer::start().await;

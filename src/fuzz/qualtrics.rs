@@ -13,7 +13,7 @@ use crate::{
     qualtrics::{
         ActivityTypeInfo, AuditExport, Event, Logins, PasswordResets, Raw, SessionCreations,
         SessionTerminations, audit_export::Answer, error_body::parse_error,
-        export_records::Splitter, oauth::TokenAnswer, paging::QualtricsPages,
+        export_file::ExportFile, oauth::TokenAnswer, paging::QualtricsPages,
         skip_token::skip_token,
     },
     transport::{ErrorBody, decode_json},
@@ -73,20 +73,21 @@ fn every_decoder(status: StatusCode, body: &[u8]) {
     }
 }
 
-/// An export file split into records, in small chunks, under a small cap: every record is
-/// within the cap, and nothing panics.
+/// An export file (plain or zip) split into records, in small chunks, under a small cap:
+/// every record is within the cap, errors are short, and nothing panics.
 fn export_file(body: &[u8]) {
     const MAX: usize = 64;
-    let mut splitter = Splitter::new(MAX);
+    let mut file = ExportFile::new(MAX);
     let chunks: Vec<&[u8]> = body.chunks(7).collect();
     for (index, chunk) in chunks.iter().enumerate() {
-        splitter.push(chunk);
+        file.push(chunk);
         loop {
-            match splitter.next_record(index + 1 == chunks.len()) {
+            match file.next_record(index + 1 == chunks.len()) {
                 Ok(Some(record)) => assert!(!record.is_empty() && record.len() <= MAX),
                 Ok(None) => break,
                 Err(message) => {
-                    assert!(message.len() < 200, "{message}");
+                    // The longest: advice, and a zip entry's name (at most 80 bytes).
+                    assert!(message.len() < 300, "{message}");
                     return;
                 }
             }
@@ -131,8 +132,30 @@ decoder_properties!(
     qualtrics_decoders_answer_mutated_valid_bodies,
 );
 
+/// Zips written by other tools (tests/fixtures/qualtrics/exports), to be damaged.
+const ZIPS: [&[u8]; 3] = [
+    include_bytes!("../../tests/fixtures/qualtrics/exports/deflated.zip"),
+    include_bytes!("../../tests/fixtures/qualtrics/exports/streamed.zip"),
+    include_bytes!("../../tests/fixtures/qualtrics/exports/infozip-pipe.zip"),
+];
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn a_damaged_zip_export_gives_records_within_the_cap_or_a_short_error(
+        zip in prop::sample::select(&ZIPS[..]),
+        changes in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let mut bytes = zip.to_vec();
+        for (at, byte) in changes {
+            let at = at.index(bytes.len());
+            bytes[at] = byte;
+        }
+        bytes.truncate(4 + cut.index(bytes.len() - 3));
+        export_file(&bytes);
+    }
 
     #[test]
     fn any_next_page_gives_a_token_or_a_short_error(next in next_page()) {

@@ -5,7 +5,7 @@ use futures::StreamExt;
 use reqwest::{Method, StatusCode};
 use serde::de::{DeserializeOwned, Error as _};
 
-use super::{AuditExport, export_records::Splitter, operation};
+use super::{AuditExport, export_file::ExportFile, operation};
 use crate::{
     Download, Error, Operation,
     error::DecodeError,
@@ -28,9 +28,11 @@ boxed_stream! {
 ///
 /// [`send`](Self::send) gives the file as bytes ([`Download`]);
 /// [`events`](Self::events) reads it as events, one at a time: NDJSON (one event a line),
-/// or a JSON array of events, with memory bounded whatever the file's size (one chunk
-/// and one record, each record at most [`max_record_size`](Self::max_record_size)). A zip
-/// file is not unpacked: `events` says so, and `send` still saves it.
+/// a JSON array of events, or (with the `zip` feature) a zip of such files, unpacked as it
+/// streams. Memory stays bounded whatever the file's size: one chunk, 64 KiB unpacked and
+/// one record, each record at most [`max_record_size`](Self::max_record_size). Without
+/// the `zip` feature, `events` refuses a zip with an error that says so; `send` still
+/// saves it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited or `.events()` is read"]
 pub struct DownloadAuditExport {
@@ -84,8 +86,10 @@ impl DownloadAuditExport {
     /// ```
     ///
     /// A record that does not decode as `T` is an [`Error::Decode`] item and the stream
-    /// goes on; a failed request, a body that breaks off, a record over the cap, a zip
-    /// file or a JSON array cut short end it with their error.
+    /// goes on; a failed request, a body that breaks off, a record over the cap, a JSON
+    /// array cut short, a zip that is damaged, cut short or packed in a way this SDK does
+    /// not read (encrypted, neither stored nor deflated), or any zip without the `zip`
+    /// feature, end it with their error.
     pub fn events<T: DeserializeOwned + Send + 'static>(self) -> ExportEvents<T> {
         let max = self.max_record;
         ExportEvents::new(async_stream::stream! {
@@ -100,11 +104,11 @@ impl DownloadAuditExport {
             let decode = |record: &[u8]| {
                 decode_json::<T>(OPERATION, StatusCode::OK, request_id.as_deref(), record)
             };
-            let mut splitter = Splitter::new(max);
+            let mut file = ExportFile::new(max);
             loop {
                 let at_end = match download.next().await {
                     Some(Ok(chunk)) => {
-                        splitter.push(&chunk);
+                        file.push(&chunk);
                         false
                     }
                     Some(Err(error)) => {
@@ -114,7 +118,7 @@ impl DownloadAuditExport {
                     None => true,
                 };
                 loop {
-                    match splitter.next_record(at_end) {
+                    match file.next_record(at_end) {
                         Ok(Some(record)) => yield decode(&record),
                         Ok(None) => break,
                         Err(message) => {

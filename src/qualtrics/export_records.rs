@@ -68,8 +68,8 @@ impl Splitter {
                 return Ok(None);
             }
             if self.buf.starts_with(ZIP) {
-                return Err("the export file is a zip archive, which this SDK does not unpack: \
-                            save it with `send()` and unzip it"
+                return Err("a zip archive inside the export file (or after blanks), which \
+                            this SDK does not unpack: save the file with `send()` and unzip it"
                     .into());
             }
             self.format = if self.buf.first() == Some(&b'[') {

@@ -19,7 +19,8 @@
 //! For large pulls, Qualtrics recommends **bulk audit exports**: list the exportable event
 //! names ([`Service::list_audit_event_names`]), start an export of one over a window
 //! ([`Service::create_audit_export`], `send_and_wait()`), then read its file as events
-//! one at a time ([`Service::download_audit_export`], `events()`). Datacenters without the
+//! one at a time ([`Service::download_audit_export`], `events()`: NDJSON, a JSON array, or
+//! with the `zip` feature a zip of those). Datacenters without the
 //! bulk API (the US Government one) answer 404, reported as such.
 //!
 //! For continuous collection, [`Service::event_source`] is a
@@ -37,7 +38,10 @@ mod download_audit_export;
 pub(crate) mod error_body;
 mod event;
 mod event_source;
-pub(crate) mod export_records;
+pub(crate) mod export_file;
+mod export_records;
+#[cfg(feature = "zip")]
+mod export_zip;
 mod get_audit_export;
 mod list_activity_types;
 mod list_audit_event_names;
