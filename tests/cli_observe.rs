@@ -214,14 +214,19 @@ async fn a_source_failing_from_the_start_shows_its_lag_from_its_checkpoint() {
     }
     stop(child, &stderr).await;
 
-    // The next one is refused by the vendor (401) from its first request on.
-    sandbox.inject(Fault::status(401).method("GET"));
+    // The next one is refused by the vendor (401) from its first request on, for each of
+    // the four Qualtrics sources.
+    sandbox.inject(Fault::status(401).method("GET").times(u32::MAX));
     let address = free_address();
     let (child, stderr) = collect(&sandbox, &output, &["--metrics", &address, "--interval", "1h"]);
     let logins = "{source=\"qualtrics/logins\"}";
     let waiting = Instant::now();
     let text = loop {
-        assert!(waiting.elapsed() < Duration::from_secs(60), "no scrape showed the failure");
+        assert!(
+            waiting.elapsed() < Duration::from_secs(60),
+            "no scrape showed the failure: {}",
+            stderr.lock().unwrap().join("\n")
+        );
         if let Some(text) = scrape(&address).await
             && value(&text, &format!("auditkit_source_failing{logins}")) == Some(1.0)
         {
