@@ -298,3 +298,63 @@ async fn the_sandbox_exports_a_window_of_events_that_the_sdk_waits_for_and_reads
         client.qualtrics().download_audit_export(&export).events().try_collect().await.unwrap();
     assert_eq!(events.into_iter().map(|event| event.id).collect::<Vec<_>>(), ids);
 }
+
+#[tokio::test]
+async fn an_export_source_reads_each_window_through_one_export_and_delivers_each_event_once() {
+    use auditkit::collect::{Collector, MemoryStore, Source};
+
+    let timer = Arc::new(auditkit::testkit::VirtualTimer::new());
+    let sandbox = auditkit::testkit::Sandbox::builder().timer(timer.clone()).start().await.unwrap();
+    let q = sandbox.qualtrics();
+    q.clear_events();
+    let now = sandbox.now();
+    let from = now - chrono::Duration::days(3);
+    let mut seeded = q.seed_events("logins", 90, from, now - chrono::Duration::hours(1));
+    let odd = (now - chrono::Duration::hours(2)).to_rfc3339();
+    q.add_event("logins", json!({ "id": "odd-1", "timestamp": odd, "descriptor": 42 }));
+    let source = sandbox.client().qualtrics().export_source::<Logins>();
+    assert_eq!(source.id(), "qualtrics/exports/logins");
+    let store = MemoryStore::new();
+    let collector = Collector::new(source).store(store.clone()).start_at(from);
+
+    let (mut delivered, mut undecodable) = (Vec::new(), Vec::new());
+    let mut batches = collector.run();
+    while let Some(mut batch) = batches.try_next().await.unwrap() {
+        delivered.extend(batch.take_events().into_iter().map(|event| event.key));
+        undecodable.extend(batch.take_undecodable().into_iter().map(|rejected| rejected.key));
+        batch.commit().await.unwrap();
+    }
+    drop(batches);
+    delivered.sort();
+    seeded.sort();
+    assert_eq!(delivered, seeded);
+    assert_eq!(undecodable.len(), 1, "the event whose descriptor is 42");
+    // One export per window (1-day steps over 3 days), each polled until complete.
+    let exports = |sandbox: &auditkit::testkit::Sandbox| {
+        sandbox
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/audit-exports"))
+            .count()
+    };
+    let first = exports(&sandbox);
+    assert!((3..=4).contains(&first), "{first} exports");
+
+    // Published late, inside the hour the next run reads again through another export:
+    // delivered then, and nothing twice.
+    q.seed_events(
+        "logins",
+        5,
+        now - chrono::Duration::minutes(50),
+        now - chrono::Duration::minutes(40),
+    );
+    let again: Vec<String> = Collector::new(sandbox.client().qualtrics().export_source::<Logins>())
+        .store(store)
+        .run()
+        .map_ok(|mut batch| batch.take_events().into_iter().map(|e| e.key).collect::<Vec<_>>())
+        .try_concat()
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 5, "only the new events: {again:?}");
+    assert!(exports(&sandbox) > first);
+}

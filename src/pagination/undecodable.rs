@@ -50,6 +50,25 @@ impl Undecodable {
         Self { raw, error }
     }
 
+    /// One item from its bytes (`raw`, a record of a file say): decoded as `T`, or kept as
+    /// undecodable with the path that failed.
+    pub(crate) fn or_item<T: serde::de::DeserializeOwned>(
+        operation: Operation,
+        status: StatusCode,
+        raw: &[u8],
+    ) -> Result<T, Self> {
+        let mut deserializer = serde_json::Deserializer::from_slice(raw);
+        let decoded = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+            .map_err(|error| (error.path().to_string(), error.into_inner()))
+            .and_then(|item| {
+                deserializer.end().map(|()| item).map_err(|error| (String::new(), error))
+            });
+        decoded.map_err(|(path, source)| {
+            let raw = String::from_utf8_lossy(raw).into_owned();
+            Self::new(operation, status, raw, path, source)
+        })
+    }
+
     /// The item's JSON, byte for byte as the server sent it (its whitespace and key order
     /// kept) when it came with a page decoded by the generic layer.
     pub fn raw_json(&self) -> &str {

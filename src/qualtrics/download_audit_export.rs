@@ -1,7 +1,7 @@
 //! `GET /API/v3/audit-exports/{id}/files/{fileId}` — a bulk audit export's file, as bytes
 //! or as its events one at a time.
 
-use futures::StreamExt;
+use futures::{Stream, StreamExt, stream::BoxStream};
 use reqwest::{Method, StatusCode};
 use serde::de::{DeserializeOwned, Error as _};
 
@@ -9,6 +9,7 @@ use super::{AuditExport, export_file::ExportFile, operation};
 use crate::{
     Download, Error, Operation,
     error::DecodeError,
+    pagination::Undecodable,
     transport::{EndpointSlot, decode_json},
 };
 
@@ -91,8 +92,30 @@ impl DownloadAuditExport {
     /// not read (encrypted, neither stored nor deflated), or any zip without the `zip`
     /// feature, end it with their error.
     pub fn events<T: DeserializeOwned + Send + 'static>(self) -> ExportEvents<T> {
+        ExportEvents::new(self.decoded(|request_id, record| {
+            decode_json::<T>(OPERATION, StatusCode::OK, request_id, record)
+        }))
+    }
+
+    /// The file's events as a collector lists them: a record that does not decode is kept
+    /// as [`Undecodable`] and the stream goes on.
+    pub(crate) fn events_or_undecodable<T: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> BoxStream<'static, Result<Result<T, Undecodable>, Error>> {
+        Box::pin(
+            self.decoded(|_, record| {
+                Ok(Undecodable::or_item::<T>(OPERATION, StatusCode::OK, record))
+            }),
+        )
+    }
+
+    /// The file's records, each made a `T` by `decode` (given the request's id).
+    fn decoded<T: Send + 'static>(
+        self,
+        decode: impl Fn(Option<&str>, &[u8]) -> Result<T, Error> + Send + 'static,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         let max = self.max_record;
-        ExportEvents::new(async_stream::stream! {
+        async_stream::stream! {
             let mut download = match self.send().await {
                 Ok(download) => download,
                 Err(error) => {
@@ -101,9 +124,6 @@ impl DownloadAuditExport {
                 }
             };
             let request_id = download.request_id().map(str::to_owned);
-            let decode = |record: &[u8]| {
-                decode_json::<T>(OPERATION, StatusCode::OK, request_id.as_deref(), record)
-            };
             let mut file = ExportFile::new(max);
             loop {
                 let at_end = match download.next().await {
@@ -119,7 +139,7 @@ impl DownloadAuditExport {
                 };
                 loop {
                     match file.next_record(at_end) {
-                        Ok(Some(record)) => yield decode(&record),
+                        Ok(Some(record)) => yield decode(request_id.as_deref(), &record),
                         Ok(None) => break,
                         Err(message) => {
                             yield Err(unreadable(request_id.as_deref(), message));
@@ -131,7 +151,7 @@ impl DownloadAuditExport {
                     return;
                 }
             }
-        })
+        }
     }
 }
 

@@ -72,11 +72,7 @@ impl<A: ActivityType> Source for EventSource<A> {
     }
 
     fn settings(&self) -> Settings {
-        Settings::default()
-            .lag(Duration::from_secs(5 * 60))
-            .overlap(Duration::from_secs(60 * 60))
-            .step(Some(Duration::from_secs(24 * 60 * 60)))
-            .lookback(Duration::from_secs(7 * 24 * 60 * 60))
+        settings()
     }
 
     fn timer(&self) -> Arc<dyn Timer> {
@@ -94,6 +90,15 @@ impl<A: ActivityType> Source for EventSource<A> {
             Collected::new(event.id.clone(), time, event)
         })
     }
+}
+
+/// The defaults of Qualtrics' sources, listing or exports (see [`EventSource`]).
+pub(super) fn settings() -> Settings {
+    Settings::default()
+        .lag(Duration::from_secs(5 * 60))
+        .overlap(Duration::from_secs(60 * 60))
+        .step(Some(Duration::from_secs(24 * 60 * 60)))
+        .lookback(Duration::from_secs(7 * 24 * 60 * 60))
 }
 
 impl<A> Clone for EventSource<A> {

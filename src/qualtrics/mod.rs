@@ -24,7 +24,8 @@
 //! bulk API (the US Government one) answer 404, reported as such.
 //!
 //! For continuous collection, [`Service::event_source`] is a
-//! [`collect::Source`](crate::collect::Source) over one activity type ([`EventSource`]).
+//! [`collect::Source`](crate::collect::Source) over one activity type ([`EventSource`]),
+//! and [`Service::export_source`] one that reads through bulk exports ([`ExportSource`]).
 //!
 //! API reference: `https://{datacenter}.qualtrics.com/API/v3/logs`, authenticated with
 //! `X-API-TOKEN` or an OAuth bearer token (scope `read:activity_logs`).
@@ -40,6 +41,7 @@ mod event;
 mod event_source;
 pub(crate) mod export_file;
 mod export_records;
+mod export_source;
 #[cfg(feature = "zip")]
 mod export_zip;
 mod get_audit_export;
@@ -63,6 +65,7 @@ pub use credentials::Credentials;
 pub use download_audit_export::{DownloadAuditExport, ExportEvents};
 pub use event::Event;
 pub use event_source::EventSource;
+pub use export_source::ExportSource;
 pub use get_audit_export::GetAuditExport;
 pub use list_activity_types::ListActivityTypes;
 pub use list_audit_event_names::ListAuditEventNames;

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    ActivityType, AuditExport, CreateAuditExport, DownloadAuditExport, EventSource, GetAuditExport,
-    ListActivityTypes, ListAuditEventNames, ListEvents, Raw, WaitForAuditExport,
+    ActivityType, AuditExport, CreateAuditExport, DownloadAuditExport, EventSource, ExportSource,
+    GetAuditExport, ListActivityTypes, ListAuditEventNames, ListEvents, Raw, WaitForAuditExport,
     wait_for_audit_export::wait_for_audit_export,
 };
 use crate::Vendor;
@@ -71,6 +71,38 @@ impl Service {
     /// ```
     pub fn event_source_raw(&self, activity_type: impl Into<String>) -> EventSource<Raw> {
         EventSource::new(self.slot.clone(), activity_type.into().into())
+    }
+
+    /// Events of `A` as a [`Collector`](crate::collect::Collector)'s source read through
+    /// bulk audit exports, one per window, its event name `A`'s activity type (see
+    /// [`ExportSource`]).
+    ///
+    /// ```no_run
+    /// use auditkit::collect::{Collector, Source};
+    /// use auditkit::qualtrics::Logins;
+    /// # fn demo(client: auditkit::Client) {
+    /// let logins = client.qualtrics().export_source::<Logins>();
+    /// assert_eq!(logins.id(), "qualtrics/exports/logins");
+    /// let collector = Collector::new(logins);
+    /// # }
+    /// ```
+    pub fn export_source<A: ActivityType>(&self) -> ExportSource<A> {
+        ExportSource::new(self.clone(), A::NAME.into())
+    }
+
+    /// Events of any exportable event name (see
+    /// [`list_audit_event_names`](Self::list_audit_event_names)) as a collector's source
+    /// read through bulk audit exports, the descriptor as JSON.
+    ///
+    /// ```no_run
+    /// use auditkit::collect::Source;
+    /// # fn demo(client: auditkit::Client) {
+    /// let brands = client.qualtrics().export_source_raw("brands");
+    /// assert_eq!(brands.id(), "qualtrics/exports/brands");
+    /// # }
+    /// ```
+    pub fn export_source_raw(&self, event_name: impl Into<String>) -> ExportSource<Raw> {
+        ExportSource::new(self.clone(), event_name.into().into())
     }
 
     /// The activity types this account can query, with their extra filters.
