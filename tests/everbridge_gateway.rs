@@ -2,6 +2,8 @@
 //! grant), the published rate tiers paced on the client, and the API gateway's 504s on slow
 //! ranges. Against wiremock for the wire details, against the sandbox for the flows.
 
+mod common;
+
 use std::{
     collections::HashSet,
     sync::{
@@ -329,6 +331,29 @@ mod rate_tiers {
         timer.sleep(Duration::from_secs(12 * 3600)).await;
         read_one_page(&client).await.unwrap();
         assert_eq!(client.everbridge().daily_quota().unwrap().used(), 1);
+    }
+
+    #[tokio::test]
+    async fn nine_tenths_into_the_daily_quota_a_warning_says_so_once() {
+        let (logged, _guard) = crate::common::logs::warnings();
+        let server = MockServer::start().await;
+        mount_empty_audit_log(&server).await;
+        let timer = Arc::new(VirtualTimer::starting_at(today()));
+        let client =
+            client_of(&server, basic().rate_tier(RateTier::bronze().daily_quota(20)), timer);
+        for sent in 1..=17 {
+            read_one_page(&client).await.unwrap();
+            assert!(
+                crate::common::logs::text(&logged).is_empty(),
+                "a warning after {sent} requests"
+            );
+        }
+        read_one_page(&client).await.unwrap();
+        let warned = crate::common::logs::text(&logged);
+        assert!(warned.contains("18 of Everbridge's Bronze tier's daily quota of 20"), "{warned}");
+        assert!(warned.contains("2 are left until 2026-07-16T00:00:00Z"), "{warned}");
+        read_one_page(&client).await.unwrap();
+        assert_eq!(crate::common::logs::text(&logged), warned, "said once a day");
     }
 
     #[tokio::test]

@@ -2,6 +2,8 @@
 //! short, HTTP-200 failures of every spelling, odd `eventTime`s, ranges older than the
 //! vendor keeps. Each test fails without the fix it pins (issue "hardening", points 6–9).
 
+mod common;
+
 use std::sync::{
     Arc, Mutex,
     atomic::{AtomicUsize, Ordering},
@@ -16,6 +18,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::method};
+
+use common::logs::{text, warnings};
 
 fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
@@ -190,33 +194,6 @@ async fn a_collector_whose_checkpoint_is_older_than_six_months_moves_on_to_what_
     }
 
     assert_eq!(delivered, seeded, "every entry Everbridge still serves, once");
-}
-
-/// Everything logged at warn and above while the guard lives (this thread only).
-fn warnings() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
-    #[derive(Clone)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Sink {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let logged = Arc::new(Mutex::new(Vec::new()));
-    let sink = Sink(logged.clone());
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .with_writer(move || sink.clone())
-        .finish();
-    (logged, tracing::subscriber::set_default(subscriber))
-}
-
-fn text(logged: &Arc<Mutex<Vec<u8>>>) -> String {
-    String::from_utf8_lossy(&logged.lock().unwrap()).into_owned()
 }
 
 #[tokio::test]

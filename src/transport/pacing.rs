@@ -69,10 +69,14 @@ impl Pacing {
         timer: &dyn Timer,
         user_bucket: bool,
     ) -> Result<(), Failure> {
-        if let Some(daily) = &self.daily
-            && let Err(used) = daily.take(timer.wall_clock())
-        {
-            return Err(Failure::Fatal(self.quota_used_up(request, used)));
+        if let Some(daily) = &self.daily {
+            match daily.take(timer.wall_clock()) {
+                Err(used) => return Err(Failure::Fatal(self.quota_used_up(request, used))),
+                Ok(counted) if counted.used() == nine_tenths(counted.limit()) => {
+                    self.warn_running_low(request, counted);
+                }
+                Ok(_) => {}
+            }
         }
         if user_bucket {
             return Ok(());
@@ -117,6 +121,26 @@ impl Pacing {
         })))
     }
 
+    /// Once a day, when nine tenths of the quota are used: a backfill that will run out
+    /// is said before it stops, while there is still time to pause it or raise the tier.
+    fn warn_running_low(&self, request: &Request, counted: QuotaStatus) {
+        tracing::warn!(
+            operation = %request.operation,
+            used = counted.used(),
+            limit = counted.limit(),
+            "{} of {}'s daily quota of {} requests are used for {} (UTC, as this client \
+             counted); {} are left until {}, then requests are refused until the quota is \
+             back. {}",
+            counted.used(),
+            self.source,
+            counted.limit(),
+            counted.day(),
+            counted.left(),
+            counted.resets_at().format("%Y-%m-%dT%H:%M:%SZ"),
+            self.advice
+        );
+    }
+
     fn quota_used_up(&self, request: &Request, used: QuotaStatus) -> Error {
         let message = format!(
             "not sent: {}'s daily quota of {} requests is used up for {} (UTC days, as this \
@@ -136,4 +160,9 @@ impl Pacing {
             source: None,
         }))
     }
+}
+
+/// The count at which the quota is running low: nine tenths of it (at least 1).
+fn nine_tenths(limit: u64) -> u64 {
+    (limit - limit / 10).max(1)
 }

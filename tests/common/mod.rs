@@ -2,6 +2,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod crash;
+pub mod logs;
 
 use std::{sync::Arc, time::Duration};
 
