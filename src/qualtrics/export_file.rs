@@ -6,8 +6,9 @@ use bytes::{Bytes, BytesMut};
 
 use super::export_records::Splitter;
 
-/// A zip archive's first bytes: its first entry's header.
-const ZIP: &[u8] = b"PK\x03\x04";
+/// A zip archive's first bytes: its first entry's header, or for an archive without
+/// entries its end record.
+const ZIP: [&[u8]; 2] = [b"PK\x03\x04", b"PK\x05\x06"];
 
 #[derive(Debug)]
 enum Kind {
@@ -45,11 +46,12 @@ impl ExportFile {
     /// the file is over), or why the file cannot be read on.
     pub(crate) fn next_record(&mut self, at_end: bool) -> Result<Option<Bytes>, String> {
         if let Kind::Unknown(start) = &mut self.kind {
-            if start.len() < ZIP.len() && ZIP.starts_with(start) && !at_end {
+            let partial = |zip: &&[u8]| start.len() < zip.len() && zip.starts_with(start);
+            if ZIP.iter().any(partial) && !at_end {
                 return Ok(None);
             }
             let start = std::mem::take(start);
-            self.kind = if start.starts_with(ZIP) {
+            self.kind = if ZIP.iter().any(|zip| start.starts_with(zip)) {
                 zip(self.max, start)?
             } else {
                 let mut splitter = Splitter::new(self.max);
@@ -106,6 +108,12 @@ mod tests {
             // "PK" alone, or a line that starts like a zip, is a plain file's.
             assert_eq!(records(b"PK", size).unwrap(), [Bytes::from_static(b"PK")]);
             assert_eq!(records(b"PK\x03\n{}\n", size).unwrap().len(), 2);
+            // A zip without entries is its end record alone: no records.
+            let empty = records(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", size);
+            match empty {
+                Ok(records) => assert!(cfg!(feature = "zip") && records.is_empty(), "{records:?}"),
+                Err(error) => assert!(!cfg!(feature = "zip") && error.contains("`zip` feature")),
+            }
         }
     }
 }
