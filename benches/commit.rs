@@ -4,6 +4,10 @@
 //! criterion's wall time it prints `COMMIT CPU` lines: the CPU per commit, steadier than
 //! the wall time on a busy disk.
 //!
+//! And what a run's load costs when 100 sources share the file (10,000 keys each): one
+//! source's checkpoint, against every source's (`FileStore::checkpoints`), as a `LOAD`
+//! line.
+//!
 //! ```sh
 //! cargo bench --bench commit --features testkit
 //! ```
@@ -67,8 +71,14 @@ impl Source for Fresh {
     }
 }
 
-/// A checkpoint with `keys` delivered keys spread over the last five hours before `hwm`.
+/// A checkpoint of `bench/fresh` with `keys` delivered keys spread over the last five
+/// hours before `hwm`.
 fn checkpoint_with(keys: usize, hwm: DateTime<Utc>) -> Checkpoint {
+    checkpoint_of("bench/fresh", keys, hwm)
+}
+
+/// [`checkpoint_with`] for `source`.
+fn checkpoint_of(source: &str, keys: usize, hwm: DateTime<Utc>) -> Checkpoint {
     let mut seen = serde_json::Map::new();
     let per_instant = 10;
     for instant in 0..keys.div_ceil(per_instant) {
@@ -84,7 +94,7 @@ fn checkpoint_with(keys: usize, hwm: DateTime<Utc>) -> Checkpoint {
         seen.insert(time.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true), hashes.into());
     }
     serde_json::from_value(serde_json::json!({
-        "source": "bench/fresh",
+        "source": source,
         "high_water_mark": hwm,
         "seen": seen,
     }))
@@ -141,6 +151,62 @@ fn commit_cost(c: &mut Criterion) {
     group.finish();
 }
 
+/// One source's load, and every source's, from a file 100 sources share.
+fn load_cost(c: &mut Criterion) {
+    const SOURCES: usize = 100;
+    const KEYS: usize = 10_000;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let dir = std::env::temp_dir().join(format!("auditkit-bench-load-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("scratch");
+    let path = dir.join("checkpoints.json");
+    let store = FileStore::new(&path);
+    let hwm = Utc::now();
+    runtime.block_on(async {
+        for n in 0..SOURCES {
+            let checkpoint = checkpoint_of(&format!("bench/source-{n}"), KEYS, hwm);
+            store.save(&checkpoint).await.expect("seeded");
+        }
+    });
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    let mut mean = |name: &str, load: &dyn Fn()| {
+        let (mut spent, mut loads) = (Duration::ZERO, 0u32);
+        group.bench_function(name, |b| {
+            b.iter_custom(|iterations| {
+                let started = Instant::now();
+                for _ in 0..iterations {
+                    load();
+                }
+                spent += started.elapsed();
+                loads += u32::try_from(iterations).unwrap_or(u32::MAX);
+                started.elapsed()
+            })
+        });
+        spent / loads.max(1)
+    };
+    let one = mean("one source of 100", &|| {
+        let found = runtime.block_on(store.load("bench/source-42")).expect("loaded");
+        assert!(found.is_some());
+    });
+    let every = mean("every source of 100", &|| {
+        let all = runtime.block_on(store.checkpoints()).expect("loaded");
+        assert_eq!(all.len(), SOURCES);
+    });
+    group.finish();
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len())
+        + std::fs::metadata(dir.join("checkpoints.json.journal")).map_or(0, |m| m.len());
+    println!(
+        "LOAD one source of {SOURCES} ({KEYS} keys each, {:.1} MB of file and journal): {:.1} ms; \
+         every source: {:.1} ms; ratio {:.2}",
+        size as f64 / 1e6,
+        one.as_secs_f64() * 1e3,
+        every.as_secs_f64() * 1e3,
+        one.as_secs_f64() / every.as_secs_f64().max(1e-9)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The CPU time of this process so far (zero where `getrusage` is not at hand).
 fn process_cpu() -> Duration {
     #[cfg(unix)]
@@ -158,5 +224,5 @@ fn process_cpu() -> Duration {
     Duration::ZERO
 }
 
-criterion_group!(benches, commit_cost);
+criterion_group!(benches, commit_cost, load_cost);
 criterion_main!(benches);

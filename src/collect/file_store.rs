@@ -12,10 +12,14 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeSeed};
 use std::sync::Mutex;
 
-use super::{Checkpoint, CheckpointStore, checkpoint::KeysMark};
+use super::{
+    Checkpoint, CheckpointStore,
+    checkpoint::KeysMark,
+    one_source::{LineSource, OneSource},
+};
 use crate::{CheckpointError, Error};
 
 /// The checkpoints of any number of sources in one JSON file, saved so that a crash
@@ -53,7 +57,7 @@ pub struct FileStore {
 /// The file's shape; `format` lets a later version read older files.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct StoreFile {
-    format: u32,
+    pub(super) format: u32,
     pub(super) checkpoints: BTreeMap<String, Checkpoint>,
     /// Leases by source (`file_lease`); absent from files without any.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -171,10 +175,10 @@ impl FileStore {
 impl CheckpointStore for FileStore {
     fn load<'a>(&'a self, source: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
         Box::pin(async move {
-            let path = Arc::clone(&self.path);
+            let (path, only) = (Arc::clone(&self.path), source.to_owned());
             let mut file = blocking(move || {
                 let _lock = lock(&path)?;
-                read(&path)
+                read_only(&path, Some(&only))
             })
             .await?;
             let found = file.checkpoints.remove(source);
@@ -351,7 +355,12 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn read(path: &Path) -> Result<StoreFile, CheckpointError> {
-    let mut file = read_file(path)?;
+    read_only(path, None)
+}
+
+/// The file and its journal, with every source's checkpoint, or `only` that source's.
+fn read_only(path: &Path, only: Option<&str>) -> Result<StoreFile, CheckpointError> {
+    let mut file = read_file(path, only)?;
     let journal = beside(path, ".journal");
     let text = match std::fs::read(&journal) {
         Ok(bytes) => bytes,
@@ -363,8 +372,20 @@ fn read(path: &Path) -> Result<StoreFile, CheckpointError> {
         if line.is_empty() {
             continue;
         }
-        let record: Record = match serde_json::from_slice(line) {
-            Ok(record) => record,
+        // Another source's line: its source is read, not its keys.
+        let parsed = match only {
+            Some(only) => serde_json::from_slice::<LineSource>(line).and_then(|line_of| {
+                if line_of.source() == only {
+                    serde_json::from_slice::<Record>(line).map(Some)
+                } else {
+                    Ok(None)
+                }
+            }),
+            None => serde_json::from_slice::<Record>(line).map(Some),
+        };
+        let record = match parsed {
+            Ok(Some(record)) => record,
+            Ok(None) => continue,
             // A save cut by a crash: its line is the last and was never acknowledged.
             Err(_) if lines.peek().is_none_or(|rest| rest.is_empty()) && !text.ends_with(b"\n") => {
                 break;
@@ -394,7 +415,7 @@ fn read(path: &Path) -> Result<StoreFile, CheckpointError> {
     Ok(file)
 }
 
-fn read_file(path: &Path) -> Result<StoreFile, CheckpointError> {
+fn read_file(path: &Path, only: Option<&str>) -> Result<StoreFile, CheckpointError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -402,7 +423,17 @@ fn read_file(path: &Path) -> Result<StoreFile, CheckpointError> {
         }
         Err(error) => return Err(CheckpointError::io("read", path.to_owned(), error)),
     };
-    let file: StoreFile = serde_json::from_slice(&bytes).map_err(|error| {
+    let parsed = match only {
+        Some(only) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+            OneSource(only).deserialize(&mut deserializer).and_then(|file| {
+                deserializer.end()?;
+                Ok(file)
+            })
+        }
+        None => serde_json::from_slice(&bytes),
+    };
+    let file: StoreFile = parsed.map_err(|error| {
         CheckpointError::at(
             "read",
             path.to_owned(),
@@ -463,6 +494,55 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("auditkit-journal-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("checkpoints.json")
+    }
+
+    #[tokio::test]
+    async fn loading_one_source_gives_what_reading_every_source_gives_for_it() {
+        let path = scratch();
+        let store = FileStore::new(&path);
+        let start = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let mut live: Vec<Checkpoint> =
+            (0..3).map(|n| Checkpoint::new(format!("test/source-{n}"))).collect();
+        for batch in 0..6i64 {
+            for (index, checkpoint) in live.iter_mut().enumerate() {
+                for n in 0..50i64 {
+                    let key = format!("key-{index}-{batch}-{n}");
+                    checkpoint.deliver(
+                        &key,
+                        start + chrono::TimeDelta::seconds(batch * 60 + n),
+                        None,
+                    );
+                }
+                if batch == 2 {
+                    let end = start + chrono::TimeDelta::seconds(180);
+                    checkpoint.complete_window(end, std::time::Duration::from_secs(3600), 5000);
+                }
+                store.save(&checkpoint.clone()).await.unwrap();
+            }
+            if batch == 3 {
+                // Into the file: later saves are changes in the journal.
+                compact(&path, &read(&path).unwrap()).unwrap();
+            }
+        }
+        let every = read(&path).unwrap();
+        for checkpoint in &live {
+            let source = checkpoint.source();
+            let one = read_only(&path, Some(source)).unwrap();
+            assert_eq!(one.checkpoints.len(), 1);
+            assert_eq!(one.checkpoints.get(source), every.checkpoints.get(source));
+            assert_eq!(one.checkpoints.get(source), Some(checkpoint));
+            assert_eq!(
+                FileStore::new(&path).load(source).await.unwrap().as_ref(),
+                Some(checkpoint)
+            );
+        }
+        assert!(read_only(&path, Some("test/other")).unwrap().checkpoints.is_empty());
+
+        // A file that is not a checkpoint file is refused alike.
+        std::fs::write(&path, br#"{"checkpoints": {}}"#).unwrap();
+        let error = read_only(&path, Some("test/source-0")).unwrap_err().to_string();
+        assert!(error.contains("not a checkpoint file") && error.contains("format"), "{error}");
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[tokio::test]

@@ -30,8 +30,9 @@
 //! windows (`windows`), its deduplication and batching (`run`),
 //! batches (`batch`), the checkpoint (`checkpoint`) and its keys
 //! (`seen_keys`) as written (`key_wire`) and looked up (`key_hasher`), stores (`store`,
-//! `file_store`), leases and fenced commits (`lease`, `leasing`, `file_lease`; PostgreSQL's in
-//! `postgres_store`, `postgres_lease`, `postgres_sql`, `postgres_admin`),
+//! `file_store`, which loads one source's checkpoint with `one_source`), leases and
+//! fenced commits (`lease`, `leasing`, `file_lease`; PostgreSQL's in `postgres_store`,
+//! `postgres_lease`, `postgres_sql`, `postgres_admin`),
 //! canonical JSON (`canonical_json`) and the keys made from it for what has no id (`keys`),
 //! and the turns that many collectors in one process share (`turns`).
 
@@ -47,6 +48,7 @@ mod key_wire;
 mod keys;
 mod lease;
 mod leasing;
+mod one_source;
 mod plan;
 #[cfg(feature = "postgres")]
 mod postgres_admin;
