@@ -57,7 +57,7 @@ pub struct FileStore {
 /// The file's shape; `format` lets a later version read older files.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct StoreFile {
-    pub(super) format: u32,
+    format: u32,
     pub(super) checkpoints: BTreeMap<String, Checkpoint>,
     /// Leases by source (`file_lease`); absent from files without any.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -426,8 +426,10 @@ fn read_file(path: &Path, only: Option<&str>) -> Result<StoreFile, CheckpointErr
     let parsed = match only {
         Some(only) => {
             let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-            OneSource(only).deserialize(&mut deserializer).and_then(|file| {
+            OneSource(only).deserialize(&mut deserializer).and_then(|(format, found)| {
                 deserializer.end()?;
+                let mut file = StoreFile { format, ..StoreFile::default() };
+                file.checkpoints.extend(found.map(|found| (only.to_owned(), found)));
                 Ok(file)
             })
         }

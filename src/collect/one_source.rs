@@ -9,27 +9,28 @@ use serde::{
     de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor},
 };
 
-use super::{Checkpoint, file_store::StoreFile};
+use super::Checkpoint;
 
-/// Reads a store file keeping only `source`'s checkpoint (its leases are skipped too).
+/// Reads a store file keeping only `source`'s checkpoint (its leases are skipped too):
+/// the file's format and that checkpoint, if it is there.
 pub(super) struct OneSource<'a>(pub(super) &'a str);
 
 impl<'de> DeserializeSeed<'de> for OneSource<'_> {
-    type Value = StoreFile;
+    type Value = (u32, Option<Checkpoint>);
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<StoreFile, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for OneSource<'_> {
-    type Value = StoreFile;
+    type Value = (u32, Option<Checkpoint>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a checkpoint file")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StoreFile, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut format, mut checkpoints) = (None, None);
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -42,11 +43,7 @@ impl<'de> Visitor<'de> for OneSource<'_> {
         }
         let format = format.ok_or_else(|| A::Error::missing_field("format"))?;
         let found = checkpoints.ok_or_else(|| A::Error::missing_field("checkpoints"))?;
-        let mut file = StoreFile { format, ..StoreFile::default() };
-        if let Some(checkpoint) = found {
-            file.checkpoints.insert(self.0.to_owned(), checkpoint);
-        }
-        Ok(file)
+        Ok((format, found))
     }
 }
 
