@@ -93,6 +93,27 @@ async fn a_store_that_is_not_postgresql_or_a_bad_schema_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_at_once_of_0_is_refused_and_the_flag_wins_over_the_config() {
+    refused(&format!("sources_at_once = 0\n{SOURCE}"), "`sources_at_once`", "at least 1").await;
+
+    let scratch = Scratch::new();
+    let path = scratch.config(&format!("sources_at_once = 3\n{SOURCE}"));
+    let said = |output: &Output| {
+        let text = stderr(output);
+        let line = text.lines().find(|line| line.contains("listing at a time"));
+        let line = line.unwrap_or_else(|| panic!("no line on sources at a time: {text}"));
+        let at_most = line.split("at most ").nth(1).unwrap_or_default();
+        at_most.split(' ').next().unwrap_or_default().to_owned()
+    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auditkit"));
+    command.env_clear().env("ACME_QUALTRICS_TOKEN", "t").args(["export", "--config"]).arg(&path);
+    let from_config = command.output().unwrap();
+    assert_eq!(said(&from_config), "3");
+    let from_flag = command.arg("--sources-at-once").arg("2").output().unwrap();
+    assert_eq!(said(&from_flag), "2");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_duration_is_refused() {
     refused(
         &format!("{SOURCE}lag = \"5 minutes\"\n"),

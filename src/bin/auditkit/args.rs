@@ -189,14 +189,10 @@ pub(crate) struct Run {
     #[arg(long, value_parser = parse_positive_duration)]
     pub(crate) progress_interval: Option<std::time::Duration>,
     /// How many sources list at the same time; the others wait for their turn. Memory
-    /// grows with this, not with the number of sources configured.
-    #[arg(
-        long,
-        default_value_t = 4,
-        env = "AUDITKIT_SOURCES_AT_ONCE",
-        value_parser = clap::value_parser!(u16).range(1..)
-    )]
-    pub(crate) sources_at_once: u16,
+    /// grows with this, not with the number of sources configured. Default: the config's
+    /// `sources_at_once`, else 4.
+    #[arg(long, env = "AUDITKIT_SOURCES_AT_ONCE", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) sources_at_once: Option<u16>,
     /// For crash tests: abort right after writing this many batches, before committing.
     #[arg(long, hide = true)]
     pub(crate) abort_after_write: Option<u64>,

@@ -29,6 +29,8 @@ struct File {
     /// The Prometheus endpoint's address (read by [`metrics_address`]).
     #[allow(dead_code, reason = "read by `metrics_address`; here so the key is known")]
     metrics: Option<String>,
+    /// How many sources list at once (checked here, read by [`top`]).
+    sources_at_once: Option<u16>,
     #[serde(default)]
     defaults: Settings,
     #[serde(default)]
@@ -137,18 +139,26 @@ fn size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Er
     parse_size(&text).map(Some).map_err(serde::de::Error::custom)
 }
 
-/// The config's `store` and `store_schema` (checked with the rest by [`load`]).
-pub(crate) fn store(path: &Path) -> Result<(Option<String>, Option<String>), Failure> {
-    #[derive(Deserialize)]
-    struct Top {
-        store: Option<String>,
-        store_schema: Option<String>,
-    }
+/// What the top of a config sets for the whole process (checked with the rest by
+/// [`load`]).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Top {
+    /// `postgres://…` and its schema.
+    pub(crate) store: Option<String>,
+    pub(crate) store_schema: Option<String>,
+    /// The Prometheus endpoint's address, as written.
+    metrics: Option<String>,
+    /// How many sources list at once (`--sources-at-once` wins).
+    pub(crate) sources_at_once: Option<u16>,
+}
+
+/// The top of the config at `path`.
+pub(crate) fn top(path: &Path) -> Result<Top, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Usage(format!("cannot read the config {}: {e}", path.display())))?;
     let top: Top = toml::from_str(&text)
         .map_err(|e| Failure::Usage(format!("{}: {}", path.display(), e.to_string().trim())))?;
-    Ok((top.store, top.store_schema))
+    Ok(top)
 }
 
 /// The jobs of the config at `path`, with --from and --to.
@@ -178,6 +188,9 @@ pub(crate) fn load(
             || !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
     {
         return Err(error("store_schema", "give lowercase letters, digits and `_`"));
+    }
+    if file.sources_at_once == Some(0) {
+        return Err(error("sources_at_once", "0: give at least 1 (4 unless set)"));
     }
     if file.source.is_empty() {
         return Err(error("source", "no [[source]]: nothing to collect"));
@@ -342,15 +355,8 @@ fn sink(entry: &SinkEntry, dir: &Path) -> Result<SinkSpec, (String, String)> {
 /// The config's top-level `metrics = "ADDR"`, if any (the config was loaded already, so it
 /// reads and parses).
 pub(crate) fn metrics_address(path: &Path) -> Result<Option<std::net::SocketAddr>, Failure> {
-    #[derive(Deserialize)]
-    struct Top {
-        metrics: Option<String>,
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Usage(format!("cannot read the config {}: {e}", path.display())))?;
-    let top: Top = toml::from_str(&text)
-        .map_err(|e| Failure::Usage(format!("{}: {}", path.display(), e.to_string().trim())))?;
-    top.metrics
+    top(path)?
+        .metrics
         .map(|address| {
             address.parse().map_err(|_| {
                 Failure::Usage(format!(

@@ -54,6 +54,9 @@ use job::{Job, Mode, Stream};
 use progress::{Progress, thousands};
 use sinks::{ArchiveSpec, HttpSpec, SinkSpec};
 
+/// How many sources list at once unless `--sources-at-once` or the config says.
+const SOURCES_AT_ONCE: usize = 4;
+
 /// The runtime's blocking threads at most (see `main`).
 const BLOCKING_THREADS: usize = 4;
 
@@ -99,18 +102,19 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
     let shutdown = shutdown_signal()?;
     let store = store::spec(&run.store, run.config.as_deref())?;
-    let (mut jobs, _sandbox, metrics_address) = match &run.config {
+    let (mut jobs, _sandbox, metrics_address, sources_at_once) = match &run.config {
         Some(path) => {
             let jobs = config::load(path, run.from, run.to)?;
             let address = match run.metrics {
                 Some(address) => Some(address),
                 None => config::metrics_address(path)?,
             };
-            (jobs, None, address)
+            let at_once = run.sources_at_once.or(config::top(path)?.sources_at_once);
+            (jobs, None, address, at_once)
         }
         None => {
             let (jobs, sandbox) = one_tenant(&run).await?;
-            (jobs, sandbox, run.metrics)
+            (jobs, sandbox, run.metrics, run.sources_at_once)
         }
     };
     if store.is_some() && mode == Mode::Once {
@@ -121,7 +125,9 @@ async fn collect(run: Run, mode: Mode, quiet: bool) -> Result<(), Failure> {
         ));
     }
     // Memory grows with the sources listing at once, not with the sources configured.
-    let turns = Turns::new(run.sources_at_once.into());
+    let turns = Turns::new(sources_at_once.map_or(SOURCES_AT_ONCE, usize::from));
+    let sources: usize = jobs.iter().map(|job| job.streams.len()).sum();
+    tracing::info!("{sources} sources, at most {} listing at a time", turns.at_once());
     for job in &mut jobs {
         job.turns = Some(turns.clone());
     }

@@ -18,7 +18,10 @@ pub(crate) struct StoreSpec {
 /// The store of the flags, else of the config; `None`: checkpoint files.
 pub(crate) fn spec(args: &StoreArgs, config: Option<&Path>) -> Result<Option<StoreSpec>, Failure> {
     let (from_config, schema_in_config) = match config {
-        Some(path) => super::config::store(path)?,
+        Some(path) => {
+            let top = super::config::top(path)?;
+            (top.store, top.store_schema)
+        }
         None => (None, None),
     };
     let given = args.url.clone().filter(|url| !url.is_empty());
