@@ -167,11 +167,35 @@ async fn qualtrics_tour(client: &Client) -> Result<(), Box<dyn std::error::Error
         brands.len(),
         brands.first().map_or_else(String::new, |e| e.descriptor.to_string())
     );
+
+    // Qualtrics' path for large pulls: an export per event name, waited for (polls 2 s
+    // apart: the endpoint allows 30 a minute), its file read as it streams.
+    let q = client.qualtrics();
+    println!(
+        "
+Bulk audit exports, exportable: {}",
+        q.list_audit_event_names().send().await?.join(", ")
+    );
+    let export = q.create_audit_export("logins", start, end).send_and_wait().await?;
+    let exported: Vec<qualtrics::Event<qualtrics::Logins>> =
+        q.download_audit_export(&export).events().try_collect().await?;
+    println!(
+        "  export {} is {}: {} logins read from its file, one at a time \
+         (`export_source` collects through exports the same way)",
+        export.id.as_deref().unwrap_or("?"),
+        export.status.as_deref().unwrap_or("?"),
+        exported.len()
+    );
     Ok(())
 }
 
 async fn reporter_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    println!("\n== Lerian Reporter: generate, replay, wait, download");
+    println!("\n== Lerian Reporter: templates, generate, replay, wait, download");
+    let templates: Vec<reporter::Template> =
+        client.reporter().list_templates().items().try_collect().await?;
+    let described: Vec<&str> =
+        templates.iter().filter_map(|template| template.description.as_deref()).collect();
+    println!("  {} templates: {}", templates.len(), described.join(", "));
     let key = auditkit::IdempotencyKey::new("quickstart-balances")?;
     let generate = || {
         client
