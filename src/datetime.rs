@@ -107,6 +107,19 @@ pub(crate) fn saturating_add(at: DateTime<Utc>, duration: std::time::Duration) -
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// The exclusive end `end` as a vendor that reads whole milliseconds must be sent it:
+/// rounded up, so that an event in the millisecond `end` falls in (before `end`) is still
+/// listed by the window that holds it; the next window's start, rounded down, lists it
+/// again, and the collector drops it there as outside its window.
+pub(crate) fn end_in_millis(end: DateTime<Utc>) -> DateTime<Utc> {
+    let cut = end.timestamp_subsec_nanos() % 1_000_000;
+    if cut == 0 {
+        return end;
+    }
+    let up = chrono::TimeDelta::nanoseconds(i64::from(1_000_000 - cut));
+    end.checked_add_signed(up).unwrap_or(end)
+}
+
 /// Midnight UTC on the first day of the month after `at`'s; `None` past chrono's range.
 fn next_month_start(at: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let (year, month) =
@@ -137,6 +150,15 @@ impl SerializeAs<DateTime<Utc>> for Tolerant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_end_inside_a_millisecond_is_sent_as_the_next_one() {
+        let whole = parse("2026-12-06T10:00:00.123Z").unwrap();
+        assert_eq!(end_in_millis(whole), whole);
+        let inside = whole + chrono::TimeDelta::nanoseconds(400);
+        assert_eq!(end_in_millis(inside), parse("2026-12-06T10:00:00.124Z").unwrap());
+        assert_eq!(end_in_millis(DateTime::<Utc>::MAX_UTC), DateTime::<Utc>::MAX_UTC);
+    }
 
     #[test]
     fn every_spelling_the_vendors_use_parses_to_the_same_instant_or_day() {

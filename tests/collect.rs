@@ -462,3 +462,34 @@ async fn collectors_sharing_turns_list_no_more_runs_at_once_than_the_turns() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_event_in_the_millisecond_a_window_ends_in_is_delivered_once() {
+    let timer = Arc::new(VirtualTimer::new());
+    let sandbox = sandbox_on(&timer, None).await;
+    let qualtrics = sandbox.qualtrics();
+    qualtrics.clear_events();
+    // Windows of an hour from half a millisecond past a whole one: the first window ends
+    // inside the millisecond of the event, which Qualtrics' whole-millisecond `endDate`
+    // would leave out while the next window starts after it.
+    let whole = chrono::DurationRound::duration_trunc(
+        sandbox.now() - TimeDelta::hours(5),
+        TimeDelta::milliseconds(1),
+    )
+    .unwrap();
+    let start = whole + TimeDelta::microseconds(500);
+    let boundary = start + TimeDelta::hours(1);
+    let at = boundary - TimeDelta::microseconds(500);
+    qualtrics.add_event("logins", json!({ "id": "edge", "timestamp": at.to_rfc3339() }));
+    qualtrics.add_event(
+        "logins",
+        json!({ "id": "after", "timestamp": (boundary + TimeDelta::minutes(1)).to_rfc3339() }),
+    );
+    let collector = Collector::new(sandbox.client().qualtrics().event_source::<Logins>())
+        .start_at(start)
+        .until(start + TimeDelta::hours(2))
+        .step(Duration::from_secs(3600))
+        .overlap(Duration::ZERO);
+    let keys = keys_of(drain(collector.run()).await.0);
+    assert_eq!(keys, ["edge", "after"]);
+}

@@ -56,8 +56,8 @@ impl CreateAuditExport {
         end: DateTime<Utc>,
     ) -> Self {
         let date = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
-        let body =
-            Body { event_name, start_date: date(start), end_date: date(end), window: (start, end) };
+        let end_date = date(crate::datetime::end_in_millis(end));
+        let body = Body { event_name, start_date: date(start), end_date, window: (start, end) };
         Self { service, body }
     }
 

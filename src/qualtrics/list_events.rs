@@ -156,7 +156,10 @@ impl Filters {
             .query_opt("pageSize", self.page_size)
             .query_opt("order", self.order.map(order_on_the_wire))
             .query_opt("startDate", self.start_date.as_ref().map(wire_date))
-            .query_opt("endDate", self.end_date.as_ref().map(wire_date))
+            .query_opt(
+                "endDate",
+                self.end_date.map(crate::datetime::end_in_millis).as_ref().map(wire_date),
+            )
     }
 }
 
