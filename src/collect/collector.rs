@@ -182,7 +182,8 @@ impl<S: Source> Collector<S> {
     /// turns: no more than [`Turns::at_once`] of them list and hold their keys at a time.
     /// A run waits for its turn before it loads its checkpoint and gives it back when it
     /// ends (with [`follow`](Self::follow), before the interval's sleep). Read each
-    /// collector's stream in a task of its own.
+    /// collector's stream in a task of its own, or poll them together (`select_all`); see
+    /// [`Turns`].
     ///
     /// ```no_run
     /// use auditkit::collect::{Collector, Turns};

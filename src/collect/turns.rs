@@ -13,9 +13,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// four (the `auditkit` command's default, `--sources-at-once`). A run waiting for its turn
 /// has nothing loaded yet. Clones share the same turns.
 ///
-/// Every stream that shares turns must be read by its own task (as the `auditkit` command
-/// does, one task per source): a task that holds one stream's batch while it waits on
-/// another's would wait for its own turn.
+/// Streams that share turns must be read by tasks of their own, or polled together (with
+/// `futures::stream::select_all`, as the `auditkit` command reads a job's sources): a task
+/// that stops reading one stream partway through a run to wait on another alone could wait
+/// for the turn the first still holds.
 ///
 /// ```no_run
 /// use std::time::Duration;
