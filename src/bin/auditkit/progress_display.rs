@@ -176,14 +176,23 @@ mod tests {
         let task = spawn_bars_on(display, Arc::clone(&progress), Duration::from_millis(20));
         tokio::time::sleep(Duration::from_millis(100)).await;
         progress.failed("globex/everbridge/security", "401 Unauthorized");
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // The last frame that shows both sources (redrawn every 20 ms; 10 s at most).
+        let (mut written, mut at) = (Vec::new(), (None, None, None));
+        for _ in 0..500 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            written = screen.written();
+            let line = |start: &str| written.iter().rposition(|line| line.contains(start));
+            at = (
+                line("acme/qualtrics/logins: backfill at 2026-11-03 10:00, 0 events"),
+                line("globex/everbridge/security: starting, 0 events, failing: 401"),
+                line("0 events, 0 events/s"),
+            );
+            if at.0.is_some() && at.1.is_some() && at.2 > at.1 {
+                break;
+            }
+        }
         task.abort();
-
-        let written = screen.written();
-        let line = |start: &str| written.iter().rposition(|line| line.contains(start));
-        let logins = line("acme/qualtrics/logins: backfill at 2026-11-03 10:00, 0 events");
-        let security = line("globex/everbridge/security: starting, 0 events, failing: 401");
-        let total = line("0 events, 0 events/s");
+        let (logins, security, total) = at;
         assert!(logins.is_some() && security.is_some(), "{written:#?}");
         assert!(
             logins < security && security < total,
