@@ -98,6 +98,47 @@ fn export(sandbox: &Sandbox, output: &Path) -> Command {
     command
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn via_exports_reads_qualtrics_through_bulk_exports_into_checkpoints_of_their_own() {
+    let sandbox = sandbox(0).await;
+    let now = Utc::now();
+    let seeded = sandbox.qualtrics().seed_events(
+        "logins",
+        30,
+        now - TimeDelta::hours(20),
+        now - TimeDelta::hours(2),
+    );
+    let dir = Scratch::new();
+    let output = dir.0.join("out.jsonl");
+    let mut command = auditkit(Some(&sandbox));
+    let (from, to) =
+        ((now - TimeDelta::hours(22)).to_rfc3339(), (now - TimeDelta::hours(1)).to_rfc3339());
+    command.args(["export", "-q", "--vendor", "qualtrics", "--via", "exports"]);
+    command.args(["--from", &from, "--to", &to, "-o"]).arg(&output);
+    let ran = run(command).await;
+    assert!(ran.status.success(), "{}", stderr(&ran));
+
+    let written = lines(&output);
+    let mut keys: Vec<&str> = written.iter().filter_map(|line| line["key"].as_str()).collect();
+    keys.sort_unstable();
+    let mut expected: Vec<&str> = seeded.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+    assert!(written.iter().all(|line| line["source"] == "qualtrics/exports/logins"), "{written:?}");
+    let exports = sandbox.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(exports, 4, "one export for each of the four streams' one window");
+
+    let mut wrong = auditkit(Some(&sandbox));
+    wrong
+        .env("AUDITKIT_EVERBRIDGE_BASE_URL", sandbox.everbridge_url().as_str())
+        .env("AUDITKIT_EVERBRIDGE_USERNAME", sandbox.everbridge_username())
+        .env("AUDITKIT_EVERBRIDGE_PASSWORD", sandbox.everbridge_password());
+    wrong.args(["export", "--vendor", "everbridge", "--via", "exports", "-o"]).arg(&output);
+    let refused = run(wrong).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("no Qualtrics stream"), "{}", stderr(&refused));
+}
+
 #[test]
 fn help_lists_the_environment_variables_and_the_exit_codes() {
     let output = auditkit(None).arg("--help").output().unwrap();

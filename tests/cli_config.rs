@@ -114,6 +114,12 @@ async fn sources_at_once_of_0_is_refused_and_the_flag_wins_over_the_config() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_qualtrics_is_read_through_exports() {
+    let everbridge = SOURCE.replace("vendor = \"qualtrics\"", "vendor = \"everbridge\"");
+    refused(&format!("{everbridge}via = \"exports\"\n"), "source[0].via", "only Qualtrics").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_duration_is_refused() {
     refused(
         &format!("{SOURCE}lag = \"5 minutes\"\n"),

@@ -136,6 +136,10 @@ pub(crate) struct Run {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     pub(crate) format: Format,
+    /// How Qualtrics streams are read: its listing (`/logs`), or bulk audit exports, one a
+    /// window (Qualtrics' path for large pulls; each export takes seconds to minutes).
+    #[arg(long, value_enum, default_value_t = Via::Listing)]
+    pub(crate) via: Via,
     /// Compress the output file with gzip (one gzip member per batch).
     #[arg(long)]
     pub(crate) gzip: bool,
@@ -321,6 +325,17 @@ pub(crate) enum Format {
     Raw,
     /// One OCSF event per line (Qualtrics logins, logoffs and password resets; Everbridge).
     Ocsf,
+}
+
+/// How a Qualtrics stream is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Via {
+    /// `GET /logs`, page by page.
+    #[default]
+    Listing,
+    /// Bulk audit exports, one a window (its checkpoint id: `qualtrics/exports/<stream>`).
+    Exports,
 }
 
 impl Format {

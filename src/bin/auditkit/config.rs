@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
 use super::{
-    args::{Format, HttpPreset, VendorArg, parse_size},
+    args::{Format, HttpPreset, VendorArg, Via, parse_size},
     credentials::{Credentials, SecretRef},
     durations::{parse_duration, parse_positive_duration},
     failure::Failure,
@@ -75,6 +75,8 @@ struct SourceEntry {
     interval: Option<Duration>,
     format: Option<Format>,
     batch_size: Option<usize>,
+    /// Qualtrics: its listing (default) or bulk audit exports.
+    via: Option<Via>,
 }
 
 impl SourceEntry {
@@ -232,6 +234,10 @@ pub(crate) fn load(
                 &format!("OCSF has no mapping for {}: use raw", stream.name()),
             ));
         }
+        let via = entry.via.unwrap_or_default();
+        if via == Via::Exports && entry.vendor != VendorArg::Qualtrics {
+            return Err(error(&at("via"), "`exports`: only Qualtrics is read through exports"));
+        }
         let builder = entry
             .credentials
             .builder(entry.vendor, &dir)
@@ -281,6 +287,7 @@ pub(crate) fn load(
             batch_size,
             sink,
             checkpoint,
+            via,
             turns: None,
         });
     }

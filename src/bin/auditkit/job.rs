@@ -7,14 +7,17 @@ use auditkit::{
     Client, Error, Timer, Vendor,
     collect::{Collector, ListedStream, Settings, Source, Turns, Window},
     everbridge::ReportType,
-    qualtrics::{Logins, PasswordResets, SessionCreations, SessionTerminations},
+    ocsf::ToOcsf as ToOcsfEvent,
+    qualtrics::{
+        ActivityType, Event, Logins, PasswordResets, SessionCreations, SessionTerminations,
+    },
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use futures::{StreamExt, stream::BoxStream};
 use serde::Serialize;
 
 use super::{
-    args::{Format, VendorArg},
+    args::{Format, VendorArg, Via},
     lines::{Origin, Prepared, ToOcsf, ocsf},
     server_clock::ServerClock,
     sinks::SinkSpec,
@@ -40,6 +43,8 @@ pub(crate) struct Job {
     pub(crate) batch_size: usize,
     pub(crate) sink: SinkSpec,
     pub(crate) checkpoint: PathBuf,
+    /// How its Qualtrics streams are read.
+    pub(crate) via: Via,
     /// The turns every source of the process takes to list (`--sources-at-once`), set by
     /// `collect` for all jobs; none: each source lists whenever it is due.
     pub(crate) turns: Option<Turns>,
@@ -136,34 +141,12 @@ impl Job {
         let client = &self.client;
         let store = backing;
         match stream {
-            Stream::Logins => self.stream(
-                store,
-                mode,
-                vendor,
-                client.qualtrics().event_source::<Logins>(),
-                ocsf::qualtrics,
-            ),
-            Stream::SessionTerminations => self.stream(
-                store,
-                mode,
-                vendor,
-                client.qualtrics().event_source::<SessionTerminations>(),
-                ocsf::qualtrics,
-            ),
-            Stream::PasswordResets => self.stream(
-                store,
-                mode,
-                vendor,
-                client.qualtrics().event_source::<PasswordResets>(),
-                ocsf::qualtrics,
-            ),
-            Stream::SessionCreations => self.stream(
-                store,
-                mode,
-                vendor,
-                client.qualtrics().event_source::<SessionCreations>(),
-                ocsf::qualtrics,
-            ),
+            Stream::Logins => self.qualtrics::<Logins>(store, mode, vendor),
+            Stream::SessionTerminations => {
+                self.qualtrics::<SessionTerminations>(store, mode, vendor)
+            }
+            Stream::PasswordResets => self.qualtrics::<PasswordResets>(store, mode, vendor),
+            Stream::SessionCreations => self.qualtrics::<SessionCreations>(store, mode, vendor),
             Stream::Security => self.stream(
                 store,
                 mode,
@@ -191,12 +174,37 @@ impl Job {
         }
     }
 
+    /// A Qualtrics stream of `A`, read as the job's `via` says.
+    fn qualtrics<A: ActivityType>(
+        &self,
+        store: &Backing,
+        mode: Mode,
+        vendor: VendorArg,
+    ) -> (Origin, Prepare)
+    where
+        Event<A>: Serialize + ToOcsfEvent,
+    {
+        let qualtrics = self.client.qualtrics();
+        match self.via {
+            Via::Listing => {
+                self.stream(store, mode, vendor, qualtrics.event_source::<A>(), ocsf::qualtrics)
+            }
+            Via::Exports => {
+                self.stream(store, mode, vendor, qualtrics.export_source::<A>(), ocsf::qualtrics)
+            }
+        }
+    }
+
     /// The checkpoint ids of its sources, without building them.
     pub(crate) fn origins(&self) -> Vec<Origin> {
         self.streams
             .iter()
             .map(|&(vendor, stream)| {
-                self.origin(vendor, format!("{}/{}", vendor.name(), stream.name()))
+                let through = match (vendor, self.via) {
+                    (VendorArg::Qualtrics, Via::Exports) => "exports/",
+                    _ => "",
+                };
+                self.origin(vendor, format!("{}/{through}{}", vendor.name(), stream.name()))
             })
             .collect()
     }

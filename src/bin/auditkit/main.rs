@@ -48,7 +48,7 @@ use auditkit::{Client, collect::Turns, testkit::Sandbox};
 use clap::Parser;
 use tokio::sync::watch;
 
-use args::{Cli, Command, Format, Run, VendorArg};
+use args::{Cli, Command, Format, Run, VendorArg, Via};
 use failure::Failure;
 use job::{Job, Mode, Stream};
 use progress::{Progress, thousands};
@@ -279,6 +279,14 @@ async fn one_tenant(run: &Run) -> Result<(Vec<Job>, Option<Sandbox>), Failure> {
     if streams.is_empty() {
         return Err(Failure::Usage("no vendor selected or configured: see --help".into()));
     }
+    if run.via == Via::Exports && !streams.iter().any(|(vendor, _)| *vendor == VendorArg::Qualtrics)
+    {
+        return Err(Failure::Usage(
+            "--via exports reads Qualtrics through bulk exports, and no Qualtrics stream is \
+             selected: add --vendor qualtrics, or leave --via out"
+                .into(),
+        ));
+    }
     let sink = sink_of(run)?;
     let checkpoint = run.checkpoint.clone().unwrap_or_else(|| default_checkpoint(&sink));
     let job = Job {
@@ -297,6 +305,7 @@ async fn one_tenant(run: &Run) -> Result<(Vec<Job>, Option<Sandbox>), Failure> {
         batch_size: usize::try_from(run.batch_size).unwrap_or(usize::MAX),
         sink,
         checkpoint,
+        via: run.via,
         turns: None,
     };
     Ok((vec![job], sandbox))
